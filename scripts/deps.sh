@@ -1,0 +1,69 @@
+#!/bin/sh
+# Install everything ktcp needs to build and test, from Debian packages only.
+# Idempotent: when every package is present it returns in well under a second
+# without touching the network.
+set -eu
+
+# Userspace build, tests, VM guest tools.
+PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
+check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
+clang-format cppcheck libnl-utils python3 zstd xz-utils"
+# Kernels: bookworm's 6.1 LTS and bookworm-backports' 6.12 LTS.
+KPKGS="linux-image-cloud-amd64 linux-headers-cloud-amd64"
+BPO_SUITE=bookworm-backports
+
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing packages: $*" >&2
+		echo "deps: run 'sudo make deps' (or scripts/deps.sh as root)" >&2
+		exit 1
+	fi
+}
+
+missing() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+# The 6.12 kernel counts as present when any 6.12 headers are installed.
+have_bpo_kernel() {
+	ls -d /usr/src/linux-headers-6.12.*-cloud-amd64 >/dev/null 2>&1 &&
+		ls /boot/vmlinuz-6.12.*-cloud-amd64 >/dev/null 2>&1
+}
+
+have_stable_kernel() {
+	ls -d /usr/src/linux-headers-6.1.*-cloud-amd64 >/dev/null 2>&1 &&
+		ls /boot/vmlinuz-6.1.*-cloud-amd64 >/dev/null 2>&1
+}
+
+add_backports() {
+	grep -rqs "$BPO_SUITE" /etc/apt/sources.list /etc/apt/sources.list.d/ &&
+		return 0
+	# Same archive as the main suite, so the mirror choice is the admin's.
+	uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources \
+		2>/dev/null | head -n 1)
+	[ -n "$uri" ] || uri=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' \
+		/etc/apt/sources.list 2>/dev/null)
+	[ -n "$uri" ] || uri=http://deb.debian.org/debian
+	echo "deb $uri $BPO_SUITE main" >/etc/apt/sources.list.d/ktcp-backports.list
+}
+
+todo=$(missing $PKGS)
+kernels_ok=1
+have_stable_kernel || kernels_ok=0
+have_bpo_kernel || kernels_ok=0
+[ -z "$todo" ] && [ $kernels_ok -eq 1 ] && exit 0
+
+need_root $todo kernels
+export DEBIAN_FRONTEND=noninteractive
+add_backports
+apt-get update -q
+# shellcheck disable=SC2086
+[ -z "$todo" ] || apt-get install -y -q --no-install-recommends $todo
+# initramfs-tools would run on every kernel install; the VM builds its own.
+have_stable_kernel || apt-get install -y -q --no-install-recommends \
+	$KPKGS
+have_bpo_kernel || apt-get install -y -q --no-install-recommends \
+	-t "$BPO_SUITE" $KPKGS
