@@ -30,7 +30,10 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # installed Debian cloud headers.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(shell ls -d /usr/src/linux-headers-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1))
-krelease = $(shell cat $(1)/include/config/kernel.release 2>/dev/null)
+# The release as `uname -r` shows it in the guest (Debian's kernel.release
+# file holds the upstream version instead).
+krelease = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(1)/include/generated/utsrelease.h 2>/dev/null)
 
 .PHONY: all deps modules userspace check check-unit check-vm check-debug vm \
 	demo lint format clean help

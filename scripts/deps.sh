@@ -67,3 +67,8 @@ have_stable_kernel || apt-get install -y -q --no-install-recommends \
 	$KPKGS
 have_bpo_kernel || apt-get install -y -q --no-install-recommends \
 	-t "$BPO_SUITE" $KPKGS
+# Both kernels come through one metapackage name, so the older one is only
+# "automatically installed"; keep apt autoremove from taking it away.
+apt-mark manual $(dpkg-query -W -f='${Package}\n' \
+	'linux-image-6.*-cloud-amd64' 'linux-headers-6.*-cloud-amd64' \
+	2>/dev/null) >/dev/null

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: socket callbacks queue the connection's work item, which
+ * runs the service and, at the end, tears the connection down.
+ *
+ * Lifetime: a connection is owned by its work item. The socket callbacks,
+ * the idle timer and a stopping server may only queue that work; the work
+ * closes the connection by first cutting off each of those sources (in
+ * that order) and then freeing it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <net/tcp.h>
+
+#include "ktcp_internal.h"
+
+/* Work done per run before yielding the worker to other connections. */
+#define KTCP_CONN_BUDGET 16
+
+static void ktcp_conn_queue(struct ktcp_conn *conn)
+{
+	queue_work(conn->srv->wq, &conn->work);
+}
+
+/* Socket callbacks run in softirq context with the socket locked. */
+static void ktcp_conn_wake(struct sock *sk)
+{
+	struct ktcp_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn)
+		ktcp_conn_queue(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ktcp_conn_write_space(struct sock *sk)
+{
+	void (*saved)(struct sock *sk) = NULL;
+	struct ktcp_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn) {
+		saved = conn->saved_write_space;
+		/* Only worth a run when a blocked send can make progress. */
+		if (sk_stream_is_writeable(sk))
+			ktcp_conn_queue(conn);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+	/* Clears SOCK_NOSPACE so TCP keeps calling us. */
+	if (saved)
+		saved(sk);
+}
+
+static void ktcp_conn_idle_timer(struct timer_list *t)
+{
+	struct ktcp_conn *conn = from_timer(conn, t, idle_timer);
+	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
+	unsigned long deadline;
+
+	if (!idle)
+		return;
+	/* Activity only stamps last_active; the timer catches up here. */
+	deadline = READ_ONCE(conn->last_active) + idle;
+	if (time_before(jiffies, deadline)) {
+		mod_timer(&conn->idle_timer, deadline);
+		return;
+	}
+	set_bit(KTCP_CONN_TIMED_OUT, &conn->flags);
+	ktcp_conn_queue(conn);
+}
+
+/*
+ * (Re)start the idle timer for the server's current timeout, so that a
+ * shorter timeout set on a running server applies at once. The caller
+ * holds srv->conns_lock and @conn is listed.
+ */
+void ktcp_conn_arm_idle(struct ktcp_conn *conn)
+{
+	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
+
+	if (idle)
+		mod_timer(&conn->idle_timer, READ_ONCE(conn->last_active) + idle);
+}
+
+/* Ask a connection to close; caller holds srv->conns_lock. */
+void ktcp_conn_request_close(struct ktcp_conn *conn)
+{
+	set_bit(KTCP_CONN_CLOSING, &conn->flags);
+	ktcp_conn_queue(conn);
+}
+
+static void ktcp_conn_detach(struct ktcp_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = conn->saved_data_ready;
+	sk->sk_write_space = conn->saved_write_space;
+	sk->sk_state_change = conn->saved_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
+{
+	struct ktcp_server *srv = conn->srv;
+	struct ktcp_service *svc = srv->svc;
+
+	ktcp_conn_detach(conn);
+	spin_lock_bh(&srv->conns_lock);
+	list_del(&conn->node);
+	spin_unlock_bh(&srv->conns_lock);
+	timer_delete_sync(&conn->idle_timer);
+	/*
+	 * Nothing can queue the work any more; drop a run queued meanwhile.
+	 * The workqueue allows a work item to free itself once running.
+	 */
+	cancel_work(&conn->work);
+
+	if (svc->conn_release)
+		svc->conn_release(conn);
+	sock_release(conn->sock);
+	if (why)
+		ktcp_stats_add(&srv->stats, why, 1);
+	ktcp_stats_add(&srv->stats, KTCP_STATS_A_CLOSED, 1);
+	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, -1);
+	kfree(conn);
+
+	/* Last: the stopper frees srv once every connection is gone. */
+	spin_lock_bh(&srv->conns_lock);
+	if (!--srv->nconns)
+		wake_up(&srv->conns_empty);
+	spin_unlock_bh(&srv->conns_lock);
+}
+
+static void ktcp_conn_work(struct work_struct *work)
+{
+	struct ktcp_conn *conn = container_of(work, struct ktcp_conn, work);
+	int i, ret = KTCP_CONN_DONE;
+
+	if (test_bit(KTCP_CONN_CLOSING, &conn->flags))
+		goto close;
+	if (test_bit(KTCP_CONN_TIMED_OUT, &conn->flags)) {
+		ktcp_conn_close(conn, KTCP_STATS_A_TIMED_OUT);
+		return;
+	}
+	for (i = 0; i < KTCP_CONN_BUDGET; i++) {
+		ret = conn->srv->svc->conn_process(conn);
+		if (ret != KTCP_CONN_AGAIN)
+			break;
+	}
+	if (ret == KTCP_CONN_WAIT)
+		return;
+	if (ret == KTCP_CONN_AGAIN) {
+		ktcp_conn_queue(conn);
+		return;
+	}
+close:
+	ktcp_conn_close(conn, ret < 0 ? KTCP_STATS_A_ERRORS : 0);
+}
+
+static struct ktcp_conn *ktcp_conn_alloc(struct ktcp_server *srv,
+					 struct socket *sock)
+{
+	struct ktcp_conn *conn;
+
+	conn = kzalloc(struct_size(conn, priv, 0) + srv->svc->conn_priv_size,
+		       GFP_KERNEL);
+	if (!conn)
+		return NULL;
+	conn->srv = srv;
+	conn->sock = sock;
+	conn->last_active = jiffies;
+	INIT_WORK(&conn->work, ktcp_conn_work);
+	timer_setup(&conn->idle_timer, ktcp_conn_idle_timer, 0);
+	return conn;
+}
+
+/* The socket's own callbacks come back when the connection closes. */
+static void ktcp_conn_attach(struct ktcp_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	conn->saved_data_ready = sk->sk_data_ready;
+	conn->saved_write_space = sk->sk_write_space;
+	conn->saved_state_change = sk->sk_state_change;
+	sk->sk_user_data = conn;
+	sk->sk_data_ready = ktcp_conn_wake;
+	sk->sk_write_space = ktcp_conn_write_space;
+	sk->sk_state_change = ktcp_conn_wake;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/*
+ * Enter the registry, fully set up: once listed, a stopping server or a
+ * settings change may touch the connection, so the callbacks and the idle
+ * timer are in place before anyone can see it. False when the server is
+ * full or stopping.
+ */
+static bool ktcp_conn_register(struct ktcp_server *srv, struct ktcp_conn *conn)
+{
+	u32 max = READ_ONCE(srv->params.max_conns);
+	bool ok;
+
+	spin_lock_bh(&srv->conns_lock);
+	ok = !srv->stopping && (!max || srv->nconns < max);
+	if (ok) {
+		ktcp_conn_attach(conn);
+		list_add_tail(&conn->node, &srv->conns);
+		srv->nconns++;
+		ktcp_conn_arm_idle(conn);
+	}
+	spin_unlock_bh(&srv->conns_lock);
+	return ok;
+}
+
+/*
+ * Adopt a freshly accepted socket, whose callbacks the caller has already
+ * reset to the kernel's own. Consumes @sock in every case.
+ */
+void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
+{
+	struct ktcp_conn *conn;
+
+	conn = ktcp_conn_alloc(srv, sock);
+	if (!conn) {
+		ktcp_stats_add(&srv->stats, KTCP_STATS_A_ERRORS, 1);
+		sock_release(sock);
+		return;
+	}
+	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACCEPTED, 1);
+	if (!ktcp_conn_register(srv, conn)) {
+		ktcp_stats_add(&srv->stats, KTCP_STATS_A_REFUSED, 1);
+		kfree(conn);
+		sock_release(sock);
+		return;
+	}
+	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, 1);
+	/* Data may have arrived before the callbacks were ours. */
+	ktcp_conn_queue(conn);
+}
+
+void *ktcp_conn_priv(struct ktcp_conn *conn)
+{
+	return conn->priv;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_priv);
+
+void ktcp_conn_stat_add(struct ktcp_conn *conn, unsigned int stat, u64 n)
+{
+	if (!WARN_ON_ONCE(stat > KTCP_STATS_A_MAX))
+		ktcp_stats_add(&conn->srv->stats, stat, n);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_stat_add);
+
+int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	int ret;
+
+	ret = kernel_recvmsg(conn->sock, &msg, &vec, 1, len, MSG_DONTWAIT);
+	if (ret > 0) {
+		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_IN, ret);
+		WRITE_ONCE(conn->last_active, jiffies);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_recv);
+
+int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec vec = { .iov_base = (void *)buf, .iov_len = len };
+	int ret;
+
+	ret = kernel_sendmsg(conn->sock, &msg, &vec, 1, len);
+	if (ret > 0) {
+		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_OUT, ret);
+		WRITE_ONCE(conn->last_active, jiffies);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_send);

@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "ktcp" generic netlink family: one handler per command. The UAPI
+ * header include/uapi/linux/ktcp.h documents the protocol.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/genetlink.h>
+
+#include "ktcp_internal.h"
+
+#define KTCP_DEFAULT_BACKLOG 128
+
+static struct genl_family ktcp_genl_family;
+
+static struct netlink_range_validation ktcp_backlog_range = {
+	.min = 1,
+	.max = KTCP_BACKLOG_MAX,
+};
+
+static struct netlink_range_validation ktcp_idle_range = {
+	.max = KTCP_IDLE_TIMEOUT_MS_MAX,
+};
+
+static int ktcp_validate_addr(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) == sizeof(struct in_addr) ||
+	    nla_len(attr) == sizeof(struct in6_addr))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "address must be 4 bytes (IPv4) or 16 (IPv6)");
+	return -EINVAL;
+}
+
+static const struct nla_policy ktcp_opt_policy[KTCP_OPT_A_MAX + 1] = {
+	[KTCP_OPT_A_ECHO_WQ] = NLA_POLICY_MAX(NLA_U8, __KTCP_ECHO_WQ_MAX - 1),
+};
+
+static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
+	[KTCP_A_SERVER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KTCP_A_SERVICE] = { .type = NLA_NUL_STRING,
+			     .len = KTCP_SERVICE_NAME_MAX },
+	[KTCP_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, ktcp_validate_addr,
+					       sizeof(struct in6_addr)),
+	[KTCP_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KTCP_A_BACKLOG] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_backlog_range),
+	[KTCP_A_MAX_CONNS] = { .type = NLA_U32 },
+	[KTCP_A_IDLE_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &ktcp_idle_range),
+	[KTCP_A_LISTENERS] = NLA_POLICY_RANGE(NLA_U32, 1, KTCP_LISTENERS_MAX),
+	[KTCP_A_OPTS] = NLA_POLICY_NESTED(ktcp_opt_policy),
+	/* reply-only */
+	[KTCP_A_STATS] = { .type = NLA_REJECT },
+};
+
+/*
+ * Services and the framework explain failures with static strings, which
+ * NL_SET_ERR_MSG() cannot take as it wants a literal.
+ */
+static void ktcp_set_msg(struct genl_info *info, const char *why)
+{
+	if (why && info->extack)
+		info->extack->_msg = why;
+}
+
+/* --- building messages -------------------------------------------------- */
+
+static int ktcp_put_addr(struct sk_buff *skb, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)ss;
+	const struct sockaddr_in *sin = (const void *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return nla_put_in_addr(skb, KTCP_A_ADDR, sin->sin_addr.s_addr) ||
+		       nla_put_u16(skb, KTCP_A_PORT, ntohs(sin->sin_port));
+	return nla_put_in6_addr(skb, KTCP_A_ADDR, &sin6->sin6_addr) ||
+	       nla_put_u16(skb, KTCP_A_PORT, ntohs(sin6->sin6_port));
+}
+
+static int ktcp_put_stats(struct sk_buff *skb, const u64 *v)
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, KTCP_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = KTCP_STATS_A_ACCEPTED; i <= KTCP_STATS_A_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, v[i], KTCP_STATS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ktcp_put_opts(struct sk_buff *skb, const struct ktcp_opts *opts)
+{
+	struct nlattr *nest;
+
+	if (!opts->present)
+		return 0;
+	nest = nla_nest_start(skb, KTCP_A_OPTS);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_ECHO_WQ)) &&
+	    nla_put_u8(skb, KTCP_OPT_A_ECHO_WQ, opts->echo_wq))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ktcp_put_server(struct sk_buff *skb, const struct ktcp_server *srv)
+{
+	const struct ktcp_server_params *p = &srv->params;
+	u64 stats[KTCP_STATS_A_MAX + 1];
+
+	ktcp_stats_read(&srv->stats, stats);
+	if (nla_put_u32(skb, KTCP_A_SERVER_ID, srv->id) ||
+	    nla_put_string(skb, KTCP_A_SERVICE, srv->svc->name) ||
+	    ktcp_put_addr(skb, &p->addr) ||
+	    nla_put_u32(skb, KTCP_A_BACKLOG, p->backlog) ||
+	    nla_put_u32(skb, KTCP_A_MAX_CONNS, p->max_conns) ||
+	    nla_put_u32(skb, KTCP_A_IDLE_TIMEOUT_MS, p->idle_timeout_ms) ||
+	    nla_put_u32(skb, KTCP_A_LISTENERS, p->listeners) ||
+	    ktcp_put_opts(skb, &srv->opts) || ktcp_put_stats(skb, stats))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int ktcp_put_server_stats(struct sk_buff *skb,
+				 const struct ktcp_server *srv)
+{
+	u64 stats[KTCP_STATS_A_MAX + 1];
+
+	ktcp_stats_read(&srv->stats, stats);
+	if (nla_put_u32(skb, KTCP_A_SERVER_ID, srv->id) ||
+	    nla_put_string(skb, KTCP_A_SERVICE, srv->svc->name) ||
+	    ktcp_put_stats(skb, stats))
+		return -EMSGSIZE;
+	return 0;
+}
+
+typedef int (*ktcp_put_fn)(struct sk_buff *skb, const struct ktcp_server *srv);
+
+/* One message about @srv in reply to @info. */
+static int ktcp_reply_server(struct genl_info *info,
+			     const struct ktcp_server *srv, ktcp_put_fn put)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ktcp_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || put(msg, srv)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* Announce a server start or stop on the events group. */
+void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ktcp_genl_family, 0, cmd);
+	if (!hdr || nla_put_u32(msg, KTCP_A_SERVER_ID, srv->id) ||
+	    nla_put_string(msg, KTCP_A_SERVICE, srv->svc->name) ||
+	    ktcp_put_addr(msg, &srv->params.addr)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ktcp_genl_family, srv->net, msg, 0, 0,
+				GFP_KERNEL);
+}
+
+/* --- parsing requests ------------------------------------------------------ */
+
+/* Fill p->addr from KTCP_A_ADDR / KTCP_A_PORT, keeping what is absent. */
+static void ktcp_parse_addr(struct genl_info *info,
+			    struct ktcp_server_params *p)
+{
+	struct sockaddr_in6 *sin6 = (void *)&p->addr;
+	struct sockaddr_in *sin = (void *)&p->addr;
+	struct nlattr *a = info->attrs[KTCP_A_ADDR];
+	__be16 port = sin->sin_port; /* same offset in both */
+
+	if (a) {
+		memset(&p->addr, 0, sizeof(p->addr));
+		if (nla_len(a) == sizeof(struct in_addr)) {
+			sin->sin_family = AF_INET;
+			sin->sin_addr.s_addr = nla_get_in_addr(a);
+		} else {
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_addr = nla_get_in6_addr(a);
+		}
+		sin->sin_port = port;
+	}
+	if (info->attrs[KTCP_A_PORT])
+		sin->sin_port = htons(nla_get_u16(info->attrs[KTCP_A_PORT]));
+}
+
+/* Settings that both START and SET take. */
+static void ktcp_parse_params(struct genl_info *info,
+			      struct ktcp_server_params *p)
+{
+	struct nlattr **a = info->attrs;
+
+	ktcp_parse_addr(info, p);
+	if (a[KTCP_A_BACKLOG])
+		p->backlog = nla_get_u32(a[KTCP_A_BACKLOG]);
+	if (a[KTCP_A_MAX_CONNS])
+		p->max_conns = nla_get_u32(a[KTCP_A_MAX_CONNS]);
+	if (a[KTCP_A_IDLE_TIMEOUT_MS])
+		p->idle_timeout_ms = nla_get_u32(a[KTCP_A_IDLE_TIMEOUT_MS]);
+}
+
+static int ktcp_parse_opts(struct genl_info *info, struct ktcp_opts *opts)
+{
+	struct nlattr *tb[KTCP_OPT_A_MAX + 1];
+	int err, i;
+
+	memset(opts, 0, sizeof(*opts));
+	if (!info->attrs[KTCP_A_OPTS])
+		return 0;
+	err = nla_parse_nested(tb, KTCP_OPT_A_MAX, info->attrs[KTCP_A_OPTS],
+			       ktcp_opt_policy, info->extack);
+	if (err)
+		return err;
+	for (i = 1; i <= KTCP_OPT_A_MAX; i++)
+		if (tb[i])
+			opts->present |= BIT(i);
+	if (tb[KTCP_OPT_A_ECHO_WQ])
+		opts->echo_wq = nla_get_u8(tb[KTCP_OPT_A_ECHO_WQ]);
+	return 0;
+}
+
+static void ktcp_unknown_service(struct genl_info *info, const char *name)
+{
+#ifdef NL_SET_ERR_MSG_FMT
+	char known[64];
+
+	ktcp_service_names(known, sizeof(known));
+	NL_SET_ERR_MSG_FMT(info->extack, "unknown service \"%s\"; known: %s",
+			   name, known[0] ? known : "none");
+#else
+	/* 6.1 has no formatted messages; SERVICE_GET lists the known ones */
+	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_SERVICE],
+			    "unknown service (SERVICE_GET lists the known ones)");
+#endif
+}
+
+/* ktcp_lock held. */
+static struct ktcp_server *ktcp_get_server(struct genl_info *info)
+{
+	struct ktcp_server *srv;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTCP_A_SERVER_ID))
+		return ERR_PTR(-EINVAL);
+	srv = ktcp_net_find(genl_info_net(info),
+			    nla_get_u32(info->attrs[KTCP_A_SERVER_ID]));
+	if (!srv) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[KTCP_A_SERVER_ID],
+				    "no server with this id in this netns");
+		return ERR_PTR(-ENOENT);
+	}
+	return srv;
+}
+
+/* --- command handlers ------------------------------------------------------ */
+
+static int ktcp_start_reply(struct genl_info *info, u32 id)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ktcp_genl_family, 0,
+				KTCP_CMD_SERVER_START);
+	if (!hdr || nla_put_u32(msg, KTCP_A_SERVER_ID, id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktcp_server_params p = {
+		.backlog = KTCP_DEFAULT_BACKLOG,
+		.listeners = 1,
+	};
+	const char *name, *why = NULL;
+	struct ktcp_service *svc;
+	struct ktcp_server *srv;
+	struct ktcp_opts opts;
+	u32 id;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTCP_A_SERVICE) ||
+	    GENL_REQ_ATTR_CHECK(info, KTCP_A_PORT))
+		return -EINVAL;
+	name = nla_data(info->attrs[KTCP_A_SERVICE]);
+	/* Default: IPv6 any, which takes IPv4 too unless bindv6only. */
+	p.addr.ss_family = AF_INET6;
+	ktcp_parse_params(info, &p);
+	if (info->attrs[KTCP_A_LISTENERS])
+		p.listeners = nla_get_u32(info->attrs[KTCP_A_LISTENERS]);
+	err = ktcp_parse_opts(info, &opts);
+	if (err)
+		return err;
+
+	mutex_lock(&ktcp_lock);
+	svc = ktcp_service_find(name);
+	err = -ENOENT;
+	if (!svc) {
+		ktcp_unknown_service(info, name);
+		goto out;
+	}
+	err = -EINVAL;
+	if (opts.present & ~svc->opts_mask) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_OPTS],
+				    "option not supported by this service");
+		goto out;
+	}
+	if (svc->configure) {
+		err = svc->configure(&p, &opts, &why);
+		if (err)
+			goto out;
+	}
+	srv = ktcp_server_start(genl_info_net(info), svc, &p, &opts, &why);
+	err = PTR_ERR_OR_ZERO(srv);
+	if (err)
+		goto out;
+	id = srv->id;
+	ktcp_genl_notify(srv, KTCP_CMD_SERVER_STARTED);
+	err = ktcp_start_reply(info, id);
+out:
+	mutex_unlock(&ktcp_lock);
+	ktcp_set_msg(info, why);
+	return err;
+}
+
+static int ktcp_nl_server_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktcp_server *srv;
+	int err = 0;
+
+	mutex_lock(&ktcp_lock);
+	srv = ktcp_get_server(info);
+	if (IS_ERR(srv)) {
+		err = PTR_ERR(srv);
+	} else {
+		ktcp_genl_notify(srv, KTCP_CMD_SERVER_STOPPED);
+		ktcp_server_stop(srv);
+	}
+	mutex_unlock(&ktcp_lock);
+	return err;
+}
+
+static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktcp_server_params p;
+	struct ktcp_server *srv;
+	const char *why = NULL;
+	int err;
+
+	if (info->attrs[KTCP_A_SERVICE] || info->attrs[KTCP_A_LISTENERS] ||
+	    info->attrs[KTCP_A_OPTS]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "service, listeners and options are fixed at start");
+		return -EINVAL;
+	}
+	mutex_lock(&ktcp_lock);
+	srv = ktcp_get_server(info);
+	err = PTR_ERR_OR_ZERO(srv);
+	if (err)
+		goto out;
+	p = srv->params;
+	ktcp_parse_params(info, &p);
+	err = ktcp_server_update(srv, &p, &why);
+	if (!err)
+		ktcp_net(srv->net)->generation++;
+out:
+	mutex_unlock(&ktcp_lock);
+	ktcp_set_msg(info, why);
+	return err;
+}
+
+static int ktcp_nl_server_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktcp_server *srv;
+	int err;
+
+	mutex_lock(&ktcp_lock);
+	srv = ktcp_get_server(info);
+	err = IS_ERR(srv) ? PTR_ERR(srv) :
+			    ktcp_reply_server(info, srv, ktcp_put_server);
+	mutex_unlock(&ktcp_lock);
+	return err;
+}
+
+/* One message per server of the netns, resuming after cb->args[0]. */
+static int ktcp_dump_servers(struct sk_buff *skb, struct netlink_callback *cb,
+			     u8 cmd, ktcp_put_fn put)
+{
+	struct ktcp_net *kn = ktcp_net(sock_net(skb->sk));
+	struct ktcp_server *srv;
+	int id = cb->args[0];
+	void *hdr;
+
+	mutex_lock(&ktcp_lock);
+	cb->seq = kn->generation;
+	while ((srv = idr_get_next(&kn->servers, &id))) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ktcp_genl_family,
+				  NLM_F_MULTI, cmd);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (put(skb, srv)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		id++;
+	}
+	cb->args[0] = id;
+	mutex_unlock(&ktcp_lock);
+	return skb->len;
+}
+
+static int ktcp_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return ktcp_dump_servers(skb, cb, KTCP_CMD_SERVER_GET, ktcp_put_server);
+}
+
+/* Totals over every server of the netns. */
+static int ktcp_put_totals(struct sk_buff *skb, struct net *net)
+{
+	u64 sum[KTCP_STATS_A_MAX + 1] = {}, v[KTCP_STATS_A_MAX + 1];
+	struct ktcp_server *srv;
+	int id = 0, i;
+
+	while ((srv = idr_get_next(&ktcp_net(net)->servers, &id))) {
+		ktcp_stats_read(&srv->stats, v);
+		for (i = 0; i <= KTCP_STATS_A_MAX; i++)
+			sum[i] += v[i];
+		id++;
+	}
+	return ktcp_put_stats(skb, sum);
+}
+
+static int ktcp_reply_totals(struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ktcp_genl_family, 0,
+				KTCP_CMD_STATS_GET);
+	if (!hdr || ktcp_put_totals(msg, genl_info_net(info))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ktcp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktcp_server *srv;
+	int err;
+
+	mutex_lock(&ktcp_lock);
+	if (!info->attrs[KTCP_A_SERVER_ID]) {
+		err = ktcp_reply_totals(info);
+	} else {
+		srv = ktcp_get_server(info);
+		err = IS_ERR(srv) ? PTR_ERR(srv) :
+				    ktcp_reply_server(info, srv,
+						      ktcp_put_server_stats);
+	}
+	mutex_unlock(&ktcp_lock);
+	return err;
+}
+
+static int ktcp_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return ktcp_dump_servers(skb, cb, KTCP_CMD_STATS_GET,
+				 ktcp_put_server_stats);
+}
+
+static int ktcp_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktcp_net *kn = ktcp_net(genl_info_net(info));
+	struct ktcp_server *srv;
+	int id = 0, err = 0;
+
+	mutex_lock(&ktcp_lock);
+	if (info->attrs[KTCP_A_SERVER_ID]) {
+		srv = ktcp_get_server(info);
+		if (IS_ERR(srv))
+			err = PTR_ERR(srv);
+		else
+			ktcp_stats_reset(&srv->stats);
+	} else {
+		while ((srv = idr_get_next(&kn->servers, &id))) {
+			ktcp_stats_reset(&srv->stats);
+			id++;
+		}
+	}
+	mutex_unlock(&ktcp_lock);
+	return err;
+}
+
+/* Services are global; cb->args[0] counts those already sent. */
+static int ktcp_nl_service_dump(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct ktcp_service *svc = NULL;
+	long i = 0;
+	void *hdr;
+
+	mutex_lock(&ktcp_lock);
+	while ((svc = ktcp_service_next(svc))) {
+		if (i++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ktcp_genl_family,
+				  NLM_F_MULTI, KTCP_CMD_SERVICE_GET);
+		if (!hdr)
+			break;
+		if (nla_put_string(skb, KTCP_A_SERVICE, svc->name)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = i;
+	}
+	mutex_unlock(&ktcp_lock);
+	return skb->len;
+}
+
+static const struct genl_small_ops ktcp_genl_ops[] = {
+	{
+		.cmd = KTCP_CMD_SERVER_START,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ktcp_nl_server_start,
+	},
+	{
+		.cmd = KTCP_CMD_SERVER_STOP,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ktcp_nl_server_stop,
+	},
+	{
+		.cmd = KTCP_CMD_SERVER_GET,
+		.doit = ktcp_nl_server_get,
+		.dumpit = ktcp_nl_server_dump,
+	},
+	{
+		.cmd = KTCP_CMD_SERVER_SET,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ktcp_nl_server_set,
+	},
+	{
+		.cmd = KTCP_CMD_STATS_GET,
+		.doit = ktcp_nl_stats_get,
+		.dumpit = ktcp_nl_stats_dump,
+	},
+	{
+		.cmd = KTCP_CMD_STATS_RESET,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ktcp_nl_stats_reset,
+	},
+	{
+		.cmd = KTCP_CMD_SERVICE_GET,
+		.dumpit = ktcp_nl_service_dump,
+	},
+};
+
+static const struct genl_multicast_group ktcp_genl_mcgrps[] = {
+	{ .name = KTCP_MCGRP_EVENTS },
+};
+
+static struct genl_family ktcp_genl_family __ro_after_init = {
+	.name = KTCP_GENL_NAME,
+	.version = KTCP_GENL_VERSION,
+	.maxattr = KTCP_A_MAX,
+	.policy = ktcp_policy,
+	.netnsok = true,
+	/* ktcp_lock serialises us; stopping a server must not hold genl_mutex */
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.small_ops = ktcp_genl_ops,
+	.n_small_ops = ARRAY_SIZE(ktcp_genl_ops),
+	.mcgrps = ktcp_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ktcp_genl_mcgrps),
+};
+
+int __init ktcp_genl_init(void)
+{
+	return genl_register_family(&ktcp_genl_family);
+}
+
+void ktcp_genl_exit(void)
+{
+	genl_unregister_family(&ktcp_genl_family);
+}

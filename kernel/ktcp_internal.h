@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared between the files of ktcp.ko; services use ktcp_server.h only. */
+#ifndef _KTCP_INTERNAL_H
+#define _KTCP_INTERNAL_H
+
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "ktcp_server.h"
+
+/*
+ * ktcp_lock serialises every control operation: the service registry,
+ * each netns's server table and every server's start, stop and settings.
+ * Control operations are rare and a single lock keeps the ownership rules
+ * obvious; the data path never takes it.
+ */
+extern struct mutex ktcp_lock;
+
+struct ktcp_stats_cpu {
+	u64 v[KTCP_STATS_A_MAX + 1]; /* indexed by KTCP_STATS_A_* */
+};
+
+/*
+ * Per-CPU counters, summed when read. A reset records the current sums
+ * as a base instead of writing other CPUs' counters, so it cannot race
+ * with the data path.
+ */
+struct ktcp_stats {
+	struct ktcp_stats_cpu __percpu *pcpu;
+	u64 base[KTCP_STATS_A_MAX + 1];
+};
+
+int ktcp_stats_init(struct ktcp_stats *st);
+void ktcp_stats_destroy(struct ktcp_stats *st);
+void ktcp_stats_read(const struct ktcp_stats *st, u64 *out);
+void ktcp_stats_reset(struct ktcp_stats *st);
+
+static inline void ktcp_stats_add(struct ktcp_stats *st, unsigned int stat,
+				  s64 n)
+{
+	this_cpu_add(st->pcpu->v[stat], n);
+}
+
+struct ktcp_listener {
+	struct ktcp_server *srv;
+	struct socket *sock;
+	struct work_struct accept_work;
+	void (*saved_data_ready)(struct sock *sk);
+};
+
+struct ktcp_server {
+	u32 id;
+	struct net *net; /* not refcounted: the netns exit stops us */
+	struct ktcp_service *svc;
+	struct ktcp_server_params params;
+	struct ktcp_opts opts;
+	struct workqueue_struct *wq;
+
+	struct ktcp_listener *listeners; /* params.listeners of them */
+	unsigned int nlisteners;
+
+	spinlock_t conns_lock; /* conns, nconns, stopping */
+	struct list_head conns;
+	unsigned int nconns;
+	bool stopping;
+	wait_queue_head_t conns_empty;
+	unsigned long idle_jiffies; /* 0: no idle timeout */
+
+	struct ktcp_stats stats;
+	struct list_head node; /* in ktcp_servers, under ktcp_lock */
+};
+
+enum ktcp_conn_flags {
+	KTCP_CONN_CLOSING, /* server stopping: close at the next run */
+	KTCP_CONN_TIMED_OUT, /* idle timer expired */
+};
+
+struct ktcp_conn {
+	struct ktcp_server *srv;
+	struct socket *sock;
+	struct list_head node; /* in srv->conns */
+	struct work_struct work;
+	struct timer_list idle_timer;
+	unsigned long last_active; /* jiffies */
+	unsigned long flags;
+	void (*saved_data_ready)(struct sock *sk);
+	void (*saved_write_space)(struct sock *sk);
+	void (*saved_state_change)(struct sock *sk);
+	/* the service's ->conn_priv_size bytes follow */
+	unsigned long priv[];
+};
+
+/* service.c */
+struct ktcp_service *ktcp_service_find(const char *name);
+int ktcp_service_names(char *buf, size_t len);
+struct ktcp_service *ktcp_service_next(struct ktcp_service *prev);
+
+/* conn.c */
+void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock);
+void ktcp_conn_arm_idle(struct ktcp_conn *conn);
+void ktcp_conn_request_close(struct ktcp_conn *conn);
+
+/* server.c */
+struct ktcp_server *ktcp_server_start(struct net *net,
+				      struct ktcp_service *svc,
+				      const struct ktcp_server_params *p,
+				      const struct ktcp_opts *opts,
+				      const char **why);
+void ktcp_server_stop(struct ktcp_server *srv);
+int ktcp_server_update(struct ktcp_server *srv,
+		       const struct ktcp_server_params *p, const char **why);
+
+/* netns.c: the per-netns server table */
+struct ktcp_net {
+	struct idr servers;
+	u32 generation; /* bumped on every change, for dump consistency */
+};
+
+extern struct list_head ktcp_servers;
+struct ktcp_net *ktcp_net(const struct net *net);
+int ktcp_net_add(struct ktcp_server *srv);
+void ktcp_net_remove(struct ktcp_server *srv);
+struct ktcp_server *ktcp_net_find(const struct net *net, u32 id);
+int ktcp_netns_init(void);
+void ktcp_netns_exit(void);
+/* Stop every server of @svc in every netns (service module unloading). */
+void ktcp_stop_service_servers(struct ktcp_service *svc);
+
+/* ktcp_genl.c */
+int ktcp_genl_init(void);
+void ktcp_genl_exit(void);
+void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd);
+
+#endif /* _KTCP_INTERNAL_H */

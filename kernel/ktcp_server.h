@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ktcp server framework, as seen by services (kecho, khttpd).
+ *
+ * A service describes how to serve one connection; the framework owns the
+ * listening sockets, accepting, the connection registry, idle timeouts,
+ * counters and teardown. Connections are driven by socket callbacks that
+ * queue one work item per connection, so an idle connection costs memory
+ * but no thread. All of a connection's I/O runs in that work item, which
+ * the workqueue never runs on two CPUs at once: services need no locking
+ * for their per-connection state.
+ */
+#ifndef _KTCP_SERVER_H
+#define _KTCP_SERVER_H
+
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/socket.h>
+#include <linux/types.h>
+#include <linux/ktcp.h>
+
+struct ktcp_conn;
+struct ktcp_server;
+
+/* Service options from KTCP_A_OPTS; @present has BIT(KTCP_OPT_A_*) set. */
+struct ktcp_opts {
+	u32 present;
+	u8 echo_wq;
+};
+
+/* What the framework needs to run a server; filled from the request. */
+struct ktcp_server_params {
+	struct sockaddr_storage addr; /* port included */
+	u32 backlog;
+	u32 max_conns;
+	u32 idle_timeout_ms;
+	u32 listeners;
+	bool percpu_wq; /* serve connections on a per-CPU workqueue */
+};
+
+/* Returned by ->conn_process(). */
+enum ktcp_conn_verdict {
+	KTCP_CONN_WAIT = 0, /* keep the connection, wait for socket events */
+	KTCP_CONN_AGAIN = 1, /* more to do: run again after others had a go */
+	KTCP_CONN_DONE = 2, /* close the connection normally */
+	/* a negative errno closes the connection and counts an error */
+};
+
+struct ktcp_service {
+	const char *name; /* at most KTCP_SERVICE_NAME_MAX chars */
+	struct module *owner;
+	u32 opts_mask; /* BIT(KTCP_OPT_A_*) this service accepts */
+	size_t conn_priv_size; /* bytes of ktcp_conn_priv() per connection */
+	/*
+	 * Apply service options to @p before the server starts, and record
+	 * the defaults it chose in @opts so they are reported. On failure,
+	 * set *why to a static message.
+	 */
+	int (*configure)(struct ktcp_server_params *p, struct ktcp_opts *opts,
+			 const char **why);
+	/*
+	 * Serve @conn: read and write without blocking, return a verdict.
+	 * Called whenever the socket becomes readable or writable or changes
+	 * state, never concurrently for one connection.
+	 */
+	int (*conn_process)(struct ktcp_conn *conn);
+	/* Free per-connection resources; the socket is still open. */
+	void (*conn_release)(struct ktcp_conn *conn);
+
+	struct list_head node; /* in the registry; framework-private */
+};
+
+int ktcp_service_register(struct ktcp_service *svc);
+void ktcp_service_unregister(struct ktcp_service *svc);
+
+void *ktcp_conn_priv(struct ktcp_conn *conn);
+/*
+ * Non-blocking receive and send. Return bytes moved (send may be short),
+ * 0 at end of stream (receive), -EAGAIN when the socket is not ready, or
+ * another negative errno. Both count bytes and reset the idle timer.
+ */
+int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len);
+int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len);
+void ktcp_conn_stat_add(struct ktcp_conn *conn, unsigned int stat, u64 n);
+
+#endif /* _KTCP_SERVER_H */

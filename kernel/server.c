@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Servers: listening sockets, accepting, start, stop and settings. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <net/inet_sock.h>
+#include <net/tcp_states.h>
+
+#include "ktcp_internal.h"
+
+/* Connections accepted per run before yielding the worker. */
+#define KTCP_ACCEPT_BUDGET 64
+
+static void ktcp_listen_data_ready(struct sock *sk)
+{
+	struct ktcp_listener *l;
+
+	/*
+	 * A child socket inherits this callback and sk_user_data from the
+	 * listener until it is accepted; it must not touch the listener.
+	 */
+	if (sk->sk_state != TCP_LISTEN)
+		return;
+	read_lock_bh(&sk->sk_callback_lock);
+	l = sk->sk_user_data;
+	if (l)
+		queue_work(l->srv->wq, &l->accept_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* Give an accepted socket back the callbacks it had before it was ours. */
+static void ktcp_listener_disown(struct ktcp_listener *l, struct sock *sk)
+{
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = l->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void ktcp_accept_work(struct work_struct *work)
+{
+	struct ktcp_listener *l =
+		container_of(work, struct ktcp_listener, accept_work);
+	struct socket *sock;
+	int i, err;
+
+	for (i = 0; i < KTCP_ACCEPT_BUDGET; i++) {
+		err = kernel_accept(l->sock, &sock, O_NONBLOCK);
+		if (err == -ECONNABORTED)
+			continue;
+		if (err)
+			return; /* -EAGAIN: the queue is empty */
+		ktcp_listener_disown(l, sock->sk);
+		ktcp_conn_accepted(l->srv, sock);
+	}
+	queue_work(l->srv->wq, &l->accept_work);
+}
+
+static int ktcp_addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+					  sizeof(struct sockaddr_in6);
+}
+
+static int ktcp_listener_open(struct ktcp_server *srv, struct ktcp_listener *l,
+			      const struct ktcp_server_params *p,
+			      const char **why)
+{
+	struct sockaddr_storage addr = p->addr;
+	struct socket *sock;
+	struct sock *sk;
+	int err;
+
+	err = sock_create_kern(srv->net, addr.ss_family, SOCK_STREAM,
+			       IPPROTO_TCP, &sock);
+	if (err) {
+		*why = "cannot create the listening socket";
+		return err;
+	}
+	sk = sock->sk;
+	sock_set_reuseaddr(sk);
+	if (p->listeners > 1)
+		sock_set_reuseport(sk);
+	err = kernel_bind(sock, (struct sockaddr *)&addr, ktcp_addr_len(&addr));
+	if (err) {
+		*why = err == -EADDRINUSE ? "port already in use" :
+		       err == -EADDRNOTAVAIL ?
+					    "address not available on this host" :
+					    "cannot bind the listening socket";
+		goto err_release;
+	}
+	err = kernel_listen(sock, p->backlog);
+	if (err) {
+		*why = "cannot listen on the socket";
+		goto err_release;
+	}
+	l->srv = srv;
+	l->sock = sock;
+	INIT_WORK(&l->accept_work, ktcp_accept_work);
+	write_lock_bh(&sk->sk_callback_lock);
+	l->saved_data_ready = sk->sk_data_ready;
+	sk->sk_user_data = l;
+	sk->sk_data_ready = ktcp_listen_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	/* Clients may have connected before the callback was ours. */
+	queue_work(srv->wq, &l->accept_work);
+	return 0;
+
+err_release:
+	sock_release(sock);
+	return err;
+}
+
+static void ktcp_listener_close(struct ktcp_listener *l)
+{
+	struct sock *sk = l->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = l->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	cancel_work_sync(&l->accept_work);
+	sock_release(l->sock);
+}
+
+static void ktcp_listeners_close(struct ktcp_listener *ls, unsigned int n)
+{
+	while (n--)
+		ktcp_listener_close(&ls[n]);
+	kfree(ls);
+}
+
+static struct ktcp_listener *
+ktcp_listeners_open(struct ktcp_server *srv, const struct ktcp_server_params *p,
+		    int *err, const char **why)
+{
+	struct ktcp_listener *ls;
+	unsigned int i;
+
+	ls = kcalloc(p->listeners, sizeof(*ls), GFP_KERNEL);
+	if (!ls) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < p->listeners; i++) {
+		*err = ktcp_listener_open(srv, &ls[i], p, why);
+		if (*err) {
+			ktcp_listeners_close(ls, i);
+			return NULL;
+		}
+	}
+	return ls;
+}
+
+static void ktcp_server_free(struct ktcp_server *srv)
+{
+	if (srv->wq)
+		destroy_workqueue(srv->wq);
+	ktcp_stats_destroy(&srv->stats);
+	kfree(srv);
+}
+
+/* Called with ktcp_lock held; the server is in its netns's table on return. */
+struct ktcp_server *ktcp_server_start(struct net *net,
+				      struct ktcp_service *svc,
+				      const struct ktcp_server_params *p,
+				      const struct ktcp_opts *opts,
+				      const char **why)
+{
+	struct ktcp_server *srv;
+	int err = -ENOMEM;
+
+	srv = kzalloc(sizeof(*srv), GFP_KERNEL);
+	if (!srv)
+		return ERR_PTR(-ENOMEM);
+	srv->net = net;
+	srv->svc = svc;
+	srv->params = *p;
+	srv->opts = *opts;
+	srv->idle_jiffies = msecs_to_jiffies(p->idle_timeout_ms);
+	spin_lock_init(&srv->conns_lock);
+	INIT_LIST_HEAD(&srv->conns);
+	init_waitqueue_head(&srv->conns_empty);
+	if (ktcp_stats_init(&srv->stats))
+		goto err_free;
+	err = ktcp_net_add(srv);
+	if (err) {
+		*why = "too many servers";
+		goto err_free;
+	}
+	err = -ENOMEM;
+	srv->wq = alloc_workqueue("ktcp-%s-%u", p->percpu_wq ? 0 : WQ_UNBOUND,
+				  0, svc->name, srv->id);
+	if (!srv->wq)
+		goto err_remove;
+	srv->listeners = ktcp_listeners_open(srv, p, &err, why);
+	if (!srv->listeners)
+		goto err_remove;
+	srv->nlisteners = p->listeners;
+	pr_info("server %u (%s) started on port %u\n", srv->id, svc->name,
+		ntohs(((struct sockaddr_in *)&p->addr)->sin_port));
+	return srv;
+
+err_remove:
+	ktcp_net_remove(srv);
+err_free:
+	ktcp_server_free(srv);
+	return ERR_PTR(err);
+}
+
+static bool ktcp_server_empty(struct ktcp_server *srv)
+{
+	bool empty;
+
+	spin_lock_bh(&srv->conns_lock);
+	empty = !srv->nconns;
+	spin_unlock_bh(&srv->conns_lock);
+	return empty;
+}
+
+/*
+ * Called with ktcp_lock held. Closes the listeners first so nothing new
+ * arrives, then asks every connection to close and waits for them; the
+ * workqueue's destruction waits for the last work items to return.
+ */
+void ktcp_server_stop(struct ktcp_server *srv)
+{
+	struct ktcp_conn *conn;
+
+	ktcp_net_remove(srv);
+	ktcp_listeners_close(srv->listeners, srv->nlisteners);
+	spin_lock_bh(&srv->conns_lock);
+	srv->stopping = true;
+	list_for_each_entry(conn, &srv->conns, node)
+		ktcp_conn_request_close(conn);
+	spin_unlock_bh(&srv->conns_lock);
+	wait_event(srv->conns_empty, ktcp_server_empty(srv));
+	pr_info("server %u (%s) stopped\n", srv->id, srv->svc->name);
+	ktcp_server_free(srv);
+}
+
+static bool ktcp_addr_equal(const struct sockaddr_storage *a,
+			    const struct sockaddr_storage *b)
+{
+	return !memcmp(a, b, ktcp_addr_len(a)) && a->ss_family == b->ss_family;
+}
+
+/*
+ * Move the listeners to p->addr. New ones open before the old ones close,
+ * so a failure leaves the server as it was; only a new address on the
+ * same port, which the old listener holds, needs the old one gone first.
+ */
+static int ktcp_server_rebind(struct ktcp_server *srv,
+			      const struct ktcp_server_params *p,
+			      const char **why)
+{
+	const struct sockaddr_in *old = (void *)&srv->params.addr;
+	const struct sockaddr_in *new = (void *)&p->addr;
+	struct ktcp_listener *ls;
+	int err, err2;
+
+	ls = ktcp_listeners_open(srv, p, &err, why);
+	if (!ls && err == -EADDRINUSE && old->sin_port == new->sin_port) {
+		ktcp_listeners_close(srv->listeners, srv->nlisteners);
+		srv->listeners = NULL;
+		ls = ktcp_listeners_open(srv, p, &err, why);
+		if (!ls) {
+			const char *why2;
+
+			srv->listeners = ktcp_listeners_open(srv, &srv->params,
+							     &err2, &why2);
+			if (!srv->listeners) {
+				srv->nlisteners = 0;
+				pr_warn("server %u lost its listeners: %d\n",
+					srv->id, err2);
+			}
+			return err;
+		}
+	}
+	if (!ls)
+		return err;
+	if (srv->listeners)
+		ktcp_listeners_close(srv->listeners, srv->nlisteners);
+	srv->listeners = ls;
+	srv->nlisteners = p->listeners;
+	return 0;
+}
+
+/* Called with ktcp_lock held: apply new settings to a running server. */
+int ktcp_server_update(struct ktcp_server *srv,
+		       const struct ktcp_server_params *p, const char **why)
+{
+	struct ktcp_conn *conn;
+	unsigned int i;
+	int err;
+
+	if (!ktcp_addr_equal(&srv->params.addr, &p->addr)) {
+		err = ktcp_server_rebind(srv, p, why);
+		if (err)
+			return err;
+	} else if (srv->params.backlog != p->backlog) {
+		/* listen() again on a listening socket only sets the backlog */
+		for (i = 0; i < srv->nlisteners; i++)
+			kernel_listen(srv->listeners[i].sock, p->backlog);
+	}
+	WRITE_ONCE(srv->params.max_conns, p->max_conns);
+	srv->params.addr = p->addr;
+	srv->params.backlog = p->backlog;
+	srv->params.idle_timeout_ms = p->idle_timeout_ms;
+	WRITE_ONCE(srv->idle_jiffies, msecs_to_jiffies(p->idle_timeout_ms));
+	spin_lock_bh(&srv->conns_lock);
+	list_for_each_entry(conn, &srv->conns, node)
+		ktcp_conn_arm_idle(conn);
+	spin_unlock_bh(&srv->conns_lock);
+	return 0;
+}
