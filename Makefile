@@ -46,7 +46,8 @@ help:
 	@echo "make check-debug KERNEL=DIR   VM tests on a debug kernel"
 	@echo "make vm            interactive shell in the test VM"
 	@echo "make demo          boot the VM with services running and clients"
-	@echo "make lint          clang-format, cppcheck and checkpatch checks"
+	@echo "make lint          clang-format, cppcheck, checkpatch and shellcheck"
+	@echo "make check-runner  self-test of the VM runner"
 
 deps:
 	@scripts/deps.sh
@@ -59,7 +60,7 @@ modules:
 	@mkdir -p $(KMOD_DIR)
 	@rsync -a --delete kernel include $(KMOD_DIR)/ 2>/dev/null || \
 		{ rm -rf $(KMOD_DIR)/kernel $(KMOD_DIR)/include; cp -a kernel include $(KMOD_DIR)/; }
-	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_DIR))/kernel W=1 \
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_DIR))/kernel O= W=1 \
 		$(if $(filter true,$(CI)),KCFLAGS=-Werror) modules
 
 # --- userspace ----------------------------------------------------------------
@@ -70,20 +71,68 @@ include userspace/cli/build.mk
 include userspace/tools/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
+include tests/nlsend/build.mk
 
 userspace: $(USER_TARGETS)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS_$(notdir $(dir $<))) -MMD -MP -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS_$(notdir $(patsubst %/,%,$(dir $<)))) -MMD -MP -c -o $@ $<
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
 # --- tests ------------------------------------------------------------------
-check: check-unit check-vm
+check: check-unit check-runner check-vm
 
 check-unit: $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
+
+# --- VM tests (scripts/vm/, docs in scripts/vm/run.sh) -----------------------
+# VM_ARGS: extra scripts/vm/run.sh arguments, e.g. VM_ARGS="--test 'kecho*'".
+# KERNEL_RELEASE: kernel for `make vm`, `make demo` and check-runner (default
+# the newest installed cloud kernel). KERNEL: a debug kernel directory
+# (bzImage + build/) for check-debug.
+VM_ARGS ?=
+VM_TIMEOUT ?= 900
+DEBUG_VM_TIMEOUT ?= 2400
+KERNEL_RELEASE ?= $(lastword $(shell scripts/vm/kernels.sh 2>/dev/null))
+KERNEL ?=
+VM_KDIR = /usr/src/linux-headers-$(KERNEL_RELEASE)
+
+.PHONY: check-runner
+check-vm: deps userspace
+	@scripts/vm/check-vm.sh --timeout $(VM_TIMEOUT) $(VM_ARGS)
+
+# The runner's own self-test: known-good, warning, failing, crashing, hanging
+# (and, on kmemleak kernels, leaking) guests must be judged correctly.
+# KERNEL=dir runs it on a debug kernel instead.
+check-runner: deps
+	@$(if $(KERNEL),tests/runner/run.sh --kdir $(KERNEL)/build \
+		--kernel $(KERNEL)/bzImage $(RUNNER_ARGS),tests/runner/run.sh \
+		--kdir $(VM_KDIR) $(RUNNER_ARGS))
+
+check-debug: deps userspace
+	@test -n "$(KERNEL)" -a -r "$(KERNEL)/bzImage" -a -d "$(KERNEL)/build" || \
+		{ echo "make: KERNEL=dir with bzImage and build/ is required" >&2; exit 1; }
+	$(MAKE) modules KDIR=$(KERNEL)/build
+	@scripts/vm/run.sh --kdir $(KERNEL)/build --kernel $(KERNEL)/bzImage \
+		--timeout $(DEBUG_VM_TIMEOUT) --test-timeout 600 $(VM_ARGS)
+
+vm: deps userspace
+	$(MAKE) modules KDIR=$(VM_KDIR)
+	@scripts/vm/run.sh --kdir $(VM_KDIR) --mode shell $(VM_ARGS)
+
+demo: deps userspace
+	$(MAKE) modules KDIR=$(VM_KDIR)
+	@scripts/vm/run.sh --kdir $(VM_KDIR) --mode demo $(VM_ARGS)
+
+# --- lint -------------------------------------------------------------------
+# checkpatch.pl: Debian's headers packages do not ship it; the debug kernel's
+# build tree does. CHECKPATCH= overrides. Ignored checks (see scripts/lint.sh).
+CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-headers-*/scripts/checkpatch.pl \
+	$(O)/debug-6.1/build/scripts/checkpatch.pl))
+lint:
+	@CHECKPATCH="$(CHECKPATCH)" scripts/lint.sh
 
 # --- formatting -------------------------------------------------------------
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

@@ -128,7 +128,7 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 		ktcp_stats_add(&srv->stats, why, 1);
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_CLOSED, 1);
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, -1);
-	kfree(conn);
+	kmem_cache_free(srv->svc->conn_cache, conn);
 
 	/* Last: the stopper frees srv once every connection is gone. */
 	spin_lock_bh(&srv->conns_lock);
@@ -168,8 +168,7 @@ static struct ktcp_conn *ktcp_conn_alloc(struct ktcp_server *srv,
 {
 	struct ktcp_conn *conn;
 
-	conn = kzalloc(struct_size(conn, priv, 0) + srv->svc->conn_priv_size,
-		       GFP_KERNEL);
+	conn = kmem_cache_zalloc(srv->svc->conn_cache, GFP_KERNEL);
 	if (!conn)
 		return NULL;
 	conn->srv = srv;
@@ -236,7 +235,7 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACCEPTED, 1);
 	if (!ktcp_conn_register(srv, conn)) {
 		ktcp_stats_add(&srv->stats, KTCP_STATS_A_REFUSED, 1);
-		kfree(conn);
+		kmem_cache_free(srv->svc->conn_cache, conn);
 		sock_release(sock);
 		return;
 	}

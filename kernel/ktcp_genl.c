@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <net/genetlink.h>
@@ -261,6 +262,18 @@ static void ktcp_unknown_service(struct genl_info *info, const char *name)
 #endif
 }
 
+/* The name becomes part of a module alias to load; keep it plain. */
+static bool ktcp_service_name_ok(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (!islower(*name) && !isdigit(*name) && *name != '-' &&
+		    *name != '_')
+			return false;
+	return true;
+}
+
 /* ktcp_lock held. */
 static struct ktcp_server *ktcp_get_server(struct genl_info *info)
 {
@@ -324,6 +337,12 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 	err = ktcp_parse_opts(info, &opts);
 	if (err)
 		return err;
+
+	if (!ktcp_service_name_ok(name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_SERVICE],
+				    "service names are made of a-z, 0-9, - and _");
+		return -EINVAL;
+	}
 
 	mutex_lock(&ktcp_lock);
 	svc = ktcp_service_find(name);

@@ -67,7 +67,9 @@ struct ktcp_service {
 	/* Free per-connection resources; the socket is still open. */
 	void (*conn_release)(struct ktcp_conn *conn);
 
-	struct list_head node; /* in the registry; framework-private */
+	/* framework-private */
+	struct list_head node; /* in the registry */
+	struct kmem_cache *conn_cache; /* "ktcp_<name>_conn" in slabinfo */
 };
 
 int ktcp_service_register(struct ktcp_service *svc);

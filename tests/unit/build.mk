@@ -1,1 +1,14 @@
-# placeholder, owned by its component
+# Unit tests (Check): $(O)/tests/check-all runs every cksuite-*.c. They
+# link the library's and the CLI's objects directly, internals included.
+UNIT_DIR := tests/unit
+UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(UNIT_DIR)/*.c))
+
+$(O)/obj/$(UNIT_DIR)/%.o: BASE_CFLAGS += -I$(LIBKTCP_DIR) -I$(CLI_DIR) \
+	$(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
+
+$(O)/tests/check-all: $(UNIT_OBJS) $(CLI_PURE_OBJS) $(LIBKTCP_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJS) $(CLI_PURE_OBJS) $(LIBKTCP_A) \
+		$(NL_LIBS) $(JSON_LIBS) $(CHECK_LIBS)
+
+UNIT_TESTS += $(O)/tests/check-all

@@ -1,1 +1,20 @@
-# placeholder, owned by its component
+# userspace/tools: TCP peers for the ktcp services. user-echo-server is the
+# userspace baseline for kecho, echo-bench and htstress generate load and
+# check byte-exactness. Plain C, pthreads, no other libraries.
+
+TOOLS := $(O)/tools/user-echo-server $(O)/tools/echo-bench $(O)/tools/htstress
+TOOLS_COMMON := $(O)/obj/userspace/tools/tools.o
+USER_TARGETS += $(TOOLS)
+EXTRA_CFLAGS_tools := -pthread
+
+$(O)/tools/user-echo-server: $(O)/obj/userspace/tools/user-echo-server.o
+$(O)/tools/echo-bench: $(O)/obj/userspace/tools/bench.o
+$(O)/tools/htstress: $(O)/obj/userspace/tools/htstress.o
+
+$(TOOLS): $(TOOLS_COMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lm
+
+.PHONY: check-tools
+check-tools: $(TOOLS)
+	tests/tools/test-tools.sh

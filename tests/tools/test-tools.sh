@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests for userspace/tools on loopback; needs no kernel module, only
+# python3 for the reference and deliberately broken peers.
+#
+#   tests/tools/test-tools.sh        (or: make check-tools)
+#
+# Uses the binaries in $O/tools (O defaults to build). Every server listens
+# on a port the kernel picks, so parallel runs do not collide. Ends with
+# "N passed, N failed" and exits nonzero when anything failed.
+
+set -u
+
+O=${O:-build}
+T=$O/tools
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d)
+PASS=0
+FAIL=0
+PIDS=()
+
+cleanup()
+{
+	local pid
+
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok()
+{
+	PASS=$((PASS + 1))
+	echo "PASS: $*"
+}
+
+fail()
+{
+	FAIL=$((FAIL + 1))
+	echo "FAIL: $*"
+}
+
+# check DESCRIPTION CONDITION...: pass when the condition command succeeds.
+check()
+{
+	local what=$1
+
+	shift
+	if "$@"; then
+		ok "$what"
+	else
+		fail "$what"
+	fi
+}
+
+# json FILE KEY: one value from a tool's --json output, which has one
+# member per line. (python3 would take 0.3 s per call; valid_json checks
+# the syntax once per tool.)
+json()
+{
+	awk -v k="\"$2\":" '$1 == k { v = $2; sub(/,$/, "", v);
+		gsub(/"/, "", v); print v }' "$1"
+}
+
+valid_json()
+{
+	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"
+}
+
+# wait_for FILE REGEX: wait up to 10 s for a line in FILE, print match.
+wait_for()
+{
+	for _ in $(seq 100); do
+		if grep -qE "$2" "$1" 2>/dev/null; then
+			grep -oE "$2" "$1" | head -n 1
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "timed out waiting for '$2' in $1" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# start NAME COMMAND...: run in the background, output in $WORK/NAME.log.
+start()
+{
+	local name=$1
+
+	shift
+	"$@" >"$WORK/$name.log" 2>&1 &
+	PIDS+=($!)
+	eval "PID_$name=$!"
+}
+
+port_of()
+{
+	wait_for "$WORK/$1.log" "$2" | grep -oE '[0-9]+$'
+}
+
+for t in user-echo-server echo-bench htstress; do
+	if [ ! -x "$T/$t" ]; then
+		echo "missing $T/$t; run 'make userspace' first" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+# Python peers start slowly; start them all now and collect ports later.
+mkdir -p "$WORK/www"
+head -c 100000 /dev/urandom >"$WORK/www/blob"
+start flip python3 "$HERE/peers.py" flip-echo
+start chunked python3 "$HERE/peers.py" chunked
+start silent python3 "$HERE/peers.py" silent
+start hangup python3 "$HERE/peers.py" hangup
+start http10 python3 -u -m http.server -b 127.0.0.1 -d "$WORK/www" 0
+start http11 python3 -u -m http.server -p HTTP/1.1 -b ::1 -d "$WORK/www" 0
+
+# --- echo: byte-exact under load --------------------------------------------
+
+# bench NAME ARGS...: run echo-bench --json, add up its byte totals.
+SENT=0
+RCVD=0
+bench()
+{
+	local name=$1 out=$WORK/bench rc t0=$SECONDS
+
+	shift
+	"$T/echo-bench" --json "$@" >"$out.json" 2>"$out.err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ "$(json "$out.json" bytes_sent)" = \
+			      "$(json "$out.json" bytes_received)" ]; then
+		ok "$name (exit 0, bytes sent == received, $((SECONDS - t0)) s)"
+	else
+		fail "$name (exit $rc)"
+		cat "$out.json" "$out.err"
+	fi
+	SENT=$((SENT + $(json "$out.json" bytes_sent || echo 0)))
+	RCVD=$((RCVD + $(json "$out.json" bytes_received || echo 0)))
+}
+
+for threads in 1 2; do
+	s=echo$threads
+	start $s "$T/user-echo-server" -p 0 -t $threads
+	port=$(port_of $s 'listening on .*:[0-9]+') || { fail "$s start"; continue; }
+	SENT=0
+	RCVD=0
+	bench "t$threads verify sizes 1-1M, 50 conns" -p "$port" -c 50 -t 2 \
+		--verify --sizes 1-1M -n 400 --seed $threads
+	bench "t$threads verify 1-byte messages" -p "$port" -c 50 --verify \
+		-s 1 -n 20000
+	bench "t$threads verify burst 500" -p "$port" --burst 500 --verify \
+		--sizes 1-4k
+	bench "t$threads duration run over IPv6" -a ::1 -p "$port" -c 10 -t 2 \
+		-d 0.5
+	check "t$threads slow reader gets an exact echo (server backlog)" \
+		python3 "$HERE/peers.py" slow-reader "$port"
+	eval "kill -INT \$PID_$s"
+	wait_for "$WORK/$s.log" 'bytes sent [0-9]+' >/dev/null
+	counters=$(grep -oE 'bytes received [0-9]+, bytes sent [0-9]+' \
+		"$WORK/$s.log")
+	# The slow reader moved 8 MiB each way on top of the bench runs.
+	SENT=$((SENT + 8388608))
+	RCVD=$((RCVD + 8388608))
+	check "t$threads server counters match bench ($SENT/$RCVD)" \
+		test "$counters" = "bytes received $SENT, bytes sent $RCVD"
+done
+
+check "echo-bench --json is valid JSON" valid_json "$WORK/bench.json"
+
+# --- echo: errors are detected ----------------------------------------------
+
+port=$(port_of flip 'port [0-9]+')
+"$T/echo-bench" --json -p "$port" --verify -s 5000 -n 20 \
+	>"$WORK/flip.json" 2>"$WORK/flip.err"
+rc=$?
+check "corrupting peer: exit 1" test $rc -eq 1
+check "corrupting peer: mismatch counted" \
+	test "$(json "$WORK/flip.json" err_mismatch)" -ge 1
+check "corrupting peer: first mismatch explained" \
+	grep -q 'first mismatch error' "$WORK/flip.err"
+
+# expect_err PEER KIND ARGS...: echo-bench against a broken peer must exit
+# 1 with exactly one error of KIND per connection.
+expect_err()
+{
+	local peer=$1 kind=$2 rc n
+
+	shift 2
+	port=$(port_of "$peer" 'port [0-9]+')
+	"$T/echo-bench" --json -p "$port" "$@" >"$WORK/$peer.json" \
+		2>"$WORK/$peer.err"
+	rc=$?
+	n=$(json "$WORK/$peer.json" "err_$kind")
+	if [ $rc -eq 1 ] && [ "$n" = 2 ] &&
+	   [ "$(json "$WORK/$peer.json" errors)" = 2 ]; then
+		ok "$peer peer: exit 1, err_$kind=2"
+	else
+		fail "$peer peer: exit $rc, err_$kind=$n"
+		cat "$WORK/$peer.json" "$WORK/$peer.err"
+	fi
+}
+
+expect_err silent timeout -c 2 -n 10 --timeout 300
+expect_err hangup short -c 2 -n 10 -s 1000
+
+# A port the kernel just handed out and nobody listens on.
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$T/echo-bench" --csv -p "$closed" -c 3 -n 10 >"$WORK/refused.csv" 2>/dev/null
+rc=$?
+check "refused: exit 1 and err_refused=3" test $rc -eq 1 -a \
+	"$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "err_refused") c = i } NR == 2 { print $c }' "$WORK/refused.csv")" = 3
+
+# --- usage errors: exit 2 and quote the bad input ---------------------------
+
+# usage DESCRIPTION QUOTED COMMAND...: exit 2, stderr contains 'QUOTED'.
+usage()
+{
+	local what=$1 quoted=$2 rc
+
+	shift 2
+	"$@" >/dev/null 2>"$WORK/usage.err"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF "'$quoted'" "$WORK/usage.err"; then
+		ok "usage: $what"
+	else
+		fail "usage: $what (exit $rc)"
+		cat "$WORK/usage.err"
+	fi
+}
+
+usage "echo-bench bad size" 12q "$T/echo-bench" -s 12q
+usage "echo-bench reversed --sizes" 5-1 "$T/echo-bench" --sizes 5-1
+usage "echo-bench zero connections" 0 "$T/echo-bench" -c 0
+usage "echo-bench bad duration" soon "$T/echo-bench" -d soon
+usage "echo-bench bad host" no.such.host.invalid \
+	"$T/echo-bench" -a no.such.host.invalid
+usage "echo-bench stray argument" extra "$T/echo-bench" extra
+usage "user-echo-server bad port" 99999 "$T/user-echo-server" -p 99999
+usage "user-echo-server bad address" 1.2.3 "$T/user-echo-server" -a 1.2.3
+usage "user-echo-server bad threads" -1 "$T/user-echo-server" -t -1
+usage "htstress bad scheme" ftp://x/ "$T/htstress" ftp://x/
+usage "htstress bad count" abc "$T/htstress" -n abc http://127.0.0.1/
+usage "htstress unbracketed IPv6" http://::1:80/ "$T/htstress" http://::1:80/
+"$T/echo-bench" -d 1 -n 5 >/dev/null 2>&1
+check "usage: echo-bench -d with -n exits 2" test $? -eq 2
+"$T/htstress" >/dev/null 2>&1
+check "usage: htstress without URL exits 2" test $? -eq 2
+
+# --- htstress against python http.server ----------------------------------
+
+# hts ID NAME N EXPECT_2XX ARGS...: run htstress --json -n N into
+# $WORK/ID.json, check the exit code and that 2xx == EXPECT_2XX.
+hts()
+{
+	local id=$1 name=$2 n=$3 expect=$4 rc want=0
+
+	shift 4
+	[ "$expect" = "$n" ] || want=1
+	"$T/htstress" --json -n "$n" "$@" >"$WORK/$id.json" 2>"$WORK/$id.err"
+	rc=$?
+	if [ $rc -eq $want ] &&
+	   [ "$(json "$WORK/$id.json" status_2xx)" = "$expect" ]; then
+		ok "htstress $name (exit $rc, 2xx = $expect)"
+	else
+		fail "htstress $name (exit $rc)"
+		cat "$WORK/$id.json" "$WORK/$id.err"
+	fi
+}
+
+port=$(port_of http10 'port [0-9]+')
+hts h10 "HTTP/1.0" 400 400 -c 4 -t 2 "http://127.0.0.1:$port/blob"
+hts h10k "-k against a HTTP/1.0 server" 400 400 -c 4 -k "http://127.0.0.1:$port/"
+hts 404 "404s exit 1" 20 0 -c 2 "http://127.0.0.1:$port/missing"
+check "htstress 404s counted as 4xx" \
+	test "$(json "$WORK/404.json" status_4xx)" = 20
+
+port=$(port_of http11 'port [0-9]+')
+hts h11k "keep-alive over IPv6" 200 200 -c 8 -t 2 -k "http://[::1]:$port/blob"
+check "htstress keep-alive reuses connections" \
+	test "$(json "$WORK/h11k.json" connections)" = 8
+
+check "htstress --json is valid JSON" valid_json "$WORK/h11k.json"
+
+port=$(port_of chunked 'port [0-9]+')
+hts chunked "chunked is an error" 10 0 -c 2 "http://127.0.0.1:$port/"
+check "htstress chunked counted" \
+	test "$(json "$WORK/chunked.json" err_chunked)" = 10
+
+echo "($SECONDS s)"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* CLI argument parsing (userspace/cli/args.c). */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/ktcp.h>
+
+#include "args.h"
+#include "cksuites.h"
+
+START_TEST(u32_ranges)
+{
+	struct args_err e;
+	uint32_t v = 0;
+
+	ck_assert_int_eq(args_u32("0", 0, 10, &v, &e), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(args_u32("4294967295", 0, UINT32_MAX, &v, &e), 0);
+	ck_assert_uint_eq(v, UINT32_MAX);
+	ck_assert_int_eq(args_u32("4294967296", 0, UINT32_MAX, &v, &e),
+			 -ERANGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'4294967296'"));
+	ck_assert_int_eq(args_u32("99999999999999999999999", 0, 5, &v, &e),
+			 -ERANGE);
+	ck_assert_int_eq(args_u32("0", 1, 5, &v, &e), -ERANGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "(1-5)"));
+}
+END_TEST
+
+START_TEST(u32_junk)
+{
+	static const char *const bad[] = {
+		"",   "-1",   "+1",  " 1",  "1 ",
+		"1x", "0x10", "1.5", "1e3", "99999999999999x"
+	};
+	struct args_err e;
+	uint32_t v = 77;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(args_u32(bad[i], 0, UINT32_MAX, &v, &e) ==
+				      -EINVAL,
+			      "'%s' accepted", bad[i]);
+		ck_assert_ptr_nonnull(strstr(e.msg, "is not a number"));
+	}
+	ck_assert_uint_eq(v, 77);
+}
+END_TEST
+
+START_TEST(port_quotes_input)
+{
+	struct args_err e;
+	uint16_t port;
+
+	ck_assert_int_eq(args_port("8080", &port, &e), 0);
+	ck_assert_uint_eq(port, 8080);
+	ck_assert_int_eq(args_port("70000", &port, &e), -ERANGE);
+	ck_assert_str_eq(e.msg, "'70000' is out of range (1-65535)");
+	ck_assert_int_eq(args_port("http", &port, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "'http' is not a number");
+	ck_assert_int_eq(args_port("0", &port, &e), -ERANGE);
+}
+END_TEST
+
+START_TEST(quote_sanitizes)
+{
+	char long_in[200], q[48];
+	struct args_err e;
+	uint16_t port;
+
+	/* Control characters must not reach the terminal. */
+	ck_assert_int_eq(args_port("\x1b[31m", &port, &e), -EINVAL);
+	ck_assert_ptr_null(strchr(e.msg, '\x1b'));
+	ck_assert_ptr_nonnull(strstr(e.msg, "'?[31m'"));
+	memset(long_in, '9', sizeof(long_in) - 1);
+	long_in[sizeof(long_in) - 1] = '\0';
+	args_quote(long_in, q, sizeof(q));
+	ck_assert_uint_eq(strlen(q), sizeof(q) - 1);
+	ck_assert_str_eq(q + strlen(q) - 3, "...");
+	ck_assert_int_eq(args_port(long_in, &port, &e), -ERANGE);
+	ck_assert_uint_lt(strlen(e.msg), sizeof(e.msg) - 1);
+}
+END_TEST
+
+START_TEST(durations)
+{
+	const uint32_t max = KTCP_IDLE_TIMEOUT_MS_MAX;
+	struct args_err e;
+	uint32_t ms = 0;
+
+	ck_assert_int_eq(args_duration_ms("1500", max, &ms, &e), 0);
+	ck_assert_uint_eq(ms, 1500);
+	ck_assert_int_eq(args_duration_ms("1500ms", max, &ms, &e), 0);
+	ck_assert_uint_eq(ms, 1500);
+	ck_assert_int_eq(args_duration_ms("30s", max, &ms, &e), 0);
+	ck_assert_uint_eq(ms, 30000);
+	ck_assert_int_eq(args_duration_ms("5m", max, &ms, &e), 0);
+	ck_assert_uint_eq(ms, 300000);
+	ck_assert_int_eq(args_duration_ms("24h", max, &ms, &e), 0);
+	ck_assert_uint_eq(ms, max);
+	ck_assert_int_eq(args_duration_ms("0", max, &ms, &e), 0);
+	ck_assert_uint_eq(ms, 0);
+	ck_assert_int_eq(args_duration_ms("25h", max, &ms, &e), -ERANGE);
+	ck_assert_int_eq(args_duration_ms("86400001", max, &ms, &e), -ERANGE);
+	ck_assert_int_eq(args_duration_ms("4294967296s", max, &ms, &e),
+			 -ERANGE);
+	ck_assert_int_eq(args_duration_ms("5x", max, &ms, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'5x'"));
+	ck_assert_int_eq(args_duration_ms("s", max, &ms, &e), -EINVAL);
+	ck_assert_int_eq(args_duration_ms("-1s", max, &ms, &e), -EINVAL);
+	ck_assert_int_eq(args_duration_ms("1 s", max, &ms, &e), -EINVAL);
+	ck_assert_int_eq(args_duration_ms("1sms", max, &ms, &e), -EINVAL);
+	ck_assert_int_eq(args_duration_ms("", max, &ms, &e), -EINVAL);
+}
+END_TEST
+
+START_TEST(ids_services_wq)
+{
+	char svc[KTCP_SERVICE_LEN];
+	struct ktcp_addr a;
+	struct args_err e;
+	uint32_t id;
+	uint8_t wq;
+
+	ck_assert_int_eq(args_id("0", &id, &e), -ERANGE);
+	ck_assert_int_eq(args_id("42", &id, &e), 0);
+	ck_assert_uint_eq(id, 42);
+	ck_assert_int_eq(args_service("echo", svc, &e), 0);
+	ck_assert_str_eq(svc, "echo");
+	ck_assert_int_eq(args_service("123456789012345", svc, &e), 0);
+	ck_assert_int_eq(args_service("1234567890123456", svc, &e), -ERANGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'1234567890123456'"));
+	ck_assert_int_eq(args_service("", svc, &e), -EINVAL);
+	ck_assert_int_eq(args_wq("unbound", &wq, &e), 0);
+	ck_assert_uint_eq(wq, KTCP_WQ_UNBOUND);
+	ck_assert_int_eq(args_wq("fast", &wq, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'fast'"));
+	ck_assert_int_eq(args_addr("::", &a, &e), 0);
+	ck_assert_int_eq(a.family, AF_INET6);
+	ck_assert_int_eq(args_addr("example.com", &a, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "'example.com' is not an IPv4 or IPv6 address");
+}
+END_TEST
+
+Suite *make_args_suite(void)
+{
+	Suite *s = suite_create("args");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, u32_ranges);
+	tcase_add_test(tc, u32_junk);
+	tcase_add_test(tc, port_quotes_input);
+	tcase_add_test(tc, quote_sanitizes);
+	tcase_add_test(tc, durations);
+	tcase_add_test(tc, ids_services_wq);
+	suite_add_tcase(s, tc);
+	return s;
+}

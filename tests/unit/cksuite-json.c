@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* JSON shaping and text rendering of the CLI (userspace/cli/show.c). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cksuites.h"
+#include "show.h"
+
+static struct ktcp_server make_server(uint32_t id, const char *addr,
+				      uint16_t port)
+{
+	struct ktcp_server s = { 0 };
+
+	s.id = id;
+	strcpy(s.service, "echo");
+	ck_assert_int_eq(ktcp_addr_parse(addr, &s.addr), 0);
+	s.port = port;
+	s.backlog = 128;
+	s.max_conns = 0;
+	s.idle_timeout_ms = 30000;
+	s.listeners = 2;
+	s.echo_wq = KTCP_WQ_PERCPU;
+	s.stats.accepted = 5;
+	s.stats.active = 1;
+	s.stats.bytes_in = 1ULL << 40; /* beyond 32 bits */
+	s.stats.has = KTCP_STAT_ACCEPTED | KTCP_STAT_ACTIVE |
+		      KTCP_STAT_BYTES_IN;
+	s.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_ADDR | KTCP_HAS_PORT |
+		KTCP_HAS_BACKLOG | KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT |
+		KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | KTCP_HAS_STATS;
+	return s;
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no '%s'", key);
+	return v;
+}
+
+static int has(struct json_object *o, const char *key)
+{
+	return json_object_object_get_ex(o, key, NULL);
+}
+
+START_TEST(server_list_fields)
+{
+	struct ktcp_server arr[2] = { make_server(1, "::", 7),
+				      make_server(2, "192.0.2.1", 8080) };
+	struct json_object *a, *s, *opts, *st, *back;
+	const char *text;
+
+	a = show_servers(arr, 2);
+	/* Round trip through text, as a consumer of --json sees it. */
+	text = json_object_to_json_string(a);
+	back = json_tokener_parse(text);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_int_eq(json_object_array_length(back), 2);
+
+	s = json_object_array_get_idx(back, 1);
+	ck_assert_int_eq(json_object_get_int64(get(s, "id")), 2);
+	ck_assert_str_eq(json_object_get_string(get(s, "service")), "echo");
+	ck_assert_str_eq(json_object_get_string(get(s, "addr")), "192.0.2.1");
+	ck_assert_int_eq(json_object_get_int(get(s, "port")), 8080);
+	ck_assert_int_eq(json_object_get_int(get(s, "backlog")), 128);
+	ck_assert_int_eq(json_object_get_int(get(s, "max_conns")), 0);
+	ck_assert_int_eq(json_object_get_int(get(s, "idle_timeout_ms")), 30000);
+	ck_assert_int_eq(json_object_get_int(get(s, "listeners")), 2);
+	opts = get(s, "opts");
+	ck_assert_str_eq(json_object_get_string(get(opts, "echo_wq")),
+			 "percpu");
+	st = get(s, "stats");
+	ck_assert_uint_eq(json_object_get_uint64(get(st, "bytes_in")),
+			  1ULL << 40);
+	ck_assert_int_eq(json_object_get_int(get(st, "accepted")), 5);
+	/* Counters the kernel did not send are absent, not zero. */
+	ck_assert(!has(st, "closed"));
+	ck_assert(json_object_is_type(get(s, "port"), json_type_int));
+	s = json_object_array_get_idx(back, 0);
+	ck_assert_str_eq(json_object_get_string(get(s, "addr")), "::");
+	json_object_put(back);
+	json_object_put(a);
+}
+END_TEST
+
+START_TEST(absent_fields_omitted)
+{
+	struct ktcp_server srv = make_server(3, "::1", 9);
+	struct json_object *o;
+
+	srv.has = KTCP_HAS_ID | KTCP_HAS_PORT;
+	o = show_server(&srv);
+	ck_assert_int_eq(json_object_object_length(o), 2);
+	ck_assert(!has(o, "stats"));
+	ck_assert(!has(o, "opts"));
+	json_object_put(o);
+	o = show_servers(NULL, 0);
+	ck_assert_str_eq(json_object_to_json_string_ext(o, 0), "[]");
+	json_object_put(o);
+}
+END_TEST
+
+START_TEST(unknown_wq_by_number)
+{
+	struct ktcp_server srv = make_server(3, "::1", 9);
+	struct json_object *o;
+
+	srv.echo_wq = 7;
+	o = show_server(&srv);
+	ck_assert_int_eq(json_object_get_int(get(get(o, "opts"), "echo_wq")),
+			 7);
+	json_object_put(o);
+}
+END_TEST
+
+START_TEST(event_json)
+{
+	struct ktcp_event ev = { .type = KTCP_EVENT_SERVER_STOPPED,
+				 .id = 4,
+				 .port = 80 };
+	struct json_object *o;
+
+	strcpy(ev.service, "http");
+	ev.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_PORT;
+	o = show_event(&ev);
+	ck_assert_str_eq(json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
+			 "{\"event\":\"stopped\",\"id\":4,\"service\":\"http\","
+			 "\"port\":80}");
+	json_object_put(o);
+}
+END_TEST
+
+START_TEST(text_from_json)
+{
+	struct ktcp_server srv = make_server(1, "::", 7);
+	struct json_object *o = show_server(&srv);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	show_text(f, o);
+	fclose(f);
+	ck_assert_str_eq(
+		buf, "1: echo addr :: port 7 backlog 128 max_conns 0 "
+		     "idle_timeout_ms 30000 listeners 2\n"
+		     "\topts: echo_wq percpu\n"
+		     "\tstats: accepted 5 active 1 bytes_in 1099511627776\n");
+	free(buf);
+	json_object_put(o);
+}
+END_TEST
+
+Suite *make_json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, server_list_fields);
+	tcase_add_test(tc, absent_fields_omitted);
+	tcase_add_test(tc, unknown_wq_by_number);
+	tcase_add_test(tc, event_json);
+	tcase_add_test(tc, text_from_json);
+	suite_add_tcase(s, tc);
+	return s;
+}

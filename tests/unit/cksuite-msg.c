@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libktcp message building and reply parsing (userspace/libktcp/msg.c):
+ * requests are built and parsed back with nla_parse; replies, ACKs and
+ * extended ACKs are synthesized and fed to the library's parsers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/ktcp.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "cksuites.h"
+#include "internal.h"
+
+#define FAMILY 0x1234
+
+static struct ktcp_server_cfg full_cfg(void)
+{
+	struct ktcp_server_cfg cfg = { .service = "echo" };
+
+	ck_assert_int_eq(ktcp_addr_parse("2001:db8::7", &cfg.addr), 0);
+	cfg.port = 7007;
+	cfg.backlog = 512;
+	cfg.max_conns = 1000;
+	cfg.idle_timeout_ms = 60000;
+	cfg.listeners = 4;
+	cfg.echo_wq = KTCP_WQ_PERCPU;
+	cfg.has = KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |
+		  KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT |
+		  KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ;
+	return cfg;
+}
+
+static void parse_request(struct nl_msg *msg, uint8_t cmd, struct nlattr **tb)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+
+	ck_assert_uint_eq(nlh->nlmsg_type, FAMILY);
+	ck_assert_uint_eq(g->cmd, cmd);
+	ck_assert_uint_eq(g->version, KTCP_GENL_VERSION);
+	ck_assert_int_eq(genlmsg_parse(nlh, 0, tb, KTCP_A_MAX, NULL), 0);
+}
+
+START_TEST(start_request)
+{
+	struct ktcp_server_cfg cfg = full_cfg();
+	struct nlattr *tb[KTCP_A_MAX + 1], *ob[KTCP_OPT_A_MAX + 1];
+	struct nl_msg *msg;
+	const char *why;
+
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_ptr_null(tb[KTCP_A_SERVER_ID]);
+	/* NUL-terminated, as NLA_NUL_STRING wants. */
+	ck_assert_int_eq(nla_len(tb[KTCP_A_SERVICE]), 5);
+	ck_assert_str_eq(nla_get_string(tb[KTCP_A_SERVICE]), "echo");
+	ck_assert_int_eq(nla_len(tb[KTCP_A_PORT]), 2);
+	ck_assert_uint_eq(nla_get_u16(tb[KTCP_A_PORT]), 7007);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_ADDR]), 16);
+	ck_assert_mem_eq(nla_data(tb[KTCP_A_ADDR]), &cfg.addr.v6, 16);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_BACKLOG]), 512);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_MAX_CONNS]), 1000);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_IDLE_TIMEOUT_MS]), 60000);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_LISTENERS]), 4);
+	/* Strict kernel validation rejects nests without NLA_F_NESTED. */
+	ck_assert(tb[KTCP_A_OPTS]->nla_type & NLA_F_NESTED);
+	ck_assert_int_eq(
+		nla_parse_nested(ob, KTCP_OPT_A_MAX, tb[KTCP_A_OPTS], NULL), 0);
+	ck_assert_int_eq(nla_len(ob[KTCP_OPT_A_ECHO_WQ]), 1);
+	ck_assert_uint_eq(nla_get_u8(ob[KTCP_OPT_A_ECHO_WQ]), KTCP_WQ_PERCPU);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(start_request_minimal)
+{
+	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct nl_msg *msg;
+	const char *why;
+	int i;
+
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_ADDR;
+	ck_assert_int_eq(ktcp_addr_parse("127.0.0.1", &cfg.addr), 0);
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_ADDR]), 4);
+	ck_assert_uint_eq(*(uint32_t *)nla_data(tb[KTCP_A_ADDR]),
+			  htonl(INADDR_LOOPBACK));
+	/* Nothing the caller did not ask for: the kernel's defaults apply. */
+	for (i = KTCP_A_BACKLOG; i <= KTCP_A_MAX; i++)
+		ck_assert_msg(!tb[i], "attribute %d sent", i);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(start_request_rejected)
+{
+	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
+	struct nl_msg *msg = NULL;
+	const char *why;
+
+	/* No port. */
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "port"));
+	/* No service; a service without its NUL. */
+	cfg.has = KTCP_HAS_PORT;
+	cfg.service[0] = '\0';
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	memset(cfg.service, 'x', sizeof(cfg.service));
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(why);
+	/* An address of no family. */
+	strcpy(cfg.service, "echo");
+	cfg.has |= KTCP_HAS_ADDR;
+	cfg.addr.family = AF_UNSPEC;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EAFNOSUPPORT);
+	ck_assert_ptr_null(msg);
+}
+END_TEST
+
+START_TEST(set_request)
+{
+	struct ktcp_server_cfg cfg = { .port = 8080, .backlog = 64 };
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct nl_msg *msg = NULL;
+	const char *why;
+
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 9, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_str_eq(why, "nothing to change");
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_BACKLOG;
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 9, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_SET, tb);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_SERVER_ID]), 9);
+	ck_assert_uint_eq(nla_get_u16(tb[KTCP_A_PORT]), 8080);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_BACKLOG]), 64);
+	ck_assert_ptr_null(tb[KTCP_A_SERVICE]);
+	ck_assert_ptr_null(tb[KTCP_A_MAX_CONNS]);
+	nlmsg_free(msg);
+	/* SERVER_SET takes neither listeners nor service options. */
+	cfg.has |= KTCP_HAS_LISTENERS;
+	msg = NULL;
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 9, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_null(msg);
+}
+END_TEST
+
+START_TEST(id_request)
+{
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct nl_msg *msg;
+
+	ck_assert_int_eq(ktcp_msg_id(FAMILY, KTCP_CMD_STATS_GET, 0, &msg), 0);
+	parse_request(msg, KTCP_CMD_STATS_GET, tb);
+	ck_assert_ptr_null(tb[KTCP_A_SERVER_ID]); /* totals */
+	nlmsg_free(msg);
+	ck_assert_int_eq(ktcp_msg_id(FAMILY, KTCP_CMD_SERVER_STOP, 3, &msg), 0);
+	parse_request(msg, KTCP_CMD_SERVER_STOP, tb);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_SERVER_ID]), 3);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/* A reply as the kernel would send it. */
+static struct nl_msg *reply(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_ptr_nonnull(genlmsg_put(msg, 0, 1, FAMILY, 0, 0, cmd, 1));
+	return msg;
+}
+
+static void put_stats(struct nl_msg *msg, uint64_t base)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTCP_A_STATS | NLA_F_NESTED);
+	int t;
+
+	for (t = KTCP_STATS_A_ACCEPTED; t <= KTCP_STATS_A_MAX; t++)
+		nla_put_u64(msg, t, base + (uint64_t)t);
+	/* A counter of a newer kernel, and a pad. */
+	nla_put_u64(msg, KTCP_STATS_A_MAX + 5, 99);
+	nla_put(msg, KTCP_STATS_A_PAD, 0, NULL);
+	nla_nest_end(msg, nest);
+}
+
+static struct nl_msg *server_reply(void)
+{
+	struct nl_msg *msg = reply(KTCP_CMD_SERVER_GET);
+	struct in_addr a = { htonl(0xc0000201) };
+	struct nlattr *opts;
+
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 17);
+	nla_put_string(msg, KTCP_A_SERVICE, "echo");
+	nla_put(msg, KTCP_A_ADDR, 4, &a);
+	nla_put_u16(msg, KTCP_A_PORT, 7);
+	nla_put_u32(msg, KTCP_A_BACKLOG, 128);
+	nla_put_u32(msg, KTCP_A_MAX_CONNS, 0);
+	nla_put_u32(msg, KTCP_A_IDLE_TIMEOUT_MS, 1500);
+	nla_put_u32(msg, KTCP_A_LISTENERS, 1);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put_u8(msg, KTCP_OPT_A_ECHO_WQ, KTCP_WQ_UNBOUND);
+	nla_nest_end(msg, opts);
+	put_stats(msg, 1000);
+	nla_put_u32(msg, KTCP_A_MAX + 10, 0xdead); /* newer kernel's */
+	return msg;
+}
+
+START_TEST(parse_server_reply)
+{
+	struct nl_msg *msg = server_reply();
+	struct ktcp_server s;
+	char buf[KTCP_ADDRPORT_STRLEN];
+
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
+	ck_assert_uint_eq(s.id, 17);
+	ck_assert_str_eq(s.service, "echo");
+	ck_assert_int_eq(
+		ktcp_addrport_format(&s.addr, s.port, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "192.0.2.1:7");
+	ck_assert_uint_eq(s.backlog, 128);
+	ck_assert_uint_eq(s.max_conns, 0);
+	ck_assert_uint_eq(s.idle_timeout_ms, 1500);
+	ck_assert_uint_eq(s.listeners, 1);
+	ck_assert_uint_eq(s.echo_wq, KTCP_WQ_UNBOUND);
+	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_SERVICE |
+					 KTCP_HAS_ADDR | KTCP_HAS_PORT |
+					 KTCP_HAS_BACKLOG | KTCP_HAS_MAX_CONNS |
+					 KTCP_HAS_IDLE_TIMEOUT |
+					 KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ |
+					 KTCP_HAS_STATS);
+	ck_assert_uint_eq(s.stats.accepted, 1000 + KTCP_STATS_A_ACCEPTED);
+	ck_assert_uint_eq(s.stats.errors, 1000 + KTCP_STATS_A_ERRORS);
+	ck_assert_uint_eq(s.stats.has, 0xff);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(parse_server_minimal)
+{
+	struct nl_msg *msg = reply(KTCP_CMD_SERVER_GET);
+	struct ktcp_server s;
+
+	/* An older kernel's reply: only the id. */
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
+	ck_assert_uint_eq(s.has, KTCP_HAS_ID);
+	ck_assert_uint_eq(s.stats.has, 0);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/* Known attributes with the wrong size make the reply unusable. */
+START_TEST(parse_server_malformed)
+{
+	struct ktcp_server s = { .id = 77 };
+	struct nl_msg *msg;
+	char name[40];
+
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
+	nla_put_u32(msg, KTCP_A_PORT, 7); /* u16 expected */
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
+	nla_put(msg, KTCP_A_ADDR, 5, "abcde");
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	nla_put_string(msg, KTCP_A_SERVICE, name); /* too long */
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u16(msg, KTCP_A_PORT, 7); /* no id */
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
+	nla_put_u32(msg, KTCP_A_STATS, 1); /* a stats "nest" of junk */
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+	ck_assert_uint_eq(s.id, 77); /* untouched on failure */
+}
+END_TEST
+
+START_TEST(parse_stats_reply)
+{
+	struct nl_msg *msg = reply(KTCP_CMD_STATS_GET);
+	struct ktcp_stats st;
+
+	put_stats(msg, 0);
+	ck_assert_int_eq(ktcp_parse_stats(nlmsg_hdr(msg), &st), 0);
+	ck_assert_uint_eq(st.active, KTCP_STATS_A_ACTIVE);
+	ck_assert_uint_eq(st.bytes_out, KTCP_STATS_A_BYTES_OUT);
+	ck_assert_uint_eq(st.has, 0xff);
+	nlmsg_free(msg);
+
+	msg = reply(KTCP_CMD_STATS_GET); /* no stats at all */
+	ck_assert_int_eq(ktcp_parse_stats(nlmsg_hdr(msg), &st), -EBADMSG);
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(parse_event_reply)
+{
+	struct nl_msg *msg = server_reply();
+	struct ktcp_event ev;
+
+	/* A SERVER_GET reply is not an event. */
+	ck_assert_int_eq(ktcp_parse_event(nlmsg_hdr(msg), &ev), -EPROTO);
+	((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd =
+		KTCP_CMD_SERVER_STOPPED;
+	ck_assert_int_eq(ktcp_parse_event(nlmsg_hdr(msg), &ev), 0);
+	ck_assert_int_eq(ev.type, KTCP_EVENT_SERVER_STOPPED);
+	ck_assert_uint_eq(ev.id, 17);
+	ck_assert_str_eq(ev.service, "echo");
+	ck_assert_uint_eq(ev.port, 7);
+	ck_assert_uint_eq(ev.has, KTCP_HAS_ID | KTCP_HAS_SERVICE |
+					  KTCP_HAS_ADDR | KTCP_HAS_PORT);
+	nlmsg_free(msg);
+}
+END_TEST
+
+static void put_group(struct nl_msg *msg, int idx, const char *name,
+		      uint32_t id)
+{
+	struct nlattr *g = nla_nest_start(msg, idx);
+
+	nla_put_u32(msg, CTRL_ATTR_MCAST_GRP_ID, id);
+	nla_put_string(msg, CTRL_ATTR_MCAST_GRP_NAME, name);
+	nla_nest_end(msg, g);
+}
+
+START_TEST(parse_family_reply)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct ktcp_family fam;
+	struct nlattr *groups;
+
+	genlmsg_put(msg, 0, 1, GENL_ID_CTRL, 0, 0, CTRL_CMD_NEWFAMILY, 2);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "ktcp");
+	nla_put_u16(msg, CTRL_ATTR_FAMILY_ID, 0x21);
+	nla_put_u32(msg, CTRL_ATTR_VERSION, 1);
+	groups = nla_nest_start(msg, CTRL_ATTR_MCAST_GROUPS);
+	put_group(msg, 1, "other", 5);
+	put_group(msg, 2, "events", 7);
+	nla_nest_end(msg, groups);
+	ck_assert_int_eq(ktcp_parse_family(nlmsg_hdr(msg), &fam), 0);
+	ck_assert_uint_eq(fam.id, 0x21);
+	ck_assert_uint_eq(fam.version, 1);
+	ck_assert_uint_eq(fam.events_grp, 7);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/*
+ * An NLMSG_ERROR answering req, echoing it unless capped, with extended
+ * ACK TLVs appended by the caller.
+ */
+static struct nl_msg *error_msg(const struct nlmsghdr *req, int err,
+				bool capped)
+{
+	uint32_t echo = capped ? 0 : req->nlmsg_len - NLMSG_HDRLEN;
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+
+	nlh = nlmsg_put(msg, 0, req->nlmsg_seq, NLMSG_ERROR,
+			(int)(sizeof(*e) + echo),
+			NLM_F_ACK_TLVS | (capped ? NLM_F_CAPPED : 0));
+	ck_assert_ptr_nonnull(nlh);
+	e = nlmsg_data(nlh);
+	e->error = err;
+	memcpy(&e->msg, req, capped ? sizeof(*req) : req->nlmsg_len);
+	return msg;
+}
+
+static uint32_t offset_of(struct nl_msg *req, struct nlattr *a)
+{
+	return (uint32_t)((char *)a - (char *)nlmsg_hdr(req));
+}
+
+START_TEST(extack_message_and_attr)
+{
+	struct ktcp_server_cfg cfg = full_cfg();
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct nl_msg *req, *msg;
+	char buf[KTCP_ERRMSG_LEN];
+	const char *why;
+	int capped;
+
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &req, &why), 0);
+	parse_request(req, KTCP_CMD_SERVER_START, tb);
+	for (capped = 0; capped <= 1; capped++) {
+		msg = error_msg(nlmsg_hdr(req), -EADDRINUSE, capped);
+		nla_put_string(msg, NLMSGERR_ATTR_MSG, "port 7007 is in use");
+		nla_put_u32(msg, NLMSGERR_ATTR_OFFS,
+			    offset_of(req, tb[KTCP_A_PORT]));
+		ck_assert_int_eq(ktcp_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req),
+						buf, sizeof(buf)),
+				 -EADDRINUSE);
+		ck_assert_str_eq(buf, "port 7007 is in use (attribute 'port')");
+		nlmsg_free(msg);
+	}
+	nlmsg_free(req);
+}
+END_TEST
+
+START_TEST(extack_nested_and_missing)
+{
+	struct ktcp_server_cfg cfg = full_cfg();
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct nl_msg *req, *msg;
+	char buf[KTCP_ERRMSG_LEN];
+	const char *why;
+	uint32_t off;
+
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &req, &why), 0);
+	parse_request(req, KTCP_CMD_SERVER_START, tb);
+	/* The option inside the nest, without a message. */
+	off = offset_of(req, nla_data(tb[KTCP_A_OPTS]));
+	ck_assert_str_eq(ktcp_attr_name(nlmsg_hdr(req), off), "echo_wq");
+	ck_assert_str_eq(ktcp_attr_name(nlmsg_hdr(req),
+					offset_of(req, tb[KTCP_A_OPTS])),
+			 "opts");
+	ck_assert_ptr_null(ktcp_attr_name(nlmsg_hdr(req), off + 1));
+	ck_assert_ptr_null(ktcp_attr_name(nlmsg_hdr(req), 100000));
+	ck_assert_ptr_null(ktcp_attr_name(NULL, off));
+	msg = error_msg(nlmsg_hdr(req), -EINVAL, true);
+	nla_put_u32(msg, NLMSGERR_ATTR_OFFS, off);
+	ck_assert_int_eq(ktcp_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), buf,
+					sizeof(buf)),
+			 -EINVAL);
+	ck_assert_str_eq(buf, "(attribute 'echo_wq')");
+	nlmsg_free(msg);
+	/* A missing attribute. */
+	msg = error_msg(nlmsg_hdr(req), -EINVAL, true);
+	nla_put_string(msg, NLMSGERR_ATTR_MSG, "Missing attribute");
+	nla_put_u32(msg, NLMSGERR_ATTR_MISS_TYPE, KTCP_A_PORT);
+	ck_assert_int_eq(ktcp_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), buf,
+					sizeof(buf)),
+			 -EINVAL);
+	ck_assert_str_eq(buf, "Missing attribute (missing attribute 'port')");
+	nlmsg_free(msg);
+	nlmsg_free(req);
+}
+END_TEST
+
+START_TEST(extack_absent_or_bogus)
+{
+	struct nl_msg *req, *msg;
+	char buf[KTCP_ERRMSG_LEN] = "stale";
+	struct nlmsghdr *nlh;
+
+	ck_assert_int_eq(ktcp_msg_id(FAMILY, KTCP_CMD_SERVER_STOP, 1, &req), 0);
+	/* No TLVs: just the errno. */
+	msg = error_msg(nlmsg_hdr(req), -ENOENT, true);
+	nlmsg_hdr(msg)->nlmsg_flags &= ~NLM_F_ACK_TLVS;
+	ck_assert_int_eq(ktcp_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), buf,
+					sizeof(buf)),
+			 -ENOENT);
+	ck_assert_str_eq(buf, "");
+	nlmsg_free(msg);
+	/* A message without its NUL is ignored, not overread. */
+	msg = error_msg(nlmsg_hdr(req), -ENOENT, true);
+	nla_put(msg, NLMSGERR_ATTR_MSG, 4, "abcd");
+	ck_assert_int_eq(ktcp_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), buf,
+					sizeof(buf)),
+			 -ENOENT);
+	ck_assert_str_eq(buf, "");
+	nlmsg_free(msg);
+	/* A truncated error message. */
+	msg = nlmsg_alloc();
+	nlh = nlmsg_put(msg, 0, 1, NLMSG_ERROR, 2, 0);
+	ck_assert_int_eq(ktcp_parse_ack(nlh, NULL, buf, sizeof(buf)), -EBADMSG);
+	nlmsg_free(msg);
+	nlmsg_free(req);
+}
+END_TEST
+
+START_TEST(extack_done)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	char buf[KTCP_ERRMSG_LEN];
+	struct nlmsghdr *nlh;
+	int err = -EMSGSIZE;
+
+	/* A dump that failed half-way: errno and message in NLMSG_DONE. */
+	nlh = nlmsg_put(msg, 0, 1, NLMSG_DONE, sizeof(err),
+			NLM_F_MULTI | NLM_F_ACK_TLVS);
+	memcpy(nlmsg_data(nlh), &err, sizeof(err));
+	nla_put_string(msg, NLMSGERR_ATTR_MSG, "dump too big");
+	ck_assert_int_eq(ktcp_parse_ack(nlmsg_hdr(msg), NULL, buf, sizeof(buf)),
+			 -EMSGSIZE);
+	ck_assert_str_eq(buf, "dump too big");
+	nlmsg_free(msg);
+}
+END_TEST
+
+Suite *make_msg_suite(void)
+{
+	Suite *s = suite_create("msg");
+	TCase *build = tcase_create("build");
+	TCase *parse = tcase_create("parse");
+	TCase *ack = tcase_create("extack");
+
+	tcase_add_test(build, start_request);
+	tcase_add_test(build, start_request_minimal);
+	tcase_add_test(build, start_request_rejected);
+	tcase_add_test(build, set_request);
+	tcase_add_test(build, id_request);
+	tcase_add_test(parse, parse_server_reply);
+	tcase_add_test(parse, parse_server_minimal);
+	tcase_add_test(parse, parse_server_malformed);
+	tcase_add_test(parse, parse_stats_reply);
+	tcase_add_test(parse, parse_event_reply);
+	tcase_add_test(parse, parse_family_reply);
+	tcase_add_test(ack, extack_message_and_attr);
+	tcase_add_test(ack, extack_nested_and_missing);
+	tcase_add_test(ack, extack_absent_or_bogus);
+	tcase_add_test(ack, extack_done);
+	suite_add_tcase(s, build);
+	suite_add_tcase(s, parse);
+	suite_add_tcase(s, ack);
+	return s;
+}

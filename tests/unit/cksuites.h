@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Check suites of the ktcp unit tests; check-all.c runs them all. */
+#ifndef KTCP_CKSUITES_H
+#define KTCP_CKSUITES_H
+
+#include <check.h>
+
+Suite *make_addr_suite(void);
+Suite *make_args_suite(void);
+Suite *make_json_suite(void);
+Suite *make_msg_suite(void);
+Suite *make_nl_suite(void);
+
+#endif /* KTCP_CKSUITES_H */

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Argument parsing for the ktcp CLI. Numbers are decimal digits only:
+ * strtoul() would accept leading spaces, a sign (and wrap "-1" to
+ * 4294967295) and trailing junk, none of which a user means.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+
+#define ARGS_QUOTE_MAX 48
+
+void args_quote(const char *s, char *buf, size_t len)
+{
+	size_t i, n = 0, max = len - 1;
+	int cut = strlen(s) > max && max > 3;
+
+	if (cut)
+		max -= 3;
+	for (i = 0; s[i] && n < max; i++)
+		buf[n++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (cut)
+		n += (size_t)snprintf(buf + n, len - n, "...");
+	buf[n] = '\0';
+}
+
+__attribute__((format(printf, 3, 4))) static int
+fail(struct args_err *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Decimal digits into *v; -ERANGE past limit, -EINVAL if not digits. */
+static int parse_digits(const char *s, const char **end, uint64_t limit,
+			uint64_t *v)
+{
+	uint64_t n = 0;
+	int range = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		/* Keep scanning past the limit so junk is still reported. */
+		if (n <= limit)
+			n = n * 10 + (uint64_t)(*s - '0');
+		if (n > limit)
+			range = 1;
+	}
+	*end = s;
+	*v = n;
+	return range ? -ERANGE : 0;
+}
+
+int args_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
+	     struct args_err *e)
+{
+	char q[ARGS_QUOTE_MAX];
+	const char *end;
+	uint64_t n;
+	int err;
+
+	args_quote(s, q, sizeof(q));
+	err = parse_digits(s, &end, max, &n);
+	if (err == -EINVAL || (!err && *end) || (err == -ERANGE && *end))
+		return fail(e, -EINVAL, "'%s' is not a number", q);
+	if (err || n < min)
+		return fail(e, -ERANGE, "'%s' is out of range (%u-%u)", q, min,
+			    max);
+	*v = (uint32_t)n;
+	return 0;
+}
+
+int args_port(const char *s, uint16_t *port, struct args_err *e)
+{
+	uint32_t v;
+	int err;
+
+	err = args_u32(s, 1, 65535, &v, e);
+	if (!err)
+		*port = (uint16_t)v;
+	return err;
+}
+
+int args_id(const char *s, uint32_t *id, struct args_err *e)
+{
+	return args_u32(s, 1, UINT32_MAX, id, e);
+}
+
+static const struct {
+	const char *suffix;
+	uint32_t ms;
+} units[] = {
+	{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+};
+
+int args_duration_ms(const char *s, uint32_t max_ms, uint32_t *ms,
+		     struct args_err *e)
+{
+	char q[ARGS_QUOTE_MAX];
+	const char *end;
+	uint64_t n;
+	size_t i;
+	int err;
+
+	args_quote(s, q, sizeof(q));
+	err = parse_digits(s, &end, UINT32_MAX, &n);
+	for (i = 0; err != -EINVAL && i < sizeof(units) / sizeof(units[0]);
+	     i++) {
+		if (strcmp(end, units[i].suffix))
+			continue;
+		if (err || n * units[i].ms > max_ms)
+			return fail(e, -ERANGE, "'%s' is out of range (0-%ums)",
+				    q, max_ms);
+		*ms = (uint32_t)(n * units[i].ms);
+		return 0;
+	}
+	return fail(e, -EINVAL,
+		    "'%s' is not a duration (e.g. 500, 500ms, 30s, 5m, 1h)", q);
+}
+
+int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e)
+{
+	char q[ARGS_QUOTE_MAX];
+
+	if (!ktcp_addr_parse(s, addr))
+		return 0;
+	args_quote(s, q, sizeof(q));
+	return fail(e, -EINVAL, "'%s' is not an IPv4 or IPv6 address", q);
+}
+
+int args_wq(const char *s, uint8_t *wq, struct args_err *e)
+{
+	char q[ARGS_QUOTE_MAX];
+
+	if (!ktcp_wq_parse(s, wq))
+		return 0;
+	args_quote(s, q, sizeof(q));
+	return fail(e, -EINVAL, "'%s' is not a workqueue (unbound, percpu)", q);
+}
+
+int args_service(const char *s, char *out, struct args_err *e)
+{
+	char q[ARGS_QUOTE_MAX];
+	size_t len = strlen(s);
+
+	args_quote(s, q, sizeof(q));
+	if (len == 0)
+		return fail(e, -EINVAL, "the service name is empty");
+	if (len >= KTCP_SERVICE_LEN)
+		return fail(e, -ERANGE, "'%s' is longer than %d characters", q,
+			    KTCP_SERVICE_LEN - 1);
+	memcpy(out, s, len + 1);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Command-line argument parsing: pure functions, no netlink, no output.
+ * Each returns 0, or -EINVAL/-ERANGE with a message in e->msg that quotes
+ * the bad input (sanitized: shortened, control characters replaced).
+ */
+#ifndef KTCP_CLI_ARGS_H
+#define KTCP_CLI_ARGS_H
+
+#include <stdint.h>
+
+#include <ktcp.h>
+
+struct args_err {
+	char msg[192];
+};
+
+int args_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
+	     struct args_err *e);
+int args_port(const char *s, uint16_t *port, struct args_err *e);
+int args_id(const char *s, uint32_t *id, struct args_err *e);
+/* "500" and "500ms" are milliseconds; "30s", "5m", "1h" are converted. */
+int args_duration_ms(const char *s, uint32_t max_ms, uint32_t *ms,
+		     struct args_err *e);
+int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e);
+int args_wq(const char *s, uint8_t *wq, struct args_err *e);
+int args_service(const char *s, char *out, struct args_err *e);
+/* s made safe to print in quotes: at most len - 1 bytes, "..." if cut. */
+void args_quote(const char *s, char *buf, size_t len);
+
+#endif /* KTCP_CLI_ARGS_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The ktcp CLI: main.c dispatches through a table of struct cli_cmd, one
+ * per subcommand file. Subcommands reach the kernel only through libktcp.
+ *
+ * Exit codes: 0 success, 1 the operation failed, 2 usage error.
+ */
+#ifndef KTCP_CLI_H
+#define KTCP_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <ktcp.h>
+
+struct json_object;
+
+#define KTCP_CLI_VERSION "1.0.0"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(const struct cli_cmd *cmd, int argc, char **argv);
+	const char *summary;
+	const char *usage; /* after "ktcp NAME " */
+};
+
+/* Global output options (-j/--json, -p/--pretty). */
+extern bool cli_json;
+extern bool cli_pretty;
+
+extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
+	cmd_services, cmd_monitor, cmd_version;
+
+/* Options every subcommand takes, first in its getopt tables. */
+#define CLI_COMMON_OPTS                               \
+	{ "json", no_argument, NULL, 'j' },           \
+		{ "pretty", no_argument, NULL, 'p' }, \
+	{                                             \
+		"help", no_argument, NULL, 'h'        \
+	}
+#define CLI_COMMON_SHORT "jph"
+
+/*
+ * Handle a common option or an error from getopt. Returns -1 when the
+ * caller should go on parsing, else the exit code to return at once.
+ */
+int cli_common_opt(const struct cli_cmd *cmd, int c);
+void cli_usage(const struct cli_cmd *cmd, FILE *f);
+/* "ktcp: NAME: <message>" and a usage hint; returns EXIT_USAGE. */
+__attribute__((format(printf, 2, 3))) int
+cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...);
+/* Reset getopt and parse argv[0..argc) as a subcommand's arguments. */
+void cli_getopt_reset(void);
+
+/* Open the handle; prints why not and returns nonzero on failure. */
+int cli_open(struct ktcp **hp);
+/*
+ * "ktcp: <what>: <strerror>[: <kernel message>]" plus a hint for EPERM;
+ * returns EXIT_FAIL.
+ */
+__attribute__((format(printf, 3, 4))) int
+cli_fail(const struct ktcp *h, int err, const char *fmt, ...);
+
+/* Print obj as JSON or as text per cli_json; frees obj. 0 or EXIT_FAIL. */
+int cli_print(struct json_object *obj);
+
+#endif /* KTCP_CLI_H */

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Helpers every subcommand shares: options, errors, output. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "show.h"
+
+bool cli_json;
+bool cli_pretty;
+
+void cli_usage(const struct cli_cmd *cmd, FILE *f)
+{
+	fprintf(f, "usage: ktcp %s %s\n", cmd->name, cmd->usage);
+}
+
+int cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ktcp: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cli_usage(cmd, stderr);
+	return EXIT_USAGE;
+}
+
+int cli_common_opt(const struct cli_cmd *cmd, int c)
+{
+	switch (c) {
+	case 'j':
+		cli_json = true;
+		return -1;
+	case 'p':
+		cli_pretty = true;
+		return -1;
+	case 'h':
+		cli_usage(cmd, stdout);
+		return EXIT_OK;
+	default: /* getopt has printed what was wrong */
+		cli_usage(cmd, stderr);
+		return EXIT_USAGE;
+	}
+}
+
+void cli_getopt_reset(void)
+{
+	/* 0, not 1: also resets GNU getopt's internal state. */
+	optind = 0;
+}
+
+int cli_open(struct ktcp **hp)
+{
+	int err = ktcp_open(hp);
+
+	if (err == -EPROTONOSUPPORT) {
+		fprintf(stderr, "ktcp: the ktcp kernel module is not loaded "
+				"(try 'modprobe ktcp')\n");
+		return EXIT_FAIL;
+	}
+	if (err)
+		return cli_fail(NULL, err, "cannot reach the ktcp family");
+	return 0;
+}
+
+int cli_fail(const struct ktcp *h, int err, const char *fmt, ...)
+{
+	const char *msg = ktcp_errmsg(h);
+	va_list ap;
+
+	fputs("ktcp: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s", strerror(-err));
+	if (msg)
+		fprintf(stderr, ": %s", msg);
+	if (err == -EPERM || err == -EACCES)
+		fputs(" (this needs CAP_NET_ADMIN: run it as root)", stderr);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+int cli_print(struct json_object *obj)
+{
+	int ret = EXIT_OK;
+	size_t i;
+
+	if (!obj) {
+		fprintf(stderr, "ktcp: %s\n", strerror(ENOMEM));
+		return EXIT_FAIL;
+	}
+	if (cli_json) {
+		if (show_json(stdout, obj, cli_pretty))
+			ret = EXIT_FAIL;
+	} else if (json_object_is_type(obj, json_type_array)) {
+		for (i = 0; i < json_object_array_length(obj); i++)
+			show_text(stdout, json_object_array_get_idx(obj, i));
+	} else {
+		show_text(stdout, obj);
+	}
+	json_object_put(obj);
+	if (fflush(stdout))
+		ret = EXIT_FAIL;
+	return ret;
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ktcp list [ID]: servers with their configuration and counters. */
+#include "args.h"
+#include "cli.h"
+#include "show.h"
+
+static const struct option list_opts[] = {
+	CLI_COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static int list_one(struct ktcp *h, uint32_t id)
+{
+	struct ktcp_server srv;
+	int err;
+
+	err = ktcp_server_get(h, id, &srv);
+	if (err)
+		return cli_fail(h, err, "cannot get server %u", id);
+	/* An array of one: the same schema as the whole list. */
+	return cli_print(show_servers(&srv, 1));
+}
+
+static int list_all(struct ktcp *h)
+{
+	struct ktcp_server *arr;
+	size_t n;
+	int err;
+
+	err = ktcp_server_list(h, &arr, &n);
+	if (err)
+		return cli_fail(h, err, "cannot list servers");
+	err = cli_print(show_servers(arr, n));
+	ktcp_server_list_free(arr);
+	return err;
+}
+
+static int list_main(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct args_err e;
+	struct ktcp *h;
+	uint32_t id = 0;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, list_opts,
+				NULL)) != -1) {
+		err = cli_common_opt(cmd, c);
+		if (err >= 0)
+			return err;
+	}
+	if (argc - optind > 1)
+		return cli_usage_err(cmd, "at most one server ID");
+	if (optind < argc && args_id(argv[optind], &id, &e))
+		return cli_usage_err(cmd, "server ID %s", e.msg);
+
+	err = cli_open(&h);
+	if (err)
+		return err;
+	err = id ? list_one(h, id) : list_all(h);
+	ktcp_close(h);
+	return err;
+}
+
+const struct cli_cmd cmd_list = {
+	.name = "list",
+	.fn = list_main,
+	.summary = "list servers with their settings and counters",
+	.usage = "[ID] [--json]",
+};

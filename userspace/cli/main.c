@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ktcp: control in-kernel TCP services. The table below drives both
+ * dispatch and the help text; each subcommand lives in its own file.
+ * "ktcp genl CMD ..." is an alias for "ktcp CMD ...".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_cmd *const commands[] = {
+	&cmd_start, &cmd_stop,	   &cmd_set,	 &cmd_list,
+	&cmd_stats, &cmd_services, &cmd_monitor, &cmd_version,
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: ktcp [-j|--json] [-p|--pretty] [-h|--help] "
+		   "COMMAND [ARGS]\n"
+		   "       ktcp genl COMMAND [ARGS]\n\n"
+		   "commands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name,
+			commands[i]->summary);
+	fprintf(f, "  %-10s %s\n", "help", "show this help, or a command's");
+	fprintf(f, "\nexit status: 0 success, 1 failure, 2 usage error\n");
+}
+
+static const struct cli_cmd *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static int help(int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	cmd = find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "ktcp: help: unknown command '%s'\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	cli_usage(cmd, stdout);
+	printf("%s\n", cmd->summary);
+	return EXIT_OK;
+}
+
+/* argv[0] is the command name; "genl" re-dispatches what follows. */
+static int dispatch(int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+
+	if (!strcmp(argv[0], "genl")) {
+		if (argc < 2 || !strcmp(argv[1], "genl")) {
+			fprintf(stderr, "ktcp: genl: a command is required\n");
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return dispatch(argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[0], "help"))
+		return help(argc, argv);
+	cmd = find(argv[0]);
+	if (!cmd) {
+		fprintf(stderr,
+			"ktcp: unknown command '%s' (see 'ktcp help')\n",
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	cli_getopt_reset();
+	return cmd->fn(cmd, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* "+": stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			cli_json = true;
+			break;
+		case 'p':
+			cli_pretty = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("ktcp %s\n", KTCP_CLI_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return dispatch(argc - optind, argv + optind);
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ktcp monitor [--count N]: print server start/stop events as they come,
+ * until interrupted (SIGINT/SIGTERM: exit 0) or N events were printed.
+ * With --json, one JSON object per line.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+#include "show.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	stop_requested = 1;
+}
+
+/* No SA_RESTART: the signal must interrupt the wait in poll(). */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int print_event(const struct ktcp_event *ev)
+{
+	struct json_object *o = show_event(ev);
+
+	if (!o)
+		return EXIT_FAIL;
+	if (cli_json) {
+		show_json(stdout, o, cli_pretty);
+	} else {
+		/* "started 1: echo addr :: port 7" */
+		json_object_object_del(o, "event");
+		fputs(ev->type == KTCP_EVENT_SERVER_STARTED ? "started " :
+							      "stopped ",
+		      stdout);
+		show_text(stdout, o);
+	}
+	json_object_put(o);
+	/* Flushed per event: readers are often pipes (tests, scripts). */
+	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+}
+
+static int monitor_loop(struct ktcp *h, uint32_t count)
+{
+	struct ktcp_event ev;
+	uint32_t seen = 0;
+	int err;
+
+	while (!stop_requested && (!count || seen < count)) {
+		err = ktcp_event_recv(h, &ev, -1);
+		if (err == -EINTR)
+			continue;
+		if (err == -ENOBUFS) {
+			fprintf(stderr, "ktcp: monitor: events were lost "
+					"(socket buffer overflow)\n");
+			continue;
+		}
+		if (err)
+			return cli_fail(h, err, "cannot receive events");
+		if (print_event(&ev))
+			return EXIT_FAIL;
+		seen++;
+	}
+	return EXIT_OK;
+}
+
+static const struct option monitor_opts[] = {
+	CLI_COMMON_OPTS,
+	{ "count", required_argument, NULL, 'c' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int monitor_main(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct args_err e;
+	uint32_t count = 0;
+	struct ktcp *h;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "c:", monitor_opts,
+				NULL)) != -1) {
+		if (c == 'c') {
+			if (args_u32(optarg, 1, UINT32_MAX, &count, &e))
+				return cli_usage_err(cmd, "--count %s", e.msg);
+			continue;
+		}
+		err = cli_common_opt(cmd, c);
+		if (err >= 0)
+			return err;
+	}
+	if (optind != argc)
+		return cli_usage_err(cmd, "no arguments expected");
+
+	err = cli_open(&h);
+	if (err)
+		return err;
+	err = ktcp_monitor_open(h);
+	if (err) {
+		err = cli_fail(h, err, "cannot subscribe to events");
+	} else {
+		catch_signals();
+		err = monitor_loop(h, count);
+	}
+	ktcp_close(h);
+	return err;
+}
+
+const struct cli_cmd cmd_monitor = {
+	.name = "monitor",
+	.fn = monitor_main,
+	.summary = "print server start and stop events as they happen",
+	.usage = "[--count N] [--json]",
+};

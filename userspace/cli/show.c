@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* JSON shaping of servers, counters and events; text rendering of it. */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "show.h"
+
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static void add_str(struct json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, json_object_new_string(s));
+}
+
+/* Counters in UAPI order; absent ones are left out, not shown as 0. */
+struct json_object *show_stats(const struct ktcp_stats *st)
+{
+	const struct {
+		const char *key;
+		uint64_t bit, val;
+	} c[] = {
+		{ "accepted", KTCP_STAT_ACCEPTED, st->accepted },
+		{ "active", KTCP_STAT_ACTIVE, st->active },
+		{ "closed", KTCP_STAT_CLOSED, st->closed },
+		{ "timed_out", KTCP_STAT_TIMED_OUT, st->timed_out },
+		{ "refused", KTCP_STAT_REFUSED, st->refused },
+		{ "bytes_in", KTCP_STAT_BYTES_IN, st->bytes_in },
+		{ "bytes_out", KTCP_STAT_BYTES_OUT, st->bytes_out },
+		{ "errors", KTCP_STAT_ERRORS, st->errors },
+	};
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; o && i < sizeof(c) / sizeof(c[0]); i++)
+		if (st->has & c[i].bit)
+			add_u64(o, c[i].key, c[i].val);
+	return o;
+}
+
+static void add_addr(struct json_object *o, const struct ktcp_addr *addr)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!ktcp_addr_format(addr, buf, sizeof(buf)))
+		add_str(o, "addr", buf);
+}
+
+static void add_wq(struct json_object *o, uint8_t wq)
+{
+	struct json_object *opts = json_object_new_object();
+	const char *name = ktcp_wq_name(wq);
+
+	/* A workqueue newer than this CLI is shown by number. */
+	if (name)
+		add_str(opts, "echo_wq", name);
+	else
+		add_u64(opts, "echo_wq", wq);
+	json_object_object_add(o, "opts", opts);
+}
+
+struct json_object *show_server(const struct ktcp_server *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (s->has & KTCP_HAS_ID)
+		add_u64(o, "id", s->id);
+	if (s->has & KTCP_HAS_SERVICE)
+		add_str(o, "service", s->service);
+	if (s->has & KTCP_HAS_ADDR)
+		add_addr(o, &s->addr);
+	if (s->has & KTCP_HAS_PORT)
+		add_u64(o, "port", s->port);
+	if (s->has & KTCP_HAS_BACKLOG)
+		add_u64(o, "backlog", s->backlog);
+	if (s->has & KTCP_HAS_MAX_CONNS)
+		add_u64(o, "max_conns", s->max_conns);
+	if (s->has & KTCP_HAS_IDLE_TIMEOUT)
+		add_u64(o, "idle_timeout_ms", s->idle_timeout_ms);
+	if (s->has & KTCP_HAS_LISTENERS)
+		add_u64(o, "listeners", s->listeners);
+	if (s->has & KTCP_HAS_ECHO_WQ)
+		add_wq(o, s->echo_wq);
+	if (s->has & KTCP_HAS_STATS)
+		json_object_object_add(o, "stats", show_stats(&s->stats));
+	return o;
+}
+
+struct json_object *show_servers(const struct ktcp_server *arr, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		json_object_array_add(a, show_server(&arr[i]));
+	return a;
+}
+
+struct json_object *show_event(const struct ktcp_event *ev)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	add_str(o, "event",
+		ev->type == KTCP_EVENT_SERVER_STARTED ? "started" :
+		ev->type == KTCP_EVENT_SERVER_STOPPED ? "stopped" :
+							"unknown");
+	if (ev->has & KTCP_HAS_ID)
+		add_u64(o, "id", ev->id);
+	if (ev->has & KTCP_HAS_SERVICE)
+		add_str(o, "service", ev->service);
+	if (ev->has & KTCP_HAS_ADDR)
+		add_addr(o, &ev->addr);
+	if (ev->has & KTCP_HAS_PORT)
+		add_u64(o, "port", ev->port);
+	return o;
+}
+
+int show_json(FILE *f, struct json_object *obj, bool pretty)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (pretty ?
+			     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			     JSON_C_TO_STRING_PLAIN);
+
+	if (fprintf(f, "%s\n", json_object_to_json_string_ext(obj, flags)) < 0)
+		return -1;
+	return fflush(f);
+}
+
+static void show_value(FILE *f, struct json_object *v)
+{
+	if (json_object_is_type(v, json_type_string))
+		fputs(json_object_get_string(v), f);
+	else
+		fputs(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+		      f);
+}
+
+/* Scalars as "key value" pairs; nested objects are left to the caller. */
+static void show_scalars(FILE *f, struct json_object *obj, const char *sep)
+{
+	json_object_object_foreach(obj, key, val) {
+		if (!strcmp(key, "id") || !strcmp(key, "service") ||
+		    json_object_is_type(val, json_type_object))
+			continue;
+		fprintf(f, "%s%s ", sep, key);
+		show_value(f, val);
+		sep = " ";
+	}
+}
+
+static void show_nested(FILE *f, struct json_object *obj)
+{
+	json_object_object_foreach(obj, key, val) {
+		if (!json_object_is_type(val, json_type_object))
+			continue;
+		fprintf(f, "\t%s:", key);
+		show_scalars(f, val, " ");
+		fputc('\n', f);
+	}
+}
+
+void show_text(FILE *f, struct json_object *obj)
+{
+	struct json_object *id, *svc;
+	const char *sep = "";
+
+	if (json_object_object_get_ex(obj, "id", &id)) {
+		fprintf(f, "%s:", json_object_get_string(id));
+		sep = " ";
+	}
+	if (json_object_object_get_ex(obj, "service", &svc)) {
+		fprintf(f, "%s%s", sep, json_object_get_string(svc));
+		sep = " ";
+	}
+	show_scalars(f, obj, sep);
+	fputc('\n', f);
+	show_nested(f, obj);
+}
+
+void show_text_line(FILE *f, const char *label, struct json_object *obj)
+{
+	fprintf(f, "%s:", label);
+	show_scalars(f, obj, " ");
+	fputc('\n', f);
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ktcp start SERVICE --port N [...]: start a server, print its id. */
+#include <errno.h>
+#include <string.h>
+#include <linux/ktcp.h>
+
+#include "args.h"
+#include "cli.h"
+#include "show.h"
+
+enum {
+	OPT_PORT = 'P',
+	OPT_ADDR = 'a',
+	OPT_BACKLOG = 'b',
+	OPT_MAX_CONNS = 'm',
+	OPT_IDLE = 't',
+	OPT_LISTENERS = 'l',
+	OPT_WQ = 'w',
+};
+
+/* Parse one option into cfg; 0 or -errno with e filled. */
+static int start_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
+		     struct args_err *e)
+{
+	int err;
+
+	switch (c) {
+	case OPT_PORT:
+		err = args_port(arg, &cfg->port, e);
+		cfg->has |= KTCP_HAS_PORT;
+		return err;
+	case OPT_ADDR:
+		cfg->has |= KTCP_HAS_ADDR;
+		return args_addr(arg, &cfg->addr, e);
+	case OPT_BACKLOG:
+		cfg->has |= KTCP_HAS_BACKLOG;
+		return args_u32(arg, 1, KTCP_BACKLOG_MAX, &cfg->backlog, e);
+	case OPT_MAX_CONNS:
+		cfg->has |= KTCP_HAS_MAX_CONNS;
+		return args_u32(arg, 0, UINT32_MAX, &cfg->max_conns, e);
+	case OPT_IDLE:
+		cfg->has |= KTCP_HAS_IDLE_TIMEOUT;
+		return args_duration_ms(arg, KTCP_IDLE_TIMEOUT_MS_MAX,
+					&cfg->idle_timeout_ms, e);
+	case OPT_LISTENERS:
+		cfg->has |= KTCP_HAS_LISTENERS;
+		return args_u32(arg, 1, KTCP_LISTENERS_MAX, &cfg->listeners, e);
+	case OPT_WQ:
+		cfg->has |= KTCP_HAS_ECHO_WQ;
+		return args_wq(arg, &cfg->echo_wq, e);
+	}
+	return -ENOENT;
+}
+
+static const struct option start_opts[] = {
+	CLI_COMMON_OPTS,
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "backlog", required_argument, NULL, OPT_BACKLOG },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "listeners", required_argument, NULL, OPT_LISTENERS },
+	{ "wq", required_argument, NULL, OPT_WQ },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct ktcp_server_cfg cfg = { 0 };
+	struct json_object *out;
+	struct args_err e;
+	struct ktcp *h;
+	uint32_t id;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "P:a:b:m:t:l:w:",
+				start_opts, NULL)) != -1) {
+		err = start_opt(c, optarg, &cfg, &e);
+		if (err == -ENOENT) {
+			err = cli_common_opt(cmd, c);
+			if (err >= 0)
+				return err;
+		} else if (err) {
+			return cli_usage_err(cmd, "%s", e.msg);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_err(cmd, "exactly one SERVICE is required");
+	if (args_service(argv[optind], cfg.service, &e))
+		return cli_usage_err(cmd, "%s", e.msg);
+	if (!(cfg.has & KTCP_HAS_PORT))
+		return cli_usage_err(cmd, "--port is required");
+
+	err = cli_open(&h);
+	if (err)
+		return err;
+	err = ktcp_server_start(h, &cfg, &id);
+	if (err) {
+		err = cli_fail(h, err, "cannot start %s on port %u",
+			       cfg.service, cfg.port);
+		ktcp_close(h);
+		return err;
+	}
+	ktcp_close(h);
+	if (!cli_json) {
+		printf("%u\n", id);
+		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	}
+	out = json_object_new_object();
+	if (out)
+		json_object_object_add(out, "id", json_object_new_uint64(id));
+	return cli_print(out);
+}
+
+const struct cli_cmd cmd_start = {
+	.name = "start",
+	.fn = start_main,
+	.summary = "start a server and print its id",
+	.usage = "SERVICE --port N [--addr ADDR] [--backlog N] "
+		 "[--max-conns N] [--idle-timeout DURATION] [--listeners N] "
+		 "[--wq unbound|percpu] [--json]",
+};

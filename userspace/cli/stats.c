@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* ktcp stats [ID] [--reset]: counters, totals and per server. */
+#include "args.h"
+#include "cli.h"
+#include "show.h"
+
+static const struct option stats_opts[] = {
+	CLI_COMMON_OPTS,
+	{ "reset", no_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* { "id": N, "stats": {...} } */
+static int stats_one(struct ktcp *h, uint32_t id)
+{
+	struct ktcp_stats st;
+	struct json_object *o;
+	int err;
+
+	err = ktcp_stats_get(h, id, &st);
+	if (err)
+		return cli_fail(h, err, "cannot get the counters of server %u",
+				id);
+	o = json_object_new_object();
+	if (o) {
+		json_object_object_add(o, "id", json_object_new_uint64(id));
+		json_object_object_add(o, "stats", show_stats(&st));
+	}
+	return cli_print(o);
+}
+
+/* Per-server counters as {id, service, stats} objects. */
+static struct json_object *per_server(const struct ktcp_server *arr, size_t n)
+{
+	struct json_object *a = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; a && i < n; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "id",
+				       json_object_new_uint64(arr[i].id));
+		json_object_object_add(o, "service",
+				       json_object_new_string(arr[i].service));
+		json_object_object_add(o, "stats", show_stats(&arr[i].stats));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* { "total": {...}, "servers": [ {id, service, stats}, ... ] } */
+static int stats_all(struct ktcp *h)
+{
+	struct json_object *o, *servers, *total;
+	struct ktcp_server *arr;
+	struct ktcp_stats st;
+	size_t i, n;
+	int err;
+
+	err = ktcp_stats_get(h, 0, &st);
+	if (err)
+		return cli_fail(h, err, "cannot get the total counters");
+	err = ktcp_server_list(h, &arr, &n);
+	if (err)
+		return cli_fail(h, err, "cannot list servers");
+	total = show_stats(&st);
+	servers = per_server(arr, n);
+	ktcp_server_list_free(arr);
+	if (cli_json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "total", total);
+		json_object_object_add(o, "servers", servers);
+		return cli_print(o);
+	}
+	/* Text: a "total:" line, then one line per server. */
+	show_text_line(stdout, "total", total);
+	json_object_put(total);
+	for (i = 0; i < json_object_array_length(servers); i++) {
+		o = json_object_array_get_idx(servers, i);
+		show_text(stdout, o);
+	}
+	json_object_put(servers);
+	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+}
+
+static int stats_reset(struct ktcp *h, uint32_t id)
+{
+	int err = ktcp_stats_reset(h, id);
+
+	if (err && id)
+		return cli_fail(h, err,
+				"cannot reset the counters of server %u", id);
+	if (err)
+		return cli_fail(h, err, "cannot reset the counters");
+	return EXIT_OK;
+}
+
+static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct args_err e;
+	bool reset = false;
+	struct ktcp *h;
+	uint32_t id = 0;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "r", stats_opts,
+				NULL)) != -1) {
+		if (c == 'r') {
+			reset = true;
+			continue;
+		}
+		err = cli_common_opt(cmd, c);
+		if (err >= 0)
+			return err;
+	}
+	if (argc - optind > 1)
+		return cli_usage_err(cmd, "at most one server ID");
+	if (optind < argc && args_id(argv[optind], &id, &e))
+		return cli_usage_err(cmd, "server ID %s", e.msg);
+
+	err = cli_open(&h);
+	if (err)
+		return err;
+	if (reset)
+		err = stats_reset(h, id);
+	else
+		err = id ? stats_one(h, id) : stats_all(h);
+	ktcp_close(h);
+	return err;
+}
+
+const struct cli_cmd cmd_stats = {
+	.name = "stats",
+	.fn = stats_main,
+	.summary = "show counters (totals and per server), or reset them",
+	.usage = "[ID] [--reset] [--json]",
+};

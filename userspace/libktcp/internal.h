@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libktcp internals: message building and parsing (msg.c, testable without
+ * a kernel) and the request/reply machinery (nl.c). Nothing here is
+ * exported from the shared library: only KTCP_EXPORT symbols are.
+ */
+#ifndef KTCP_INTERNAL_H
+#define KTCP_INTERNAL_H
+
+#include <stdbool.h>
+#include <netlink/msg.h>
+
+#include "ktcp.h"
+
+#define KTCP_EXPORT __attribute__((visibility("default")))
+#define KTCP_LIB_VERSION "1.0.0"
+
+/* Room for an extack message plus the attribute it points at. */
+#define KTCP_ERRMSG_LEN 256
+/* How often an interrupted dump is retried before giving up. */
+#define KTCP_DUMP_RETRIES 8
+
+/* What CTRL_CMD_GETFAMILY tells about the "ktcp" family. */
+struct ktcp_family {
+	uint16_t id;
+	uint32_t version;
+	uint32_t events_grp; /* 0 when the family has no "events" group */
+};
+
+/* --- msg.c: build requests --------------------------------------------- */
+int ktcp_msg_new(int family, uint8_t cmd, int flags, struct nl_msg **msgp);
+int ktcp_msg_getfamily(struct nl_msg **msgp);
+int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
+			  struct nl_msg **msgp, const char **why);
+int ktcp_msg_server_set(int family, uint32_t id,
+			const struct ktcp_server_cfg *cfg, struct nl_msg **msgp,
+			const char **why);
+int ktcp_msg_id(int family, uint8_t cmd, uint32_t id, struct nl_msg **msgp);
+
+/* --- msg.c: parse replies (0 or -EBADMSG / -EPROTO) -------------------- */
+int ktcp_parse_family(struct nlmsghdr *nlh, struct ktcp_family *fam);
+int ktcp_parse_id(struct nlmsghdr *nlh, uint32_t *id);
+int ktcp_parse_server(struct nlmsghdr *nlh, struct ktcp_server *srv);
+int ktcp_parse_stats(struct nlmsghdr *nlh, struct ktcp_stats *st);
+int ktcp_parse_service(struct nlmsghdr *nlh, char *name, size_t len);
+int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev);
+
+/*
+ * Extended ACK of an NLMSG_ERROR or NLMSG_DONE message, as text in buf
+ * (empty when there is none); req is the request it answers, used to name
+ * the attribute the kernel points at. Returns the errno carried by the
+ * message (<= 0).
+ */
+int ktcp_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
+		   char *buf, size_t len);
+const char *ktcp_attr_name(const struct nlmsghdr *req, uint32_t off);
+
+/* --- nl.c ---------------------------------------------------------------- */
+int ktcp_nle_to_errno(int nle);
+
+/* --- nl.c: requests and dumps ------------------------------------------- */
+/* Called for each reply message; a negative return aborts (after drain). */
+typedef int (*ktcp_reply_fn)(struct nlmsghdr *nlh, void *arg);
+/* Called before each dump attempt, to drop a previous attempt's results. */
+typedef void (*ktcp_reset_fn)(void *arg);
+
+int ktcp_handle_new(struct ktcp **hp);
+void ktcp_handle_set_family(struct ktcp *h, const struct ktcp_family *fam);
+int ktcp_family_id(const struct ktcp *h);
+void ktcp_set_errmsg(struct ktcp *h, const char *msg);
+int ktcp_request(struct ktcp *h, struct nl_msg *msg, ktcp_reply_fn fn,
+		 void *arg);
+int ktcp_dump(struct ktcp *h, uint8_t cmd, ktcp_reply_fn fn,
+	      ktcp_reset_fn reset, void *arg);
+
+#endif /* KTCP_INTERNAL_H */

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Build ktcp requests and parse ktcp replies. No sockets here: every
+ * function works on an nl_msg or an nlmsghdr, so the unit tests can build
+ * a request and parse it back, or synthesize a reply and parse it.
+ *
+ * Parsing is lenient in one way only: attributes this library does not
+ * know (a newer kernel's) are skipped. Known attributes with a wrong
+ * length are an error (-EBADMSG): a reply we cannot trust is not half
+ * used.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/ktcp.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+
+_Static_assert(KTCP_SERVICE_LEN == KTCP_SERVICE_NAME_MAX + 1,
+	       "service name length differs from the UAPI");
+_Static_assert((int)KTCP_WQ_UNBOUND == (int)KTCP_ECHO_WQ_UNBOUND &&
+		       (int)KTCP_WQ_PERCPU == (int)KTCP_ECHO_WQ_PERCPU,
+	       "workqueue values differ from the UAPI");
+
+int ktcp_msg_new(int family, uint8_t cmd, int flags, struct nl_msg **msgp)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
+			 KTCP_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	*msgp = msg;
+	return 0;
+}
+
+int ktcp_msg_getfamily(struct nl_msg **msgp)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
+			 CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, KTCP_GENL_NAME) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	*msgp = msg;
+	return 0;
+}
+
+static int put_addr(struct nl_msg *msg, const struct ktcp_addr *addr)
+{
+	if (addr->family == AF_INET)
+		return nla_put(msg, KTCP_A_ADDR, 4, &addr->v4);
+	if (addr->family == AF_INET6)
+		return nla_put(msg, KTCP_A_ADDR, 16, &addr->v6);
+	return -1;
+}
+
+/* The attributes that start and set share. */
+static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
+{
+	unsigned int has = cfg->has;
+
+	if ((has & KTCP_HAS_ADDR) && put_addr(msg, &cfg->addr) < 0)
+		return -1;
+	if ((has & KTCP_HAS_PORT) && nla_put_u16(msg, KTCP_A_PORT, cfg->port))
+		return -1;
+	if ((has & KTCP_HAS_BACKLOG) &&
+	    nla_put_u32(msg, KTCP_A_BACKLOG, cfg->backlog))
+		return -1;
+	if ((has & KTCP_HAS_MAX_CONNS) &&
+	    nla_put_u32(msg, KTCP_A_MAX_CONNS, cfg->max_conns))
+		return -1;
+	if ((has & KTCP_HAS_IDLE_TIMEOUT) &&
+	    nla_put_u32(msg, KTCP_A_IDLE_TIMEOUT_MS, cfg->idle_timeout_ms))
+		return -1;
+	return 0;
+}
+
+static int put_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
+{
+	struct nlattr *nest;
+
+	if (!(cfg->has & KTCP_HAS_ECHO_WQ))
+		return 0;
+	/* Strict validation in the kernel wants NLA_F_NESTED on nests. */
+	nest = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	if (!nest || nla_put_u8(msg, KTCP_OPT_A_ECHO_WQ, cfg->echo_wq))
+		return -1;
+	return nla_nest_end(msg, nest) < 0 ? -1 : 0;
+}
+
+static bool addr_valid(const struct ktcp_server_cfg *cfg)
+{
+	int family = cfg->addr.family;
+
+	return !(cfg->has & KTCP_HAS_ADDR) || family == AF_INET ||
+	       family == AF_INET6;
+}
+
+int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
+			  struct nl_msg **msgp, const char **why)
+{
+	size_t len = strnlen(cfg->service, sizeof(cfg->service));
+	struct nl_msg *msg;
+	int err;
+
+	*why = NULL;
+	if (len == 0 || len >= sizeof(cfg->service)) {
+		*why = "a service name of 1 to 15 characters is required";
+		return -EINVAL;
+	}
+	if (!(cfg->has & KTCP_HAS_PORT)) {
+		*why = "a port is required";
+		return -EINVAL;
+	}
+	if (!addr_valid(cfg)) {
+		*why = "the address is neither IPv4 nor IPv6";
+		return -EAFNOSUPPORT;
+	}
+	err = ktcp_msg_new(family, KTCP_CMD_SERVER_START, 0, &msg);
+	if (err)
+		return err;
+	if (nla_put_string(msg, KTCP_A_SERVICE, cfg->service) ||
+	    put_common(msg, cfg) < 0 ||
+	    ((cfg->has & KTCP_HAS_LISTENERS) &&
+	     nla_put_u32(msg, KTCP_A_LISTENERS, cfg->listeners)) ||
+	    put_opts(msg, cfg) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	*msgp = msg;
+	return 0;
+}
+
+int ktcp_msg_server_set(int family, uint32_t id,
+			const struct ktcp_server_cfg *cfg, struct nl_msg **msgp,
+			const char **why)
+{
+	const unsigned int settable = KTCP_HAS_ADDR | KTCP_HAS_PORT |
+				      KTCP_HAS_BACKLOG | KTCP_HAS_MAX_CONNS |
+				      KTCP_HAS_IDLE_TIMEOUT;
+	struct nl_msg *msg;
+	int err;
+
+	*why = NULL;
+	/* Rejected here because SERVER_SET does not take them at all. */
+	if (cfg->has & ~settable) {
+		*why = "listeners and service options of a running server cannot be changed";
+		return -EINVAL;
+	}
+	if (!(cfg->has & settable)) {
+		*why = "nothing to change";
+		return -EINVAL;
+	}
+	if (!addr_valid(cfg)) {
+		*why = "the address is neither IPv4 nor IPv6";
+		return -EAFNOSUPPORT;
+	}
+	err = ktcp_msg_new(family, KTCP_CMD_SERVER_SET, 0, &msg);
+	if (err)
+		return err;
+	if (nla_put_u32(msg, KTCP_A_SERVER_ID, id) || put_common(msg, cfg)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	*msgp = msg;
+	return 0;
+}
+
+/* A request with just a server id, or none when id is 0. */
+int ktcp_msg_id(int family, uint8_t cmd, uint32_t id, struct nl_msg **msgp)
+{
+	struct nl_msg *msg;
+	int err;
+
+	err = ktcp_msg_new(family, cmd, 0, &msg);
+	if (err)
+		return err;
+	if (id && nla_put_u32(msg, KTCP_A_SERVER_ID, id)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	*msgp = msg;
+	return 0;
+}
+
+/* --- parsing ----------------------------------------------------------- */
+
+/* A nest whose contents are whole attributes, with nothing left over. */
+static int parse_nest(struct nlattr **tb, int max, struct nlattr *nest)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		;
+	if (rem != 0 || nla_parse_nested(tb, max, nest, NULL) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+static int parse_attrs(struct nlmsghdr *nlh, struct nlattr **tb, int max)
+{
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return -EBADMSG;
+	if (genlmsg_parse(nlh, 0, tb, max, NULL) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+/* Exact-length getters: 0 and the value, 1 when absent, -EBADMSG. */
+static int get_u32(struct nlattr *a, uint32_t *v)
+{
+	if (!a)
+		return 1;
+	if (nla_len(a) != 4)
+		return -EBADMSG;
+	*v = nla_get_u32(a);
+	return 0;
+}
+
+static int get_u16(struct nlattr *a, uint16_t *v)
+{
+	if (!a)
+		return 1;
+	if (nla_len(a) != 2)
+		return -EBADMSG;
+	*v = nla_get_u16(a);
+	return 0;
+}
+
+static int get_u8(struct nlattr *a, uint8_t *v)
+{
+	if (!a)
+		return 1;
+	if (nla_len(a) != 1)
+		return -EBADMSG;
+	*v = nla_get_u8(a);
+	return 0;
+}
+
+/* A u32 attribute into *v, setting bit in *has when present. */
+static int get_u32_has(struct nlattr *a, uint32_t *v, unsigned int *has,
+		       unsigned int bit)
+{
+	int ret = get_u32(a, v);
+
+	if (ret == 0)
+		*has |= bit;
+	return ret < 0 ? ret : 0;
+}
+
+static int get_string(struct nlattr *a, char *buf, size_t len)
+{
+	const char *s;
+	size_t n;
+
+	if (!a)
+		return 1;
+	s = nla_data(a);
+	n = strnlen(s, (size_t)nla_len(a));
+	if (n == 0 || n >= len)
+		return -EBADMSG;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+static int get_addr(struct nlattr *a, struct ktcp_addr *addr)
+{
+	struct ktcp_addr tmp = { 0 };
+
+	if (!a)
+		return 1;
+	if (nla_len(a) == 4) {
+		tmp.family = AF_INET;
+		memcpy(&tmp.v4, nla_data(a), 4);
+	} else if (nla_len(a) == 16) {
+		tmp.family = AF_INET6;
+		memcpy(&tmp.v6, nla_data(a), 16);
+	} else {
+		return -EBADMSG;
+	}
+	*addr = tmp;
+	return 0;
+}
+
+int ktcp_parse_family(struct nlmsghdr *nlh, struct ktcp_family *fam)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1], *grp;
+	struct ktcp_family f = { 0 };
+	uint16_t id;
+	int rem, err;
+
+	err = parse_attrs(nlh, tb, CTRL_ATTR_MAX);
+	if (err)
+		return err;
+	if (get_u16(tb[CTRL_ATTR_FAMILY_ID], &id) ||
+	    get_u32(tb[CTRL_ATTR_VERSION], &f.version))
+		return -EBADMSG;
+	f.id = id;
+	if (tb[CTRL_ATTR_MCAST_GROUPS]) {
+		nla_for_each_nested(grp, tb[CTRL_ATTR_MCAST_GROUPS], rem) {
+			struct nlattr *gb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+			char name[GENL_NAMSIZ];
+
+			if (parse_nest(gb, CTRL_ATTR_MCAST_GRP_MAX, grp))
+				return -EBADMSG;
+			if (get_string(gb[CTRL_ATTR_MCAST_GRP_NAME], name,
+				       sizeof(name)))
+				continue;
+			if (!strcmp(name, KTCP_MCGRP_EVENTS) &&
+			    get_u32(gb[CTRL_ATTR_MCAST_GRP_ID], &f.events_grp) <
+				    0)
+				return -EBADMSG;
+		}
+	}
+	*fam = f;
+	return 0;
+}
+
+int ktcp_parse_id(struct nlmsghdr *nlh, uint32_t *id)
+{
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	int err;
+
+	err = parse_attrs(nlh, tb, KTCP_A_MAX);
+	if (err)
+		return err;
+	if (get_u32(tb[KTCP_A_SERVER_ID], id))
+		return -EBADMSG;
+	return 0;
+}
+
+/* Stats attribute type -> bit and field, in attribute order. */
+static uint64_t *stat_field(struct ktcp_stats *st, int type, uint64_t *bit)
+{
+	uint64_t *const fields[] = {
+		[KTCP_STATS_A_ACCEPTED] = &st->accepted,
+		[KTCP_STATS_A_ACTIVE] = &st->active,
+		[KTCP_STATS_A_CLOSED] = &st->closed,
+		[KTCP_STATS_A_TIMED_OUT] = &st->timed_out,
+		[KTCP_STATS_A_REFUSED] = &st->refused,
+		[KTCP_STATS_A_BYTES_IN] = &st->bytes_in,
+		[KTCP_STATS_A_BYTES_OUT] = &st->bytes_out,
+		[KTCP_STATS_A_ERRORS] = &st->errors,
+	};
+
+	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_ERRORS)
+		return NULL;
+	*bit = 1ULL << (type - KTCP_STATS_A_ACCEPTED);
+	return fields[type];
+}
+
+static int parse_stats_nest(struct nlattr *nest, struct ktcp_stats *st)
+{
+	struct nlattr *tb[KTCP_STATS_A_MAX + 1];
+	struct ktcp_stats tmp = { 0 };
+	uint64_t *field, bit;
+	int type;
+
+	if (parse_nest(tb, KTCP_STATS_A_MAX, nest))
+		return -EBADMSG;
+	for (type = KTCP_STATS_A_ACCEPTED; type <= KTCP_STATS_A_MAX; type++) {
+		field = stat_field(&tmp, type, &bit);
+		if (!field || !tb[type])
+			continue;
+		if (nla_len(tb[type]) != 8)
+			return -EBADMSG;
+		*field = nla_get_u64(tb[type]);
+		tmp.has |= bit;
+	}
+	*st = tmp;
+	return 0;
+}
+
+static int parse_opts_nest(struct nlattr *nest, struct ktcp_server *srv)
+{
+	struct nlattr *tb[KTCP_OPT_A_MAX + 1];
+	int ret;
+
+	if (parse_nest(tb, KTCP_OPT_A_MAX, nest))
+		return -EBADMSG;
+	ret = get_u8(tb[KTCP_OPT_A_ECHO_WQ], &srv->echo_wq);
+	if (ret == 0)
+		srv->has |= KTCP_HAS_ECHO_WQ;
+	return ret < 0 ? ret : 0;
+}
+
+/* id, service, addr and port: what servers and events share. */
+static int parse_ident(struct nlattr **tb, uint32_t *id, char *service,
+		       struct ktcp_addr *addr, uint16_t *port,
+		       unsigned int *has)
+{
+	int ret;
+
+	ret = get_u32(tb[KTCP_A_SERVER_ID], id);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		*has |= KTCP_HAS_ID;
+	ret = get_string(tb[KTCP_A_SERVICE], service, KTCP_SERVICE_LEN);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		*has |= KTCP_HAS_SERVICE;
+	ret = get_addr(tb[KTCP_A_ADDR], addr);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		*has |= KTCP_HAS_ADDR;
+	ret = get_u16(tb[KTCP_A_PORT], port);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		*has |= KTCP_HAS_PORT;
+	return 0;
+}
+
+int ktcp_parse_server(struct nlmsghdr *nlh, struct ktcp_server *srv)
+{
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct ktcp_server s = { 0 };
+	int err;
+
+	err = parse_attrs(nlh, tb, KTCP_A_MAX);
+	if (err)
+		return err;
+	err = parse_ident(tb, &s.id, s.service, &s.addr, &s.port, &s.has);
+	if (!err)
+		err = get_u32_has(tb[KTCP_A_BACKLOG], &s.backlog, &s.has,
+				  KTCP_HAS_BACKLOG);
+	if (!err)
+		err = get_u32_has(tb[KTCP_A_MAX_CONNS], &s.max_conns, &s.has,
+				  KTCP_HAS_MAX_CONNS);
+	if (!err)
+		err = get_u32_has(tb[KTCP_A_IDLE_TIMEOUT_MS],
+				  &s.idle_timeout_ms, &s.has,
+				  KTCP_HAS_IDLE_TIMEOUT);
+	if (!err)
+		err = get_u32_has(tb[KTCP_A_LISTENERS], &s.listeners, &s.has,
+				  KTCP_HAS_LISTENERS);
+	if (!err && tb[KTCP_A_OPTS])
+		err = parse_opts_nest(tb[KTCP_A_OPTS], &s);
+	if (!err && tb[KTCP_A_STATS]) {
+		err = parse_stats_nest(tb[KTCP_A_STATS], &s.stats);
+		s.has |= KTCP_HAS_STATS;
+	}
+	/* A server without an id is of no use to anyone. */
+	if (!err && !(s.has & KTCP_HAS_ID))
+		err = -EBADMSG;
+	if (!err)
+		*srv = s;
+	return err;
+}
+
+int ktcp_parse_stats(struct nlmsghdr *nlh, struct ktcp_stats *st)
+{
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	int err;
+
+	err = parse_attrs(nlh, tb, KTCP_A_MAX);
+	if (err)
+		return err;
+	if (!tb[KTCP_A_STATS])
+		return -EBADMSG;
+	return parse_stats_nest(tb[KTCP_A_STATS], st);
+}
+
+int ktcp_parse_service(struct nlmsghdr *nlh, char *name, size_t len)
+{
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	int err;
+
+	err = parse_attrs(nlh, tb, KTCP_A_MAX);
+	if (err)
+		return err;
+	return get_string(tb[KTCP_A_SERVICE], name, len) ? -EBADMSG : 0;
+}
+
+int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlh);
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct ktcp_event e = { 0 };
+	int err;
+
+	err = parse_attrs(nlh, tb, KTCP_A_MAX);
+	if (err)
+		return err;
+	if (gnlh->cmd == KTCP_CMD_SERVER_STARTED)
+		e.type = KTCP_EVENT_SERVER_STARTED;
+	else if (gnlh->cmd == KTCP_CMD_SERVER_STOPPED)
+		e.type = KTCP_EVENT_SERVER_STOPPED;
+	else
+		return -EPROTO; /* not an event: a caller skips it */
+	err = parse_ident(tb, &e.id, e.service, &e.addr, &e.port, &e.has);
+	if (err)
+		return err;
+	*ev = e;
+	return 0;
+}
+
+/* --- extended ACK -------------------------------------------------------- */
+
+static const char *const attr_names[KTCP_A_MAX + 1] = {
+	[KTCP_A_SERVER_ID] = "id",
+	[KTCP_A_SERVICE] = "service",
+	[KTCP_A_ADDR] = "addr",
+	[KTCP_A_PORT] = "port",
+	[KTCP_A_BACKLOG] = "backlog",
+	[KTCP_A_MAX_CONNS] = "max_conns",
+	[KTCP_A_IDLE_TIMEOUT_MS] = "idle_timeout_ms",
+	[KTCP_A_LISTENERS] = "listeners",
+	[KTCP_A_OPTS] = "opts",
+	[KTCP_A_STATS] = "stats",
+};
+
+static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {
+	[KTCP_OPT_A_ECHO_WQ] = "echo_wq",
+};
+
+static const char *name_of(const char *const *names, int max, int type)
+{
+	if (type <= 0 || type > max)
+		return NULL;
+	return names[type];
+}
+
+/*
+ * The attribute at byte offset off of request req (offsets count from the
+ * start of its nlmsghdr, as in NLMSGERR_ATTR_OFFS), looking into the
+ * options nest. NULL when off points at no attribute that we know.
+ */
+const char *ktcp_attr_name(const struct nlmsghdr *req, uint32_t off)
+{
+	const uint32_t base = NLMSG_HDRLEN + GENL_HDRLEN;
+	const struct nlattr *a, *o;
+	uint32_t pos;
+	int rem, orem;
+
+	if (!req || off < base || off >= req->nlmsg_len)
+		return NULL;
+	a = (const struct nlattr *)((const char *)req + base);
+	rem = (int)(req->nlmsg_len - base);
+	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
+		pos = (uint32_t)((const char *)a - (const char *)req);
+		if (pos == off)
+			return name_of(attr_names, KTCP_A_MAX, nla_type(a));
+		if (off < pos + a->nla_len && nla_type(a) == KTCP_A_OPTS) {
+			nla_for_each_nested(o, a, orem) {
+				pos = (uint32_t)((const char *)o -
+						 (const char *)req);
+				if (pos == off)
+					return name_of(opt_names,
+						       KTCP_OPT_A_MAX,
+						       nla_type(o));
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The TLVs of an ACK or DONE message, and the errno it carries. */
+static int ack_tlvs(const struct nlmsghdr *nlh, const struct nlattr **tlvs,
+		    int *len)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	uint32_t off, echo = 0;
+	int err;
+
+	*tlvs = NULL;
+	*len = 0;
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
+			return 0;
+		memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
+		off = NLMSG_LENGTH(sizeof(int));
+	} else {
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+			return -EBADMSG;
+		err = e->error;
+		/*
+		 * Without NETLINK_CAP_ACK the request's payload is echoed
+		 * after the nlmsgerr; the TLVs follow, aligned.
+		 */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+		    e->msg.nlmsg_len > NLMSG_HDRLEN)
+			echo = e->msg.nlmsg_len - NLMSG_HDRLEN;
+		off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*e) + echo);
+	}
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && off < nlh->nlmsg_len) {
+		*tlvs = (const struct nlattr *)((const char *)nlh + off);
+		*len = (int)(nlh->nlmsg_len - off);
+	}
+	return err > 0 ? -err : err;
+}
+
+int ktcp_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
+		   char *buf, size_t len)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
+	const char *msg = "", *bad = NULL, *miss = NULL, *sep;
+	const struct nlattr *tlvs;
+	uint32_t v;
+	int tlen, err;
+
+	buf[0] = '\0';
+	err = ack_tlvs(nlh, &tlvs, &tlen);
+	if (!tlvs || nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)tlvs,
+			       tlen, NULL) < 0)
+		return err;
+	if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 0 &&
+	    memchr(nla_data(tb[NLMSGERR_ATTR_MSG]), '\0',
+		   (size_t)nla_len(tb[NLMSGERR_ATTR_MSG])))
+		msg = nla_data(tb[NLMSGERR_ATTR_MSG]);
+	if (get_u32(tb[NLMSGERR_ATTR_OFFS], &v) == 0)
+		bad = ktcp_attr_name(req, v);
+	/* A missing attribute inside a nest is an option; else top level. */
+	if (get_u32(tb[NLMSGERR_ATTR_MISS_TYPE], &v) == 0)
+		miss = tb[NLMSGERR_ATTR_MISS_NEST] ?
+			       name_of(opt_names, KTCP_OPT_A_MAX, (int)v) :
+			       name_of(attr_names, KTCP_A_MAX, (int)v);
+	sep = *msg ? " " : "";
+	if (bad)
+		snprintf(buf, len, "%s%s(attribute '%s')", msg, sep, bad);
+	else if (miss)
+		snprintf(buf, len, "%s%s(missing attribute '%s')", msg, sep,
+			 miss);
+	else
+		snprintf(buf, len, "%s", msg);
+	return err;
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Servers, counters and services: each call builds a request (msg.c),
+ * runs it (nl.c) and turns the replies into the caller's structs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/ktcp.h>
+
+#include "internal.h"
+
+/* Growable array that a dump fills, one element per reply. */
+struct vec {
+	void *data;
+	size_t len, cap, size;
+};
+
+static void *vec_add(struct vec *v)
+{
+	void *p;
+	size_t cap;
+
+	if (v->len == v->cap) {
+		cap = v->cap ? v->cap * 2 : 16;
+		p = realloc(v->data, cap * v->size);
+		if (!p)
+			return NULL;
+		v->data = p;
+		v->cap = cap;
+	}
+	p = (char *)v->data + v->len++ * v->size;
+	memset(p, 0, v->size);
+	return p;
+}
+
+static int build_error(struct ktcp *h, int err, const char *why)
+{
+	ktcp_set_errmsg(h, why);
+	return err;
+}
+
+static int id_cb(struct nlmsghdr *nlh, void *arg)
+{
+	return ktcp_parse_id(nlh, arg);
+}
+
+KTCP_EXPORT int ktcp_server_start(struct ktcp *h,
+				  const struct ktcp_server_cfg *cfg,
+				  uint32_t *id)
+{
+	struct nl_msg *msg;
+	const char *why;
+	uint32_t new_id = 0;
+	int err;
+
+	err = ktcp_msg_server_start(ktcp_family_id(h), cfg, &msg, &why);
+	if (err)
+		return build_error(h, err, why);
+	err = ktcp_request(h, msg, id_cb, &new_id);
+	/* An ACK without the reply would leave the caller without an id. */
+	if (!err && !new_id)
+		err = build_error(h, -EBADMSG,
+				  "the reply carried no server id");
+	if (!err && id)
+		*id = new_id;
+	return err;
+}
+
+static int simple_request(struct ktcp *h, uint8_t cmd, uint32_t id)
+{
+	struct nl_msg *msg;
+	int err;
+
+	err = ktcp_msg_id(ktcp_family_id(h), cmd, id, &msg);
+	if (err)
+		return err;
+	return ktcp_request(h, msg, NULL, NULL);
+}
+
+KTCP_EXPORT int ktcp_server_stop(struct ktcp *h, uint32_t id)
+{
+	if (!id)
+		return build_error(h, -EINVAL, "server ids start at 1");
+	return simple_request(h, KTCP_CMD_SERVER_STOP, id);
+}
+
+KTCP_EXPORT int ktcp_server_set(struct ktcp *h, uint32_t id,
+				const struct ktcp_server_cfg *cfg)
+{
+	struct nl_msg *msg;
+	const char *why;
+	int err;
+
+	if (!id)
+		return build_error(h, -EINVAL, "server ids start at 1");
+	err = ktcp_msg_server_set(ktcp_family_id(h), id, cfg, &msg, &why);
+	if (err)
+		return build_error(h, err, why);
+	return ktcp_request(h, msg, NULL, NULL);
+}
+
+static int server_cb(struct nlmsghdr *nlh, void *arg)
+{
+	return ktcp_parse_server(nlh, arg);
+}
+
+KTCP_EXPORT int ktcp_server_get(struct ktcp *h, uint32_t id,
+				struct ktcp_server *srv)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (!id)
+		return build_error(h, -EINVAL, "server ids start at 1");
+	memset(srv, 0, sizeof(*srv));
+	err = ktcp_msg_id(ktcp_family_id(h), KTCP_CMD_SERVER_GET, id, &msg);
+	if (err)
+		return err;
+	err = ktcp_request(h, msg, server_cb, srv);
+	if (!err && !(srv->has & KTCP_HAS_ID))
+		err = build_error(h, -EBADMSG, "no server in the reply");
+	return err;
+}
+
+static int server_list_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct ktcp_server *srv = vec_add(arg);
+
+	return srv ? ktcp_parse_server(nlh, srv) : -ENOMEM;
+}
+
+static void vec_reset(void *arg)
+{
+	struct vec *v = arg;
+
+	v->len = 0;
+}
+
+KTCP_EXPORT int ktcp_server_list(struct ktcp *h, struct ktcp_server **arr,
+				 size_t *n)
+{
+	struct vec v = { .size = sizeof(struct ktcp_server) };
+	int err;
+
+	*arr = NULL;
+	*n = 0;
+	err = ktcp_dump(h, KTCP_CMD_SERVER_GET, server_list_cb, vec_reset, &v);
+	if (err || !v.len) {
+		free(v.data);
+		return err;
+	}
+	*arr = v.data;
+	*n = v.len;
+	return 0;
+}
+
+KTCP_EXPORT void ktcp_server_list_free(struct ktcp_server *arr)
+{
+	free(arr);
+}
+
+static int stats_cb(struct nlmsghdr *nlh, void *arg)
+{
+	return ktcp_parse_stats(nlh, arg);
+}
+
+KTCP_EXPORT int ktcp_stats_get(struct ktcp *h, uint32_t id,
+			       struct ktcp_stats *st)
+{
+	struct nl_msg *msg;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = ktcp_msg_id(ktcp_family_id(h), KTCP_CMD_STATS_GET, id, &msg);
+	if (err)
+		return err;
+	return ktcp_request(h, msg, stats_cb, st);
+}
+
+KTCP_EXPORT int ktcp_stats_reset(struct ktcp *h, uint32_t id)
+{
+	return simple_request(h, KTCP_CMD_STATS_RESET, id);
+}
+
+/* Service names are collected as fixed slots, then strdup()ed. */
+struct service_slot {
+	char name[KTCP_SERVICE_LEN];
+};
+
+static int service_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct service_slot *s = vec_add(arg);
+
+	return s ? ktcp_parse_service(nlh, s->name, sizeof(s->name)) : -ENOMEM;
+}
+
+KTCP_EXPORT int ktcp_service_list(struct ktcp *h, char ***names, size_t *n)
+{
+	struct vec v = { .size = sizeof(struct service_slot) };
+	struct service_slot *slots;
+	char **out = NULL;
+	size_t i;
+	int err;
+
+	*names = NULL;
+	*n = 0;
+	err = ktcp_dump(h, KTCP_CMD_SERVICE_GET, service_cb, vec_reset, &v);
+	if (err || !v.len)
+		goto out;
+	err = -ENOMEM;
+	out = calloc(v.len, sizeof(*out));
+	if (!out)
+		goto out;
+	slots = v.data;
+	for (i = 0; i < v.len; i++) {
+		out[i] = strdup(slots[i].name);
+		if (!out[i]) {
+			ktcp_service_list_free(out, i);
+			goto out;
+		}
+	}
+	*names = out;
+	*n = v.len;
+	err = 0;
+out:
+	free(v.data);
+	return err;
+}
+
+KTCP_EXPORT void ktcp_service_list_free(char **names, size_t n)
+{
+	size_t i;
+
+	if (!names)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}

@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * echo-bench - closed-loop load generator and byte-exactness checker for
+ * TCP echo servers (kecho, user-echo-server).
+ *
+ * Every connection sends one message, reads until the whole echo is back,
+ * records the latency and sends the next one. Connections are spread over
+ * -t threads, each with its own epoll loop and statistics that are merged
+ * at the end, so the hot path takes no locks; the only shared state is the
+ * message counter.
+ *
+ * With --verify every message is random binary data derived from the seed
+ * and the message number, with at least one NUL byte, and every echoed byte
+ * is compared. Connections end with shutdown(SHUT_WR) and wait for the
+ * server's EOF, so the byte totals are exact and comparable to the server's
+ * counters, and bytes after the last echo are caught.
+ */
+#include "tools.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#define SCRATCH_SIZE (256 * 1024)
+#define MAX_EVENTS 256
+#define RECVS_PER_EVENT 4
+#define SCAN_INTERVAL_NS 100000000ull
+
+struct bench_opts {
+	const char *host;
+	const char *port;
+	uint64_t conns;
+	uint64_t threads;
+	uint64_t size_min;
+	uint64_t size_max;
+	uint64_t count; /* -n, 0 when running for a duration */
+	double duration;
+	uint64_t burst; /* --burst N, 0 for closed-loop */
+	bool verify;
+	uint64_t seed;
+	uint64_t timeout_ms;
+	enum report_fmt fmt;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+};
+
+enum bconn_state {
+	B_CONNECTING,
+	B_ACTIVE, /* a message is being sent and echoed */
+	B_CLOSING, /* sent FIN, waiting for the server's EOF */
+	B_DONE,
+};
+
+struct bconn {
+	int fd;
+	enum bconn_state st;
+	uint32_t events;
+	unsigned int msgs; /* messages completed on this connection */
+	uint64_t idx; /* message number: seeds size and data */
+	size_t len;
+	size_t sent;
+	size_t rcvd;
+	uint64_t t_start;
+	uint64_t deadline;
+	char *buf;
+	size_t cap;
+};
+
+struct bworker {
+	pthread_t tid;
+	int epfd;
+	struct bconn *conns;
+	unsigned int nconns;
+	unsigned int live;
+	uint64_t now;
+	char *scratch;
+	struct hist lat;
+	uint64_t msgs;
+	uint64_t connects;
+	uint64_t bytes_sent;
+	uint64_t bytes_rcvd;
+	uint64_t errs[ERR_NR];
+};
+
+static const enum err_kind bench_errs[] = {
+	ERR_REFUSED, ERR_RESET, ERR_TIMEOUT, ERR_SHORT, ERR_MISMATCH, ERR_OTHER,
+};
+
+static struct bench_opts opt;
+static atomic_uint_fast64_t next_msg;
+static atomic_flag err_printed[ERR_NR];
+static volatile sig_atomic_t interrupted;
+static uint64_t end_ns;
+
+static const char usage_text[] =
+	"usage: echo-bench [-a HOST] [-p PORT] [-c CONNS] [-t THREADS]\n"
+	"         [-s SIZE | --sizes MIN-MAX] [-d SECONDS | -n COUNT]\n"
+	"         [--verify] [--seed N] [--timeout MS] [--csv | --json]\n"
+	"       echo-bench --burst N [-a HOST] [-p PORT] [-t THREADS] ...\n"
+	"\n"
+	"Closed-loop load on a TCP echo server: each connection sends a\n"
+	"message, waits for the whole echo, and repeats.\n"
+	"\n"
+	"  -a HOST        server name or address (default 127.0.0.1)\n"
+	"  -p PORT        server port (default 12345)\n"
+	"  -c CONNS       concurrent connections (default 1)\n"
+	"  -t THREADS     threads sharing the connections (default 1)\n"
+	"  -s SIZE        message size in bytes, suffix k/M/G (default 64)\n"
+	"  --sizes MIN-MAX  random size per message, e.g. 1-1M\n"
+	"  -d SECONDS     run this long (default 5)\n"
+	"  -n COUNT       send COUNT messages in total instead\n"
+	"  --burst N      open N connections at once; each sends one\n"
+	"                 message, waits for the echo and closes\n"
+	"  --verify       random binary payloads; compare every echoed byte\n"
+	"  --seed N       payload and size seed (default 1)\n"
+	"  --timeout MS   fail a connection after MS without progress\n"
+	"                 (default 5000)\n"
+	"  --csv, --json  machine-readable output\n"
+	"  -h, --help     show this help\n"
+	"\n"
+	"Exit status: 0 no errors, 1 errors or mismatches, 2 usage.\n";
+
+static void usage(FILE *out)
+{
+	fputs(usage_text, out);
+}
+
+/* --- payload -------------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Size and payload depend only on seed and message number: reproducible. */
+static size_t msg_size(uint64_t idx)
+{
+	uint64_t s = opt.seed ^ (idx * 0xd1b54a32d192ed03ull);
+	uint64_t span = opt.size_max - opt.size_min + 1;
+
+	if (span == 1)
+		return opt.size_min;
+	return opt.size_min + splitmix64(&s) % span;
+}
+
+static void fill_random(char *buf, size_t len, uint64_t s)
+{
+	size_t i;
+	uint64_t r;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		r = splitmix64(&s);
+		memcpy(buf + i, &r, 8);
+	}
+	if (i < len) {
+		r = splitmix64(&s);
+		memcpy(buf + i, &r, len - i);
+	}
+}
+
+static void fill_payload(struct bconn *c)
+{
+	uint64_t s = opt.seed ^ (c->idx * 0x9fb21c651e98df25ull) ^
+		     0x5851f42d4c957f2dull;
+
+	fill_random(c->buf, c->len, s);
+	/* Make sure a strlen()-based echo fails every message. */
+	c->buf[c->len / 2] = '\0';
+}
+
+/* --- connections ---------------------------------------------------------- */
+
+static void conn_set_events(struct bworker *w, struct bconn *c, uint32_t ev)
+{
+	struct epoll_event e = { .events = ev, .data.ptr = c };
+
+	if (c->events == ev)
+		return;
+	c->events = ev;
+	epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->fd, &e);
+}
+
+static void conn_finish(struct bworker *w, struct bconn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->st = B_DONE;
+	w->live--;
+}
+
+/* Count an error against c, print the first one of each kind, close c. */
+__attribute__((format(printf, 4, 5))) static void
+conn_fail(struct bworker *w, struct bconn *c, enum err_kind kind,
+	  const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	w->errs[kind]++;
+	if (!atomic_flag_test_and_set(&err_printed[kind])) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		warnx_("first %s error: connection %ld: %s",
+		       err_kind_name(kind), (long)(c - w->conns), msg);
+	}
+	conn_finish(w, c);
+}
+
+static void conn_fail_errno(struct bworker *w, struct bconn *c, int err,
+			    const char *what)
+{
+	conn_fail(w, c, err_kind_of_errno(err), "%s: %s", what, strerror(err));
+}
+
+static bool msg_claim(struct bconn *c, uint64_t *idx)
+{
+	if (interrupted)
+		return false;
+	if (opt.burst) {
+		if (c->msgs)
+			return false;
+	} else if (!opt.count && now_ns() >= end_ns) {
+		return false;
+	}
+	*idx = atomic_fetch_add(&next_msg, 1);
+	return !opt.count || *idx < opt.count;
+}
+
+static void conn_begin_close(struct bworker *w, struct bconn *c)
+{
+	if (shutdown(c->fd, SHUT_WR) < 0) {
+		conn_fail_errno(w, c, errno, "shutdown");
+		return;
+	}
+	c->st = B_CLOSING;
+	c->deadline = w->now + opt.timeout_ms * 1000000ull;
+	conn_set_events(w, c, EPOLLIN);
+}
+
+static int conn_reserve(struct bconn *c)
+{
+	char *p;
+
+	if (c->len <= c->cap)
+		return 0;
+	p = realloc(c->buf, c->len);
+	if (!p)
+		return -1;
+	/* Without --verify the content is irrelevant but must be defined. */
+	if (!opt.verify)
+		fill_random(p + c->cap, c->len - c->cap, opt.seed);
+	c->buf = p;
+	c->cap = c->len;
+	return 0;
+}
+
+static void msg_send(struct bworker *w, struct bconn *c)
+{
+	ssize_t n;
+
+	while (c->sent < c->len) {
+		n = send(c->fd, c->buf + c->sent, c->len - c->sent,
+			 MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			conn_fail_errno(w, c, errno, "send");
+			return;
+		}
+		c->sent += (size_t)n;
+		w->bytes_sent += (uint64_t)n;
+		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+	}
+	conn_set_events(w, c, EPOLLIN | (c->sent < c->len ? EPOLLOUT : 0));
+}
+
+static void msg_start(struct bworker *w, struct bconn *c)
+{
+	uint64_t idx;
+
+	if (!msg_claim(c, &idx)) {
+		conn_begin_close(w, c);
+		return;
+	}
+	c->idx = idx;
+	c->len = msg_size(idx);
+	c->sent = c->rcvd = 0;
+	if (conn_reserve(c)) {
+		conn_fail(w, c, ERR_OTHER, "out of memory for %zu bytes",
+			  c->len);
+		return;
+	}
+	if (opt.verify)
+		fill_payload(c);
+	/* A burst measures connect + echo; closed loop only the echo. */
+	if (!opt.burst)
+		c->t_start = now_ns();
+	c->deadline = w->now + opt.timeout_ms * 1000000ull;
+	msg_send(w, c);
+}
+
+static void msg_done(struct bworker *w, struct bconn *c)
+{
+	hist_add(&w->lat, now_ns() - c->t_start);
+	w->msgs++;
+	c->msgs++;
+	msg_start(w, c);
+}
+
+static bool msg_check(struct bworker *w, struct bconn *c, size_t n)
+{
+	const char *want = c->buf + c->rcvd;
+	size_t i;
+
+	if (!memcmp(w->scratch, want, n))
+		return true;
+	for (i = 0; w->scratch[i] == want[i]; i++)
+		;
+	conn_fail(w, c, ERR_MISMATCH,
+		  "message %" PRIu64 ": byte %zu of %zu is 0x%02x, sent 0x%02x",
+		  c->idx, c->rcvd + i, c->len, (unsigned char)w->scratch[i],
+		  (unsigned char)want[i]);
+	return false;
+}
+
+static void msg_recv(struct bworker *w, struct bconn *c)
+{
+	size_t want;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < RECVS_PER_EVENT && c->st == B_ACTIVE; i++) {
+		want = c->len - c->rcvd;
+		if (want > SCRATCH_SIZE)
+			want = SCRATCH_SIZE;
+		n = recv(c->fd, w->scratch, want, 0);
+		if (n == 0) {
+			conn_fail(w, c, ERR_SHORT,
+				  "server closed after %zu of %zu bytes of "
+				  "message %" PRIu64,
+				  c->rcvd, c->len, c->idx);
+			return;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				conn_fail_errno(w, c, errno, "recv");
+			return;
+		}
+		w->bytes_rcvd += (uint64_t)n;
+		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+		if (opt.verify && !msg_check(w, c, (size_t)n))
+			return;
+		c->rcvd += (size_t)n;
+		if (c->rcvd == c->len)
+			msg_done(w, c);
+	}
+}
+
+/* After our FIN: anything but EOF is a byte the server should not send. */
+static void conn_drain(struct bworker *w, struct bconn *c)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c->fd, w->scratch, SCRATCH_SIZE, 0);
+		if (n == 0) {
+			conn_finish(w, c);
+			return;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				conn_fail_errno(w, c, errno, "recv at close");
+			return;
+		}
+		w->bytes_rcvd += (uint64_t)n;
+		if (opt.verify) {
+			conn_fail(w, c, ERR_MISMATCH,
+				  "%zd bytes after the last echo", n);
+			return;
+		}
+	}
+}
+
+static void conn_connected(struct bworker *w, struct bconn *c)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		conn_fail_errno(w, c, err, "connect");
+		return;
+	}
+	c->st = B_ACTIVE;
+	msg_start(w, c);
+}
+
+static void conn_event(struct bworker *w, struct bconn *c, uint32_t events)
+{
+	switch (c->st) {
+	case B_CONNECTING:
+		conn_connected(w, c);
+		break;
+	case B_ACTIVE:
+		if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+			msg_recv(w, c);
+		if (c->st == B_ACTIVE && c->sent < c->len)
+			msg_send(w, c);
+		break;
+	case B_CLOSING:
+		conn_drain(w, c);
+		break;
+	case B_DONE:
+		break;
+	}
+}
+
+static void conn_open(struct bworker *w, struct bconn *c)
+{
+	struct epoll_event e = { .events = EPOLLOUT, .data.ptr = c };
+	int err = 0;
+
+	c->t_start = now_ns();
+	c->deadline = c->t_start + opt.timeout_ms * 1000000ull;
+	c->st = B_CONNECTING;
+	w->live++;
+	w->connects++;
+	c->fd = connect_nonblock((const struct sockaddr *)&opt.addr,
+				 opt.addrlen, &err);
+	if (c->fd < 0) {
+		conn_fail_errno(w, c, err, "connect");
+		return;
+	}
+	c->events = EPOLLOUT;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &e))
+		conn_fail_errno(w, c, errno, "epoll_ctl");
+}
+
+static const char *const state_names[] = {
+	[B_CONNECTING] = "connecting",
+	[B_ACTIVE] = "waiting for the echo",
+	[B_CLOSING] = "waiting for EOF",
+	[B_DONE] = "done",
+};
+
+static void scan_timeouts(struct bworker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nconns; i++) {
+		struct bconn *c = &w->conns[i];
+
+		if (c->st != B_DONE && w->now > c->deadline)
+			conn_fail(w, c, ERR_TIMEOUT,
+				  "no progress for %" PRIu64 " ms (%s)",
+				  opt.timeout_ms, state_names[c->st]);
+	}
+}
+
+static void *worker_run(void *arg)
+{
+	struct bworker *w = arg;
+	struct epoll_event ev[MAX_EVENTS];
+	uint64_t next_scan;
+	unsigned int i;
+	int n;
+
+	w->now = now_ns();
+	next_scan = w->now + SCAN_INTERVAL_NS;
+	for (i = 0; i < w->nconns; i++)
+		conn_open(w, &w->conns[i]);
+	while (w->live) {
+		n = epoll_wait(w->epfd, ev, MAX_EVENTS, 100);
+		w->now = now_ns();
+		for (i = 0; i < (unsigned int)(n > 0 ? n : 0); i++)
+			conn_event(w, ev[i].data.ptr, ev[i].events);
+		if (w->now >= next_scan) {
+			scan_timeouts(w);
+			next_scan = w->now + SCAN_INTERVAL_NS;
+		}
+	}
+	return NULL;
+}
+
+/* --- setup and report ----------------------------------------------------- */
+
+static int worker_init(struct bworker *w, unsigned int nconns)
+{
+	unsigned int i;
+
+	hist_init(&w->lat);
+	w->nconns = nconns;
+	w->conns = calloc(nconns, sizeof(*w->conns));
+	w->scratch = malloc(SCRATCH_SIZE);
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!w->conns || !w->scratch || w->epfd < 0)
+		return -1;
+	for (i = 0; i < nconns; i++)
+		w->conns[i].fd = -1;
+	return 0;
+}
+
+static void worker_fini(struct bworker *w)
+{
+	unsigned int i;
+
+	for (i = 0; w->conns && i < w->nconns; i++)
+		free(w->conns[i].buf);
+	free(w->conns);
+	free(w->scratch);
+	if (w->epfd >= 0)
+		close(w->epfd);
+}
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+}
+
+static void report(struct bworker *w, unsigned int nw, double elapsed)
+{
+	struct report r = { 0 };
+	struct hist lat;
+	uint64_t msgs = 0, sent = 0, rcvd = 0, conns = 0, errs[ERR_NR] = { 0 };
+	uint64_t total = 0;
+	char target[80], size[64];
+	unsigned int i, k;
+
+	hist_init(&lat);
+	for (i = 0; i < nw; i++) {
+		hist_merge(&lat, &w[i].lat);
+		msgs += w[i].msgs;
+		sent += w[i].bytes_sent;
+		rcvd += w[i].bytes_rcvd;
+		conns += w[i].connects;
+		for (k = 0; k < ERR_NR; k++)
+			errs[k] += w[i].errs[k];
+	}
+	for (k = 0; k < ERR_NR; k++)
+		total += errs[k];
+	format_sockaddr((const struct sockaddr *)&opt.addr, target,
+			sizeof(target));
+	if (opt.size_min == opt.size_max)
+		snprintf(size, sizeof(size), "%" PRIu64, opt.size_min);
+	else
+		snprintf(size, sizeof(size), "%" PRIu64 "-%" PRIu64,
+			 opt.size_min, opt.size_max);
+
+	report_str(&r, "mode", "mode", opt.burst ? "burst" : "closed-loop");
+	report_str(&r, "target", "target", target);
+	report_u64(&r, "connections", "connections", conns, NULL);
+	report_u64(&r, "threads", "threads", nw, NULL);
+	report_str(&r, "size", "message size", size);
+	report_str(&r, "verify", "verify", opt.verify ? "yes" : "no");
+	report_u64(&r, "seed", "seed", opt.seed, NULL);
+	report_dbl(&r, "elapsed_s", "elapsed", elapsed, 3, "s");
+	report_u64(&r, "messages", "messages", msgs, NULL);
+	report_u64(&r, "errors", "errors", total, NULL);
+	report_dbl(&r, "msgs_per_s", "throughput", msgs / elapsed, 1, "msg/s");
+	report_dbl(&r, "mb_per_s", "echoed", rcvd / elapsed / 1e6, 2, "MB/s");
+	report_latency(&r, &lat);
+	report_u64(&r, "bytes_sent", "bytes sent", sent, NULL);
+	report_u64(&r, "bytes_received", "bytes received", rcvd, NULL);
+	report_errors(&r, errs, bench_errs,
+		      sizeof(bench_errs) / sizeof(bench_errs[0]));
+	report_print(&r, opt.fmt, stdout);
+}
+
+static int run(void)
+{
+	unsigned int nw = (unsigned int)opt.threads, i, started = 0;
+	uint64_t conns = opt.burst ? opt.burst : opt.conns;
+	struct bworker *w;
+	uint64_t t0, msgs = 0, errs = 0;
+	int ret = EXIT_ERRORS, k;
+
+	if (nw > conns)
+		nw = (unsigned int)conns;
+	w = calloc(nw, sizeof(*w));
+	if (!w)
+		return EXIT_ERRORS;
+	for (i = 0; i < nw; i++) {
+		w[i].epfd = -1;
+		if (worker_init(&w[i], (unsigned int)(conns / nw +
+						      (i < conns % nw)))) {
+			warnx_("out of memory");
+			goto out;
+		}
+	}
+	t0 = now_ns();
+	end_ns = t0 + (uint64_t)(opt.duration * 1e9);
+	for (; started < nw; started++)
+		if (pthread_create(&w[started].tid, NULL, worker_run,
+				   &w[started]))
+			break;
+	for (i = 0; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	if (started < nw) {
+		warnx_("cannot create thread");
+		goto out;
+	}
+	report(w, nw, (double)(now_ns() - t0) / 1e9);
+	for (i = 0; i < nw; i++) {
+		msgs += w[i].msgs;
+		for (k = 0; k < ERR_NR; k++)
+			errs += w[i].errs[k];
+	}
+	if (!errs && (!opt.count || msgs == opt.count) &&
+	    (!opt.burst || msgs == opt.burst))
+		ret = EXIT_OK;
+out:
+	for (i = 0; i < nw; i++)
+		worker_fini(&w[i]);
+	free(w);
+	return ret;
+}
+
+/* --- options -------------------------------------------------------------- */
+
+enum {
+	OPT_VERIFY = 256,
+	OPT_SEED,
+	OPT_SIZES,
+	OPT_BURST,
+	OPT_TIMEOUT,
+	OPT_CSV,
+	OPT_JSON,
+};
+
+static const struct option long_opts[] = {
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "sizes", required_argument, NULL, OPT_SIZES },
+	{ "burst", required_argument, NULL, OPT_BURST },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which options were given, for the exclusivity checks. */
+struct seen {
+	bool c, s, sizes, d, n, fmt;
+};
+
+static int parse_opt(int ch, struct seen *seen)
+{
+	uint64_t port;
+
+	switch (ch) {
+	case 'a':
+		opt.host = optarg;
+		return 0;
+	case 'p':
+		opt.port = optarg;
+		return parse_u64("port", optarg, 1, 65535, &port);
+	case 'c':
+		seen->c = true;
+		return parse_u64("connection count", optarg, 1, 1000000,
+				 &opt.conns);
+	case 't':
+		return parse_u64("thread count", optarg, 1, 1024, &opt.threads);
+	case 's':
+		seen->s = true;
+		if (parse_size("message size", optarg, 1, 1ull << 30,
+			       &opt.size_min))
+			return -1;
+		opt.size_max = opt.size_min;
+		return 0;
+	case OPT_SIZES:
+		seen->sizes = true;
+		return parse_size_range("--sizes", optarg, 1, 1ull << 30,
+					&opt.size_min, &opt.size_max);
+	case 'd':
+		seen->d = true;
+		if (parse_seconds("duration", optarg, &opt.duration))
+			return -1;
+		if (opt.duration <= 0) {
+			warnx_("invalid duration '%s': must be positive",
+			       optarg);
+			return -1;
+		}
+		return 0;
+	case 'n':
+		seen->n = true;
+		return parse_u64("message count", optarg, 1, UINT64_MAX / 2,
+				 &opt.count);
+	case OPT_BURST:
+		return parse_u64("burst size", optarg, 1, 1000000, &opt.burst);
+	case OPT_VERIFY:
+		opt.verify = true;
+		return 0;
+	case OPT_SEED:
+		return parse_u64("seed", optarg, 0, UINT64_MAX, &opt.seed);
+	case OPT_TIMEOUT:
+		return parse_u64("timeout", optarg, 1, 3600000,
+				 &opt.timeout_ms);
+	case OPT_CSV:
+	case OPT_JSON:
+		if (seen->fmt) {
+			warnx_("--csv and --json are mutually exclusive");
+			return -1;
+		}
+		seen->fmt = true;
+		opt.fmt = ch == OPT_CSV ? FMT_CSV : FMT_JSON;
+		return 0;
+	case 'h':
+		usage(stdout);
+		exit(EXIT_OK);
+	default:
+		usage(stderr);
+		return -1;
+	}
+}
+
+static int check_opts(const struct seen *seen)
+{
+	if (seen->d && seen->n) {
+		warnx_("-d and -n are mutually exclusive");
+		return -1;
+	}
+	if (seen->s && seen->sizes) {
+		warnx_("-s and --sizes are mutually exclusive");
+		return -1;
+	}
+	if (opt.burst && (seen->c || seen->d || seen->n)) {
+		warnx_("--burst N opens N connections with one message each; "
+		       "it cannot be combined with -c, -d or -n");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv)
+{
+	struct seen seen = { 0 };
+	int ch;
+
+	opt = (struct bench_opts){
+		.host = "127.0.0.1",
+		.port = "12345",
+		.conns = 1,
+		.threads = 1,
+		.size_min = 64,
+		.size_max = 64,
+		.duration = 5,
+		.seed = 1,
+		.timeout_ms = 5000,
+		.fmt = FMT_TABLE,
+	};
+	while ((ch = getopt_long(argc, argv, "a:p:c:t:s:d:n:h", long_opts,
+				 NULL)) != -1) {
+		if (parse_opt(ch, &seen))
+			return -1;
+	}
+	if (optind < argc) {
+		warnx_("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (check_opts(&seen))
+		return -1;
+	return resolve_tcp(opt.host, opt.port, &opt.addr, &opt.addrlen);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal,
+				.sa_flags = SA_RESETHAND };
+
+	if (parse_opts(argc, argv))
+		return EXIT_USAGE;
+	signal(SIGPIPE, SIG_IGN);
+	/* First ^C ends the run and reports; a second one kills. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return run();
+}

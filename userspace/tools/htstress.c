@@ -1,0 +1,986 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * htstress - epoll HTTP/1.x load generator for khttpd and other servers.
+ *
+ * -c connections spread over -t threads, each thread with its own epoll
+ * loop and statistics merged at the end. Every request is accounted for:
+ * it either completes with a status or counts as one error, after which the
+ * connection is replaced, so completed + errors == -n.
+ *
+ * Default is HTTP/1.0 with one connection per request, like the original
+ * htstress; -k sends HTTP/1.1 requests and reuses connections as long as
+ * the server allows it. Responses are parsed, not just counted: status
+ * line, Content-Length, Connection, and bodies delimited by close.
+ * Chunked responses are detected and counted as errors.
+ */
+#include "tools.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#define SCRATCH_SIZE (64 * 1024)
+#define HEAD_MAX (16 * 1024)
+#define MAX_EVENTS 256
+#define SCAN_INTERVAL_NS 100000000ull
+#define MAX_CONTENT_LENGTH (1ull << 62)
+
+struct ht_opts {
+	char host[256]; /* for getaddrinfo, no brackets */
+	char port[8];
+	char *authority; /* Host header: as written in the URL */
+	char *path;
+	const char *url;
+	uint64_t count;
+	uint64_t conc;
+	uint64_t threads;
+	bool keepalive;
+	uint64_t timeout_ms;
+	enum report_fmt fmt;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+};
+
+enum resp_state {
+	R_HEAD,
+	R_BODY, /* Content-Length bytes to go */
+	R_BODY_EOF, /* body ends when the server closes */
+	R_DONE,
+};
+
+enum resp_result {
+	RESP_MORE,
+	RESP_DONE,
+	RESP_BAD,
+	RESP_CHUNKED,
+};
+
+struct resp {
+	enum resp_state st;
+	int status;
+	bool has_clen;
+	bool close; /* connection cannot be reused */
+	uint64_t clen;
+	uint64_t body;
+	uint64_t nbytes; /* all bytes of this response so far */
+	size_t hlen;
+	char head[HEAD_MAX];
+};
+
+enum hconn_state {
+	H_CONNECTING,
+	H_SENDING,
+	H_RECEIVING,
+	H_DONE,
+};
+
+struct hconn {
+	int fd;
+	enum hconn_state st;
+	uint32_t events;
+	bool reused; /* served a response before this request */
+	bool retried;
+	size_t req_off;
+	uint64_t t_start;
+	uint64_t deadline;
+	struct resp r;
+};
+
+struct hworker {
+	pthread_t tid;
+	int epfd;
+	struct hconn *conns;
+	unsigned int nconns;
+	unsigned int live;
+	uint64_t now;
+	char *scratch;
+	struct hist lat;
+	uint64_t reqs;
+	uint64_t connects;
+	uint64_t retries;
+	uint64_t bytes_rcvd;
+	uint64_t status[6]; /* by class: [1] 1xx ... [5] 5xx */
+	uint64_t errs[ERR_NR];
+};
+
+static const enum err_kind ht_errs[] = {
+	ERR_REFUSED,	  ERR_RESET,   ERR_TIMEOUT, ERR_SHORT,
+	ERR_BAD_RESPONSE, ERR_CHUNKED, ERR_OTHER,
+};
+
+static struct ht_opts opt;
+static char *request;
+static size_t request_len;
+static atomic_uint_fast64_t next_req;
+static atomic_flag err_printed[ERR_NR];
+static volatile sig_atomic_t interrupted;
+
+static const char usage_text[] =
+	"usage: htstress [-n REQUESTS] [-c CONCURRENCY] [-t THREADS] [-k]\n"
+	"                [--timeout MS] [--csv | --json] URL\n"
+	"\n"
+	"Send GET requests to URL (http://HOST[:PORT][/PATH], HOST a name,\n"
+	"an IPv4 address or an IPv6 address in brackets).\n"
+	"\n"
+	"  -n REQUESTS     total requests (default 1000)\n"
+	"  -c CONCURRENCY  concurrent connections (default 1)\n"
+	"  -t THREADS      threads sharing the connections (default 1)\n"
+	"  -k              HTTP/1.1 keep-alive; default is HTTP/1.0 with\n"
+	"                  one connection per request\n"
+	"  --timeout MS    fail a request after MS without progress\n"
+	"                  (default 5000)\n"
+	"  --csv, --json   machine-readable output\n"
+	"  -h, --help      show this help\n"
+	"\n"
+	"Exit status: 0 when every request got a 2xx response, 1 otherwise,\n"
+	"2 usage.\n";
+
+static void usage(FILE *out)
+{
+	fputs(usage_text, out);
+}
+
+/* --- response parser ------------------------------------------------------ */
+
+static void resp_reset(struct resp *r)
+{
+	r->st = R_HEAD;
+	r->status = 0;
+	r->has_clen = false;
+	r->close = false;
+	r->clen = r->body = r->nbytes = 0;
+	r->hlen = 0;
+}
+
+static bool name_is(const char *name, size_t len, const char *want)
+{
+	return len == strlen(want) && !strncasecmp(name, want, len);
+}
+
+/* Is token (case-insensitive) one of the comma-separated items of v? */
+static bool has_token(const char *v, size_t len, const char *token)
+{
+	size_t tl = strlen(token), i = 0, s, e;
+
+	while (i < len) {
+		while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		s = i;
+		while (i < len && v[i] != ',')
+			i++;
+		e = i;
+		while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+			e--;
+		if (e - s == tl && !strncasecmp(v + s, token, tl))
+			return true;
+	}
+	return false;
+}
+
+static int parse_clen(struct resp *r, const char *v, size_t len)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (!len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9' || n > MAX_CONTENT_LENGTH / 10)
+			return -1;
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	/* Differing duplicates make the body length ambiguous. */
+	if (r->has_clen && r->clen != n)
+		return -1;
+	r->has_clen = true;
+	r->clen = n;
+	return 0;
+}
+
+/*
+ * One header line [p, p + len). Sets *ka for "Connection: keep-alive" and
+ * *chunked for any Transfer-Encoding but identity.
+ */
+static int parse_header(struct resp *r, const char *p, size_t len, bool *ka,
+			bool *chunked)
+{
+	const char *colon = memchr(p, ':', len);
+	const char *v;
+	size_t nlen, vlen;
+
+	if (!colon || colon == p)
+		return -1;
+	nlen = (size_t)(colon - p);
+	v = colon + 1;
+	vlen = len - nlen - 1;
+	while (vlen && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+		vlen--;
+	if (name_is(p, nlen, "content-length"))
+		return parse_clen(r, v, vlen);
+	if (name_is(p, nlen, "transfer-encoding") &&
+	    !(vlen == 8 && !strncasecmp(v, "identity", 8)))
+		*chunked = true;
+	if (name_is(p, nlen, "connection")) {
+		if (has_token(v, vlen, "close"))
+			r->close = true;
+		if (has_token(v, vlen, "keep-alive"))
+			*ka = true;
+	}
+	return 0;
+}
+
+/* "HTTP/1.x SSS reason": returns the minor version or -1. */
+static int parse_status_line(struct resp *r, const char *p, size_t len)
+{
+	const char *s = p + 9;
+
+	if (len < 12 || memcmp(p, "HTTP/1.", 7) ||
+	    (p[7] != '0' && p[7] != '1') || p[8] != ' ')
+		return -1;
+	if (s[0] < '1' || s[0] > '5' || s[1] < '0' || s[1] > '9' ||
+	    s[2] < '0' || s[2] > '9' || (len > 12 && s[3] != ' '))
+		return -1;
+	r->status = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+	return p[7] - '0';
+}
+
+/* Parse the complete head in r->head[0..hlen) and pick the body framing. */
+static enum resp_result resp_parse_head(struct resp *r)
+{
+	const char *p = r->head, *end = r->head + r->hlen - 2, *eol;
+	bool ka = false, chunked = false;
+	int minor = -1;
+
+	for (; p < end; p = eol + 2) {
+		eol = memmem(p, (size_t)(end - p) + 2, "\r\n", 2);
+		if (minor < 0) {
+			minor = parse_status_line(r, p, (size_t)(eol - p));
+			if (minor < 0)
+				return RESP_BAD;
+		} else if (parse_header(r, p, (size_t)(eol - p), &ka,
+					&chunked)) {
+			return RESP_BAD;
+		}
+	}
+	if (minor == 0 && !ka)
+		r->close = true;
+	if (r->status < 200 || r->status == 204 || r->status == 304) {
+		r->st = R_DONE;
+	} else if (chunked) {
+		return RESP_CHUNKED;
+	} else if (r->has_clen) {
+		r->st = r->clen ? R_BODY : R_DONE;
+	} else {
+		r->st = R_BODY_EOF;
+		r->close = true;
+	}
+	return RESP_MORE;
+}
+
+/*
+ * Collect the head. Returns how much of p it took, or -1 when the head is
+ * too long; *complete tells whether the blank line was seen.
+ */
+static long resp_take_head(struct resp *r, const char *p, size_t n,
+			   bool *complete)
+{
+	size_t take = n < HEAD_MAX - r->hlen ? n : HEAD_MAX - r->hlen;
+	size_t from = r->hlen >= 3 ? r->hlen - 3 : 0, old = r->hlen;
+	const char *end;
+
+	memcpy(r->head + r->hlen, p, take);
+	r->hlen += take;
+	end = memmem(r->head + from, r->hlen - from, "\r\n\r\n", 4);
+	*complete = end;
+	if (!end) {
+		if (r->hlen == HEAD_MAX)
+			return -1;
+		return (long)take;
+	}
+	r->hlen = (size_t)(end - r->head) + 4;
+	return (long)(r->hlen - old);
+}
+
+/*
+ * Feed n received bytes. *used is how many belong to this response; the
+ * caller treats anything after a complete response as an error because
+ * requests are not pipelined.
+ */
+static enum resp_result resp_feed(struct resp *r, const char *p, size_t n,
+				  size_t *used)
+{
+	enum resp_result ret;
+	bool complete;
+	uint64_t take;
+	size_t u = 0;
+	long h;
+
+	if (r->st == R_HEAD) {
+		h = resp_take_head(r, p, n, &complete);
+		if (h < 0)
+			return RESP_BAD;
+		u = (size_t)h;
+		if (complete) {
+			ret = resp_parse_head(r);
+			if (ret != RESP_MORE)
+				return ret;
+		}
+	}
+	if (r->st == R_BODY) {
+		take = r->clen - r->body;
+		if (take > n - u)
+			take = n - u;
+		r->body += take;
+		u += (size_t)take;
+		if (r->body == r->clen)
+			r->st = R_DONE;
+	} else if (r->st == R_BODY_EOF) {
+		r->body += n - u;
+		u = n;
+	}
+	r->nbytes += u;
+	*used = u;
+	return r->st == R_DONE ? RESP_DONE : RESP_MORE;
+}
+
+/* --- connections ---------------------------------------------------------- */
+
+static void conn_set_events(struct hworker *w, struct hconn *c, uint32_t ev)
+{
+	struct epoll_event e = { .events = ev, .data.ptr = c };
+
+	if (c->events == ev)
+		return;
+	c->events = ev;
+	epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->fd, &e);
+}
+
+static void conn_close(struct hconn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+static void req_start(struct hworker *w, struct hconn *c);
+
+/* Count one failed request, print the first of each kind, close c. */
+__attribute__((format(printf, 4, 0))) static void
+req_verror(struct hworker *w, struct hconn *c, enum err_kind kind,
+	   const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	w->errs[kind]++;
+	if (!atomic_flag_test_and_set(&err_printed[kind])) {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		warnx_("first %s error: %s", err_kind_name(kind), msg);
+	}
+	conn_close(c);
+}
+
+/* Fail the request and go on with the next one. */
+__attribute__((format(printf, 4, 5))) static void req_fail(struct hworker *w,
+							   struct hconn *c,
+							   enum err_kind kind,
+							   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	req_verror(w, c, kind, fmt, ap);
+	va_end(ap);
+	req_start(w, c);
+}
+
+static void req_fail_errno(struct hworker *w, struct hconn *c, int err,
+			   const char *what)
+{
+	req_fail(w, c, err_kind_of_errno(err), "%s: %s", what, strerror(err));
+}
+
+/*
+ * Fail the request without starting the next one: for failures inside
+ * req_begin(), whose caller loops, so a server that refuses every connect
+ * at once cannot recurse through thousands of requests.
+ */
+__attribute__((format(printf, 4, 5))) static int req_error(struct hworker *w,
+							   struct hconn *c,
+							   enum err_kind kind,
+							   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	req_verror(w, c, kind, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void req_send(struct hworker *w, struct hconn *c)
+{
+	ssize_t n;
+
+	while (c->req_off < request_len) {
+		n = send(c->fd, request + c->req_off, request_len - c->req_off,
+			 MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			req_fail_errno(w, c, errno, "send");
+			return;
+		}
+		c->req_off += (size_t)n;
+		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+	}
+	if (c->req_off < request_len) {
+		conn_set_events(w, c, EPOLLOUT);
+		return;
+	}
+	c->st = H_RECEIVING;
+	conn_set_events(w, c, EPOLLIN);
+}
+
+/*
+ * Send the current request, on a new connection unless one is open.
+ * Returns -1 when the request failed at once; the caller starts the next.
+ */
+static int req_begin(struct hworker *w, struct hconn *c)
+{
+	struct epoll_event e = { .events = EPOLLOUT, .data.ptr = c };
+	int err = 0;
+
+	resp_reset(&c->r);
+	c->req_off = 0;
+	c->deadline = w->now + opt.timeout_ms * 1000000ull;
+	if (c->fd >= 0) {
+		c->st = H_SENDING;
+		req_send(w, c);
+		return 0;
+	}
+	c->reused = false;
+	c->st = H_CONNECTING;
+	w->connects++;
+	c->fd = connect_nonblock((const struct sockaddr *)&opt.addr,
+				 opt.addrlen, &err);
+	if (c->fd < 0)
+		return req_error(w, c, err_kind_of_errno(err), "connect: %s",
+				 strerror(err));
+	c->events = EPOLLOUT;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &e))
+		return req_error(w, c, ERR_OTHER, "epoll_ctl: %s",
+				 strerror(errno));
+	return 0;
+}
+
+static void req_start(struct hworker *w, struct hconn *c)
+{
+	do {
+		if (interrupted ||
+		    atomic_fetch_add(&next_req, 1) >= opt.count) {
+			conn_close(c);
+			c->st = H_DONE;
+			w->live--;
+			return;
+		}
+		c->t_start = now_ns();
+		c->retried = false;
+	} while (req_begin(w, c));
+}
+
+static void resp_done(struct hworker *w, struct hconn *c)
+{
+	hist_add(&w->lat, now_ns() - c->t_start);
+	w->reqs++;
+	w->status[c->r.status / 100]++;
+	if (opt.keepalive && !c->r.close)
+		c->reused = true;
+	else
+		conn_close(c);
+	req_start(w, c);
+}
+
+/*
+ * A kept-alive connection may have been closed by the server just before
+ * our request arrived; like browsers, retry once on a new connection when
+ * not a single byte of the response came back.
+ */
+static bool req_retry(struct hworker *w, struct hconn *c)
+{
+	if (!c->reused || c->retried || c->r.nbytes)
+		return false;
+	w->retries++;
+	c->retried = true;
+	conn_close(c);
+	if (req_begin(w, c))
+		req_start(w, c);
+	return true;
+}
+
+static void resp_eof(struct hworker *w, struct hconn *c)
+{
+	if (c->r.st == R_BODY_EOF) {
+		resp_done(w, c);
+		return;
+	}
+	if (req_retry(w, c))
+		return;
+	req_fail(w, c, ERR_SHORT,
+		 "server closed after %" PRIu64 " bytes of the response",
+		 c->r.nbytes);
+}
+
+/* Returns false when c moved on (new request, error), true for more. */
+static bool resp_input(struct hworker *w, struct hconn *c, size_t n)
+{
+	enum resp_result ret;
+	size_t used;
+
+	ret = resp_feed(&c->r, w->scratch, n, &used);
+	if (ret == RESP_BAD) {
+		req_fail(w, c, ERR_BAD_RESPONSE, "cannot parse response: %.40s",
+			 c->r.hlen ? c->r.head : "");
+		return false;
+	}
+	if (ret == RESP_CHUNKED) {
+		req_fail(w, c, ERR_CHUNKED, "chunked response (status %d)",
+			 c->r.status);
+		return false;
+	}
+	if (ret == RESP_DONE && used < n) {
+		req_fail(w, c, ERR_BAD_RESPONSE,
+			 "%zu bytes after the end of the response", n - used);
+		return false;
+	}
+	if (ret == RESP_DONE) {
+		resp_done(w, c);
+		return false;
+	}
+	return true;
+}
+
+static void resp_recv(struct hworker *w, struct hconn *c)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c->fd, w->scratch, SCRATCH_SIZE, 0);
+		if (n == 0) {
+			resp_eof(w, c);
+			return;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && !req_retry(w, c))
+				req_fail_errno(w, c, errno, "recv");
+			return;
+		}
+		w->bytes_rcvd += (uint64_t)n;
+		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+		if (!resp_input(w, c, (size_t)n))
+			return;
+	}
+}
+
+static void conn_connected(struct hworker *w, struct hconn *c)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		req_fail_errno(w, c, err, "connect");
+		return;
+	}
+	c->st = H_SENDING;
+	req_send(w, c);
+}
+
+static void conn_event(struct hworker *w, struct hconn *c, uint32_t events)
+{
+	switch (c->st) {
+	case H_CONNECTING:
+		conn_connected(w, c);
+		break;
+	case H_SENDING:
+		req_send(w, c);
+		break;
+	case H_RECEIVING:
+		resp_recv(w, c);
+		break;
+	case H_DONE:
+		break;
+	}
+}
+
+static void scan_timeouts(struct hworker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nconns; i++) {
+		struct hconn *c = &w->conns[i];
+
+		if (c->st != H_DONE && w->now > c->deadline)
+			req_fail(w, c, ERR_TIMEOUT,
+				 "no progress for %" PRIu64 " ms",
+				 opt.timeout_ms);
+	}
+}
+
+static void *worker_run(void *arg)
+{
+	struct hworker *w = arg;
+	struct epoll_event ev[MAX_EVENTS];
+	uint64_t next_scan;
+	unsigned int i;
+	int n;
+
+	w->now = now_ns();
+	next_scan = w->now + SCAN_INTERVAL_NS;
+	w->live = w->nconns;
+	for (i = 0; i < w->nconns; i++)
+		req_start(w, &w->conns[i]);
+	while (w->live) {
+		n = epoll_wait(w->epfd, ev, MAX_EVENTS, 100);
+		w->now = now_ns();
+		for (i = 0; i < (unsigned int)(n > 0 ? n : 0); i++)
+			conn_event(w, ev[i].data.ptr, ev[i].events);
+		if (w->now >= next_scan) {
+			scan_timeouts(w);
+			next_scan = w->now + SCAN_INTERVAL_NS;
+		}
+	}
+	return NULL;
+}
+
+/* --- setup and report ----------------------------------------------------- */
+
+static int worker_init(struct hworker *w, unsigned int nconns)
+{
+	unsigned int i;
+
+	hist_init(&w->lat);
+	w->nconns = nconns;
+	w->conns = calloc(nconns, sizeof(*w->conns));
+	w->scratch = malloc(SCRATCH_SIZE);
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!w->conns || !w->scratch || w->epfd < 0)
+		return -1;
+	for (i = 0; i < nconns; i++)
+		w->conns[i].fd = -1;
+	return 0;
+}
+
+static void worker_fini(struct hworker *w)
+{
+	free(w->conns);
+	free(w->scratch);
+	if (w->epfd >= 0)
+		close(w->epfd);
+}
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+}
+
+struct totals {
+	struct hist lat;
+	uint64_t reqs, connects, retries, bytes, status[6], errs[ERR_NR];
+	uint64_t nerrs;
+};
+
+static void sum_workers(const struct hworker *w, unsigned int nw,
+			struct totals *t)
+{
+	unsigned int i, k;
+
+	memset(t, 0, sizeof(*t));
+	hist_init(&t->lat);
+	for (i = 0; i < nw; i++) {
+		hist_merge(&t->lat, &w[i].lat);
+		t->reqs += w[i].reqs;
+		t->connects += w[i].connects;
+		t->retries += w[i].retries;
+		t->bytes += w[i].bytes_rcvd;
+		for (k = 0; k < 6; k++)
+			t->status[k] += w[i].status[k];
+		for (k = 0; k < ERR_NR; k++)
+			t->errs[k] += w[i].errs[k];
+	}
+	for (k = 0; k < ERR_NR; k++)
+		t->nerrs += t->errs[k];
+}
+
+static void report(const struct totals *t, unsigned int nw, double elapsed)
+{
+	static const char *const keys[6] = {
+		NULL,	      "status_1xx", "status_2xx",
+		"status_3xx", "status_4xx", "status_5xx",
+	};
+	struct report r = { 0 };
+	unsigned int k;
+
+	report_str(&r, "url", "url", opt.url);
+	report_str(&r, "mode", "mode", opt.keepalive ? "keep-alive" : "close");
+	report_u64(&r, "concurrency", "concurrency", opt.conc, NULL);
+	report_u64(&r, "threads", "threads", nw, NULL);
+	report_dbl(&r, "elapsed_s", "elapsed", elapsed, 3, "s");
+	report_u64(&r, "requests", "requests", t->reqs, NULL);
+	report_u64(&r, "errors", "errors", t->nerrs, NULL);
+	report_dbl(&r, "req_per_s", "throughput", t->reqs / elapsed, 1,
+		   "req/s");
+	report_dbl(&r, "mb_per_s", "received", t->bytes / elapsed / 1e6, 2,
+		   "MB/s");
+	report_latency(&r, &t->lat);
+	report_u64(&r, "connections", "connections", t->connects, NULL);
+	report_u64(&r, "retries", "retries", t->retries, NULL);
+	report_u64(&r, "bytes_received", "bytes received", t->bytes, NULL);
+	for (k = 1; k < 6; k++)
+		report_u64(&r, keys[k], keys[k], t->status[k], NULL);
+	report_errors(&r, t->errs, ht_errs,
+		      sizeof(ht_errs) / sizeof(ht_errs[0]));
+	report_print(&r, opt.fmt, stdout);
+}
+
+static int run(void)
+{
+	unsigned int nw = (unsigned int)opt.threads, i, started = 0;
+	struct hworker *w;
+	struct totals *t;
+	uint64_t t0;
+	int ret = EXIT_ERRORS;
+
+	if (nw > opt.conc)
+		nw = (unsigned int)opt.conc;
+	w = calloc(nw, sizeof(*w));
+	t = malloc(sizeof(*t));
+	if (!w || !t)
+		goto out;
+	for (i = 0; i < nw; i++) {
+		w[i].epfd = -1;
+		if (worker_init(&w[i], (unsigned int)(opt.conc / nw +
+						      (i < opt.conc % nw)))) {
+			warnx_("out of memory");
+			goto out;
+		}
+	}
+	t0 = now_ns();
+	for (; started < nw; started++)
+		if (pthread_create(&w[started].tid, NULL, worker_run,
+				   &w[started]))
+			break;
+	for (i = 0; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	if (started < nw) {
+		warnx_("cannot create thread");
+		goto out;
+	}
+	sum_workers(w, nw, t);
+	report(t, nw, (double)(now_ns() - t0) / 1e9);
+	if (!t->nerrs && t->status[2] == opt.count)
+		ret = EXIT_OK;
+out:
+	for (i = 0; w && i < nw; i++)
+		worker_fini(&w[i]);
+	free(w);
+	free(t);
+	return ret;
+}
+
+/* --- options -------------------------------------------------------------- */
+
+static int bad_url(const char *why)
+{
+	warnx_("invalid URL '%s': %s", opt.url, why);
+	return -1;
+}
+
+/* Split "host[:port]" or "[v6][:port]" into opt.host and opt.port. */
+static int parse_authority(const char *a, size_t len)
+{
+	const char *colon, *hs = a, *he;
+	uint64_t port = 80;
+	char pbuf[8];
+
+	if (memchr(a, '@', len))
+		return bad_url("user info is not supported");
+	if (len && a[0] == '[') {
+		he = memchr(a, ']', len);
+		if (!he)
+			return bad_url("missing ']' after IPv6 address");
+		hs = a + 1;
+		colon = he + 1 < a + len ? he + 1 : NULL;
+		if (colon && *colon != ':')
+			return bad_url("junk after ']'");
+	} else {
+		colon = memchr(a, ':', len);
+		he = colon ? colon : a + len;
+		if (colon && memrchr(a, ':', len) != colon)
+			return bad_url("IPv6 addresses must be in brackets");
+	}
+	if (he == hs || (size_t)(he - hs) >= sizeof(opt.host))
+		return bad_url("bad host");
+	memcpy(opt.host, hs, (size_t)(he - hs));
+	if (colon) {
+		size_t pl = len - (size_t)(colon + 1 - a);
+
+		if (!pl || pl >= sizeof(pbuf))
+			return bad_url("bad port");
+		memcpy(pbuf, colon + 1, pl);
+		pbuf[pl] = '\0';
+		if (parse_u64("port", pbuf, 1, 65535, &port))
+			return -1;
+	}
+	snprintf(opt.port, sizeof(opt.port), "%" PRIu64, port);
+	return 0;
+}
+
+static int parse_url(const char *url)
+{
+	const char *a, *p, *c;
+	size_t alen, plen;
+
+	opt.url = url;
+	if (!strncasecmp(url, "https://", 8))
+		return bad_url("https is not supported");
+	if (strncasecmp(url, "http://", 7))
+		return bad_url("must start with http://");
+	a = url + 7;
+	alen = strcspn(a, "/?#");
+	if (parse_authority(a, alen))
+		return -1;
+	opt.authority = strndup(a, alen);
+	p = a + alen;
+	plen = strcspn(p, "#"); /* the fragment is not sent */
+	for (c = p; c < p + plen; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return bad_url("spaces or control characters in path");
+	/* p is empty or starts with '/', '?' or '#'. */
+	if (*p == '/')
+		opt.path = strndup(p, plen);
+	else if (asprintf(&opt.path, "/%.*s", (int)plen, p) < 0)
+		opt.path = NULL;
+	return opt.authority && opt.path ? 0 : -1;
+}
+
+enum {
+	OPT_TIMEOUT = 256,
+	OPT_CSV,
+	OPT_JSON,
+};
+
+static const struct option long_opts[] = {
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_opt(int ch, bool *fmt_seen)
+{
+	switch (ch) {
+	case 'n':
+		return parse_u64("request count", optarg, 1, UINT64_MAX / 2,
+				 &opt.count);
+	case 'c':
+		return parse_u64("concurrency", optarg, 1, 1000000, &opt.conc);
+	case 't':
+		return parse_u64("thread count", optarg, 1, 1024, &opt.threads);
+	case 'k':
+		opt.keepalive = true;
+		return 0;
+	case OPT_TIMEOUT:
+		return parse_u64("timeout", optarg, 1, 3600000,
+				 &opt.timeout_ms);
+	case OPT_CSV:
+	case OPT_JSON:
+		if (*fmt_seen) {
+			warnx_("--csv and --json are mutually exclusive");
+			return -1;
+		}
+		*fmt_seen = true;
+		opt.fmt = ch == OPT_CSV ? FMT_CSV : FMT_JSON;
+		return 0;
+	case 'h':
+		usage(stdout);
+		exit(EXIT_OK);
+	default:
+		usage(stderr);
+		return -1;
+	}
+}
+
+static int parse_opts(int argc, char **argv)
+{
+	bool fmt_seen = false;
+	int ch;
+
+	opt.count = 1000;
+	opt.conc = 1;
+	opt.threads = 1;
+	opt.timeout_ms = 5000;
+	opt.fmt = FMT_TABLE;
+	while ((ch = getopt_long(argc, argv, "n:c:t:kh", long_opts, NULL)) !=
+	       -1) {
+		if (parse_opt(ch, &fmt_seen))
+			return -1;
+	}
+	if (optind == argc) {
+		warnx_("missing URL");
+		usage(stderr);
+		return -1;
+	}
+	if (optind + 1 < argc) {
+		warnx_("unexpected argument '%s'", argv[optind + 1]);
+		return -1;
+	}
+	if (parse_url(argv[optind]))
+		return -1;
+	if (resolve_tcp(opt.host, opt.port, &opt.addr, &opt.addrlen))
+		return -1;
+	if (asprintf(&request,
+		     "GET %s HTTP/1.%d\r\nHost: %s\r\n"
+		     "User-Agent: htstress\r\nAccept: */*\r\n\r\n",
+		     opt.path, opt.keepalive ? 1 : 0, opt.authority) < 0)
+		return -1;
+	request_len = strlen(request);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal,
+				.sa_flags = SA_RESETHAND };
+	int ret = EXIT_USAGE;
+
+	if (parse_opts(argc, argv))
+		goto out;
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = run();
+out:
+	free(request);
+	free(opt.authority);
+	free(opt.path);
+	return ret;
+}

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the ktcp userspace tools. See tools.h.
+ */
+#include "tools.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int invalid(const char *what, const char *s, const char *why)
+{
+	warnx_("invalid %s '%s': %s", what, s, why);
+	return -1;
+}
+
+/* Binary multiplier suffixes: 4k is 4096 bytes. */
+static unsigned int suffix_shift(char c)
+{
+	switch (c) {
+	case 'k':
+	case 'K':
+		return 10;
+	case 'm':
+	case 'M':
+		return 20;
+	case 'g':
+	case 'G':
+		return 30;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Parse a decimal number with an optional binary suffix; *end is set past
+ * what was used so ranges can reuse it. strtoull alone would accept "-1"
+ * and leading blanks, so the first character must be a digit. Errors
+ * quote the whole option value, not just the part being parsed.
+ */
+static int parse_num(const char *what, const char *s, const char *quote,
+		     const char **end, bool suffix, uint64_t min, uint64_t max,
+		     uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *e;
+
+	if (!isdigit((unsigned char)*s))
+		return invalid(what, quote, "not a non-negative number");
+	errno = 0;
+	v = strtoull(s, &e, 10);
+	if (errno == ERANGE)
+		return invalid(what, quote, "number too large");
+	if (suffix) {
+		shift = suffix_shift(*e);
+		if (shift)
+			e++;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return invalid(what, quote, "number too large");
+	v <<= shift;
+	if (v < min || v > max) {
+		char why[96];
+
+		snprintf(why, sizeof(why),
+			 "must be between %" PRIu64 " and %" PRIu64, min, max);
+		return invalid(what, quote, why);
+	}
+	*out = v;
+	*end = e;
+	return 0;
+}
+
+int parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
+	      uint64_t *out)
+{
+	const char *end;
+
+	if (parse_num(what, s, s, &end, false, min, max, out))
+		return -1;
+	if (*end)
+		return invalid(what, s, "trailing characters");
+	return 0;
+}
+
+int parse_size(const char *what, const char *s, uint64_t min, uint64_t max,
+	       uint64_t *out)
+{
+	const char *end;
+
+	if (parse_num(what, s, s, &end, true, min, max, out))
+		return -1;
+	if (*end)
+		return invalid(what, s, "expected a size like 512, 4k or 1M");
+	return 0;
+}
+
+int parse_size_range(const char *what, const char *s, uint64_t min,
+		     uint64_t max, uint64_t *lo, uint64_t *hi)
+{
+	const char *end;
+
+	if (parse_num(what, s, s, &end, true, min, max, lo))
+		return -1;
+	if (*end != '-')
+		return invalid(what, s, "expected MIN-MAX, e.g. 1-1M");
+	if (parse_num(what, end + 1, s, &end, true, min, max, hi))
+		return -1;
+	if (*end)
+		return invalid(what, s, "trailing characters");
+	if (*lo > *hi)
+		return invalid(what, s, "MIN is larger than MAX");
+	return 0;
+}
+
+int parse_seconds(const char *what, const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return invalid(what, s, "not a non-negative number of seconds");
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v > 1e7)
+		return invalid(what, s, "not a number of seconds");
+	*out = v;
+	return 0;
+}
+
+/* --- histogram ------------------------------------------------------------ */
+
+void hist_init(struct hist *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->min = UINT64_MAX;
+}
+
+static unsigned int hist_index(uint64_t v)
+{
+	unsigned int msb, e;
+
+	if (v < HIST_SUB)
+		return (unsigned int)v;
+	msb = 63 - (unsigned int)__builtin_clzll(v);
+	e = msb - (HIST_SUB_BITS - 1);
+	/* v >> e is in [HIST_SUB / 2, HIST_SUB): the top 7 bits of v. */
+	return HIST_SUB + (e - 1) * (HIST_SUB / 2) +
+	       (unsigned int)((v >> e) - HIST_SUB / 2);
+}
+
+/* Highest value that falls into bucket i. */
+static uint64_t hist_bucket_top(unsigned int i)
+{
+	unsigned int k, e;
+	uint64_t m;
+
+	if (i < HIST_SUB)
+		return i;
+	k = i - HIST_SUB;
+	e = k / (HIST_SUB / 2) + 1;
+	m = k % (HIST_SUB / 2) + HIST_SUB / 2;
+	return ((m + 1) << e) - 1;
+}
+
+void hist_add(struct hist *h, uint64_t v)
+{
+	h->bucket[hist_index(v)]++;
+	h->count++;
+	h->sum += v;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
+
+void hist_merge(struct hist *dst, const struct hist *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < HIST_BUCKETS; i++)
+		dst->bucket[i] += src->bucket[i];
+	dst->count += src->count;
+	dst->sum += src->sum;
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+}
+
+uint64_t hist_quantile(const struct hist *h, double q)
+{
+	uint64_t rank, seen = 0, v;
+	unsigned int i;
+
+	if (!h->count)
+		return 0;
+	rank = (uint64_t)ceil(q * (double)h->count);
+	if (rank < 1)
+		rank = 1;
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		seen += h->bucket[i];
+		if (seen >= rank)
+			break;
+	}
+	v = hist_bucket_top(i < HIST_BUCKETS ? i : HIST_BUCKETS - 1);
+	/* The bucket top may lie outside what was seen; clamp to it. */
+	if (v > h->max)
+		v = h->max;
+	if (v < h->min)
+		v = h->min;
+	return v;
+}
+
+/* --- error kinds ---------------------------------------------------------- */
+
+static const char *const err_names[ERR_NR] = {
+	[ERR_REFUSED] = "refused",   [ERR_RESET] = "reset",
+	[ERR_TIMEOUT] = "timeout",   [ERR_SHORT] = "short",
+	[ERR_MISMATCH] = "mismatch", [ERR_BAD_RESPONSE] = "bad_response",
+	[ERR_CHUNKED] = "chunked",   [ERR_OTHER] = "other",
+};
+
+static const char *const err_keys[ERR_NR] = {
+	[ERR_REFUSED] = "err_refused",
+	[ERR_RESET] = "err_reset",
+	[ERR_TIMEOUT] = "err_timeout",
+	[ERR_SHORT] = "err_short",
+	[ERR_MISMATCH] = "err_mismatch",
+	[ERR_BAD_RESPONSE] = "err_bad_response",
+	[ERR_CHUNKED] = "err_chunked",
+	[ERR_OTHER] = "err_other",
+};
+
+static const char *const err_labels[ERR_NR] = {
+	[ERR_REFUSED] = "errors refused",
+	[ERR_RESET] = "errors reset",
+	[ERR_TIMEOUT] = "errors timeout",
+	[ERR_SHORT] = "errors short",
+	[ERR_MISMATCH] = "errors mismatch",
+	[ERR_BAD_RESPONSE] = "errors bad resp.",
+	[ERR_CHUNKED] = "errors chunked",
+	[ERR_OTHER] = "errors other",
+};
+
+const char *err_kind_name(enum err_kind k)
+{
+	return k < ERR_NR ? err_names[k] : "other";
+}
+
+enum err_kind err_kind_of_errno(int err)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		return ERR_REFUSED;
+	case ECONNRESET:
+	case ECONNABORTED:
+	case EPIPE:
+		return ERR_RESET;
+	case ETIMEDOUT:
+		return ERR_TIMEOUT;
+	default:
+		return ERR_OTHER;
+	}
+}
+
+/* --- reports -------------------------------------------------------------- */
+
+static char *report_add(struct report *r, const char *key, const char *label,
+			const char *unit, bool is_str)
+{
+	if (r->nr >= REPORT_MAX_FIELDS)
+		abort(); /* a programming error, not a runtime one */
+	r->f[r->nr].key = key;
+	r->f[r->nr].label = label;
+	r->f[r->nr].unit = unit ? unit : "";
+	r->f[r->nr].is_str = is_str;
+	return r->f[r->nr++].val;
+}
+
+void report_str(struct report *r, const char *key, const char *label,
+		const char *val)
+{
+	char *v = report_add(r, key, label, NULL, true);
+
+	snprintf(v, sizeof(r->f[0].val), "%s", val);
+}
+
+void report_u64(struct report *r, const char *key, const char *label,
+		uint64_t val, const char *unit)
+{
+	char *v = report_add(r, key, label, unit, false);
+
+	snprintf(v, sizeof(r->f[0].val), "%" PRIu64, val);
+}
+
+void report_dbl(struct report *r, const char *key, const char *label,
+		double val, int prec, const char *unit)
+{
+	char *v = report_add(r, key, label, unit, false);
+
+	/* JSON has no NaN or infinity; a rate over zero time reads as 0. */
+	if (!isfinite(val))
+		val = 0;
+	snprintf(v, sizeof(r->f[0].val), "%.*f", prec, val);
+}
+
+void report_latency(struct report *r, const struct hist *h)
+{
+	double mean = h->count ? (double)h->sum / (double)h->count : 0;
+
+	report_dbl(r, "lat_min_us", "latency min",
+		   h->count ? (double)h->min / 1e3 : 0, 1, "us");
+	report_dbl(r, "lat_mean_us", "latency mean", mean / 1e3, 1, "us");
+	report_dbl(r, "lat_p50_us", "latency p50",
+		   (double)hist_quantile(h, 0.50) / 1e3, 1, "us");
+	report_dbl(r, "lat_p99_us", "latency p99",
+		   (double)hist_quantile(h, 0.99) / 1e3, 1, "us");
+	report_dbl(r, "lat_p999_us", "latency p99.9",
+		   (double)hist_quantile(h, 0.999) / 1e3, 1, "us");
+	report_dbl(r, "lat_max_us", "latency max", (double)h->max / 1e3, 1,
+		   "us");
+}
+
+void report_errors(struct report *r, const uint64_t *errs,
+		   const enum err_kind *kinds, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		report_u64(r, err_keys[kinds[i]], err_labels[kinds[i]],
+			   errs[kinds[i]], NULL);
+}
+
+static void print_json_str(const char *s, FILE *out)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void print_csv_str(const char *s, FILE *out)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void report_print_table(const struct report *r, FILE *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++)
+		fprintf(out, "%-18s %s%s%s\n", r->f[i].label, r->f[i].val,
+			*r->f[i].unit ? " " : "", r->f[i].unit);
+}
+
+static void report_print_csv(const struct report *r, FILE *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++)
+		fprintf(out, "%s%s", i ? "," : "", r->f[i].key);
+	fputc('\n', out);
+	for (i = 0; i < r->nr; i++) {
+		if (i)
+			fputc(',', out);
+		print_csv_str(r->f[i].val, out);
+	}
+	fputc('\n', out);
+}
+
+static void report_print_json(const struct report *r, FILE *out)
+{
+	unsigned int i;
+
+	fputs("{\n", out);
+	for (i = 0; i < r->nr; i++) {
+		fputs("  ", out);
+		print_json_str(r->f[i].key, out);
+		fputs(": ", out);
+		if (r->f[i].is_str)
+			print_json_str(r->f[i].val, out);
+		else
+			fputs(r->f[i].val, out);
+		fputs(i + 1 < r->nr ? ",\n" : "\n", out);
+	}
+	fputs("}\n", out);
+}
+
+void report_print(const struct report *r, enum report_fmt fmt, FILE *out)
+{
+	switch (fmt) {
+	case FMT_TABLE:
+		report_print_table(r, out);
+		break;
+	case FMT_CSV:
+		report_print_csv(r, out);
+		break;
+	case FMT_JSON:
+		report_print_json(r, out);
+		break;
+	}
+	fflush(out);
+}
+
+/* --- sockets -------------------------------------------------------------- */
+
+int resolve_tcp(const char *host, const char *port, struct sockaddr_storage *ss,
+		socklen_t *len)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+		.ai_protocol = IPPROTO_TCP,
+		.ai_flags = AI_NUMERICSERV,
+	};
+	struct addrinfo *res;
+	char buf[256];
+	size_t n = strlen(host);
+	int ret;
+
+	/* Accept "[::1]" as people copy it from URLs. */
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		if (n - 2 >= sizeof(buf))
+			return invalid("host", host, "too long");
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		host = buf;
+	}
+	ret = getaddrinfo(host, port, &hints, &res);
+	if (ret) {
+		warnx_("cannot resolve '%s' port '%s': %s", host, port,
+		       gai_strerror(ret));
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, ntohs(s6->sin6_port));
+	} else {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+		snprintf(buf, len, "%s:%u", ip, ntohs(s4->sin_port));
+	}
+}
+
+int connect_nonblock(const struct sockaddr *sa, socklen_t len, int *err)
+{
+	int one = 1;
+	int fd;
+
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    IPPROTO_TCP);
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	/*
+	 * Closed-loop clients have one message in flight; without NODELAY
+	 * the tail of a large message can wait for a delayed ACK (40 ms).
+	 */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, sa, len) < 0 && errno != EINPROGRESS) {
+		*err = errno;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the ktcp userspace tools (user-echo-server, echo-bench,
+ * htstress): option parsing, latency histograms, result reports, sockets.
+ *
+ * Nothing here knows about netlink or the kernel services; the tools are
+ * peers that talk plain TCP, so they work the same against kecho/khttpd and
+ * against their userspace baselines.
+ */
+#ifndef KTCP_TOOLS_H
+#define KTCP_TOOLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+/* Exit codes shared by all tools. */
+#define EXIT_OK 0
+#define EXIT_ERRORS 1
+#define EXIT_USAGE 2
+
+/* --- time ----------------------------------------------------------------- */
+
+/* Monotonic clock in nanoseconds. */
+uint64_t now_ns(void);
+
+/* --- option parsing ------------------------------------------------------- */
+
+/*
+ * The parse_* helpers return 0 on success. On failure they print
+ * "<prog>: invalid <what> '<input>': <reason>" to stderr and return -1, so
+ * callers only have to exit with EXIT_USAGE.
+ */
+int parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
+	      uint64_t *out);
+/* Like parse_u64, with an optional binary suffix k/K, m/M or g/G. */
+int parse_size(const char *what, const char *s, uint64_t min, uint64_t max,
+	       uint64_t *out);
+/* "MIN-MAX" of sizes (each with optional suffix), MIN <= MAX. */
+int parse_size_range(const char *what, const char *s, uint64_t min,
+		     uint64_t max, uint64_t *lo, uint64_t *hi);
+/* Non-negative decimal seconds, e.g. "10" or "0.5". */
+int parse_seconds(const char *what, const char *s, double *out);
+
+/* Print "<prog>: <fmt>\n" to stderr. */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --- latency histogram ---------------------------------------------------- */
+
+/*
+ * Log-linear buckets: values below 128 are exact, above that every power of
+ * two is split into 64 buckets, so a reported percentile is within 1/64
+ * (1.6%) of the true value while the histogram stays a fixed 30 KiB that
+ * threads can fill without locking and merge at the end.
+ */
+#define HIST_SUB_BITS 7
+#define HIST_SUB (1u << HIST_SUB_BITS)
+#define HIST_BUCKETS (HIST_SUB + (64 - HIST_SUB_BITS) * (HIST_SUB / 2))
+
+struct hist {
+	uint64_t count;
+	uint64_t sum;
+	uint64_t min;
+	uint64_t max;
+	uint64_t bucket[HIST_BUCKETS];
+};
+
+void hist_init(struct hist *h);
+void hist_add(struct hist *h, uint64_t v);
+void hist_merge(struct hist *dst, const struct hist *src);
+/* Value at quantile q (0..1]; 0 for an empty histogram. */
+uint64_t hist_quantile(const struct hist *h, double q);
+
+/* --- error kinds ---------------------------------------------------------- */
+
+enum err_kind {
+	ERR_REFUSED, /* connect() refused: nothing listening */
+	ERR_RESET, /* connection reset or aborted by the peer */
+	ERR_TIMEOUT, /* no progress within the timeout */
+	ERR_SHORT, /* peer closed before the whole reply arrived */
+	ERR_MISMATCH, /* echoed bytes differ from what was sent */
+	ERR_BAD_RESPONSE, /* unparsable HTTP response */
+	ERR_CHUNKED, /* chunked HTTP response (not supported) */
+	ERR_OTHER, /* anything else; the first one is printed */
+	ERR_NR,
+};
+
+/* Short stable name of an error kind, used as report key suffix. */
+const char *err_kind_name(enum err_kind k);
+/* Classify a socket errno. */
+enum err_kind err_kind_of_errno(int err);
+
+/* --- reports -------------------------------------------------------------- */
+
+enum report_fmt {
+	FMT_TABLE,
+	FMT_CSV,
+	FMT_JSON,
+};
+
+#define REPORT_MAX_FIELDS 64
+
+/*
+ * A result is a flat list of fields, each added once with its key (CSV
+ * column and JSON member), label (table) and unit, and printed in the chosen
+ * format by report_print(). One call per field keeps the three forms from
+ * drifting apart.
+ */
+struct report {
+	unsigned nr;
+	struct {
+		const char *key;
+		const char *label;
+		const char *unit;
+		bool is_str;
+		char val[128];
+	} f[REPORT_MAX_FIELDS];
+};
+
+void report_str(struct report *r, const char *key, const char *label,
+		const char *val);
+void report_u64(struct report *r, const char *key, const char *label,
+		uint64_t val, const char *unit);
+void report_dbl(struct report *r, const char *key, const char *label,
+		double val, int prec, const char *unit);
+/* Latency fields (min, mean, p50, p99, p99.9, max) in microseconds. */
+void report_latency(struct report *r, const struct hist *h);
+/* One err_<kind> field per listed kind; errs is indexed by kind. */
+void report_errors(struct report *r, const uint64_t *errs,
+		   const enum err_kind *kinds, unsigned int nr);
+void report_print(const struct report *r, enum report_fmt fmt, FILE *out);
+
+/* --- sockets -------------------------------------------------------------- */
+
+/*
+ * Resolve host and port for a TCP client. Accepts names, IPv4 and IPv6
+ * literals (optionally in brackets). Prints the reason and returns -1 on
+ * failure.
+ */
+int resolve_tcp(const char *host, const char *port, struct sockaddr_storage *ss,
+		socklen_t *len);
+/* "1.2.3.4:80" or "[::1]:80". */
+void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len);
+/*
+ * Start a non-blocking connect with TCP_NODELAY set. Returns the socket, or
+ * -1 with *err set to the errno when it failed at once.
+ */
+int connect_nonblock(const struct sockaddr *sa, socklen_t len, int *err);
+
+#endif /* KTCP_TOOLS_H */
