@@ -165,7 +165,7 @@ static int ktcp_reply_server(struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
-/* Announce a server start or stop on the events group. */
+/* Announce a server start, stop or change on the events group. */
 void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd)
 {
 	struct sk_buff *msg;
@@ -413,8 +413,10 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 	p = srv->params;
 	ktcp_parse_params(info, &p);
 	err = ktcp_server_update(srv, &p, &why);
-	if (!err)
+	if (!err) {
 		ktcp_net(srv->net)->generation++;
+		ktcp_genl_notify(srv, KTCP_CMD_SERVER_CHANGED);
+	}
 out:
 	mutex_unlock(&ktcp_lock);
 	ktcp_set_msg(info, why);

@@ -41,10 +41,10 @@ static int print_event(const struct ktcp_event *ev)
 		show_json(stdout, o, cli_pretty);
 	} else {
 		/* "started 1: echo addr :: port 7" */
+		fprintf(stdout, "%s ",
+			json_object_get_string(
+				json_object_object_get(o, "event")));
 		json_object_object_del(o, "event");
-		fputs(ev->type == KTCP_EVENT_SERVER_STARTED ? "started " :
-							      "stopped ",
-		      stdout);
 		show_text(stdout, o);
 	}
 	json_object_put(o);

@@ -109,6 +109,7 @@ struct json_object *show_event(const struct ktcp_event *ev)
 	add_str(o, "event",
 		ev->type == KTCP_EVENT_SERVER_STARTED ? "started" :
 		ev->type == KTCP_EVENT_SERVER_STOPPED ? "stopped" :
+		ev->type == KTCP_EVENT_SERVER_CHANGED ? "changed" :
 							"unknown");
 	if (ev->has & KTCP_HAS_ID)
 		add_u64(o, "id", ev->id);

@@ -134,6 +134,7 @@ struct ktcp_server {
 enum ktcp_event_type {
 	KTCP_EVENT_SERVER_STARTED = 1,
 	KTCP_EVENT_SERVER_STOPPED = 2,
+	KTCP_EVENT_SERVER_CHANGED = 3, /* settings changed by ktcp_server_set() */
 };
 
 /* A notification from the "events" multicast group. */

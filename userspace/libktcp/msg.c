@@ -504,6 +504,8 @@ int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev)
 		e.type = KTCP_EVENT_SERVER_STARTED;
 	else if (gnlh->cmd == KTCP_CMD_SERVER_STOPPED)
 		e.type = KTCP_EVENT_SERVER_STOPPED;
+	else if (gnlh->cmd == KTCP_CMD_SERVER_CHANGED)
+		e.type = KTCP_EVENT_SERVER_CHANGED;
 	else
 		return -EPROTO; /* not an event: a caller skips it */
 	err = parse_ident(tb, &e.id, e.service, &e.addr, &e.port, &e.has);

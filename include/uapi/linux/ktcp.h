@@ -70,8 +70,9 @@
  *   One message per registered service: KTCP_A_SERVICE.
  *
  * Notifications on multicast group KTCP_MCGRP_EVENTS ("events"):
- *   KTCP_CMD_SERVER_STARTED, KTCP_CMD_SERVER_STOPPED: KTCP_A_SERVER_ID,
- *   KTCP_A_SERVICE, KTCP_A_ADDR, KTCP_A_PORT.
+ *   KTCP_CMD_SERVER_STARTED, KTCP_CMD_SERVER_STOPPED and, after a
+ *   successful SERVER_SET, KTCP_CMD_SERVER_CHANGED: KTCP_A_SERVER_ID,
+ *   KTCP_A_SERVICE, KTCP_A_ADDR, KTCP_A_PORT (the new ones).
  */
 #ifndef _UAPI_LINUX_KTCP_H
 #define _UAPI_LINUX_KTCP_H
@@ -100,6 +101,7 @@ enum ktcp_cmd {
 	KTCP_CMD_SERVICE_GET,
 	KTCP_CMD_SERVER_STARTED, /* notification only */
 	KTCP_CMD_SERVER_STOPPED, /* notification only */
+	KTCP_CMD_SERVER_CHANGED, /* notification only */
 	__KTCP_CMD_MAX
 };
 #define KTCP_CMD_MAX (__KTCP_CMD_MAX - 1)
@@ -108,7 +110,8 @@ enum ktcp_attr {
 	KTCP_A_UNSPEC,
 	KTCP_A_PAD,
 	KTCP_A_SERVER_ID, /* u32, > 0, unique within the netns */
-	KTCP_A_SERVICE, /* string, 1..KTCP_SERVICE_NAME_MAX, e.g. "echo" */
+	KTCP_A_SERVICE, /* NUL-terminated string of a-z 0-9 - _, at most
+			 * KTCP_SERVICE_NAME_MAX chars, e.g. "echo" */
 	KTCP_A_ADDR, /* binary: 4 bytes (IPv4) or 16 (IPv6), network order */
 	KTCP_A_PORT, /* u16, host order, 1..65535 */
 	KTCP_A_BACKLOG, /* u32, 1..KTCP_BACKLOG_MAX */
