@@ -72,6 +72,7 @@ include userspace/tools/build.mk
 include tests/unit/build.mk
 include tests/vm/build.mk
 include tests/nlsend/build.mk
+include examples/build.mk
 
 userspace: $(USER_TARGETS)
 

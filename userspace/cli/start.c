@@ -64,6 +64,24 @@ static const struct option start_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * After "unknown service", say which ones exist: the kernel cannot format
+ * that into its message on every supported version.
+ */
+static void start_hint_services(struct ktcp *h)
+{
+	char **names;
+	size_t n, i;
+
+	if (ktcp_service_list(h, &names, &n))
+		return;
+	fputs("ktcp: known services:", stderr);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, " %s", names[i]);
+	fputs(n ? "\n" : " none (load a service module)\n", stderr);
+	ktcp_service_list_free(names, n);
+}
+
 static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct ktcp_server_cfg cfg = { 0 };
@@ -96,9 +114,13 @@ static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 		return err;
 	err = ktcp_server_start(h, &cfg, &id);
 	if (err) {
-		err = cli_fail(h, err, "cannot start %s on port %u",
-			       cfg.service, cfg.port);
+		int ret = cli_fail(h, err, "cannot start %s on port %u",
+				   cfg.service, cfg.port);
+
+		if (err == -ENOENT)
+			start_hint_services(h);
 		ktcp_close(h);
+		err = ret;
 		return err;
 	}
 	ktcp_close(h);

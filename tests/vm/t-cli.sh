@@ -1,0 +1,102 @@
+#!/bin/bash
+# The control plane through the CLI: start, list, stats, stop, errors,
+# events, privilege, autoloading of a service module, and the libktcp
+# example program built with pkg-config.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+need ktcp jq setpriv ktcp-example
+
+modprobe -r kecho ktcp 2>/dev/null || true
+# With autoloading off, the CLI says what is missing and how to fix it.
+helper=$(cat /proc/sys/kernel/modprobe)
+echo /bin/false >/proc/sys/kernel/modprobe
+rc=0
+err=$(ktcp list 2>&1) || rc=$?
+echo "$helper" >/proc/sys/kernel/modprobe
+assert_eq "$rc" 1 "ktcp list without the module"
+assert_contains "$err" "module is not loaded (try 'modprobe ktcp')"
+
+# The family's alias loads ktcp on first use; starting "echo" loads kecho
+# by its service alias.
+ktcp list >/dev/null || fail "ktcp list did not autoload the module"
+grep -q '^ktcp ' /proc/modules || fail "ktcp not autoloaded"
+grep -q '^kecho ' /proc/modules && fail "kecho loaded too early"
+
+ktcp monitor --json --count 4 >"$TEST_TMP/events" &
+mon=$!
+sleep 0.5
+
+id=$(ktcp start echo --port 12345 --json | jq -r .id)
+grep -q '^kecho ' /proc/modules || fail "starting echo did not load kecho"
+wait_port 12345
+id2=$(ktcp start echo --port 12346 --addr 127.0.0.1 --backlog 7 \
+	--max-conns 9 --idle-timeout 3s --wq percpu --json | jq -r .id)
+[ "$id" != "$id2" ] || fail "two servers got one id: $id"
+
+list=$(ktcp list --json)
+assert_eq "$(jq length <<<"$list")" 2 "servers listed"
+s2=$(jq -c ".[] | select(.id == $id2)" <<<"$list")
+assert_eq "$(jq -r .service <<<"$s2")" echo
+assert_eq "$(jq -r .addr <<<"$s2")" 127.0.0.1
+assert_eq "$(jq -r .port <<<"$s2")" 12346
+assert_eq "$(jq -r .backlog <<<"$s2")" 7
+assert_eq "$(jq -r .max_conns <<<"$s2")" 9
+assert_eq "$(jq -r .idle_timeout_ms <<<"$s2")" 3000
+assert_eq "$(jq -r .opts.echo_wq <<<"$s2")" percpu
+assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .opts.echo_wq' <<<"$list")" \
+	unbound
+assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].port')" 12346 "list ID"
+# The text form carries the same facts.
+assert_contains "$(ktcp list)" "12346"
+
+stats=$(ktcp stats --json)
+jq -e '.total.accepted == 0 and (.servers | length) == 2' <<<"$stats" \
+	>/dev/null || fail "stats --json: $stats"
+assert_eq "$(ktcp services --json | jq -r '.[]')" echo
+
+# set: a new port rebinds; the old one is free again.
+ktcp set "$id2" --port 12347 --backlog 8
+wait_port 12347
+assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].port')" 12347 "set port"
+assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].backlog')" 8 "set backlog"
+ss -Htln 'sport = :12346' | grep -q . && fail "12346 still listening"
+
+# Errors: the reason, the bad input, a non-zero exit.
+expect_fail_with "port already in use" ktcp start echo --port 12345
+expect_fail_with "unknown service" ktcp start nosuch --port 1000
+expect_fail_with "known services: echo" ktcp start nosuch --port 1000
+expect_fail_with "'70000'" ktcp start echo --port 70000
+expect_fail_with "'abc'" ktcp stop abc
+expect_fail_with "no server with this id" ktcp stop 4242
+expect_fail_with "no server with this id" ktcp set 4242 --port 1
+expect_fail_with "no server with this id" ktcp stats 4242
+rc=0
+ktcp start echo --port 70000 2>/dev/null || rc=$?
+assert_eq "$rc" 2 "usage errors exit 2"
+rc=0
+ktcp stop 4242 2>/dev/null || rc=$?
+assert_eq "$rc" 1 "failures exit 1"
+
+# Mutating commands need CAP_NET_ADMIN; reading does not.
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+expect_fail_with "CAP_NET_ADMIN" nobody ktcp start echo --port 2000
+expect_fail_with "CAP_NET_ADMIN" nobody ktcp stop "$id"
+expect_fail_with "CAP_NET_ADMIN" nobody ktcp set "$id" --backlog 3
+expect_fail_with "CAP_NET_ADMIN" nobody ktcp stats --reset
+nobody ktcp list --json | jq -e 'length == 2' >/dev/null ||
+	fail "nobody cannot list"
+
+ktcp stop "$id"
+ktcp stop "$id2"
+assert_eq "$(ktcp list --json | jq length)" 0 "servers left"
+
+# Events: started x2, changed, stopped... monitor exits after 4.
+wait "$mon" || fail "monitor exited with $?"
+ev=$(jq -r '"\(.event) \(.id) \(.port)"' "$TEST_TMP/events" | tr '\n' ,)
+assert_eq "$ev" "started $id 12345,started $id2 12346,changed $id2 12347,stopped $id 12345," "events"
+
+# libktcp from an outside program built with pkg-config.
+out=$(ktcp-example) || fail "ktcp-example: $out"
+assert_contains "$out" "started echo server"
+assert_contains "$out" "stopped server"
+assert_eq "$(ktcp list --json | jq length)" 0 "example left a server"

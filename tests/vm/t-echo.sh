@@ -1,0 +1,45 @@
+#!/bin/bash
+# kecho echoes exactly what it receives: random binary payloads with NUL
+# bytes, 1 byte to 1 MiB, over many concurrent connections, on both
+# workqueue modes; and its counters equal the traffic sent.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+need ktcp jq echo-bench
+need_module ktcp kecho
+
+for wq in unbound percpu; do
+	id=$(ktcp start echo --port 12345 --wq "$wq" --json | jq -r .id)
+	wait_port 12345
+	out=$(echo-bench -p 12345 -c 32 -t 2 --sizes 1-1M -n 200 --verify \
+		--seed 7 --json) || fail "echo-bench ($wq): $out"
+	sent=$(jq -r .bytes_sent <<<"$out")
+	[ "$sent" -gt 1000000 ] || fail "too little traffic: $sent"
+	assert_eq "$(jq -r .bytes_received <<<"$out")" "$sent" "echoed ($wq)"
+	# Also single bytes, many times: partial messages and tiny sends.
+	small=$(echo-bench -p 12345 -c 8 -s 1 -n 2000 --verify --json) ||
+		fail "1-byte echo ($wq): $small"
+	sent=$((sent + $(jq -r .bytes_sent <<<"$small")))
+	# 40 connections opened and closed by the clients: all accounted.
+	sleep 0.5
+	st=$(ktcp stats "$id" --json | jq -c .stats)
+	assert_eq "$(jq -r .bytes_in <<<"$st")" "$sent" "bytes_in ($wq)"
+	assert_eq "$(jq -r .bytes_out <<<"$st")" "$sent" "bytes_out ($wq)"
+	assert_eq "$(jq -r .accepted <<<"$st")" 40 "accepted ($wq)"
+	assert_eq "$(jq -r .closed <<<"$st")" 40 "closed ($wq)"
+	assert_eq "$(jq -r .active <<<"$st")" 0 "active ($wq)"
+	assert_eq "$(jq -r .errors <<<"$st")" 0 "errors ($wq)"
+	# Totals add up over servers; reset zeroes counters, not the gauge.
+	assert_eq "$(ktcp stats --json | jq -r .total.bytes_in)" "$sent" total
+	ktcp stats --reset
+	assert_eq "$(ktcp stats "$id" --json | jq -r .stats.bytes_in)" 0 reset
+	ktcp stop "$id"
+done
+
+# The connect burst of the original bench: many short connections.
+id=$(ktcp start echo --port 12345 --backlog 1024 --json | jq -r .id)
+wait_port 12345
+out=$(echo-bench -p 12345 --burst 500 --verify --json) ||
+	fail "burst: $out"
+sleep 0.5
+assert_eq "$(ktcp stats "$id" --json | jq -r .stats.accepted)" 500 burst
+ktcp stop "$id"
