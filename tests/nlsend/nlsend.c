@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <linux/genetlink.h>
 #include <linux/ktcp.h>
@@ -71,6 +72,7 @@ static const struct name errnames[] = {
 };
 
 static int err_code;
+static int done;
 static char err_msg[512];
 
 static void usage(void)
@@ -201,6 +203,13 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+/* ACK (do) or NLMSG_DONE (dump): the exchange is over. */
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	done = 1;
+	return NL_STOP;
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -223,6 +232,7 @@ int main(int argc, char **argv)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	struct nl_msg *msg = nlmsg_alloc();
+	struct timeval tv = { .tv_sec = 10 };
 	int family, one = 1, flags = 0, ret, i = 1;
 
 	if (argc > 1 && !strcmp(argv[1], "--dump")) {
@@ -248,10 +258,15 @@ int main(int argc, char **argv)
 		put_arg(msg, argv[i]);
 	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, NULL);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, NULL);
+	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_done, NULL);
+	nl_socket_modify_cb(sk, NL_CB_FINISH, NL_CB_CUSTOM, on_done, NULL);
+	/* A test tool must never hang: give up on a silent kernel. */
+	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &tv,
+		   sizeof(tv));
 	nl_send_auto_complete(sk, msg);
-	ret = nl_recvmsgs_default(sk);
-	if (!err_code && ret == 0 && !(flags & NLM_F_DUMP))
-		ret = nl_wait_for_ack(sk);
+	do
+		ret = nl_recvmsgs_default(sk);
+	while (!done && !err_code && ret >= 0);
 	if (err_code) {
 		printf("error %s %s\n", errname(err_code), err_msg);
 		return 1;
