@@ -244,6 +244,12 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 	ktcp_conn_queue(conn);
 }
 
+struct ktcp_server *ktcp_conn_server(struct ktcp_conn *conn)
+{
+	return conn->srv;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_server);
+
 void *ktcp_conn_priv(struct ktcp_conn *conn)
 {
 	return conn->priv;

@@ -75,6 +75,8 @@ struct ktcp_server {
 
 	struct ktcp_stats stats;
 	struct list_head node; /* in ktcp_servers, under ktcp_lock */
+	/* the service's ->server_priv_size bytes follow */
+	unsigned long priv[];
 };
 
 enum ktcp_conn_flags {

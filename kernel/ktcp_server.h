@@ -50,6 +50,7 @@ struct ktcp_service {
 	const char *name; /* at most KTCP_SERVICE_NAME_MAX chars */
 	struct module *owner;
 	u32 opts_mask; /* BIT(KTCP_OPT_A_*) this service accepts */
+	size_t server_priv_size; /* bytes of ktcp_server_priv() per server */
 	size_t conn_priv_size; /* bytes of ktcp_conn_priv() per connection */
 	/*
 	 * Apply service options to @p before the server starts, and record
@@ -58,6 +59,16 @@ struct ktcp_service {
 	 */
 	int (*configure)(struct ktcp_server_params *p, struct ktcp_opts *opts,
 			 const char **why);
+	/*
+	 * Set up ktcp_server_priv() before the listeners open. Runs in the
+	 * context of the process that started the server, so the caller's
+	 * credentials are current_cred(). Option values that point into the
+	 * request (strings) are valid only during this call.
+	 */
+	int (*server_init)(struct ktcp_server *srv,
+			   const struct ktcp_opts *opts, const char **why);
+	/* Free ktcp_server_priv(); every connection is gone by then. */
+	void (*server_release)(struct ktcp_server *srv);
 	/*
 	 * Serve @conn: read and write without blocking, return a verdict.
 	 * Called whenever the socket becomes readable or writable or changes
@@ -75,6 +86,8 @@ struct ktcp_service {
 int ktcp_service_register(struct ktcp_service *svc);
 void ktcp_service_unregister(struct ktcp_service *svc);
 
+void *ktcp_server_priv(struct ktcp_server *srv);
+struct ktcp_server *ktcp_conn_server(struct ktcp_conn *conn);
 void *ktcp_conn_priv(struct ktcp_conn *conn);
 /*
  * Non-blocking receive and send. Return bytes moved (send may be short),

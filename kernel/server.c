@@ -155,6 +155,12 @@ ktcp_listeners_open(struct ktcp_server *srv, const struct ktcp_server_params *p,
 	return ls;
 }
 
+void *ktcp_server_priv(struct ktcp_server *srv)
+{
+	return srv->priv;
+}
+EXPORT_SYMBOL_GPL(ktcp_server_priv);
+
 static void ktcp_server_free(struct ktcp_server *srv)
 {
 	if (srv->wq)
@@ -173,7 +179,8 @@ struct ktcp_server *ktcp_server_start(struct net *net,
 	struct ktcp_server *srv;
 	int err = -ENOMEM;
 
-	srv = kzalloc(sizeof(*srv), GFP_KERNEL);
+	srv = kzalloc(struct_size(srv, priv, 0) + svc->server_priv_size,
+		      GFP_KERNEL);
 	if (!srv)
 		return ERR_PTR(-ENOMEM);
 	srv->net = net;
@@ -196,14 +203,22 @@ struct ktcp_server *ktcp_server_start(struct net *net,
 				  0, svc->name, srv->id);
 	if (!srv->wq)
 		goto err_remove;
+	if (svc->server_init) {
+		err = svc->server_init(srv, opts, why);
+		if (err)
+			goto err_remove;
+	}
 	srv->listeners = ktcp_listeners_open(srv, p, &err, why);
 	if (!srv->listeners)
-		goto err_remove;
+		goto err_release;
 	srv->nlisteners = p->listeners;
 	pr_info("server %u (%s) started on port %u\n", srv->id, svc->name,
 		ntohs(((struct sockaddr_in *)&p->addr)->sin_port));
 	return srv;
 
+err_release:
+	if (svc->server_release)
+		svc->server_release(srv);
 err_remove:
 	ktcp_net_remove(srv);
 err_free:
@@ -238,6 +253,11 @@ void ktcp_server_stop(struct ktcp_server *srv)
 		ktcp_conn_request_close(conn);
 	spin_unlock_bh(&srv->conns_lock);
 	wait_event(srv->conns_empty, ktcp_server_empty(srv));
+	/* Work items may still be returning; only then is priv unused. */
+	destroy_workqueue(srv->wq);
+	srv->wq = NULL;
+	if (srv->svc->server_release)
+		srv->svc->server_release(srv);
 	pr_info("server %u (%s) stopped\n", srv->id, srv->svc->name);
 	ktcp_server_free(srv);
 }
