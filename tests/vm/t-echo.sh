@@ -43,3 +43,16 @@ out=$(echo-bench -p 12345 --burst 500 --verify --json) ||
 sleep 0.5
 assert_eq "$(ktcp stats "$id" --json | jq -r .stats.accepted)" 500 burst
 ktcp stop "$id"
+
+# A SO_REUSEPORT group: N listeners on one port, all of them serving.
+id=$(ktcp start echo --port 12345 --listeners 4 --json | jq -r .id)
+wait_port 12345
+assert_eq "$(ss -Htln 'sport = :12345' | wc -l)" 4 "listening sockets"
+assert_eq "$(ktcp list "$id" --json | jq -r '.[0].listeners')" 4 listeners
+out=$(echo-bench -p 12345 -c 64 -t 2 --sizes 1-4k -n 640 --verify --json) ||
+	fail "echo through 4 listeners: $out"
+sleep 0.5
+assert_eq "$(ktcp stats "$id" --json | jq -r .stats.accepted)" 64 \
+	"accepted through 4 listeners"
+ktcp stop "$id"
+assert_eq "$(ss -Htln 'sport = :12345' | wc -l)" 0 "listeners left"
