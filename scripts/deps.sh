@@ -7,7 +7,8 @@ set -eu
 # Userspace build, tests, VM guest tools.
 PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
 check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
-clang-format cppcheck libnl-utils python3 zstd xz-utils"
+clang-format cppcheck libnl-utils python3 zstd xz-utils
+clang libclang-rt-14-dev shellcheck"
 # Kernels: bookworm's 6.1 LTS and bookworm-backports' 6.12 LTS.
 KPKGS="linux-image-cloud-amd64 linux-headers-cloud-amd64"
 BPO_SUITE=bookworm-backports

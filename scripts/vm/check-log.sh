@@ -1,0 +1,108 @@
+#!/bin/bash
+# Judge a test VM's console log (written by scripts/vm/run.sh).
+# Usage: check-log.sh LOG      exit 0 when the kernel log is clean.
+#
+# Where it looks: the guest's test output shares the console with the kernel,
+# and a test may legitimately print "WARNING:" or "BUG:". So when the guest
+# got to the end, only the kernel's own text is scanned: the dmesg dump
+# between KTCP-DMESG-BEGIN/END plus anything the kernel printed after it
+# (shutdown). When the dump is missing (panic, hang, timeout) the whole log is
+# scanned instead; that run fails anyway and the match says why. kmemleak's
+# report (KTCP-KMEMLEAK-BEGIN/END) is checked for "unreferenced object" only,
+# and the taint flags the guest reports catch splats that scrolled out of the
+# dmesg ring buffer.
+set -eu
+
+log=${1:?usage: check-log.sh LOG}
+[ -r "$log" ] || { echo "check-log: cannot read $log" >&2; exit 2; }
+
+# Extended regexes, one per line. "BUG:" covers KASAN, KFENCE, sleeping in
+# atomic, bad page state, soft lockups and scheduling-while-atomic; the rest
+# are splats with other headers.
+PATTERNS='BUG:
+WARNING:
+kernel BUG at
+Oops
+KASAN
+UBSAN
+possible circular locking
+possible recursive locking
+inconsistent lock state
+suspicious RCU usage
+DEBUG_LOCKS_WARN_ON
+INFO: task .* blocked for more than
+rcu: INFO: .* detected stalls
+soft lockup
+hard LOCKUP
+general protection fault
+Unable to handle kernel
+Kernel panic
+refcount_t:
+list_add corruption
+list_del corruption
+ODEBUG:
+stack-protector
+unreferenced object'
+# Taint bits that mean a splat happened: B bad page (5), D died (7),
+# W warning (9), L soft lockup (14). O/E (out-of-tree, unsigned) are expected.
+TAINT_BAD=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
+
+text=$(tr -d '\r' <"$log")
+problems=0
+
+report() {
+	echo "check-log: $*"
+	problems=$((problems + 1))
+}
+
+# Markers can share a line with kernel output on the console, so match them
+# anywhere in the line.
+section() { # BEGIN-marker END-marker: last complete section
+	printf '%s\n' "$text" | awk -v b="$1" -v e="$2" '
+		index($0, b) { buf = ""; inside = 1; next }
+		index($0, e) && inside { out = buf; inside = 0; done = 1; next }
+		inside { buf = buf $0 "\n" }
+		END { printf "%s", out; exit !done }'
+}
+
+result=$(printf '%s\n' "$text" | sed -n 's/.*KTCP-VM-RESULT: \([0-9][0-9]*\).*/\1/p' | tail -n 1)
+if [ -z "$result" ]; then
+	report "no KTCP-VM-RESULT line: the guest crashed, hung or was killed"
+elif [ "$result" -ne 0 ]; then
+	summary=$(printf '%s\n' "$text" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
+	report "guest tests failed (rc $result${summary:+: $summary})"
+fi
+
+if kernel=$(section KTCP-DMESG-BEGIN KTCP-DMESG-END); then
+	after=$(printf '%s\n' "$text" | awk '/KTCP-DMESG-END/ { p = 1; next } p')
+	scan=$(printf '%s\n%s\n' "$kernel" "$after")
+	where="the kernel log"
+else
+	scan=$text
+	where="the console log (no complete dmesg dump)"
+fi
+
+while IFS= read -r pat; do
+	hits=$(printf '%s\n' "$scan" | grep -E -- "$pat" || true)
+	[ -n "$hits" ] || continue
+	report "'$pat' in $where:"
+	printf '%s\n' "$hits" | head -n 10 | sed 's/^/    /'
+done <<<"$PATTERNS"
+
+if leaks=$(section KTCP-KMEMLEAK-BEGIN KTCP-KMEMLEAK-END); then
+	if printf '%s\n' "$leaks" | grep -q 'unreferenced object'; then
+		report "kmemleak found leaks:"
+		printf '%s\n' "$leaks" | head -n 40 | sed 's/^/    /'
+	fi
+fi
+
+taint=$(printf '%s\n' "$text" | sed -n 's/.*KTCP-VM-TAINT: \([0-9][0-9]*\).*/\1/p' | tail -n 1)
+if [ -n "$taint" ] && [ $((taint & TAINT_BAD)) -ne 0 ]; then
+	report "kernel tainted $taint (bad page/died/warning/soft lockup flag set)"
+fi
+
+if [ $problems -ne 0 ]; then
+	echo "check-log: FAIL ($problems problem(s)) in $log"
+	exit 1
+fi
+echo "check-log: clean ($log)"

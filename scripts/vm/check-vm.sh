@@ -1,0 +1,42 @@
+#!/bin/bash
+# make check-vm: for every installed Debian cloud kernel (image + headers),
+# build our modules, boot the VM and run the guest suite. One kernel failing
+# does not stop the others; the summary lists each, and the exit status is
+# nonzero if any failed. Extra arguments go to scripts/vm/run.sh.
+set -eu
+
+# The body is one brace group so bash parses it before running: editing this
+# file while a long run uses it must not change what that run executes.
+{
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+O=${O:-build}
+export O
+make=${MAKE:-make}
+releases=$(scripts/vm/kernels.sh)
+[ -n "$releases" ] || { echo "check-vm: no installed kernel with headers (make deps)" >&2; exit 1; }
+
+mkdir -p "$O/vm"
+summary=()
+failed=0
+for r in $releases; do
+	kdir=/usr/src/linux-headers-$r
+	echo "check-vm: === $r ==="
+	if ! "$make" --no-print-directory modules KDIR="$kdir"; then
+		summary+=("vm: $r: FAIL (module build failed)")
+		failed=1
+		continue
+	fi
+	out=$O/vm/$r-run.out
+	# Without pipefail the pipeline's status is tee's; run.sh's is kept.
+	scripts/vm/run.sh --kdir "$kdir" "$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^vm: ' "$out" | tail -n 1 || true)
+	summary+=("${line:-vm: $r: FAIL (run.sh exited $rc without a summary)}")
+	[ "$rc" -eq 0 ] || failed=1
+done
+
+echo "check-vm: summary"
+printf '%s\n' "${summary[@]}"
+exit $failed
+}

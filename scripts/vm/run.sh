@@ -1,0 +1,172 @@
+#!/bin/bash
+# Boot the ktcp test VM under QEMU and report the guest's result.
+#
+# Usage: run.sh --kdir KDIR|RELEASE [options]
+#   --kdir K        kernel build tree (its release names the modules) or a
+#                   release string such as 6.1.0-56-cloud-amd64
+#   --kernel FILE   bzImage (default /boot/vmlinuz-RELEASE)
+#   --mode M        test (default), shell or demo
+#   --test GLOBS    comma-separated globs of guest tests to run (default all)
+#   --timeout SECS  kill QEMU after SECS (default: test 900, demo 600, shell
+#                   none); a killed VM is a failure
+#   --test-timeout SECS  per-test limit in the guest (default 120)
+#   --append ARGS   extra kernel command line
+#   --kvm           use KVM (opt-in: it hangs on some hosts; TCG is default)
+#   --initrd FILE   boot this initramfs instead of building one
+#   --kmods DIR, --tests DIR   passed to mkinitramfs.sh (repeatable)
+#   --log FILE      console log (default $O/vm/RELEASE-MODE.log)
+#   --ports "P..."  host ports forwarded to the guest in shell/demo mode
+#                   (default "8081 12345")
+#
+# Exit status: the guest tests' status; 1 when the kernel log shows a splat or
+# leak (scripts/vm/check-log.sh) or the guest never reported a result; 124
+# when the timeout killed the VM. The last line is a one-line summary:
+#   vm: RELEASE: PASS (N passed, 0 failed)
+set -eu
+
+# The body is one brace group so bash parses it before running: editing this
+# file while a long run uses it must not change what that run executes.
+{
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-build}
+kdir='' kernel='' mode=test pattern='' timeout='' test_timeout='' append=''
+kvm=0 initrd='' log='' ports="8081 12345"
+mk_args=()
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kvm) kvm=1; shift; continue ;;
+	--kdir) kdir=$2 ;;
+	--kernel) kernel=$2 ;;
+	--mode) mode=$2 ;;
+	--test) pattern=$2 ;;
+	--timeout) timeout=$2 ;;
+	--test-timeout) test_timeout=$2 ;;
+	--append) append=$2 ;;
+	--initrd) initrd=$2 ;;
+	--kmods | --tests) mk_args+=("$1" "$2") ;;
+	--log) log=$2 ;;
+	--ports) ports=$2 ;;
+	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+	[ $# -ge 2 ] || die "$1 needs a value"
+	shift 2
+done
+cd "$top"
+
+[ -n "$kdir" ] || die "--kdir is required"
+if [ -d "$kdir" ]; then
+	release=$(scripts/vm/krelease.sh "$kdir") || exit 2
+else
+	release=$kdir
+fi
+kernel=${kernel:-/boot/vmlinuz-$release}
+[ -r "$kernel" ] || die "cannot read kernel $kernel"
+case $mode in
+test) timeout=${timeout:-900} ;;
+demo) timeout=${timeout:-600} ;;
+shell) timeout=${timeout:-0} ;;
+*) die "unknown mode '$mode'" ;;
+esac
+
+mkdir -p "$O/vm"
+log=${log:-$O/vm/$release-$mode.log}
+if [ -z "$initrd" ]; then
+	initrd=$O/vm/$release.initramfs
+	scripts/vm/mkinitramfs.sh --release "$release" --out "$initrd" \
+		${mk_args[@]+"${mk_args[@]}"}
+fi
+
+# slab_nomerge: each ktcp service's connection cache stays its own in
+# /proc/slabinfo, so tests can see that no connection outlives its server.
+cmdline="console=ttyS0 panic=-1 slab_nomerge ktcpvm.mode=$mode"
+[ -z "$pattern" ] || cmdline="$cmdline ktcpvm.test=$pattern"
+[ -z "$test_timeout" ] || cmdline="$cmdline ktcpvm.test_timeout=$test_timeout"
+# Keep the console quiet for people at a shell; tests keep every message.
+[ "$mode" = test ] || cmdline="$cmdline loglevel=4"
+[ -z "$append" ] || cmdline="$cmdline $append"
+
+# -cpu: la57 makes 6.12 double-fault under TCG, cx16 causes random SLUB
+# oopses with QEMU 7.2 TCG. panic=-1 with -no-reboot turns a panic into a
+# QEMU exit instead of a hang until the timeout.
+pidfile=$O/vm/$release-$mode.pid
+qemu=(qemu-system-x86_64 -no-reboot -m 2G -smp 2 -cpu "max,-la57,-cx16"
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-pidfile "$pidfile")
+if [ $kvm -eq 1 ]; then
+	qemu+=(-accel kvm)
+else
+	qemu+=(-accel tcg)
+fi
+if [ "$mode" = test ]; then
+	qemu+=(-nic none)
+else
+	fwd=''
+	for p in $ports; do
+		fwd="$fwd,hostfwd=tcp::$p-:$p"
+	done
+	qemu+=(-netdev "user,id=n0$fwd" -device "virtio-net-pci,netdev=n0")
+fi
+
+# shellcheck disable=SC2317 # called from traps
+cleanup() {
+	if [ -s "$pidfile" ]; then
+		kill "$(cat "$pidfile")" 2>/dev/null || true
+		rm -f "$pidfile"
+	fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+echo "run.sh: booting $release ($mode) from $kernel; log $log" >&2
+start=$(date +%s)
+if [ "$mode" = shell ]; then
+	# Interactive: QEMU owns the terminal (Ctrl-A X quits); the log keeps
+	# the raw console.
+	echo "run.sh: Ctrl-A X quits QEMU" >&2
+	# Without pipefail a pipeline's status is tee's; QEMU's is PIPESTATUS[0].
+	if [ "$timeout" -gt 0 ]; then
+		timeout --foreground -k 10 "$timeout" "${qemu[@]}" -nographic | tee "$log"
+		qrc=${PIPESTATUS[0]}
+	else
+		"${qemu[@]}" -nographic | tee "$log"
+		qrc=${PIPESTATUS[0]}
+	fi
+	exit "$qrc"
+fi
+# Batch: the console is the only output; stdin is not the guest's, so ^C
+# reaches this script. CRs are dropped so the log reads as plain text.
+timeout -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
+	-serial stdio </dev/null | sed -u 's/\r$//' | tee "$log"
+qrc=${PIPESTATUS[0]}
+secs=$(($(date +%s) - start))
+
+rc=0
+result=$(sed -n 's/.*KTCP-VM-RESULT: \([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+	echo "run.sh: TIMEOUT: QEMU killed after ${timeout}s" >&2
+	rc=124
+elif [ -z "$result" ]; then
+	echo "run.sh: the guest exited without a result (QEMU status $qrc)" >&2
+	rc=1
+else
+	rc=$result
+fi
+if ! scripts/vm/check-log.sh "$log" >&2; then
+	[ "$rc" -ne 0 ] || rc=1
+fi
+
+verdict=PASS
+[ "$rc" -eq 0 ] || verdict=FAIL
+[ -n "$summary" ] || summary="no test summary"
+[ "$rc" -ne 124 ] || summary="$summary; timed out"
+echo "vm: $release: $verdict ($summary) in ${secs}s"
+exit "$rc"
+}

@@ -1,0 +1,3 @@
+#!/bin/bash
+# Self-test: a test that never ends; the host's timeout must kill the VM.
+exec sleep 100000

@@ -1,0 +1,104 @@
+#!/bin/bash
+# Self-test of the VM runner (make check-runner): boots the VM with tests and
+# modules whose outcome is known and checks that scripts/vm/run.sh reports
+# each one correctly. A runner that passes broken kernels is worse than none.
+#
+# Usage: tests/runner/run.sh [--kdir KDIR] [--kernel BZIMAGE] [--cases LIST]
+#   default: the newest installed Debian cloud kernel with headers, and all
+#   cases (good,warn,fail,crash,hang,leak; leak only on kmemleak kernels).
+set -eu
+
+# The body is one brace group so bash parses it before running: editing this
+# file while a long run uses it must not change what that run executes.
+{
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+O=${O:-build}
+kdir='' kernel='' cases=good,warn,fail,crash,hang,leak
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kdir) kdir=$2 ;;
+	--kernel) kernel=$2 ;;
+	--cases) cases=$2 ;;
+	*) echo "runner: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+	shift 2
+done
+if [ -z "$kdir" ]; then
+	kdir=$(scripts/vm/kernels.sh | tail -n 1)
+	[ -n "$kdir" ] || { echo "runner: no installed kernel (make deps)" >&2; exit 2; }
+	kdir=/usr/src/linux-headers-$kdir
+fi
+release=$(scripts/vm/krelease.sh "$kdir")
+kernel=${kernel:-/boot/vmlinuz-$release}
+work=$O/runner/$release
+mkdir -p "$work"
+
+echo "runner: building self-test modules for $release"
+rm -rf "$work/src"
+mkdir -p "$work/src"
+cp -a tests/runner/Kbuild tests/runner/goodmod tests/runner/warnmod \
+	tests/runner/leakmod "$work/src/"
+# O= on the command line: ours (inherited through MAKEFLAGS) would be
+# taken by kbuild as its output directory.
+make -s -C "$kdir" M="$(cd "$work/src" && pwd)" O= modules >"$work/build.log" 2>&1 ||
+	{ cat "$work/build.log"; exit 1; }
+initrd=$work/initramfs
+scripts/vm/mkinitramfs.sh --release "$release" --out "$initrd" \
+	--kmods "$work/src" --tests tests/vm --tests tests/runner/guest
+
+failures=0
+# expect NAME WANT_RC(0|nonzero|124) PATTERN RUN_ARGS...: WANT_RC is the class
+# of run.sh's exit status; PATTERN (grep -E) must appear in its output.
+expect() {
+	local name=$1 want=$2 pattern=$3 out rc=0 start secs ok=1
+	shift 3
+	case ,$cases, in
+	*,"$name",*) ;;
+	*) return 0 ;;
+	esac
+	out=$work/case-$name.log
+	start=$(date +%s)
+	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
+		--log "$work/console-$name.log" "$@" >"$out" 2>&1 || rc=$?
+	secs=$(($(date +%s) - start))
+	case $want in
+	0) [ $rc -eq 0 ] || ok=0 ;;
+	nonzero) [ $rc -ne 0 ] && [ $rc -ne 124 ] || ok=0 ;;
+	*) [ $rc -eq "$want" ] || ok=0 ;;
+	esac
+	grep -Eq -- "$pattern" "$out" || ok=0
+	if [ $ok -eq 1 ]; then
+		echo "runner: PASS $name (exit $rc, ${secs}s)"
+	else
+		echo "runner: FAIL $name: want exit $want and /$pattern/, got exit $rc; output:"
+		sed 's/^/    | /' "$out" | tail -n 60
+		failures=$((failures + 1))
+	fi
+	last_secs=$secs
+}
+
+# The hang case's timeout derives from a normal boot; without the good case,
+# assume a slow (debug) kernel.
+last_secs=60
+expect good 0 '^vm: .*: PASS \(1 passed, 0 failed\)' --test runner-good
+good_secs=$last_secs
+expect warn nonzero "'WARNING:' in the kernel log" --test runner-good,runner-warn
+expect fail nonzero '^vm: .*: FAIL \(1 passed, 1 failed\)' --test 'runner-good,runner-f*'
+expect crash nonzero 'no KTCP-VM-RESULT' --test runner-crash
+# Long enough to boot, short enough to be sure the guest is still sleeping.
+expect hang 124 'TIMEOUT: QEMU killed' --test runner-hang --test-timeout 100000 \
+	--timeout $((good_secs * 2 + 20))
+if ! grep -qx 'CONFIG_DEBUG_KMEMLEAK=y' "$kdir/.config" 2>/dev/null; then
+	echo "runner: (leak case needs a kmemleak kernel; $release has none)"
+else
+	expect leak nonzero 'kmemleak found leaks' --test runner-leak
+fi
+
+if [ $failures -ne 0 ]; then
+	echo "runner: $failures case(s) failed on $release"
+	exit 1
+fi
+echo "runner: all cases passed on $release"
+exit
+}
