@@ -88,26 +88,23 @@ static int ktcp_service_cache_create(struct ktcp_service *svc)
 
 int ktcp_service_register(struct ktcp_service *svc)
 {
-	int err;
+	int err = -EEXIST;
 
 	if (WARN_ON(!svc->name || !svc->conn_process ||
 		    strlen(svc->name) > KTCP_SERVICE_NAME_MAX))
 		return -EINVAL;
+	mutex_lock(&ktcp_lock);
+	/* Checked first: two caches must never share a name. */
+	if (ktcp_service_lookup(svc->name))
+		goto out;
 	err = ktcp_service_cache_create(svc);
 	if (err)
-		return err;
-	mutex_lock(&ktcp_lock);
-	if (ktcp_service_lookup(svc->name))
-		err = -EEXIST;
-	else
-		list_add_tail(&svc->node, &ktcp_services);
-	mutex_unlock(&ktcp_lock);
-	if (err) {
-		kmem_cache_destroy(svc->conn_cache);
-		return err;
-	}
+		goto out;
+	list_add_tail(&svc->node, &ktcp_services);
 	pr_info("service %s registered\n", svc->name);
-	return 0;
+out:
+	mutex_unlock(&ktcp_lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(ktcp_service_register);
 

@@ -2,6 +2,8 @@
 # Install everything ktcp needs to build and test, from Debian packages only.
 # Idempotent: when every package is present it returns in well under a second
 # without touching the network.
+# Package lists are space-separated words on purpose.
+# shellcheck disable=SC2086
 set -eu
 
 # Userspace build, tests, VM guest tools.
@@ -61,7 +63,6 @@ need_root $todo kernels
 export DEBIAN_FRONTEND=noninteractive
 add_backports
 apt-get update -q
-# shellcheck disable=SC2086
 [ -z "$todo" ] || apt-get install -y -q --no-install-recommends $todo
 # initramfs-tools would run on every kernel install; the VM builds its own.
 have_stable_kernel || apt-get install -y -q --no-install-recommends \
@@ -70,6 +71,7 @@ have_bpo_kernel || apt-get install -y -q --no-install-recommends \
 	-t "$BPO_SUITE" $KPKGS
 # Both kernels come through one metapackage name, so the older one is only
 # "automatically installed"; keep apt autoremove from taking it away.
+# shellcheck disable=SC2046 # one package name per word
 apt-mark manual $(dpkg-query -W -f='${Package}\n' \
 	'linux-image-6.*-cloud-amd64' 'linux-headers-6.*-cloud-amd64' \
 	2>/dev/null) >/dev/null

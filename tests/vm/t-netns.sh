@@ -11,7 +11,9 @@ id=$(ktcp start echo --port 12345 --json | jq -r .id)
 wait_port 12345
 
 # Inside a new netns: nothing of ours is visible, the same port is free,
-# and a server there works on its own loopback.
+# and a server there works on its own loopback. The inner script expands
+# its own variables.
+# shellcheck disable=SC2016
 unshare -n bash -c '
 	set -eu
 	. /tests/lib.sh

@@ -15,7 +15,8 @@ conns() {
 	     END { if (!found) print "none" }' /proc/slabinfo
 }
 
-threads() { ls -d /proc/[0-9]*/task/[0-9]* | wc -l; }
+# Threads in the system: the second half of /proc/loadavg's 4th field.
+threads() { cut -d' ' -f4 /proc/loadavg | cut -d/ -f2; }
 
 for round in 1 2 3 4; do
 	need_module ktcp kecho
