@@ -38,21 +38,18 @@ static void ktcp_conn_wake(struct sock *sk)
 
 static void ktcp_conn_write_space(struct sock *sk)
 {
-	void (*saved)(struct sock *sk) = NULL;
 	struct ktcp_conn *conn;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = sk->sk_user_data;
 	if (conn) {
-		saved = conn->saved_write_space;
 		/* Only worth a run when a blocked send can make progress. */
 		if (sk_stream_is_writeable(sk))
 			ktcp_conn_queue(conn);
+		/* The original clears SOCK_NOSPACE so TCP keeps calling us. */
+		conn->saved_write_space(sk);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
-	/* Clears SOCK_NOSPACE so TCP keeps calling us. */
-	if (saved)
-		saved(sk);
 }
 
 static void ktcp_conn_idle_timer(struct timer_list *t)
@@ -83,7 +80,8 @@ void ktcp_conn_arm_idle(struct ktcp_conn *conn)
 	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
 
 	if (idle)
-		mod_timer(&conn->idle_timer, READ_ONCE(conn->last_active) + idle);
+		mod_timer(&conn->idle_timer,
+			  READ_ONCE(conn->last_active) + idle);
 }
 
 /* Ask a connection to close; caller holds srv->conns_lock. */
@@ -292,3 +290,10 @@ int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_send);
+
+/* Half-close: FIN after what is queued; receiving still works. */
+int ktcp_conn_shutdown_write(struct ktcp_conn *conn)
+{
+	return kernel_sock_shutdown(conn->sock, SHUT_WR);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_shutdown_write);

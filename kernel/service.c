@@ -78,11 +78,10 @@ static int ktcp_service_cache_create(struct ktcp_service *svc)
 	char name[32];
 
 	snprintf(name, sizeof(name), "ktcp_%s_conn", svc->name);
-	svc->conn_cache = kmem_cache_create(name,
-					    struct_size_t(struct ktcp_conn,
-							  priv, 0) +
-						    svc->conn_priv_size,
-					    0, 0, NULL);
+	svc->conn_cache = kmem_cache_create(
+		name,
+		struct_size_t(struct ktcp_conn, priv, 0) + svc->conn_priv_size,
+		0, 0, NULL);
 	return svc->conn_cache ? 0 : -ENOMEM;
 }
 

@@ -21,8 +21,8 @@ struct kecho_conn {
 	size_t off; /* bytes of buf already sent back */
 };
 
-static int kecho_configure(struct ktcp_server_params *p,
-			   struct ktcp_opts *opts, const char **why)
+static int kecho_configure(struct ktcp_server_params *p, struct ktcp_opts *opts,
+			   const char **why)
 {
 	if (!(opts->present & BIT(KTCP_OPT_A_ECHO_WQ))) {
 		opts->present |= BIT(KTCP_OPT_A_ECHO_WQ);
