@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 
 #include "ktcp_internal.h"
+#include "droptcp/droptcp.h"
 
 #define KTCP_DEFAULT_BACKLOG 128
 
@@ -23,6 +24,16 @@ static struct netlink_range_validation ktcp_backlog_range = {
 
 static struct netlink_range_validation ktcp_idle_range = {
 	.max = KTCP_IDLE_TIMEOUT_MS_MAX,
+};
+
+static struct netlink_range_validation ktcp_http_line_range = {
+	.min = 64,
+	.max = 32768,
+};
+
+static struct netlink_range_validation ktcp_http_header_range = {
+	.min = 256,
+	.max = 65536,
 };
 
 static int ktcp_validate_addr(const struct nlattr *attr,
@@ -38,6 +49,14 @@ static int ktcp_validate_addr(const struct nlattr *attr,
 
 static const struct nla_policy ktcp_opt_policy[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_ECHO_WQ] = NLA_POLICY_MAX(NLA_U8, __KTCP_ECHO_WQ_MAX - 1),
+	[KTCP_OPT_A_HTTP_ROOT] = { .type = NLA_NUL_STRING,
+				   .len = KTCP_PATH_MAX },
+	[KTCP_OPT_A_HTTP_LISTING] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KTCP_OPT_A_HTTP_KEEPALIVE_MAX] = { .type = NLA_U32 },
+	[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_http_line_range),
+	[KTCP_OPT_A_HTTP_MAX_HEADER] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_http_header_range),
 };
 
 static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
@@ -49,12 +68,18 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 	[KTCP_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KTCP_A_BACKLOG] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_backlog_range),
 	[KTCP_A_MAX_CONNS] = { .type = NLA_U32 },
-	[KTCP_A_IDLE_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							 &ktcp_idle_range),
+	[KTCP_A_IDLE_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_idle_range),
 	[KTCP_A_LISTENERS] = NLA_POLICY_RANGE(NLA_U32, 1, KTCP_LISTENERS_MAX),
 	[KTCP_A_OPTS] = NLA_POLICY_NESTED(ktcp_opt_policy),
 	/* reply-only */
 	[KTCP_A_STATS] = { .type = NLA_REJECT },
+	/* SOCK_DROP (droptcp/drop_nl.c) */
+	[KTCP_A_SOCK] = NLA_POLICY_NESTED(droptcp_sock_policy),
+	[KTCP_A_FILTER] = NLA_POLICY_NESTED(droptcp_filter_policy),
+	[KTCP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KTCP_DROP_F_ALL),
+	[KTCP_A_DROPPED] = { .type = NLA_REJECT },
+	[KTCP_A_NOT_FOUND] = { .type = NLA_REJECT },
 };
 
 /*
@@ -75,7 +100,8 @@ static int ktcp_put_addr(struct sk_buff *skb, const struct sockaddr_storage *ss)
 	const struct sockaddr_in *sin = (const void *)ss;
 
 	if (ss->ss_family == AF_INET)
-		return nla_put_in_addr(skb, KTCP_A_ADDR, sin->sin_addr.s_addr) ||
+		return nla_put_in_addr(skb, KTCP_A_ADDR,
+				       sin->sin_addr.s_addr) ||
 		       nla_put_u16(skb, KTCP_A_PORT, ntohs(sin->sin_port));
 	return nla_put_in6_addr(skb, KTCP_A_ADDR, &sin6->sin6_addr) ||
 	       nla_put_u16(skb, KTCP_A_PORT, ntohs(sin6->sin6_port));
@@ -107,6 +133,23 @@ static int ktcp_put_opts(struct sk_buff *skb, const struct ktcp_opts *opts)
 		return -EMSGSIZE;
 	if ((opts->present & BIT(KTCP_OPT_A_ECHO_WQ)) &&
 	    nla_put_u8(skb, KTCP_OPT_A_ECHO_WQ, opts->echo_wq))
+		return -EMSGSIZE;
+	if (opts->http_root &&
+	    nla_put_string(skb, KTCP_OPT_A_HTTP_ROOT, opts->http_root))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_LISTING)) &&
+	    nla_put_u8(skb, KTCP_OPT_A_HTTP_LISTING, opts->http_listing))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_KEEPALIVE_MAX)) &&
+	    nla_put_u32(skb, KTCP_OPT_A_HTTP_KEEPALIVE_MAX,
+			opts->http_keepalive_max))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE)) &&
+	    nla_put_u32(skb, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE,
+			opts->http_max_request_line))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_MAX_HEADER)) &&
+	    nla_put_u32(skb, KTCP_OPT_A_HTTP_MAX_HEADER, opts->http_max_header))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -244,6 +287,19 @@ static int ktcp_parse_opts(struct genl_info *info, struct ktcp_opts *opts)
 			opts->present |= BIT(i);
 	if (tb[KTCP_OPT_A_ECHO_WQ])
 		opts->echo_wq = nla_get_u8(tb[KTCP_OPT_A_ECHO_WQ]);
+	if (tb[KTCP_OPT_A_HTTP_ROOT])
+		opts->http_root = nla_data(tb[KTCP_OPT_A_HTTP_ROOT]);
+	if (tb[KTCP_OPT_A_HTTP_LISTING])
+		opts->http_listing = nla_get_u8(tb[KTCP_OPT_A_HTTP_LISTING]);
+	if (tb[KTCP_OPT_A_HTTP_KEEPALIVE_MAX])
+		opts->http_keepalive_max =
+			nla_get_u32(tb[KTCP_OPT_A_HTTP_KEEPALIVE_MAX]);
+	if (tb[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE])
+		opts->http_max_request_line =
+			nla_get_u32(tb[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE]);
+	if (tb[KTCP_OPT_A_HTTP_MAX_HEADER])
+		opts->http_max_header =
+			nla_get_u32(tb[KTCP_OPT_A_HTTP_MAX_HEADER]);
 	return 0;
 }
 
@@ -257,8 +313,9 @@ static void ktcp_unknown_service(struct genl_info *info, const char *name)
 			   name, known[0] ? known : "none");
 #else
 	/* 6.1 has no formatted messages; SERVICE_GET lists the known ones */
-	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_SERVICE],
-			    "unknown service (SERVICE_GET lists the known ones)");
+	NL_SET_ERR_MSG_ATTR(
+		info->extack, info->attrs[KTCP_A_SERVICE],
+		"unknown service (SERVICE_GET lists the known ones)");
 #endif
 }
 
@@ -284,8 +341,7 @@ static struct ktcp_server *ktcp_get_server(struct genl_info *info)
 	srv = ktcp_net_find(genl_info_net(info),
 			    nla_get_u32(info->attrs[KTCP_A_SERVER_ID]));
 	if (!srv) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[KTCP_A_SERVER_ID],
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_SERVER_ID],
 				    "no server with this id in this netns");
 		return ERR_PTR(-ENOENT);
 	}
@@ -339,8 +395,9 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	if (!ktcp_service_name_ok(name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_SERVICE],
-				    "service names are made of a-z, 0-9, - and _");
+		NL_SET_ERR_MSG_ATTR(
+			info->extack, info->attrs[KTCP_A_SERVICE],
+			"service names are made of a-z, 0-9, - and _");
 		return -EINVAL;
 	}
 
@@ -401,8 +458,9 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (info->attrs[KTCP_A_SERVICE] || info->attrs[KTCP_A_LISTENERS] ||
 	    info->attrs[KTCP_A_OPTS]) {
-		NL_SET_ERR_MSG(info->extack,
-			       "service, listeners and options are fixed at start");
+		NL_SET_ERR_MSG(
+			info->extack,
+			"service, listeners and options are fixed at start");
 		return -EINVAL;
 	}
 	mutex_lock(&ktcp_lock);
@@ -484,6 +542,8 @@ static int ktcp_put_totals(struct sk_buff *skb, struct net *net)
 			sum[i] += v[i];
 		id++;
 	}
+	/* Not a server's: sockets dropped by SOCK_DROP in this netns. */
+	sum[KTCP_STATS_A_DROPPED] = atomic64_read(&ktcp_net(net)->sock_dropped);
 	return ktcp_put_stats(skb, sum);
 }
 
@@ -547,6 +607,7 @@ static int ktcp_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 			ktcp_stats_reset(&srv->stats);
 			id++;
 		}
+		atomic64_set(&kn->sock_dropped, 0);
 	}
 	mutex_unlock(&ktcp_lock);
 	return err;
@@ -617,6 +678,27 @@ static const struct genl_small_ops ktcp_genl_ops[] = {
 	},
 };
 
+/* Drop by tuple; the work and the filter dump are in droptcp/drop_nl.c. */
+static int ktcp_nl_sock_drop(struct sk_buff *skb, struct genl_info *info)
+{
+	return droptcp_nl_doit(&ktcp_genl_family, info);
+}
+
+/*
+ * SOCK_DROP has a dump with start and done (the filter's state, and the
+ * event once the whole dump is over), which small ops cannot carry.
+ */
+static const struct genl_ops ktcp_genl_full_ops[] = {
+	{
+		.cmd = KTCP_CMD_SOCK_DROP,
+		.flags = GENL_ADMIN_PERM,
+		.doit = ktcp_nl_sock_drop,
+		.start = droptcp_nl_start,
+		.dumpit = droptcp_nl_dumpit,
+		.done = droptcp_nl_done,
+	},
+};
+
 static const struct genl_multicast_group ktcp_genl_mcgrps[] = {
 	{ .name = KTCP_MCGRP_EVENTS },
 };
@@ -632,6 +714,8 @@ static struct genl_family ktcp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = ktcp_genl_ops,
 	.n_small_ops = ARRAY_SIZE(ktcp_genl_ops),
+	.ops = ktcp_genl_full_ops,
+	.n_ops = ARRAY_SIZE(ktcp_genl_full_ops),
 	.mcgrps = ktcp_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ktcp_genl_mcgrps),
 };

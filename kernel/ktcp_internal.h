@@ -110,8 +110,7 @@ void ktcp_conn_arm_idle(struct ktcp_conn *conn);
 void ktcp_conn_request_close(struct ktcp_conn *conn);
 
 /* server.c */
-struct ktcp_server *ktcp_server_start(struct net *net,
-				      struct ktcp_service *svc,
+struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 				      const struct ktcp_server_params *p,
 				      const struct ktcp_opts *opts,
 				      const char **why);
@@ -123,6 +122,7 @@ int ktcp_server_update(struct ktcp_server *srv,
 struct ktcp_net {
 	struct idr servers;
 	u32 generation; /* bumped on every change, for dump consistency */
+	atomic64_t sock_dropped; /* by SOCK_DROP (droptcp), for the totals */
 };
 
 extern struct list_head ktcp_servers;

@@ -26,6 +26,15 @@ struct ktcp_server;
 struct ktcp_opts {
 	u32 present;
 	u8 echo_wq;
+	/*
+	 * http. A service may read http_root only in ->configure and
+	 * ->server_init; the framework keeps its own copy for reporting.
+	 */
+	const char *http_root;
+	u8 http_listing;
+	u32 http_keepalive_max;
+	u32 http_max_request_line;
+	u32 http_max_header;
 };
 
 /* What the framework needs to run a server; filled from the request. */
@@ -96,6 +105,12 @@ void *ktcp_conn_priv(struct ktcp_conn *conn);
  */
 int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len);
 int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len);
+/*
+ * Send a FIN once what is queued is out, and keep receiving: a service
+ * that closes first drains the peer's last bytes (which would otherwise
+ * turn the close into a RST) before it returns KTCP_CONN_DONE.
+ */
+int ktcp_conn_shutdown_write(struct ktcp_conn *conn);
 void ktcp_conn_stat_add(struct ktcp_conn *conn, unsigned int stat, u64 n);
 
 #endif /* _KTCP_SERVER_H */

@@ -86,10 +86,11 @@ static int ktcp_listener_open(struct ktcp_server *srv, struct ktcp_listener *l,
 		sock_set_reuseport(sk);
 	err = kernel_bind(sock, (struct sockaddr *)&addr, ktcp_addr_len(&addr));
 	if (err) {
-		*why = err == -EADDRINUSE ? "port already in use" :
-		       err == -EADDRNOTAVAIL ?
-					    "address not available on this host" :
-					    "cannot bind the listening socket";
+		*why = "cannot bind the listening socket";
+		if (err == -EADDRINUSE)
+			*why = "port already in use";
+		else if (err == -EADDRNOTAVAIL)
+			*why = "address not available on this host";
 		goto err_release;
 	}
 	err = kernel_listen(sock, p->backlog);
@@ -166,12 +167,12 @@ static void ktcp_server_free(struct ktcp_server *srv)
 	if (srv->wq)
 		destroy_workqueue(srv->wq);
 	ktcp_stats_destroy(&srv->stats);
+	kfree(srv->opts.http_root);
 	kfree(srv);
 }
 
 /* Called with ktcp_lock held; the server is in its netns's table on return. */
-struct ktcp_server *ktcp_server_start(struct net *net,
-				      struct ktcp_service *svc,
+struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 				      const struct ktcp_server_params *p,
 				      const struct ktcp_opts *opts,
 				      const char **why)
@@ -187,6 +188,13 @@ struct ktcp_server *ktcp_server_start(struct net *net,
 	srv->svc = svc;
 	srv->params = *p;
 	srv->opts = *opts;
+	/* opts->http_root points into the request; keep a copy to report. */
+	srv->opts.http_root = NULL;
+	if (opts->http_root) {
+		srv->opts.http_root = kstrdup(opts->http_root, GFP_KERNEL);
+		if (!srv->opts.http_root)
+			goto err_free;
+	}
 	srv->idle_jiffies = msecs_to_jiffies(p->idle_timeout_ms);
 	spin_lock_init(&srv->conns_lock);
 	INIT_LIST_HEAD(&srv->conns);

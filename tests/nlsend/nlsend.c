@@ -9,6 +9,8 @@
  *
  * CMD and ATTR are numbers or names (server_start, port, opts.echo_wq).
  * TYPE: u8 u16 u32 u64 str (NUL-terminated) raw (no NUL) hex flag.
+ * Consecutive ATTR.SUB arguments of one ATTR go into one nest; "--"
+ * between them starts another (repeated nests, e.g. sock_drop tuples).
  * Prints "ok" or "error <errno-name> <extack message>" last; replies are
  * printed one attribute per line as "type=len:hex". Exit: 0 ok, 1 error
  * from the kernel, 2 usage.
@@ -41,6 +43,7 @@ static const struct name cmds[] = {
 	{ "service_get", KTCP_CMD_SERVICE_GET },
 	{ "server_started", KTCP_CMD_SERVER_STARTED },
 	{ "server_stopped", KTCP_CMD_SERVER_STOPPED },
+	{ "sock_drop", KTCP_CMD_SOCK_DROP },
 	{ NULL, 0 },
 };
 
@@ -55,6 +58,9 @@ static const struct name attrs[] = {
 	{ "listeners", KTCP_A_LISTENERS },
 	{ "opts", KTCP_A_OPTS },
 	{ "stats", KTCP_A_STATS },
+	{ "sock", KTCP_A_SOCK },
+	{ "filter", KTCP_A_FILTER },
+	{ "flags", KTCP_A_FLAGS },
 	{ NULL, 0 },
 };
 
@@ -64,11 +70,17 @@ static const struct name opts[] = {
 };
 
 static const struct name errnames[] = {
-	{ "EINVAL", EINVAL },	       { "ENOENT", ENOENT },
-	{ "EPERM", EPERM },	       { "EADDRINUSE", EADDRINUSE },
-	{ "EOPNOTSUPP", EOPNOTSUPP },  { "ERANGE", ERANGE },
-	{ "EMSGSIZE", EMSGSIZE },      { "EADDRNOTAVAIL", EADDRNOTAVAIL },
-	{ "ENOMEM", ENOMEM },	       { NULL, 0 },
+	{ "EINVAL", EINVAL },
+	{ "ENOENT", ENOENT },
+	{ "EPERM", EPERM },
+	{ "EADDRINUSE", EADDRINUSE },
+	{ "EOPNOTSUPP", EOPNOTSUPP },
+	{ "ERANGE", ERANGE },
+	{ "EMSGSIZE", EMSGSIZE },
+	{ "EADDRNOTAVAIL", EADDRNOTAVAIL },
+	{ "ENOMEM", ENOMEM },
+	{ "E2BIG", E2BIG },
+	{ NULL, 0 },
 };
 
 static int err_code;
@@ -77,7 +89,8 @@ static char err_msg[512];
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: nlsend [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
+	fprintf(stderr,
+		"usage: nlsend [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
 	exit(2);
 }
 
@@ -118,8 +131,7 @@ static int put_hex(struct nl_msg *msg, int type, const char *hex)
 	return nla_put(msg, type, (int)n, buf);
 }
 
-static int put_value(struct nl_msg *msg, int type, const char *t,
-		     const char *v)
+static int put_value(struct nl_msg *msg, int type, const char *t, const char *v)
 {
 	unsigned long long n = strtoull(v, NULL, 0);
 
@@ -143,12 +155,25 @@ static int put_value(struct nl_msg *msg, int type, const char *t,
 	exit(2);
 }
 
-/* "opts.echo_wq:u8=1" or "port:u16=80" */
+/*
+ * "opts.echo_wq:u8=1" or "port:u16=80". Consecutive arguments into the
+ * same nest ("sock.1:... sock.2:...") share one; "--" between them starts
+ * a new one.
+ */
+static struct nlattr *open_nest;
+static int open_nest_type;
+
+static void close_nest(struct nl_msg *msg)
+{
+	if (open_nest)
+		nla_nest_end(msg, open_nest);
+	open_nest = NULL;
+}
+
 static void put_arg(struct nl_msg *msg, char *arg)
 {
 	char *colon = strchr(arg, ':'), *eq, *dot;
-	struct nlattr *nest = NULL;
-	int type;
+	int type, parent;
 
 	if (!colon)
 		usage();
@@ -159,17 +184,21 @@ static void put_arg(struct nl_msg *msg, char *arg)
 	dot = strchr(arg, '.');
 	if (dot) {
 		*dot = '\0';
-		nest = nla_nest_start(msg, lookup(attrs, arg));
+		parent = lookup(attrs, arg);
+		if (!open_nest || open_nest_type != parent) {
+			close_nest(msg);
+			open_nest = nla_nest_start(msg, parent);
+			open_nest_type = parent;
+		}
 		type = lookup(opts, dot + 1);
 	} else {
+		close_nest(msg);
 		type = lookup(attrs, arg);
 	}
 	if (put_value(msg, type, colon + 1, eq ? eq + 1 : "") < 0) {
 		fprintf(stderr, "nlsend: cannot add '%s'\n", arg);
 		exit(2);
 	}
-	if (nest)
-		nla_nest_end(msg, nest);
 }
 
 /* Keep the kernel's errno and extack message, which libnl drops. */
@@ -183,8 +212,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	err_code = -e->error;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 		len -= (int)e->msg.nlmsg_len - NLMSG_HDRLEN;
-		attrs_start = (struct nlattr *)((char *)&e->msg +
-						e->msg.nlmsg_len);
+		attrs_start =
+			(struct nlattr *)((char *)&e->msg + e->msg.nlmsg_len);
 	}
 	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && len > 0 &&
 	    !nla_parse(tb, NLMSGERR_ATTR_MAX, attrs_start, len, NULL) &&
@@ -210,6 +239,33 @@ static int on_done(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * A dump's error comes in NLMSG_DONE: an int, then TLVs. Seen on the way
+ * in: libnl does not run a finish callback for every DONE.
+ */
+static int on_msg_in(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { 0 };
+	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(int);
+	int err;
+
+	if (nlh->nlmsg_type != NLMSG_DONE || len < 0)
+		return NL_OK;
+	memcpy(&err, nlmsg_data(nlh), sizeof(err));
+	if (!err)
+		return NL_OK;
+	err_code = -err;
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && len > 0 &&
+	    !nla_parse(tb, NLMSGERR_ATTR_MAX,
+		       (struct nlattr *)((char *)nlmsg_data(nlh) + sizeof(int)),
+		       len, NULL) &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(err_msg, sizeof(err_msg), "%s",
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	return NL_OK;
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -231,7 +287,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 int main(int argc, char **argv)
 {
 	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_msg *msg = nlmsg_alloc();
+	/* Room for hundreds of tuples (sock_drop's limit tests). */
+	struct nl_msg *msg = nlmsg_alloc_size(1 << 16);
 	struct timeval tv = { .tv_sec = 10 };
 	int family, one = 1, flags = 0, ret, i = 1;
 
@@ -254,10 +311,16 @@ int main(int argc, char **argv)
 	}
 	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags,
 		    (uint8_t)lookup(cmds, argv[i]), KTCP_GENL_VERSION);
-	for (i++; i < argc; i++)
-		put_arg(msg, argv[i]);
+	for (i++; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			close_nest(msg);
+		else
+			put_arg(msg, argv[i]);
+	}
+	close_nest(msg);
 	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, NULL);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, NULL);
+	nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_CUSTOM, on_msg_in, NULL);
 	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_done, NULL);
 	nl_socket_modify_cb(sk, NL_CB_FINISH, NL_CB_CUSTOM, on_done, NULL);
 	/* A test tool must never hang: give up on a silent kernel. */

@@ -3,12 +3,21 @@
 UNIT_DIR := tests/unit
 UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(UNIT_DIR)/*.c))
 
-$(O)/obj/$(UNIT_DIR)/%.o: BASE_CFLAGS += -I$(LIBKTCP_DIR) -I$(CLI_DIR) \
-	$(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
+# khttpd's pure HTTP code, built for userspace by the generic
+# $(O)/obj/%.o rule: it includes only http_types.h, which maps to libc here.
+KHTTPD_DIR := kernel/khttpd
+KHTTPD_PURE_SRCS := $(addprefix $(KHTTPD_DIR)/,http_parser.c http_path.c \
+	http_range.c http_date.c)
+KHTTPD_PURE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(KHTTPD_PURE_SRCS))
 
-$(O)/tests/check-all: $(UNIT_OBJS) $(CLI_PURE_OBJS) $(LIBKTCP_A)
+$(O)/obj/$(UNIT_DIR)/%.o: BASE_CFLAGS += -I$(LIBKTCP_DIR) -I$(CLI_DIR) \
+	-I$(KHTTPD_DIR) $(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
+
+$(O)/tests/check-all: $(UNIT_OBJS) $(CLI_PURE_OBJS) $(KHTTPD_PURE_OBJS) \
+		$(LIBKTCP_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJS) $(CLI_PURE_OBJS) $(LIBKTCP_A) \
-		$(NL_LIBS) $(JSON_LIBS) $(CHECK_LIBS)
+	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJS) $(CLI_PURE_OBJS) \
+		$(KHTTPD_PURE_OBJS) $(LIBKTCP_A) $(NL_LIBS) $(JSON_LIBS) \
+		$(CHECK_LIBS)
 
 UNIT_TESTS += $(O)/tests/check-all

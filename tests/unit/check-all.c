@@ -13,6 +13,8 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, make_args_suite());
+	srunner_add_suite(sr, make_drop_suite());
+	srunner_add_suite(sr, make_http_suite());
 	srunner_add_suite(sr, make_json_suite());
 	srunner_add_suite(sr, make_msg_suite());
 	srunner_add_suite(sr, make_nl_suite());

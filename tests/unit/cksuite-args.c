@@ -142,6 +142,20 @@ START_TEST(ids_services_wq)
 }
 END_TEST
 
+START_TEST(document_root)
+{
+	struct args_err e;
+
+	ck_assert_int_eq(args_root("/srv/www", 4095, &e), 0);
+	ck_assert_int_eq(args_root("/", 1, &e), 0);
+	ck_assert_int_eq(args_root("srv/www", 4095, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "'srv/www' is not an absolute path");
+	ck_assert_int_eq(args_root("", 4095, &e), -EINVAL);
+	ck_assert_int_eq(args_root("/abcd", 4, &e), -ERANGE);
+	ck_assert_str_eq(e.msg, "'/abcd' is longer than 4 characters");
+}
+END_TEST
+
 Suite *make_args_suite(void)
 {
 	Suite *s = suite_create("args");
@@ -153,6 +167,7 @@ Suite *make_args_suite(void)
 	tcase_add_test(tc, quote_sanitizes);
 	tcase_add_test(tc, durations);
 	tcase_add_test(tc, ids_services_wq);
+	tcase_add_test(tc, document_root);
 	suite_add_tcase(s, tc);
 	return s;
 }

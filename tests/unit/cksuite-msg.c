@@ -243,7 +243,85 @@ START_TEST(parse_server_reply)
 					 KTCP_HAS_STATS);
 	ck_assert_uint_eq(s.stats.accepted, 1000 + KTCP_STATS_A_ACCEPTED);
 	ck_assert_uint_eq(s.stats.errors, 1000 + KTCP_STATS_A_ERRORS);
-	ck_assert_uint_eq(s.stats.has, 0xff);
+	ck_assert_uint_eq(s.stats.has, 0x3fff); /* through http_5xx */
+	nlmsg_free(msg);
+}
+END_TEST
+
+START_TEST(http_start_request)
+{
+	struct ktcp_server_cfg cfg = { .service = "http", .port = 8081 };
+	struct nlattr *tb[KTCP_A_MAX + 1], *ob[KTCP_OPT_A_MAX + 1];
+	struct nl_msg *msg;
+	const char *why;
+
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_HTTP_ROOT | KTCP_HAS_HTTP_LISTING |
+		  KTCP_HAS_HTTP_KEEPALIVE_MAX | KTCP_HAS_HTTP_MAX_REQUEST_LINE |
+		  KTCP_HAS_HTTP_MAX_HEADER;
+	cfg.http_root = "/srv/www";
+	cfg.http_listing = 1;
+	cfg.http_keepalive_max = 100;
+	cfg.http_max_request_line = 1024;
+	cfg.http_max_header = 4096;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(
+		nla_parse_nested(ob, KTCP_OPT_A_MAX, tb[KTCP_A_OPTS], NULL), 0);
+	ck_assert_ptr_null(ob[KTCP_OPT_A_ECHO_WQ]);
+	ck_assert_int_eq(nla_len(ob[KTCP_OPT_A_HTTP_ROOT]), 9);
+	ck_assert_str_eq(nla_get_string(ob[KTCP_OPT_A_HTTP_ROOT]), "/srv/www");
+	ck_assert_uint_eq(nla_get_u8(ob[KTCP_OPT_A_HTTP_LISTING]), 1);
+	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_KEEPALIVE_MAX]), 100);
+	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE]),
+			  1024);
+	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_MAX_HEADER]), 4096);
+	nlmsg_free(msg);
+
+	/* A relative root is refused before anything is sent. */
+	cfg.http_root = "www";
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(why);
+	/* Options cannot be changed on a running server. */
+	cfg.has = KTCP_HAS_HTTP_KEEPALIVE_MAX;
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg, &why),
+			 -EINVAL);
+}
+END_TEST
+
+START_TEST(http_parse_server_reply)
+{
+	struct nl_msg *msg = reply(KTCP_CMD_SERVER_GET);
+	struct ktcp_server s;
+	struct nlattr *opts;
+
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put_string(msg, KTCP_OPT_A_HTTP_ROOT, "/tmp/www");
+	nla_put_u8(msg, KTCP_OPT_A_HTTP_LISTING, 0);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_KEEPALIVE_MAX, 0);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE, 8192);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_HEADER, 16384);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
+	ck_assert_str_eq(s.http_root, "/tmp/www");
+	ck_assert_uint_eq(s.http_listing, 0);
+	ck_assert_uint_eq(s.http_max_request_line, 8192);
+	ck_assert_uint_eq(s.http_max_header, 16384);
+	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_HTTP_ROOT |
+					 KTCP_HAS_HTTP_LISTING |
+					 KTCP_HAS_HTTP_KEEPALIVE_MAX |
+					 KTCP_HAS_HTTP_MAX_REQUEST_LINE |
+					 KTCP_HAS_HTTP_MAX_HEADER);
+	nlmsg_free(msg);
+
+	/* A root that is not a NUL-terminated string is refused. */
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put(msg, KTCP_OPT_A_HTTP_ROOT, 4, "/tmp");
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
 	nlmsg_free(msg);
 }
 END_TEST
@@ -312,7 +390,8 @@ START_TEST(parse_stats_reply)
 	ck_assert_int_eq(ktcp_parse_stats(nlmsg_hdr(msg), &st), 0);
 	ck_assert_uint_eq(st.active, KTCP_STATS_A_ACTIVE);
 	ck_assert_uint_eq(st.bytes_out, KTCP_STATS_A_BYTES_OUT);
-	ck_assert_uint_eq(st.has, 0xff);
+	ck_assert_uint_eq(st.has, 0x3fff);
+	ck_assert_uint_eq(st.dropped, KTCP_STATS_A_DROPPED);
 	nlmsg_free(msg);
 
 	msg = reply(KTCP_CMD_STATS_GET); /* no stats at all */
@@ -525,6 +604,8 @@ Suite *make_msg_suite(void)
 	TCase *ack = tcase_create("extack");
 
 	tcase_add_test(build, start_request);
+	tcase_add_test(build, http_start_request);
+	tcase_add_test(build, http_parse_server_reply);
 	tcase_add_test(build, start_request_minimal);
 	tcase_add_test(build, start_request_rejected);
 	tcase_add_test(build, set_request);

@@ -7,6 +7,8 @@
 
 Suite *make_addr_suite(void);
 Suite *make_args_suite(void);
+Suite *make_drop_suite(void);
+Suite *make_http_suite(void);
 Suite *make_json_suite(void);
 Suite *make_msg_suite(void);
 Suite *make_nl_suite(void);

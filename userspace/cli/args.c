@@ -33,6 +33,8 @@ fail(struct args_err *e, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* e is only written: callers pass it uninitialised on purpose */
+	/* cppcheck-suppress ctuuninitvar */
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	return err;
@@ -158,5 +160,19 @@ int args_service(const char *s, char *out, struct args_err *e)
 		return fail(e, -ERANGE, "'%s' is longer than %d characters", q,
 			    KTCP_SERVICE_LEN - 1);
 	memcpy(out, s, len + 1);
+	return 0;
+}
+
+int args_root(const char *s, size_t max, struct args_err *e)
+{
+	char q[ARGS_QUOTE_MAX];
+	size_t len = strlen(s);
+
+	args_quote(s, q, sizeof(q));
+	if (s[0] != '/')
+		return fail(e, -EINVAL, "'%s' is not an absolute path", q);
+	if (len > max)
+		return fail(e, -ERANGE, "'%s' is longer than %zu characters", q,
+			    max);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef KTCP_CLI_ARGS_H
 #define KTCP_CLI_ARGS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <ktcp.h>
@@ -25,6 +26,8 @@ int args_duration_ms(const char *s, uint32_t max_ms, uint32_t *ms,
 int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e);
 int args_wq(const char *s, uint8_t *wq, struct args_err *e);
 int args_service(const char *s, char *out, struct args_err *e);
+/* A document root: an absolute path of at most max characters. */
+int args_root(const char *s, size_t max, struct args_err *e);
 /* s made safe to print in quotes: at most len - 1 bytes, "..." if cut. */
 void args_quote(const char *s, char *buf, size_t len);
 

@@ -30,6 +30,12 @@ struct json_object *show_stats(const struct ktcp_stats *st)
 		{ "bytes_in", KTCP_STAT_BYTES_IN, st->bytes_in },
 		{ "bytes_out", KTCP_STAT_BYTES_OUT, st->bytes_out },
 		{ "errors", KTCP_STAT_ERRORS, st->errors },
+		{ "dropped", KTCP_STAT_DROPPED, st->dropped },
+		{ "http_requests", KTCP_STAT_HTTP_REQUESTS, st->http_requests },
+		{ "http_2xx", KTCP_STAT_HTTP_2XX, st->http_2xx },
+		{ "http_3xx", KTCP_STAT_HTTP_3XX, st->http_3xx },
+		{ "http_4xx", KTCP_STAT_HTTP_4XX, st->http_4xx },
+		{ "http_5xx", KTCP_STAT_HTTP_5XX, st->http_5xx },
 	};
 	struct json_object *o = json_object_new_object();
 	size_t i;
@@ -48,9 +54,8 @@ static void add_addr(struct json_object *o, const struct ktcp_addr *addr)
 		add_str(o, "addr", buf);
 }
 
-static void add_wq(struct json_object *o, uint8_t wq)
+static void add_wq(struct json_object *opts, uint8_t wq)
 {
-	struct json_object *opts = json_object_new_object();
 	const char *name = ktcp_wq_name(wq);
 
 	/* A workqueue newer than this CLI is shown by number. */
@@ -58,7 +63,33 @@ static void add_wq(struct json_object *o, uint8_t wq)
 		add_str(opts, "echo_wq", name);
 	else
 		add_u64(opts, "echo_wq", wq);
-	json_object_object_add(o, "opts", opts);
+}
+
+/* Service options as "opts": {...}; nothing when there are none. */
+static void add_opts(struct json_object *o, const struct ktcp_server *s)
+{
+	struct json_object *opts = json_object_new_object();
+
+	if (!opts)
+		return;
+	if (s->has & KTCP_HAS_ECHO_WQ)
+		add_wq(opts, s->echo_wq);
+	if ((s->has & KTCP_HAS_HTTP_ROOT) && s->http_root)
+		add_str(opts, "root", s->http_root);
+	if (s->has & KTCP_HAS_HTTP_LISTING)
+		json_object_object_add(
+			opts, "listing",
+			json_object_new_boolean(s->http_listing));
+	if (s->has & KTCP_HAS_HTTP_KEEPALIVE_MAX)
+		add_u64(opts, "keepalive_max", s->http_keepalive_max);
+	if (s->has & KTCP_HAS_HTTP_MAX_REQUEST_LINE)
+		add_u64(opts, "max_request_line", s->http_max_request_line);
+	if (s->has & KTCP_HAS_HTTP_MAX_HEADER)
+		add_u64(opts, "max_header", s->http_max_header);
+	if (json_object_object_length(opts))
+		json_object_object_add(o, "opts", opts);
+	else
+		json_object_put(opts);
 }
 
 struct json_object *show_server(const struct ktcp_server *s)
@@ -83,8 +114,7 @@ struct json_object *show_server(const struct ktcp_server *s)
 		add_u64(o, "idle_timeout_ms", s->idle_timeout_ms);
 	if (s->has & KTCP_HAS_LISTENERS)
 		add_u64(o, "listeners", s->listeners);
-	if (s->has & KTCP_HAS_ECHO_WQ)
-		add_wq(o, s->echo_wq);
+	add_opts(o, s);
 	if (s->has & KTCP_HAS_STATS)
 		json_object_object_add(o, "stats", show_stats(&s->stats));
 	return o;
@@ -110,6 +140,7 @@ struct json_object *show_event(const struct ktcp_event *ev)
 		ev->type == KTCP_EVENT_SERVER_STARTED ? "started" :
 		ev->type == KTCP_EVENT_SERVER_STOPPED ? "stopped" :
 		ev->type == KTCP_EVENT_SERVER_CHANGED ? "changed" :
+		ev->type == KTCP_EVENT_SOCK_DROPPED   ? "dropped" :
 							"unknown");
 	if (ev->has & KTCP_HAS_ID)
 		add_u64(o, "id", ev->id);
@@ -119,6 +150,8 @@ struct json_object *show_event(const struct ktcp_event *ev)
 		add_addr(o, &ev->addr);
 	if (ev->has & KTCP_HAS_PORT)
 		add_u64(o, "port", ev->port);
+	if (ev->has & KTCP_HAS_DROPPED)
+		add_u64(o, "sockets", ev->dropped);
 	return o;
 }
 
@@ -144,8 +177,10 @@ static void show_value(FILE *f, struct json_object *v)
 }
 
 /* Scalars as "key value" pairs; nested objects are left to the caller. */
-static void show_scalars(FILE *f, struct json_object *obj, const char *sep)
+static void show_scalars(FILE *f, struct json_object *obj, const char *first)
 {
+	const char *sep = first;
+
 	json_object_object_foreach(obj, key, val) {
 		if (!strcmp(key, "id") || !strcmp(key, "service") ||
 		    json_object_is_type(val, json_type_object))

@@ -16,7 +16,40 @@ enum {
 	OPT_IDLE = 't',
 	OPT_LISTENERS = 'l',
 	OPT_WQ = 'w',
+	/* http: long options only */
+	OPT_ROOT = 256,
+	OPT_LISTING,
+	OPT_KEEPALIVE_MAX,
+	OPT_MAX_REQUEST_LINE,
+	OPT_MAX_HEADER,
 };
+
+/* The http service's options; 0 or -errno with e filled, -ENOENT if not. */
+static int start_http_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
+			  struct args_err *e)
+{
+	switch (c) {
+	case OPT_ROOT:
+		cfg->has |= KTCP_HAS_HTTP_ROOT;
+		cfg->http_root = arg;
+		return args_root(arg, KTCP_PATH_MAX, e);
+	case OPT_LISTING:
+		cfg->has |= KTCP_HAS_HTTP_LISTING;
+		cfg->http_listing = 1;
+		return 0;
+	case OPT_KEEPALIVE_MAX:
+		cfg->has |= KTCP_HAS_HTTP_KEEPALIVE_MAX;
+		return args_u32(arg, 0, UINT32_MAX, &cfg->http_keepalive_max,
+				e);
+	case OPT_MAX_REQUEST_LINE:
+		cfg->has |= KTCP_HAS_HTTP_MAX_REQUEST_LINE;
+		return args_u32(arg, 64, 32768, &cfg->http_max_request_line, e);
+	case OPT_MAX_HEADER:
+		cfg->has |= KTCP_HAS_HTTP_MAX_HEADER;
+		return args_u32(arg, 256, 65536, &cfg->http_max_header, e);
+	}
+	return -ENOENT;
+}
 
 /* Parse one option into cfg; 0 or -errno with e filled. */
 static int start_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
@@ -49,7 +82,7 @@ static int start_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
 		cfg->has |= KTCP_HAS_ECHO_WQ;
 		return args_wq(arg, &cfg->echo_wq, e);
 	}
-	return -ENOENT;
+	return start_http_opt(c, arg, cfg, e);
 }
 
 static const struct option start_opts[] = {
@@ -61,6 +94,11 @@ static const struct option start_opts[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "listeners", required_argument, NULL, OPT_LISTENERS },
 	{ "wq", required_argument, NULL, OPT_WQ },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "listing", no_argument, NULL, OPT_LISTING },
+	{ "keepalive-max", required_argument, NULL, OPT_KEEPALIVE_MAX },
+	{ "max-request-line", required_argument, NULL, OPT_MAX_REQUEST_LINE },
+	{ "max-header", required_argument, NULL, OPT_MAX_HEADER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -140,5 +178,7 @@ const struct cli_cmd cmd_start = {
 	.summary = "start a server and print its id",
 	.usage = "SERVICE --port N [--addr ADDR] [--backlog N] "
 		 "[--max-conns N] [--idle-timeout DURATION] [--listeners N] "
-		 "[--wq unbound|percpu] [--json]",
+		 "[--wq unbound|percpu] [--root DIR] [--listing] "
+		 "[--keepalive-max N] [--max-request-line N] [--max-header N] "
+		 "[--json]",
 };

@@ -55,6 +55,21 @@ int ktcp_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		   char *buf, size_t len);
 const char *ktcp_attr_name(const struct nlmsghdr *req, uint32_t off);
 
+/* --- drop_msg.c: SOCK_DROP --------------------------------------------- */
+/* Called for each socket of a SOCK_DROP reply; a negative return aborts. */
+typedef int (*ktcp_drop_fn)(const struct ktcp_drop_result *r, void *arg);
+
+int ktcp_check_tuple(const struct ktcp_sock_tuple *t, const char **why);
+int ktcp_check_filter(const struct ktcp_drop_filter *f, unsigned int flags,
+		      const char **why);
+int ktcp_msg_sock_drop(int family, const struct ktcp_sock_tuple *t, size_t n,
+		       unsigned int flags, struct nl_msg **msgp);
+int ktcp_msg_sock_drop_filter(int family, const struct ktcp_drop_filter *f,
+			      unsigned int flags, struct nl_msg **msgp);
+int ktcp_parse_drop_sock(struct nlattr *nest, struct ktcp_drop_result *r);
+int ktcp_parse_drop(struct nlmsghdr *nlh, ktcp_drop_fn fn, void *arg,
+		    uint32_t *dropped);
+
 /* --- nl.c ---------------------------------------------------------------- */
 int ktcp_nle_to_errno(int nle);
 
@@ -68,6 +83,8 @@ int ktcp_handle_new(struct ktcp **hp);
 void ktcp_handle_set_family(struct ktcp *h, const struct ktcp_family *fam);
 int ktcp_family_id(const struct ktcp *h);
 void ktcp_set_errmsg(struct ktcp *h, const char *msg);
+/* A copy of s owned by h until the next call or ktcp_close(); NULL: ENOMEM. */
+const char *ktcp_keep_string(struct ktcp *h, const char *s);
 int ktcp_request(struct ktcp *h, struct nl_msg *msg, ktcp_reply_fn fn,
 		 void *arg);
 int ktcp_dump(struct ktcp *h, uint8_t cmd, ktcp_reply_fn fn,

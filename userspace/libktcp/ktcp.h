@@ -64,10 +64,16 @@ enum ktcp_wq {
 #define KTCP_HAS_IDLE_TIMEOUT (1U << 4)
 #define KTCP_HAS_LISTENERS (1U << 5)
 #define KTCP_HAS_ECHO_WQ (1U << 6)
+#define KTCP_HAS_HTTP_ROOT (1U << 7)
+#define KTCP_HAS_HTTP_LISTING (1U << 8)
+#define KTCP_HAS_HTTP_KEEPALIVE_MAX (1U << 9)
+#define KTCP_HAS_HTTP_MAX_REQUEST_LINE (1U << 10)
+#define KTCP_HAS_HTTP_MAX_HEADER (1U << 11)
 /* Only in struct ktcp_server and struct ktcp_event: */
 #define KTCP_HAS_ID (1U << 16)
 #define KTCP_HAS_SERVICE (1U << 17)
 #define KTCP_HAS_STATS (1U << 18)
+#define KTCP_HAS_DROPPED (1U << 19)
 
 /*
  * Configuration for ktcp_server_start() and ktcp_server_set(). Fields
@@ -85,7 +91,16 @@ struct ktcp_server_cfg {
 	uint32_t listeners; /* KTCP_HAS_LISTENERS; 1..64, start only */
 	uint8_t echo_wq; /* KTCP_HAS_ECHO_WQ; enum ktcp_wq, start only */
 	unsigned int has;
-	uint64_t reserved[8]; /* for later options: leave zeroed */
+	/* http service options, start only: */
+	const char *http_root; /* KTCP_HAS_HTTP_ROOT; absolute path of at
+				* most 4095 chars, the caller's string */
+	uint32_t http_keepalive_max; /* KTCP_HAS_HTTP_KEEPALIVE_MAX; requests
+				      * per connection, 0 = unlimited */
+	uint32_t http_max_request_line; /* KTCP_HAS_HTTP_MAX_REQUEST_LINE;
+					 * 64..32768 bytes */
+	uint32_t http_max_header; /* KTCP_HAS_HTTP_MAX_HEADER; 256..65536 */
+	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING; 0 or 1 */
+	uint64_t reserved[5]; /* for later options: leave zeroed */
 };
 
 /* Counter presence bits for struct ktcp_stats.has. */
@@ -97,6 +112,12 @@ struct ktcp_server_cfg {
 #define KTCP_STAT_BYTES_IN (1ULL << 5)
 #define KTCP_STAT_BYTES_OUT (1ULL << 6)
 #define KTCP_STAT_ERRORS (1ULL << 7)
+#define KTCP_STAT_DROPPED (1ULL << 8)
+#define KTCP_STAT_HTTP_REQUESTS (1ULL << 9)
+#define KTCP_STAT_HTTP_2XX (1ULL << 10)
+#define KTCP_STAT_HTTP_3XX (1ULL << 11)
+#define KTCP_STAT_HTTP_4XX (1ULL << 12)
+#define KTCP_STAT_HTTP_5XX (1ULL << 13)
 
 /*
  * Counters of one server or the totals of a netns. active is a gauge
@@ -112,7 +133,13 @@ struct ktcp_stats {
 	uint64_t bytes_out;
 	uint64_t errors; /* closed by a socket error */
 	uint64_t has; /* KTCP_STAT_* bits of the counters present */
-	uint64_t reserved[8]; /* for later counters */
+	/* Sockets dropped by ktcp_sock_drop*() in the netns: in the totals
+	 * (ktcp_stats_get() with id 0) only. */
+	uint64_t dropped;
+	/* http servers: requests parsed, responses by status class */
+	uint64_t http_requests;
+	uint64_t http_2xx, http_3xx, http_4xx, http_5xx;
+	uint64_t reserved[2]; /* for later counters */
 };
 
 /* A running server, as reported by ktcp_server_get()/ktcp_server_list(). */
@@ -128,13 +155,24 @@ struct ktcp_server {
 	uint8_t echo_wq; /* KTCP_HAS_ECHO_WQ: echo servers only */
 	struct ktcp_stats stats; /* KTCP_HAS_STATS */
 	unsigned int has; /* KTCP_HAS_* */
-	uint64_t reserved[8]; /* for later fields */
+	/*
+	 * http servers. http_root (KTCP_HAS_HTTP_ROOT) is owned by the
+	 * library: from ktcp_server_list() it lives as long as the array,
+	 * from ktcp_server_get() until the next call on the handle.
+	 */
+	const char *http_root;
+	uint32_t http_keepalive_max; /* KTCP_HAS_HTTP_KEEPALIVE_MAX */
+	uint32_t http_max_request_line; /* KTCP_HAS_HTTP_MAX_REQUEST_LINE */
+	uint32_t http_max_header; /* KTCP_HAS_HTTP_MAX_HEADER */
+	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING */
+	uint64_t reserved[5]; /* for later fields */
 };
 
 enum ktcp_event_type {
 	KTCP_EVENT_SERVER_STARTED = 1,
 	KTCP_EVENT_SERVER_STOPPED = 2,
-	KTCP_EVENT_SERVER_CHANGED = 3, /* settings changed by ktcp_server_set() */
+	KTCP_EVENT_SERVER_CHANGED = 3, /* ktcp_server_set() changed it */
+	KTCP_EVENT_SOCK_DROPPED = 4, /* a ktcp_sock_drop*() dropped sockets */
 };
 
 /* A notification from the "events" multicast group. */
@@ -145,7 +183,82 @@ struct ktcp_event {
 	struct ktcp_addr addr; /* KTCP_HAS_ADDR */
 	uint16_t port; /* KTCP_HAS_PORT */
 	unsigned int has;
-	uint64_t reserved[4]; /* for later fields */
+	uint64_t dropped; /* KTCP_HAS_DROPPED: sockets, SOCK_DROPPED only */
+	uint64_t reserved[3]; /* for later fields */
+};
+
+/* --- dropping connections: types ------------------------------------------ */
+
+/* TCP states, the kernel's TCP_* values, as ktcp_sock_drop*() use them. */
+enum ktcp_tcp_state {
+	KTCP_TCP_ESTABLISHED = 1,
+	KTCP_TCP_SYN_SENT = 2,
+	KTCP_TCP_SYN_RECV = 3,
+	KTCP_TCP_FIN_WAIT1 = 4,
+	KTCP_TCP_FIN_WAIT2 = 5,
+	KTCP_TCP_TIME_WAIT = 6,
+	KTCP_TCP_CLOSE = 7,
+	KTCP_TCP_CLOSE_WAIT = 8,
+	KTCP_TCP_LAST_ACK = 9,
+	KTCP_TCP_LISTEN = 10,
+	KTCP_TCP_CLOSING = 11,
+};
+/* A state's bit in struct ktcp_drop_filter.states. */
+#define KTCP_TCP_STATE_BIT(st) (1U << (st))
+/* Every state that can be dropped: all but CLOSE and LISTEN. */
+#define KTCP_TCP_STATES_ALL 0x0b7eU
+
+/*
+ * A connection as seen from one end: saddr/sport the local end, daddr/
+ * dport the remote one (netstat's "Local" and "Foreign" columns). Both
+ * addresses of one family; an IPv4-mapped IPv6 address counts as IPv4.
+ */
+struct ktcp_sock_tuple {
+	struct ktcp_addr saddr;
+	struct ktcp_addr daddr;
+	uint16_t sport; /* 1..65535 */
+	uint16_t dport; /* 1..65535 */
+	uint64_t reserved[2];
+};
+
+enum ktcp_drop_status {
+	KTCP_DROPPED = 1, /* found and dropped */
+	KTCP_NOT_FOUND = 2, /* no such connection: already gone, not an error */
+	KTCP_FOUND = 3, /* found, left alone: KTCP_DROP_DRY_RUN */
+};
+
+/* What happened to one socket (or tuple). */
+struct ktcp_drop_result {
+	struct ktcp_sock_tuple tuple; /* IPv4-mapped addresses come as IPv4 */
+	uint8_t state; /* enum ktcp_tcp_state, as ss shows it; 0 if not found */
+	uint8_t status; /* enum ktcp_drop_status */
+	uint64_t reserved[2];
+};
+
+/* Flags of ktcp_sock_drop*(). */
+#define KTCP_DROP_DRY_RUN (1U << 0) /* report what matches, drop nothing */
+
+/* Presence bits for struct ktcp_drop_filter.has. */
+#define KTCP_FILTER_SPREFIX (1U << 0)
+#define KTCP_FILTER_DPREFIX (1U << 1)
+
+/*
+ * Which sockets ktcp_sock_drop_filter() drops: all conditions that are set
+ * must hold. states is required (at least one bit). An address with
+ * family AF_UNSPEC, a port 0 or a limit 0 is no condition; a prefix
+ * length without its KTCP_FILTER_*PREFIX bit is the whole address.
+ */
+struct ktcp_drop_filter {
+	uint32_t states; /* KTCP_TCP_STATE_BIT()s, or KTCP_TCP_STATES_ALL */
+	struct ktcp_addr saddr; /* local address */
+	struct ktcp_addr daddr; /* remote address */
+	uint8_t sprefix; /* KTCP_FILTER_SPREFIX: 0..32 or 0..128 */
+	uint8_t dprefix; /* KTCP_FILTER_DPREFIX */
+	uint16_t sport; /* local port */
+	uint16_t dport; /* remote port */
+	uint32_t limit; /* at most this many sockets */
+	unsigned int has;
+	uint64_t reserved[4];
 };
 
 /* --- handle -------------------------------------------------------------- */
@@ -286,6 +399,61 @@ int ktcp_monitor_fd(const struct ktcp *h);
  *   another -errno.
  */
 int ktcp_event_recv(struct ktcp *h, struct ktcp_event *ev, int timeout_ms);
+
+/* --- dropping connections ------------------------------------------------ */
+
+/*
+ * ktcp_sock_drop() - abort the n connections named by tuples in the
+ * caller's netns (CAP_NET_ADMIN), like `ss -K` but also in TIME_WAIT.
+ * Listening sockets are never dropped. Full sockets get a RST to the peer
+ * and ECONNABORTED for their owner. With KTCP_DROP_DRY_RUN in flags
+ * nothing is dropped: status tells whether each one exists.
+ * Every tuple is checked before any request is sent; more than the
+ * kernel's limit per request (256) are sent in several requests.
+ * Returns 0 with a malloc'ed array of n results in *res, in the order of
+ * tuples, to free with ktcp_drop_result_free() (NULL when n is 0). A tuple
+ * that matches nothing is KTCP_NOT_FOUND, not an error. Errors:
+ *   -EINVAL  a bad tuple (the message says which, counting from 1), or
+ *            unknown flags; nothing was sent;
+ *   -EPERM   the caller lacks CAP_NET_ADMIN;
+ *   -EOPNOTSUPP  the kernel module has no SOCK_DROP;
+ *   another -errno. If a later request fails, the earlier ones' drops
+ *   stand, and *res is NULL.
+ */
+int ktcp_sock_drop(struct ktcp *h, const struct ktcp_sock_tuple *tuples,
+		   size_t n, unsigned int flags, struct ktcp_drop_result **res);
+
+/*
+ * ktcp_sock_drop_filter() - abort every connection of the caller's netns
+ * that f matches (see struct ktcp_drop_filter), or with KTCP_DROP_DRY_RUN
+ * list them. Returns 0 with a malloc'ed array of *n results in *res (NULL
+ * when nothing matched), to free with ktcp_drop_result_free(), or:
+ *   -EINVAL  no states, a prefix longer than its address, a prefix
+ *            without an address, unknown flags;
+ *   -EPERM, -EOPNOTSUPP, another -errno as ktcp_sock_drop(). Sockets
+ *   dropped before a failure stay dropped.
+ */
+int ktcp_sock_drop_filter(struct ktcp *h, const struct ktcp_drop_filter *f,
+			  unsigned int flags, struct ktcp_drop_result **res,
+			  size_t *n);
+
+/* ktcp_drop_result_free() - free results from ktcp_sock_drop*(). */
+void ktcp_drop_result_free(struct ktcp_drop_result *res);
+
+/*
+ * ktcp_tcp_state_name() - "established", "syn-sent", "syn-recv",
+ * "fin-wait-1", "fin-wait-2", "time-wait", "close", "close-wait",
+ * "last-ack", "listen", "closing"; NULL for anything else.
+ */
+const char *ktcp_tcp_state_name(unsigned int state);
+
+/*
+ * ktcp_tcp_states_parse() - a comma-separated list of droppable state
+ * names as above (case does not matter), or "all", into a mask of
+ * KTCP_TCP_STATE_BIT()s. Returns 0, or -EINVAL (an unknown or empty name;
+ * "listen" and "close", which cannot be dropped).
+ */
+int ktcp_tcp_states_parse(const char *s, uint32_t *states);
 
 /* --- addresses (pure helpers, no netlink) -------------------------------- */
 

@@ -26,6 +26,11 @@ _Static_assert(KTCP_SERVICE_LEN == KTCP_SERVICE_NAME_MAX + 1,
 _Static_assert((int)KTCP_WQ_UNBOUND == (int)KTCP_ECHO_WQ_UNBOUND &&
 		       (int)KTCP_WQ_PERCPU == (int)KTCP_ECHO_WQ_PERCPU,
 	       "workqueue values differ from the UAPI");
+/* The reserved space took the http fields: the ABI sizes stay. */
+_Static_assert(sizeof(struct ktcp_server_cfg) == 128 &&
+		       sizeof(struct ktcp_server) == 272 &&
+		       sizeof(struct ktcp_stats) == 136,
+	       "libktcp struct sizes changed");
 
 int ktcp_msg_new(int family, uint8_t cmd, int flags, struct nl_msg **msgp)
 {
@@ -88,15 +93,49 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	return 0;
 }
 
+#define HTTP_OPTS                                                       \
+	(KTCP_HAS_HTTP_ROOT | KTCP_HAS_HTTP_LISTING |                   \
+	 KTCP_HAS_HTTP_KEEPALIVE_MAX | KTCP_HAS_HTTP_MAX_REQUEST_LINE | \
+	 KTCP_HAS_HTTP_MAX_HEADER)
+
+static int put_http_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
+{
+	unsigned int has = cfg->has;
+
+	if ((has & KTCP_HAS_HTTP_ROOT) &&
+	    nla_put_string(msg, KTCP_OPT_A_HTTP_ROOT, cfg->http_root))
+		return -1;
+	if ((has & KTCP_HAS_HTTP_LISTING) &&
+	    nla_put_u8(msg, KTCP_OPT_A_HTTP_LISTING, cfg->http_listing))
+		return -1;
+	if ((has & KTCP_HAS_HTTP_KEEPALIVE_MAX) &&
+	    nla_put_u32(msg, KTCP_OPT_A_HTTP_KEEPALIVE_MAX,
+			cfg->http_keepalive_max))
+		return -1;
+	if ((has & KTCP_HAS_HTTP_MAX_REQUEST_LINE) &&
+	    nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE,
+			cfg->http_max_request_line))
+		return -1;
+	if ((has & KTCP_HAS_HTTP_MAX_HEADER) &&
+	    nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_HEADER, cfg->http_max_header))
+		return -1;
+	return 0;
+}
+
 static int put_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 {
 	struct nlattr *nest;
 
-	if (!(cfg->has & KTCP_HAS_ECHO_WQ))
+	if (!(cfg->has & (KTCP_HAS_ECHO_WQ | HTTP_OPTS)))
 		return 0;
 	/* Strict validation in the kernel wants NLA_F_NESTED on nests. */
 	nest = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
-	if (!nest || nla_put_u8(msg, KTCP_OPT_A_ECHO_WQ, cfg->echo_wq))
+	if (!nest)
+		return -1;
+	if ((cfg->has & KTCP_HAS_ECHO_WQ) &&
+	    nla_put_u8(msg, KTCP_OPT_A_ECHO_WQ, cfg->echo_wq))
+		return -1;
+	if (put_http_opts(msg, cfg) < 0)
 		return -1;
 	return nla_nest_end(msg, nest) < 0 ? -1 : 0;
 }
@@ -128,6 +167,12 @@ int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
 	if (!addr_valid(cfg)) {
 		*why = "the address is neither IPv4 nor IPv6";
 		return -EAFNOSUPPORT;
+	}
+	if ((cfg->has & KTCP_HAS_HTTP_ROOT) &&
+	    (!cfg->http_root || cfg->http_root[0] != '/' ||
+	     strlen(cfg->http_root) > KTCP_PATH_MAX)) {
+		*why = "the document root must be an absolute path of at most 4095 characters";
+		return -EINVAL;
 	}
 	err = ktcp_msg_new(family, KTCP_CMD_SERVER_START, 0, &msg);
 	if (err)
@@ -356,9 +401,15 @@ static uint64_t *stat_field(struct ktcp_stats *st, int type, uint64_t *bit)
 		[KTCP_STATS_A_BYTES_IN] = &st->bytes_in,
 		[KTCP_STATS_A_BYTES_OUT] = &st->bytes_out,
 		[KTCP_STATS_A_ERRORS] = &st->errors,
+		[KTCP_STATS_A_DROPPED] = &st->dropped,
+		[KTCP_STATS_A_HTTP_REQUESTS] = &st->http_requests,
+		[KTCP_STATS_A_HTTP_2XX] = &st->http_2xx,
+		[KTCP_STATS_A_HTTP_3XX] = &st->http_3xx,
+		[KTCP_STATS_A_HTTP_4XX] = &st->http_4xx,
+		[KTCP_STATS_A_HTTP_5XX] = &st->http_5xx,
 	};
 
-	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_ERRORS)
+	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_HTTP_5XX)
 		return NULL;
 	*bit = 1ULL << (type - KTCP_STATS_A_ACCEPTED);
 	return fields[type];
@@ -386,6 +437,40 @@ static int parse_stats_nest(struct nlattr *nest, struct ktcp_stats *st)
 	return 0;
 }
 
+/*
+ * The http options. http_root points into the message: the caller copies
+ * it before the message goes (server.c).
+ */
+static int parse_http_opts(struct nlattr **tb, struct ktcp_server *srv)
+{
+	struct nlattr *root = tb[KTCP_OPT_A_HTTP_ROOT];
+	int ret;
+
+	if (root) {
+		if (nla_len(root) < 2 ||
+		    !memchr(nla_data(root), '\0', (size_t)nla_len(root)))
+			return -EBADMSG;
+		srv->http_root = nla_data(root);
+		srv->has |= KTCP_HAS_HTTP_ROOT;
+	}
+	ret = get_u8(tb[KTCP_OPT_A_HTTP_LISTING], &srv->http_listing);
+	if (ret == 0)
+		srv->has |= KTCP_HAS_HTTP_LISTING;
+	if (ret >= 0)
+		ret = get_u32_has(tb[KTCP_OPT_A_HTTP_KEEPALIVE_MAX],
+				  &srv->http_keepalive_max, &srv->has,
+				  KTCP_HAS_HTTP_KEEPALIVE_MAX);
+	if (ret >= 0)
+		ret = get_u32_has(tb[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE],
+				  &srv->http_max_request_line, &srv->has,
+				  KTCP_HAS_HTTP_MAX_REQUEST_LINE);
+	if (ret >= 0)
+		ret = get_u32_has(tb[KTCP_OPT_A_HTTP_MAX_HEADER],
+				  &srv->http_max_header, &srv->has,
+				  KTCP_HAS_HTTP_MAX_HEADER);
+	return ret < 0 ? ret : 0;
+}
+
 static int parse_opts_nest(struct nlattr *nest, struct ktcp_server *srv)
 {
 	struct nlattr *tb[KTCP_OPT_A_MAX + 1];
@@ -396,7 +481,9 @@ static int parse_opts_nest(struct nlattr *nest, struct ktcp_server *srv)
 	ret = get_u8(tb[KTCP_OPT_A_ECHO_WQ], &srv->echo_wq);
 	if (ret == 0)
 		srv->has |= KTCP_HAS_ECHO_WQ;
-	return ret < 0 ? ret : 0;
+	if (ret < 0)
+		return ret;
+	return parse_http_opts(tb, srv);
 }
 
 /* id, service, addr and port: what servers and events share. */
@@ -506,11 +593,21 @@ int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev)
 		e.type = KTCP_EVENT_SERVER_STOPPED;
 	else if (gnlh->cmd == KTCP_CMD_SERVER_CHANGED)
 		e.type = KTCP_EVENT_SERVER_CHANGED;
+	else if (gnlh->cmd == KTCP_CMD_SOCK_DROPPED)
+		e.type = KTCP_EVENT_SOCK_DROPPED;
 	else
 		return -EPROTO; /* not an event: a caller skips it */
 	err = parse_ident(tb, &e.id, e.service, &e.addr, &e.port, &e.has);
 	if (err)
 		return err;
+	if (tb[KTCP_A_DROPPED]) {
+		uint32_t n;
+
+		if (get_u32(tb[KTCP_A_DROPPED], &n))
+			return -EBADMSG;
+		e.dropped = n;
+		e.has |= KTCP_HAS_DROPPED;
+	}
 	*ev = e;
 	return 0;
 }
@@ -528,11 +625,59 @@ static const char *const attr_names[KTCP_A_MAX + 1] = {
 	[KTCP_A_LISTENERS] = "listeners",
 	[KTCP_A_OPTS] = "opts",
 	[KTCP_A_STATS] = "stats",
+	[KTCP_A_SOCK] = "sock",
+	[KTCP_A_FILTER] = "filter",
+	[KTCP_A_FLAGS] = "flags",
+	[KTCP_A_DROPPED] = "dropped",
+	[KTCP_A_NOT_FOUND] = "not_found",
 };
 
 static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_ECHO_WQ] = "echo_wq",
+	[KTCP_OPT_A_HTTP_ROOT] = "http_root",
+	[KTCP_OPT_A_HTTP_LISTING] = "http_listing",
+	[KTCP_OPT_A_HTTP_KEEPALIVE_MAX] = "http_keepalive_max",
+	[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE] = "http_max_request_line",
+	[KTCP_OPT_A_HTTP_MAX_HEADER] = "http_max_header",
 };
+
+static const char *const sock_names[KTCP_SOCK_A_MAX + 1] = {
+	[KTCP_SOCK_A_SADDR] = "sock.saddr",
+	[KTCP_SOCK_A_DADDR] = "sock.daddr",
+	[KTCP_SOCK_A_SPORT] = "sock.sport",
+	[KTCP_SOCK_A_DPORT] = "sock.dport",
+	[KTCP_SOCK_A_STATE] = "sock.state",
+	[KTCP_SOCK_A_RESULT] = "sock.result",
+};
+
+static const char *const filter_names[KTCP_FILTER_A_MAX + 1] = {
+	[KTCP_FILTER_A_STATES] = "filter.states",
+	[KTCP_FILTER_A_SADDR] = "filter.saddr",
+	[KTCP_FILTER_A_SPREFIX] = "filter.sprefix",
+	[KTCP_FILTER_A_DADDR] = "filter.daddr",
+	[KTCP_FILTER_A_DPREFIX] = "filter.dprefix",
+	[KTCP_FILTER_A_SPORT] = "filter.sport",
+	[KTCP_FILTER_A_DPORT] = "filter.dport",
+	[KTCP_FILTER_A_LIMIT] = "filter.limit",
+};
+
+/* Names of the attributes inside a nest of top-level type @type. */
+static const char *const *nest_names(int type, int *max)
+{
+	switch (type) {
+	case KTCP_A_OPTS:
+		*max = KTCP_OPT_A_MAX;
+		return opt_names;
+	case KTCP_A_SOCK:
+		*max = KTCP_SOCK_A_MAX;
+		return sock_names;
+	case KTCP_A_FILTER:
+		*max = KTCP_FILTER_A_MAX;
+		return filter_names;
+	default:
+		return NULL;
+	}
+}
 
 static const char *name_of(const char *const *names, int max, int type)
 {
@@ -541,17 +686,14 @@ static const char *name_of(const char *const *names, int max, int type)
 	return names[type];
 }
 
-/*
- * The attribute at byte offset off of request req (offsets count from the
- * start of its nlmsghdr, as in NLMSGERR_ATTR_OFFS), looking into the
- * options nest. NULL when off points at no attribute that we know.
- */
-const char *ktcp_attr_name(const struct nlmsghdr *req, uint32_t off)
+/* The top-level attribute of request req that covers byte offset off. */
+static const struct nlattr *top_attr_at(const struct nlmsghdr *req,
+					uint32_t off)
 {
 	const uint32_t base = NLMSG_HDRLEN + GENL_HDRLEN;
-	const struct nlattr *a, *o;
+	const struct nlattr *a;
 	uint32_t pos;
-	int rem, orem;
+	int rem;
 
 	if (!req || off < base || off >= req->nlmsg_len)
 		return NULL;
@@ -559,20 +701,54 @@ const char *ktcp_attr_name(const struct nlmsghdr *req, uint32_t off)
 	rem = (int)(req->nlmsg_len - base);
 	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
 		pos = (uint32_t)((const char *)a - (const char *)req);
-		if (pos == off)
-			return name_of(attr_names, KTCP_A_MAX, nla_type(a));
-		if (off < pos + a->nla_len && nla_type(a) == KTCP_A_OPTS) {
-			nla_for_each_nested(o, a, orem) {
-				pos = (uint32_t)((const char *)o -
-						 (const char *)req);
-				if (pos == off)
-					return name_of(opt_names,
-						       KTCP_OPT_A_MAX,
-						       nla_type(o));
-			}
-		}
+		if (off >= pos && off < pos + a->nla_len)
+			return a;
 	}
 	return NULL;
+}
+
+/*
+ * The attribute at byte offset off of request req (offsets count from the
+ * start of its nlmsghdr, as in NLMSGERR_ATTR_OFFS), looking into the
+ * options, socket and filter nests. NULL when off points at no attribute
+ * that we know.
+ */
+const char *ktcp_attr_name(const struct nlmsghdr *req, uint32_t off)
+{
+	const struct nlattr *a = top_attr_at(req, off), *o;
+	const char *const *names;
+	int orem, max;
+
+	if (!a)
+		return NULL;
+	if ((const char *)a - (const char *)req == (long)off)
+		return name_of(attr_names, KTCP_A_MAX, nla_type(a));
+	names = nest_names(nla_type(a), &max);
+	if (!names)
+		return NULL;
+	nla_for_each_nested(o, a, orem)
+		if ((const char *)o - (const char *)req == (long)off)
+			return name_of(names, max, nla_type(o));
+	return NULL;
+}
+
+/* A missing attribute: in the nest at offset nest, or at top level. */
+static const char *missing_name(const struct nlmsghdr *req,
+				const struct nlattr *nest_off, uint32_t type)
+{
+	const struct nlattr *a;
+	const char *const *names;
+	uint32_t off;
+	int max;
+
+	if (!nest_off)
+		return name_of(attr_names, KTCP_A_MAX, (int)type);
+	/* Without the request, assume the options nest, the oldest one. */
+	if (get_u32((struct nlattr *)nest_off, &off) ||
+	    !(a = top_attr_at(req, off)))
+		return name_of(opt_names, KTCP_OPT_A_MAX, (int)type);
+	names = nest_names(nla_type(a), &max);
+	return names ? name_of(names, max, (int)type) : NULL;
 }
 
 /* The TLVs of an ACK or DONE message, and the errno it carries. */
@@ -630,11 +806,8 @@ int ktcp_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		msg = nla_data(tb[NLMSGERR_ATTR_MSG]);
 	if (get_u32(tb[NLMSGERR_ATTR_OFFS], &v) == 0)
 		bad = ktcp_attr_name(req, v);
-	/* A missing attribute inside a nest is an option; else top level. */
 	if (get_u32(tb[NLMSGERR_ATTR_MISS_TYPE], &v) == 0)
-		miss = tb[NLMSGERR_ATTR_MISS_NEST] ?
-			       name_of(opt_names, KTCP_OPT_A_MAX, (int)v) :
-			       name_of(attr_names, KTCP_A_MAX, (int)v);
+		miss = missing_name(req, tb[NLMSGERR_ATTR_MISS_NEST], v);
 	sep = *msg ? " " : "";
 	if (bad)
 		snprintf(buf, len, "%s%s(attribute '%s')", msg, sep, bad);

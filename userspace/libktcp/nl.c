@@ -41,6 +41,7 @@ struct ktcp {
 	struct nl_sock *mon;
 	struct ktcp_event *evq; /* parsed, not yet returned */
 	size_t evq_head, evq_len, evq_cap;
+	char *kept; /* ktcp_keep_string(): until the next one or close */
 };
 
 /* State of one request: what to call, and how it ended. */
@@ -112,6 +113,17 @@ void ktcp_set_errmsg(struct ktcp *h, const char *msg)
 		snprintf(h->errmsg, sizeof(h->errmsg), "%s", msg);
 	else
 		h->errmsg[0] = '\0';
+}
+
+const char *ktcp_keep_string(struct ktcp *h, const char *s)
+{
+	char *copy = strdup(s);
+
+	if (!copy)
+		return NULL;
+	free(h->kept);
+	h->kept = copy;
+	return copy;
 }
 
 KTCP_EXPORT const char *ktcp_errmsg(const struct ktcp *h)
@@ -365,6 +377,7 @@ KTCP_EXPORT void ktcp_close(struct ktcp *h)
 	nl_socket_free(h->sk);
 	nl_cb_put(h->cb);
 	free(h->evq);
+	free(h->kept);
 	free(h);
 }
 

@@ -100,9 +100,24 @@ KTCP_EXPORT int ktcp_server_set(struct ktcp *h, uint32_t id,
 	return ktcp_request(h, msg, NULL, NULL);
 }
 
+struct server_get {
+	struct ktcp *h;
+	struct ktcp_server *srv;
+};
+
+/* Strings in a parsed server point into the message: keep copies. */
 static int server_cb(struct nlmsghdr *nlh, void *arg)
 {
-	return ktcp_parse_server(nlh, arg);
+	struct server_get *g = arg;
+	int err;
+
+	err = ktcp_parse_server(nlh, g->srv);
+	if (!err && g->srv->http_root) {
+		g->srv->http_root = ktcp_keep_string(g->h, g->srv->http_root);
+		if (!g->srv->http_root)
+			return -ENOMEM;
+	}
+	return err;
 }
 
 KTCP_EXPORT int ktcp_server_get(struct ktcp *h, uint32_t id,
@@ -117,17 +132,11 @@ KTCP_EXPORT int ktcp_server_get(struct ktcp *h, uint32_t id,
 	err = ktcp_msg_id(ktcp_family_id(h), KTCP_CMD_SERVER_GET, id, &msg);
 	if (err)
 		return err;
-	err = ktcp_request(h, msg, server_cb, srv);
+	err = ktcp_request(h, msg, server_cb,
+			   &(struct server_get){ .h = h, .srv = srv });
 	if (!err && !(srv->has & KTCP_HAS_ID))
 		err = build_error(h, -EBADMSG, "no server in the reply");
 	return err;
-}
-
-static int server_list_cb(struct nlmsghdr *nlh, void *arg)
-{
-	struct ktcp_server *srv = vec_add(arg);
-
-	return srv ? ktcp_parse_server(nlh, srv) : -ENOMEM;
 }
 
 static void vec_reset(void *arg)
@@ -135,6 +144,79 @@ static void vec_reset(void *arg)
 	struct vec *v = arg;
 
 	v->len = 0;
+}
+
+/*
+ * While the dump runs, each server's strings are strdup()ed; at the end
+ * they move behind the array, in the same allocation, so that
+ * ktcp_server_list_free() is one free().
+ */
+static int server_list_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct ktcp_server *srv = vec_add(arg);
+	int err;
+
+	if (!srv)
+		return -ENOMEM;
+	err = ktcp_parse_server(nlh, srv);
+	if (!err && srv->http_root) {
+		srv->http_root = strdup(srv->http_root);
+		if (!srv->http_root)
+			err = -ENOMEM;
+	}
+	if (err)
+		srv->http_root = NULL;
+	return err;
+}
+
+static void server_vec_strings_free(struct vec *v)
+{
+	struct ktcp_server *arr = v->data;
+	size_t i;
+
+	for (i = 0; i < v->len; i++) {
+		free((char *)arr[i].http_root);
+		arr[i].http_root = NULL;
+	}
+}
+
+static void server_vec_reset(void *arg)
+{
+	server_vec_strings_free(arg);
+	vec_reset(arg);
+}
+
+/* Move the strdup()ed strings behind the array. */
+static int server_vec_pack(struct vec *v)
+{
+	size_t i, total = 0, off = v->len * v->size;
+	struct ktcp_server *arr;
+	char *p;
+
+	arr = v->data;
+	for (i = 0; i < v->len; i++)
+		if (arr[i].http_root)
+			total += strlen(arr[i].http_root) + 1;
+	if (!total)
+		return 0;
+	p = realloc(v->data, off + total);
+	if (!p)
+		return -ENOMEM;
+	v->data = p;
+	arr = v->data;
+	for (i = 0; i < v->len; i++) {
+		char *str = (char *)arr[i].http_root;
+		size_t n;
+
+		if (!str)
+			continue;
+		n = strlen(str) + 1;
+		memcpy(p + off, str, n);
+		free(str);
+		arr[i].http_root = p + off;
+		off += n;
+	}
+	return 0;
 }
 
 KTCP_EXPORT int ktcp_server_list(struct ktcp *h, struct ktcp_server **arr,
@@ -145,8 +227,12 @@ KTCP_EXPORT int ktcp_server_list(struct ktcp *h, struct ktcp_server **arr,
 
 	*arr = NULL;
 	*n = 0;
-	err = ktcp_dump(h, KTCP_CMD_SERVER_GET, server_list_cb, vec_reset, &v);
+	err = ktcp_dump(h, KTCP_CMD_SERVER_GET, server_list_cb,
+			server_vec_reset, &v);
+	if (!err)
+		err = server_vec_pack(&v);
 	if (err || !v.len) {
+		server_vec_strings_free(&v);
 		free(v.data);
 		return err;
 	}

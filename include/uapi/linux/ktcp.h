@@ -7,12 +7,12 @@
  * nor reachable from another, and is stopped when its netns goes away.
  *
  * Privilege: commands that change state (SERVER_START, SERVER_STOP,
- * SERVER_SET, STATS_RESET) need CAP_NET_ADMIN in the *initial* user
- * namespace (GENL_ADMIN_PERM). An in-kernel server is kernel attack surface
- * and pins kernel memory, so it is not offered to unprivileged user
- * namespaces even though their netns has its own servers. Read commands
- * (SERVER_GET, STATS_GET, SERVICE_GET) and the "events" group are open to
- * any process, like `ss` or `ip link`.
+ * SERVER_SET, STATS_RESET, and SOCK_DROP even as a dry run) need
+ * CAP_NET_ADMIN in the *initial* user namespace (GENL_ADMIN_PERM). An
+ * in-kernel server is kernel attack surface and pins kernel memory, so it
+ * is not offered to unprivileged user namespaces even though their netns
+ * has its own servers. Read commands (SERVER_GET, STATS_GET, SERVICE_GET)
+ * and the "events" group are open to any process, like `ss` or `ip link`.
  *
  * Errors come back as a negative errno in the netlink ACK, with an extended
  * ACK message (and, for attribute errors, the offending attribute) naming
@@ -64,15 +64,68 @@
  *
  * KTCP_CMD_STATS_RESET (do)
  *   KTCP_A_SERVER_ID: zero that server's counters; without it, every
- *   server's. KTCP_STATS_A_ACTIVE is a gauge and is not reset.
+ *   server's and the netns's KTCP_STATS_A_DROPPED. KTCP_STATS_A_ACTIVE is
+ *   a gauge and is not reset.
  *
  * KTCP_CMD_SERVICE_GET (dump)
  *   One message per registered service: KTCP_A_SERVICE.
+ *
+ * KTCP_CMD_SOCK_DROP (do, dump; CAP_NET_ADMIN)
+ *   Abort TCP connections of the caller's netns, like `ss -K` but also for
+ *   TIME_WAIT and request sockets, and without CONFIG_INET_DIAG_DESTROY.
+ *   Only the established hash (established, TIME_WAIT and request
+ *   sockets) is searched: a listening socket is never dropped, even when a
+ *   tuple names its port. Full sockets are aborted as tcp_abort() does it:
+ *   a RST goes to the peer when the state calls for one and the local
+ *   owner sees ECONNABORTED. TIME_WAIT sockets are descheduled, request
+ *   sockets removed from their listener's queue.
+ *   Sockets bound to a device (SO_BINDTODEVICE, VRF) are not found by
+ *   tuple; a filter finds them.
+ *
+ *   do, by tuple:
+ *     Request: KTCP_A_SOCK, repeated, 1..KTCP_DROP_TUPLES_MAX times, each
+ *              with KTCP_SOCK_A_SADDR, KTCP_SOCK_A_DADDR, KTCP_SOCK_A_SPORT
+ *              and KTCP_SOCK_A_DPORT (all required); KTCP_A_FLAGS
+ *              (optional). Every tuple is checked before any is dropped:
+ *              one bad tuple fails the request and drops nothing.
+ *     Reply:   KTCP_CMD_SOCK_DROP with one KTCP_A_SOCK per request tuple,
+ *              in request order: the tuple (IPv4-mapped as IPv4),
+ *              KTCP_SOCK_A_RESULT and, when found, KTCP_SOCK_A_STATE; then
+ *              KTCP_A_DROPPED and KTCP_A_NOT_FOUND, the counts. A tuple
+ *              that matches nothing ("already gone") is not an error.
+ *   dump, by filter:
+ *     Request: KTCP_A_FILTER (required), KTCP_A_FLAGS (optional).
+ *     Reply:   one KTCP_CMD_SOCK_DROP message per matching socket, with a
+ *              KTCP_A_SOCK: its tuple, KTCP_SOCK_A_STATE and
+ *              KTCP_SOCK_A_RESULT; then a last message with only
+ *              KTCP_A_DROPPED, the count. Sockets are dropped as the dump
+ *              goes, a reply message's worth at a time; a dump that the
+ *              caller stops reading stops dropping. The hash is walked
+ *              without a snapshot: a socket created during the dump may or
+ *              may not be seen.
+ *   With KTCP_DROP_F_DRY_RUN in KTCP_A_FLAGS nothing is dropped: results
+ *   are KTCP_DROP_FOUND instead of KTCP_DROP_DROPPED and KTCP_A_DROPPED
+ *   counts the sockets that would have been dropped.
+ *   IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are the IPv4 address:
+ *   a tuple or filter may give either form, and the IPv4 connections of
+ *   IPv6 sockets are reported with 4-byte addresses.
+ *   Errors: EINVAL (a tuple with addresses of two families, a prefix
+ *           longer than its address, tuples and a filter together, a
+ *           filter in a do or tuples in a dump, no states in a filter),
+ *           E2BIG (more than KTCP_DROP_TUPLES_MAX tuples), EPERM. A bad
+ *           filter fails the dump before anything is dropped, in the ACK
+ *           or (kernels whose dump start has no extack, 6.1) in
+ *           NLMSG_DONE, with the extack message either way.
+ *   After a drop that dropped anything (not after a dry run), the events
+ *   group gets KTCP_CMD_SOCK_DROPPED, and STATS_GET totals count the
+ *   sockets in KTCP_STATS_A_DROPPED.
  *
  * Notifications on multicast group KTCP_MCGRP_EVENTS ("events"):
  *   KTCP_CMD_SERVER_STARTED, KTCP_CMD_SERVER_STOPPED and, after a
  *   successful SERVER_SET, KTCP_CMD_SERVER_CHANGED: KTCP_A_SERVER_ID,
  *   KTCP_A_SERVICE, KTCP_A_ADDR, KTCP_A_PORT (the new ones).
+ *   KTCP_CMD_SOCK_DROPPED, once per SOCK_DROP request (do or whole dump)
+ *   that dropped sockets: KTCP_A_DROPPED.
  */
 #ifndef _UAPI_LINUX_KTCP_H
 #define _UAPI_LINUX_KTCP_H
@@ -89,6 +142,8 @@
 #define KTCP_LISTENERS_MAX 64
 /* Longest document root path for khttpd, NUL excluded. */
 #define KTCP_PATH_MAX 4095
+/* Most tuples in one SOCK_DROP request (bounds the reply's size). */
+#define KTCP_DROP_TUPLES_MAX 256
 
 enum ktcp_cmd {
 	KTCP_CMD_UNSPEC,
@@ -102,6 +157,8 @@ enum ktcp_cmd {
 	KTCP_CMD_SERVER_STARTED, /* notification only */
 	KTCP_CMD_SERVER_STOPPED, /* notification only */
 	KTCP_CMD_SERVER_CHANGED, /* notification only */
+	KTCP_CMD_SOCK_DROP,
+	KTCP_CMD_SOCK_DROPPED, /* notification only */
 	__KTCP_CMD_MAX
 };
 #define KTCP_CMD_MAX (__KTCP_CMD_MAX - 1)
@@ -120,9 +177,75 @@ enum ktcp_attr {
 	KTCP_A_LISTENERS, /* u32, 1..KTCP_LISTENERS_MAX */
 	KTCP_A_OPTS, /* nested, KTCP_OPT_A_*: service options */
 	KTCP_A_STATS, /* nested, KTCP_STATS_A_*: counters (replies only) */
+	KTCP_A_SOCK, /* nested, KTCP_SOCK_A_*: one socket; repeated */
+	KTCP_A_FILTER, /* nested, KTCP_FILTER_A_*: which sockets to drop */
+	KTCP_A_FLAGS, /* u32, KTCP_DROP_F_*; unknown bits are rejected */
+	KTCP_A_DROPPED, /* u32, sockets dropped (replies, events only) */
+	KTCP_A_NOT_FOUND, /* u32, tuples that matched nothing (replies only) */
 	__KTCP_A_MAX
 };
 #define KTCP_A_MAX (__KTCP_A_MAX - 1)
+
+/* KTCP_A_FLAGS of SOCK_DROP. */
+#define KTCP_DROP_F_DRY_RUN (1U << 0) /* report, drop nothing */
+#define KTCP_DROP_F_ALL KTCP_DROP_F_DRY_RUN
+
+/*
+ * A socket of SOCK_DROP: S is the local end, D the remote one, as in the
+ * "Local" and "Peer" columns of `ss -tn`. Addresses are 4 bytes (IPv4) or
+ * 16 (IPv6), network order; both of one family, or one IPv4 and one
+ * IPv4-mapped IPv6 address.
+ */
+enum ktcp_sock_attr {
+	KTCP_SOCK_A_UNSPEC,
+	KTCP_SOCK_A_SADDR, /* binary, 4 or 16 bytes: local address */
+	KTCP_SOCK_A_DADDR, /* binary, 4 or 16 bytes: remote address */
+	KTCP_SOCK_A_SPORT, /* u16, host order, 1..65535: local port */
+	KTCP_SOCK_A_DPORT, /* u16, host order, 1..65535: remote port */
+	KTCP_SOCK_A_STATE, /* u8, TCP_* state as `ss` shows it (replies only;
+			    * a request socket is TCP_SYN_RECV, a TIME_WAIT
+			    * socket its substate: TIME_WAIT or FIN_WAIT2) */
+	KTCP_SOCK_A_RESULT, /* u8, enum ktcp_sock_result (replies only) */
+	__KTCP_SOCK_A_MAX
+};
+#define KTCP_SOCK_A_MAX (__KTCP_SOCK_A_MAX - 1)
+
+enum ktcp_sock_result {
+	KTCP_DROP_UNSPEC,
+	KTCP_DROP_DROPPED, /* found and dropped */
+	KTCP_DROP_NOT_FOUND, /* no such socket, or it went away meanwhile */
+	KTCP_DROP_FOUND, /* found, not dropped: KTCP_DROP_F_DRY_RUN */
+	__KTCP_DROP_MAX
+};
+
+/* TCP states (TCP_* of the kernel's tcp_states.h) as filter bits. */
+#define KTCP_DROP_STATE(st) (1U << (st))
+/*
+ * Every droppable state: all but CLOSE (7) and LISTEN (10), that is
+ * ESTABLISHED 1, SYN_SENT 2, SYN_RECV 3, FIN_WAIT1 4, FIN_WAIT2 5,
+ * TIME_WAIT 6, CLOSE_WAIT 8, LAST_ACK 9 and CLOSING 11.
+ */
+#define KTCP_DROP_STATES_ALL 0x0b7eU
+
+/*
+ * Which sockets SOCK_DROP takes. All given conditions must hold. STATES
+ * is required: a filter drops nothing by accident, and everything only
+ * with KTCP_DROP_STATES_ALL. LISTEN and CLOSE are not droppable states.
+ * An address matches its own family only (IPv4-mapped counts as IPv4).
+ */
+enum ktcp_filter_attr {
+	KTCP_FILTER_A_UNSPEC,
+	KTCP_FILTER_A_STATES, /* u32, KTCP_DROP_STATE(TCP_*) bits, not 0 */
+	KTCP_FILTER_A_SADDR, /* binary, 4 or 16 bytes: local address */
+	KTCP_FILTER_A_SPREFIX, /* u8, SADDR prefix length (default: all) */
+	KTCP_FILTER_A_DADDR, /* binary, 4 or 16 bytes: remote address */
+	KTCP_FILTER_A_DPREFIX, /* u8, DADDR prefix length (default: all) */
+	KTCP_FILTER_A_SPORT, /* u16, host order, 1..65535: local port */
+	KTCP_FILTER_A_DPORT, /* u16, host order, 1..65535: remote port */
+	KTCP_FILTER_A_LIMIT, /* u32, >= 1: stop after this many sockets */
+	__KTCP_FILTER_A_MAX
+};
+#define KTCP_FILTER_A_MAX (__KTCP_FILTER_A_MAX - 1)
 
 /* Workqueue that serves a kecho server's connections. */
 enum ktcp_echo_wq {
@@ -138,6 +261,22 @@ enum ktcp_echo_wq {
 enum ktcp_opt_attr {
 	KTCP_OPT_A_UNSPEC,
 	KTCP_OPT_A_ECHO_WQ, /* u8, enum ktcp_echo_wq (echo) */
+	/*
+	 * http: NUL-terminated absolute path of the document root, at most
+	 * KTCP_PATH_MAX chars. Resolved once at start, by the starting
+	 * process; files are opened beneath it with that process's
+	 * credentials. Absent: a built-in page is served.
+	 */
+	KTCP_OPT_A_HTTP_ROOT,
+	KTCP_OPT_A_HTTP_LISTING, /* u8, 0 or 1: list directories without
+				  * index.html (http; default 0: 403) */
+	KTCP_OPT_A_HTTP_KEEPALIVE_MAX, /* u32, requests per connection
+					* (http; default 0 = unlimited) */
+	KTCP_OPT_A_HTTP_MAX_REQUEST_LINE, /* u32, bytes, 64..32768, larger
+					   * gets 414 (http; default 8192) */
+	KTCP_OPT_A_HTTP_MAX_HEADER, /* u32, bytes of a request head, 256..
+				     * 65536, larger gets 431 (http; default
+				     * 16384) */
 	__KTCP_OPT_A_MAX
 };
 #define KTCP_OPT_A_MAX (__KTCP_OPT_A_MAX - 1)
@@ -157,6 +296,14 @@ enum ktcp_stats_attr {
 	KTCP_STATS_A_BYTES_IN, /* payload bytes received */
 	KTCP_STATS_A_BYTES_OUT, /* payload bytes sent */
 	KTCP_STATS_A_ERRORS, /* connections closed by a socket error */
+	KTCP_STATS_A_DROPPED, /* sockets dropped by SOCK_DROP: netns-wide, in
+			       * the totals only (0 per server) */
+	/* http: requests parsed, and responses by status class */
+	KTCP_STATS_A_HTTP_REQUESTS,
+	KTCP_STATS_A_HTTP_2XX,
+	KTCP_STATS_A_HTTP_3XX,
+	KTCP_STATS_A_HTTP_4XX,
+	KTCP_STATS_A_HTTP_5XX,
 	__KTCP_STATS_A_MAX
 };
 #define KTCP_STATS_A_MAX (__KTCP_STATS_A_MAX - 1)

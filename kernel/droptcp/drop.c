@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding and aborting TCP sockets. Only the established hash is searched
+ * (established, TIME_WAIT and request sockets): listeners live in another
+ * table, so no lookup here can fall back to one.
+ *
+ * Every socket is aborted with tcp_abort(), the kernel's own code behind
+ * `ss -K`: it locks a full socket, sends a RST when the state calls for
+ * one, reports ECONNABORTED to the owner and closes it; it deschedules a
+ * TIME_WAIT socket and unlinks a request socket from its listener.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/sched.h>
+#include <net/inet_hashtables.h>
+#include <net/inet_timewait_sock.h>
+#include <net/inet6_hashtables.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "../ktcp_internal.h"
+#include "droptcp.h"
+
+/* Sockets taken from one bucket per pass, referenced, lock dropped. */
+#define DROPTCP_BATCH 16
+
+static struct inet_hashinfo *droptcp_hashinfo(const struct net *net)
+{
+	return net->ipv4.tcp_death_row.hashinfo;
+}
+
+/* The state as `ss` shows it (and as filters name it). */
+static u8 droptcp_state(const struct sock *sk)
+{
+	u8 state = inet_sk_state_load(sk);
+
+	if (state == TCP_TIME_WAIT)
+		return inet_twsk(sk)->tw_substate;
+	if (state == TCP_NEW_SYN_RECV)
+		return TCP_SYN_RECV;
+	return state;
+}
+
+/* The IPv4 connections of IPv6 sockets are reported as IPv4. */
+static void droptcp_sock_tuple(const struct sock *sk, struct droptcp_tuple *t)
+{
+	t->sport = sk->sk_num;
+	t->dport = ntohs(sk->sk_dport);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		t->family = AF_INET6;
+		t->saddr = sk->sk_v6_rcv_saddr;
+		t->daddr = sk->sk_v6_daddr;
+		return;
+	}
+#endif
+	t->family = AF_INET;
+	ipv6_addr_set_v4mapped(sk->sk_rcv_saddr, &t->saddr);
+	ipv6_addr_set_v4mapped(sk->sk_daddr, &t->daddr);
+}
+
+/* Referenced socket of exactly this tuple, or NULL. Never a listener. */
+static struct sock *droptcp_lookup(struct net *net,
+				   const struct droptcp_tuple *t)
+{
+	struct inet_hashinfo *hinfo = droptcp_hashinfo(net);
+	struct sock *sk = NULL;
+
+	/* The lookups take their reference inside an RCU section. */
+	rcu_read_lock();
+	if (t->family == AF_INET)
+		sk = __inet_lookup_established(
+			net, hinfo, t->daddr.s6_addr32[3], htons(t->dport),
+			t->saddr.s6_addr32[3], t->sport, 0, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		sk = __inet6_lookup_established(net, hinfo, &t->daddr,
+						htons(t->dport), &t->saddr,
+						t->sport, 0, 0);
+#endif
+	rcu_read_unlock();
+	return sk;
+}
+
+/*
+ * Abort @sk, whose reference the caller keeps. tcp_abort() says -ENOENT
+ * (6.12) when the socket closed since we found it: already gone.
+ */
+static u8 droptcp_abort(struct sock *sk)
+{
+	if (tcp_abort(sk, ECONNABORTED))
+		return KTCP_DROP_NOT_FOUND;
+	return KTCP_DROP_DROPPED;
+}
+
+/* Drop the socket of s->t, setting s->state and s->result. */
+void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
+{
+	struct sock *sk = droptcp_lookup(net, &s->t);
+
+	s->state = 0;
+	s->result = KTCP_DROP_NOT_FOUND;
+	if (!sk)
+		return;
+	s->state = droptcp_state(sk);
+	s->result = dry_run ? KTCP_DROP_FOUND : droptcp_abort(sk);
+	sock_gen_put(sk);
+}
+
+static bool droptcp_addr_match(u8 ffamily, const struct in6_addr *faddr,
+			       u8 prefix, u8 family,
+			       const struct in6_addr *addr)
+{
+	__be32 mask;
+
+	if (!ffamily)
+		return true;
+	if (ffamily != family)
+		return false;
+	if (family == AF_INET6)
+		return ipv6_prefix_equal(faddr, addr, prefix);
+	/* A shift by 32 is undefined; prefix 0 matches everything. */
+	mask = prefix ? htonl(~0U << (32 - prefix)) : 0;
+	return !((faddr->s6_addr32[3] ^ addr->s6_addr32[3]) & mask);
+}
+
+/* Fill @s from @sk and tell whether @f takes it. Bucket lock held. */
+static bool droptcp_match(const struct sock *sk, const struct droptcp_filter *f,
+			  struct droptcp_sock *s)
+{
+	s->state = droptcp_state(sk);
+	if (!(f->states & KTCP_DROP_STATE(s->state)))
+		return false;
+	droptcp_sock_tuple(sk, &s->t);
+	if ((f->sport && f->sport != s->t.sport) ||
+	    (f->dport && f->dport != s->t.dport))
+		return false;
+	return droptcp_addr_match(f->sfamily, &f->saddr, f->sprefix,
+				  s->t.family, &s->t.saddr) &&
+	       droptcp_addr_match(f->dfamily, &f->daddr, f->dprefix,
+				  s->t.family, &s->t.daddr);
+}
+
+/*
+ * Take up to @max matching sockets of the walk's bucket, after skipping
+ * w->skip matches, with a reference each. The walk is inet_diag's: the
+ * bucket lock is held only while looking; aborting a socket takes its
+ * own locks (and this one, to unhash it), so it happens after.
+ */
+static unsigned int droptcp_collect(struct droptcp_walk *w, struct sock **socks,
+				    struct droptcp_sock *info, unsigned int max)
+{
+	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
+	struct inet_ehash_bucket *head = &hinfo->ehash[w->bucket];
+	spinlock_t *lock = inet_ehash_lockp(hinfo, w->bucket);
+	unsigned int skip = w->skip, n = 0;
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+
+	if (hlist_nulls_empty(&head->chain))
+		return 0;
+	spin_lock_bh(lock);
+	sk_nulls_for_each(sk, node, &head->chain) {
+		if (!net_eq(sock_net(sk), w->net) ||
+		    !droptcp_match(sk, w->f, &info[n]))
+			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
+		/* A socket on its way to being freed is already gone. */
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			continue;
+		socks[n++] = sk;
+		if (n == max)
+			break;
+	}
+	spin_unlock_bh(lock);
+	return n;
+}
+
+/*
+ * Drop (or, dry run, only report) a batch, putting every reference.
+ * Sockets still hashed afterwards (all of them in a dry run) are skipped
+ * when the bucket is scanned again. Returns nonzero when report() asked
+ * to stop.
+ */
+static int droptcp_handle(struct droptcp_walk *w, struct sock **socks,
+			  struct droptcp_sock *info, unsigned int n,
+			  droptcp_report_fn report, void *arg)
+{
+	unsigned int i;
+	int stop = 0;
+
+	for (i = 0; i < n; i++) {
+		if (w->dry_run) {
+			info[i].result = KTCP_DROP_FOUND;
+		} else {
+			info[i].result = droptcp_abort(socks[i]);
+			if (info[i].result == KTCP_DROP_DROPPED)
+				w->dropped++;
+		}
+		if (!sk_unhashed(socks[i]))
+			w->skip++;
+		sock_gen_put(socks[i]);
+		w->count++;
+		if (!stop)
+			stop = report(&info[i], arg);
+	}
+	return stop;
+}
+
+/*
+ * Drop what w->f matches, reporting each socket, until @max were reported,
+ * report() says stop, or the walk is done (w->done). Yields the CPU
+ * between buckets, so a hash of 100,000 sockets causes no soft lockup.
+ * Returns how many sockets were reported.
+ */
+int droptcp_walk(struct droptcp_walk *w, unsigned int max,
+		 droptcp_report_fn report, void *arg)
+{
+	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
+	struct droptcp_sock info[DROPTCP_BATCH];
+	struct sock *socks[DROPTCP_BATCH];
+	unsigned int n, want, reported = 0;
+
+	while (!w->done && reported < max) {
+		if (w->bucket > hinfo->ehash_mask ||
+		    (w->f->limit && w->count >= w->f->limit)) {
+			w->done = true;
+			break;
+		}
+		want = min3(max - reported, (unsigned int)DROPTCP_BATCH,
+			    w->f->limit ? w->f->limit - w->count : UINT_MAX);
+		n = droptcp_collect(w, socks, info, want);
+		reported += n;
+		if (droptcp_handle(w, socks, info, n, report, arg))
+			break;
+		/* A full batch may have left more in this bucket. */
+		if (n < want) {
+			w->bucket++;
+			w->skip = 0;
+		}
+		cond_resched();
+	}
+	return reported;
+}
+
+/* The netns-wide counter that STATS_GET totals report. */
+void droptcp_count(struct net *net, u32 dropped)
+{
+	atomic64_add(dropped, &ktcp_net(net)->sock_dropped);
+}

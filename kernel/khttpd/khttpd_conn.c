@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One HTTP connection: read a request head into a bounded buffer, parse
+ * it, answer it, and go on with the next (pipelined) request once the
+ * answer is out. Everything is non-blocking; each ->conn_process() call
+ * does one step and says whether to run again or wait for the socket.
+ *
+ *   READ    receive, drop request bodies, parse heads
+ *   SEND    send the response buffer; refill it from the body source
+ *           (file or memory) until the body is out
+ *   LINGER  we close: our side is shut down (FIN sent), and what the
+ *           client still sends is read and dropped until it closes, so
+ *           that unread data does not turn our close into a RST that
+ *           would destroy the response in flight (a "lingering close")
+ *
+ * Memory: the receive buffer (max_header bytes) and the send buffer
+ * (KHTTPD_BUF_SIZE) exist only while a request is being received or
+ * answered; an idle keep-alive connection holds neither. A file is
+ * streamed through the send buffer, so any size costs the same.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "ktcp_server.h"
+#include "khttpd.h"
+#include "http_date.h"
+#include "http_path.h"
+#include "http_range.h"
+
+/* The send buffer: headers, then the body a buffer at a time. */
+#define KHTTPD_BUF_SIZE (64 * 1024)
+/* Request bodies up to this size are read and dropped; larger get 413. */
+#define KHTTPD_MAX_BODY (1024 * 1024)
+/* Bytes read and dropped in LINGER before closing anyway. */
+#define KHTTPD_LINGER_MAX (256 * 1024)
+
+enum khttpd_state {
+	KHTTPD_READ,
+	KHTTPD_SEND,
+	KHTTPD_LINGER,
+};
+
+struct khttpd_conn {
+	enum khttpd_state state;
+	u32 nrequests;
+	bool close; /* close once the response is out */
+
+	char *rx; /* max_header bytes */
+	u32 rx_len; /* bytes in rx */
+	u32 rx_scanned; /* of which the parser saw all without a full head */
+	u64 discard; /* request body bytes still to drop */
+
+	char *buf; /* KHTTPD_BUF_SIZE: what is being sent */
+	u32 len, off; /* bytes in buf, bytes of buf sent */
+	u64 left; /* body bytes not yet in buf */
+	struct file *file; /* body source: a file from pos ... */
+	loff_t pos;
+	char *mem; /* ... or memory (kvmalloc'ed) from mem_off */
+	size_t mem_off;
+	u32 lingered; /* bytes dropped in LINGER */
+};
+
+/* What a response is made of, before it goes into the send buffer. */
+struct khttpd_resp {
+	int status;
+	const char *type; /* Content-Type, NULL without a body */
+	u64 length; /* Content-Length */
+	u64 start, size; /* 206: first byte and file size for Content-Range */
+	s64 mtime; /* Last-Modified, when has_mtime */
+	bool has_mtime;
+	const char *location; /* 301 */
+	size_t location_len;
+	bool head; /* HEAD: headers only */
+};
+
+static struct khttpd_server *khttpd_srv(struct ktcp_conn *conn)
+{
+	return ktcp_server_priv(ktcp_conn_server(conn));
+}
+
+static void khttpd_body_release(struct khttpd_conn *hc)
+{
+	if (hc->file) {
+		fput(hc->file);
+		hc->file = NULL;
+	}
+	kvfree(hc->mem);
+	hc->mem = NULL;
+	hc->left = 0;
+}
+
+void khttpd_conn_release(struct ktcp_conn *conn)
+{
+	struct khttpd_conn *hc = ktcp_conn_priv(conn);
+
+	khttpd_body_release(hc);
+	kvfree(hc->buf);
+	kfree(hc->rx);
+}
+
+static void khttpd_count(struct ktcp_conn *conn, int status)
+{
+	static const unsigned int cls[] = {
+		[2] = KTCP_STATS_A_HTTP_2XX,
+		[3] = KTCP_STATS_A_HTTP_3XX,
+		[4] = KTCP_STATS_A_HTTP_4XX,
+		[5] = KTCP_STATS_A_HTTP_5XX,
+	};
+	int c = status / 100;
+
+	if (c >= 2 && c <= 5)
+		ktcp_conn_stat_add(conn, cls[c], 1);
+}
+
+/* Status line and headers into the (empty) send buffer. */
+static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
+		       const struct khttpd_resp *r)
+{
+	char date[KHTTPD_DATE_LEN + 1];
+	char *p = hc->buf;
+	size_t n = KHTTPD_BUF_SIZE;
+	size_t w;
+
+	khttpd_date_format(ktime_get_real_seconds(), date);
+	w = scnprintf(p, n, "HTTP/1.1 %d %s\r\nServer: khttpd\r\nDate: %s\r\n",
+		      r->status, khttpd_reason(r->status), date);
+	if (r->has_mtime) {
+		khttpd_date_format(r->mtime, date);
+		w += scnprintf(p + w, n - w, "Last-Modified: %s\r\n", date);
+	}
+	if (r->status == 200 || r->status == 206 || r->status == 416)
+		w += scnprintf(p + w, n - w, "Accept-Ranges: bytes\r\n");
+	if (r->status == 206)
+		w += scnprintf(p + w, n - w,
+			       "Content-Range: bytes %llu-%llu/%llu\r\n",
+			       r->start, r->start + r->length - 1, r->size);
+	else if (r->status == 416)
+		w += scnprintf(p + w, n - w, "Content-Range: bytes */%llu\r\n",
+			       r->size);
+	if (r->status == 405)
+		w += scnprintf(p + w, n - w, "Allow: GET, HEAD\r\n");
+	if (r->location)
+		w += scnprintf(p + w, n - w, "Location: %.*s\r\n",
+			       (int)r->location_len, r->location);
+	if (r->type)
+		w += scnprintf(p + w, n - w, "Content-Type: %s\r\n", r->type);
+	if (r->status != 304)
+		w += scnprintf(p + w, n - w, "Content-Length: %llu\r\n",
+			       r->length);
+	w += scnprintf(p + w, n - w, "Connection: %s\r\n\r\n",
+		       hc->close ? "close" : "keep-alive");
+	/* scnprintf() stops short of the end: a full buffer means cut off */
+	if (w >= n - 1)
+		return -EOVERFLOW;
+	hc->len = w;
+	hc->off = 0;
+	khttpd_count(conn, r->status);
+	return 0;
+}
+
+/*
+ * Start sending response @r, whose body (unless HEAD) is @r->length bytes
+ * of hc->file from hc->pos or of hc->mem, which the caller has set.
+ */
+static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			  const struct khttpd_resp *r)
+{
+	int err;
+
+	if (!hc->buf) {
+		hc->buf = kvmalloc(KHTTPD_BUF_SIZE, GFP_KERNEL);
+		if (!hc->buf)
+			return -ENOMEM;
+	}
+	err = khttpd_head(conn, hc, r);
+	if (err)
+		return err;
+	hc->left = r->head || r->status == 304 ? 0 : r->length;
+	if (!hc->left)
+		khttpd_body_release(hc);
+	hc->state = KHTTPD_SEND;
+	return 0;
+}
+
+/* A response with a small in-memory body (errors, the built-in page). */
+static int khttpd_respond_mem(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			      struct khttpd_resp *r, const char *body,
+			      size_t len)
+{
+	int err;
+
+	r->length = len;
+	err = khttpd_respond(conn, hc, r);
+	if (err || !hc->left)
+		return err;
+	/* It fits after the headers: one send, no separate small segment. */
+	if (hc->len + len > KHTTPD_BUF_SIZE)
+		return -EOVERFLOW;
+	memcpy(hc->buf + hc->len, body, len);
+	hc->len += len;
+	hc->left = 0;
+	return 0;
+}
+
+static int khttpd_respond_error(struct ktcp_conn *conn, struct khttpd_conn *hc,
+				int status, bool head)
+{
+	struct khttpd_resp r = {
+		.status = status,
+		.type = "text/html; charset=utf-8",
+		.head = head,
+	};
+	char body[256];
+	int len;
+
+	len = khttpd_error_body(status, body, sizeof(body));
+	return khttpd_respond_mem(conn, hc, &r, body, len);
+}
+
+static int khttpd_respond_redirect(struct ktcp_conn *conn,
+				   struct khttpd_conn *hc,
+				   const struct khttpd_request *req)
+{
+	const char *t = req->target.p, *q;
+	size_t len = req->target.len, plen;
+	struct khttpd_resp r = {
+		.status = 301,
+		.type = "text/html; charset=utf-8",
+		.head = req->method == KHTTPD_METHOD_HEAD,
+	};
+	char *loc;
+	int err, blen;
+	char body[256];
+
+	/*
+	 * The raw target (visible ASCII only, the parser made sure) with a
+	 * '/' after its path: the query, if any, stays after it.
+	 */
+	q = memchr(t, '?', len);
+	plen = q ? q - t : len;
+	loc = kmalloc(len + 2, GFP_KERNEL);
+	if (!loc)
+		return -ENOMEM;
+	memcpy(loc, t, plen);
+	loc[plen] = '/';
+	memcpy(loc + plen + 1, t + plen, len - plen);
+	r.location = loc;
+	r.location_len = len + 1;
+	blen = khttpd_error_body(301, body, sizeof(body));
+	err = khttpd_respond_mem(conn, hc, &r, body, blen);
+	kfree(loc);
+	return err;
+}
+
+/* Last-Modified not after If-Modified-Since: 304. */
+static bool khttpd_not_modified(const struct khttpd_request *req, s64 mtime)
+{
+	s64 ims;
+
+	if (!(req->present & KHTTPD_HDR_IF_MODIFIED_SINCE))
+		return false;
+	if (!khttpd_date_parse(req->ims.p, req->ims.len, &ims))
+		return false; /* an invalid date is ignored */
+	return mtime <= ims;
+}
+
+static int khttpd_lookup_status(int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ENOTDIR:
+	case -ENAMETOOLONG:
+		return 404;
+	case -EACCES:
+	case -EPERM:
+	case -EXDEV: /* a symlink out of the root */
+	case -ELOOP:
+		return 403;
+	default:
+		return 500;
+	}
+}
+
+static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			       const struct khttpd_request *req,
+			       struct khttpd_node *node, const char *path)
+{
+	struct khttpd_server *ks = khttpd_srv(conn);
+	u64 size = node->stat.size, start = 0, count = size;
+	struct khttpd_resp r = {
+		.status = 200,
+		.type = khttpd_mime_type(path),
+		.head = req->method == KHTTPD_METHOD_HEAD,
+		.mtime = node->stat.mtime.tv_sec,
+		.has_mtime = true,
+		.size = size,
+	};
+	char body[256];
+	struct file *f;
+	int err;
+
+	if (khttpd_not_modified(req, r.mtime)) {
+		r.status = 304;
+		r.type = NULL;
+		return khttpd_respond(conn, hc, &r);
+	}
+	if (req->present & KHTTPD_HDR_RANGE) {
+		switch (khttpd_range_parse(req->range.p, req->range.len, size,
+					   &start, &count)) {
+		case KHTTPD_RANGE_OK:
+			r.status = 206;
+			break;
+		case KHTTPD_RANGE_UNSATISFIABLE:
+			r.status = 416;
+			r.type = "text/html; charset=utf-8";
+			return khttpd_respond_mem(
+				conn, hc, &r, body,
+				khttpd_error_body(416, body, sizeof(body)));
+		default:
+			start = 0;
+			count = size;
+			break;
+		}
+	}
+	r.start = start;
+	r.length = count;
+	if (!r.head && count) {
+		err = khttpd_open(ks, node, &f);
+		if (err)
+			return khttpd_respond_error(
+				conn, hc, khttpd_lookup_status(err), r.head);
+		hc->file = f;
+		hc->pos = start;
+	} else {
+		/* HEAD gets the same answer as GET would, readable or not. */
+		err = khttpd_open(ks, node, &f);
+		if (err)
+			return khttpd_respond_error(
+				conn, hc, khttpd_lookup_status(err), r.head);
+		fput(f);
+	}
+	return khttpd_respond(conn, hc, &r);
+}
+
+static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			      const struct khttpd_request *req,
+			      struct khttpd_node *node, char *path, size_t plen,
+			      size_t psize)
+{
+	struct khttpd_server *ks = khttpd_srv(conn);
+	static const char index[] = "index.html";
+	bool head = req->method == KHTTPD_METHOD_HEAD;
+	struct khttpd_resp r = {
+		.status = 200,
+		.type = "text/html; charset=utf-8",
+		.head = head,
+	};
+	struct khttpd_node inode;
+	struct file *dir;
+	size_t len;
+	char *body;
+	int err;
+
+	/* path ends in '/', and psize >= plen + sizeof(index) */
+	if (plen + sizeof(index) <= psize) {
+		memcpy(path + plen, index, sizeof(index));
+		err = khttpd_lookup(ks, path, &inode);
+		path[plen] = '\0';
+		if (!err && S_ISREG(inode.stat.mode)) {
+			err = khttpd_respond_file(conn, hc, req, &inode, index);
+			path_put(&inode.path);
+			return err;
+		}
+		if (!err)
+			path_put(&inode.path);
+	}
+	if (!ks->listing)
+		return khttpd_respond_error(conn, hc, 403, head);
+	err = khttpd_open(ks, node, &dir);
+	if (err)
+		return khttpd_respond_error(conn, hc, 403, head);
+	err = khttpd_listing(ks, dir, path, &body, &len);
+	fput(dir);
+	if (err)
+		return khttpd_respond_error(conn, hc, 500, head);
+	r.length = len;
+	hc->mem = body;
+	hc->mem_off = 0;
+	return khttpd_respond(conn, hc, &r);
+}
+
+/* GET or HEAD of a well-formed request. */
+static int khttpd_serve(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			const struct khttpd_request *req)
+{
+	struct khttpd_server *ks = khttpd_srv(conn);
+	bool head = req->method == KHTTPD_METHOD_HEAD;
+	struct khttpd_node node;
+	size_t psize = req->target.len + 2 + sizeof("index.html"), plen;
+	char *path;
+	bool dir;
+	int n, err;
+
+	path = kmalloc(psize, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	n = khttpd_path_decode(req->target.p, req->target.len, path, psize,
+			       &dir);
+	if (n < 0) {
+		err = khttpd_respond_error(conn, hc, -n, head);
+		goto out;
+	}
+	if (!ks->root.mnt) {
+		struct khttpd_resp r = {
+			.status = 200,
+			.type = "text/html; charset=utf-8",
+			.head = head,
+		};
+
+		const char *page = khttpd_builtin_page(&plen);
+
+		if (strcmp(path, "/") && strcmp(path, "/index.html"))
+			err = khttpd_respond_error(conn, hc, 404, head);
+		else
+			err = khttpd_respond_mem(conn, hc, &r, page, plen);
+		goto out;
+	}
+	err = khttpd_lookup(ks, path, &node);
+	if (err) {
+		err = khttpd_respond_error(conn, hc, khttpd_lookup_status(err),
+					   head);
+		goto out;
+	}
+	if (S_ISDIR(node.stat.mode))
+		err = dir ? khttpd_respond_dir(conn, hc, req, &node, path, n,
+					       psize) :
+			    khttpd_respond_redirect(conn, hc, req);
+	else if (dir) /* "file/": there is no such directory */
+		err = khttpd_respond_error(conn, hc, 404, head);
+	else
+		err = khttpd_respond_file(conn, hc, req, &node, path);
+	path_put(&node.path);
+out:
+	kfree(path);
+	return err;
+}
+
+/* Drop @n bytes from the front of the receive buffer. */
+static void khttpd_rx_consume(struct khttpd_conn *hc, u32 n)
+{
+	hc->rx_len -= n;
+	memmove(hc->rx, hc->rx + n, hc->rx_len);
+	hc->rx_scanned = 0;
+}
+
+/* Drop request body bytes that are already in the receive buffer. */
+static void khttpd_rx_discard(struct khttpd_conn *hc)
+{
+	u32 n = min_t(u64, hc->discard, hc->rx_len);
+
+	if (n) {
+		khttpd_rx_consume(hc, n);
+		hc->discard -= n;
+	}
+}
+
+/* A complete request head of @len bytes is at the start of rx. */
+static int khttpd_request(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			  const struct khttpd_request *req, u32 len)
+{
+	struct khttpd_server *ks = khttpd_srv(conn);
+	bool head = req->method == KHTTPD_METHOD_HEAD;
+	int status, err;
+
+	ktcp_conn_stat_add(conn, KTCP_STATS_A_HTTP_REQUESTS, 1);
+	hc->nrequests++;
+	hc->close = !khttpd_keep_alive(req) ||
+		    (ks->keepalive_max && hc->nrequests >= ks->keepalive_max);
+	status = khttpd_method_status(req->method);
+	if (req->content_length > KHTTPD_MAX_BODY) {
+		/* Not worth reading: answer and close instead. */
+		hc->close = true;
+		status = 413;
+	}
+	if (status) {
+		err = khttpd_respond_error(conn, hc, status, head);
+	} else {
+		/*
+		 * The head is still needed (req points into rx): the body
+		 * and the head leave rx only once the response is made.
+		 */
+		err = khttpd_serve(conn, hc, req);
+	}
+	if (!hc->close) {
+		khttpd_rx_consume(hc, len);
+		hc->discard = req->content_length;
+		khttpd_rx_discard(hc);
+	}
+	return err;
+}
+
+/* Parse what rx holds, if that can tell more than last time. */
+static int khttpd_parse(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			bool *again)
+{
+	struct khttpd_server *ks = khttpd_srv(conn);
+	struct khttpd_request req;
+	int ret;
+
+	*again = false;
+	/* Only a new line end or a full buffer can change the answer. */
+	if (!memchr(hc->rx + hc->rx_scanned, '\n',
+		    hc->rx_len - hc->rx_scanned) &&
+	    hc->rx_len < ks->lim.max_header_bytes)
+		return 0;
+	ret = khttpd_parse_request(hc->rx, hc->rx_len, &ks->lim, &req);
+	if (ret == 0) {
+		hc->rx_scanned = hc->rx_len;
+		return 0;
+	}
+	*again = true;
+	if (ret > 0)
+		return khttpd_request(conn, hc, &req, ret);
+	/* The framing is lost: answer, then close. */
+	hc->close = true;
+	return khttpd_respond_error(conn, hc, -ret, false);
+}
+
+/* Nothing pending: give the buffers back while the client is quiet. */
+static void khttpd_trim(struct khttpd_conn *hc)
+{
+	kvfree(hc->buf);
+	hc->buf = NULL;
+	kfree(hc->rx);
+	hc->rx = NULL;
+	hc->rx_scanned = 0;
+}
+
+static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	struct khttpd_server *ks = khttpd_srv(conn);
+	u32 cap = ks->lim.max_header_bytes;
+	bool again;
+	int n;
+
+	if (hc->rx_len && !hc->discard) {
+		n = khttpd_parse(conn, hc, &again);
+		if (n < 0 || again)
+			return n < 0 ? n : KTCP_CONN_AGAIN;
+	}
+	if (!hc->rx) {
+		hc->rx = kmalloc(cap, GFP_KERNEL);
+		if (!hc->rx)
+			return -ENOMEM;
+	}
+	n = ktcp_conn_recv(conn, hc->rx + hc->rx_len, cap - hc->rx_len);
+	if (n == -EAGAIN) {
+		if (!hc->rx_len)
+			khttpd_trim(hc);
+		return KTCP_CONN_WAIT;
+	}
+	if (n <= 0)
+		return n ? n : KTCP_CONN_DONE; /* 0: the client closed */
+	hc->rx_len += n;
+	khttpd_rx_discard(hc);
+	return KTCP_CONN_AGAIN;
+}
+
+/* The send buffer is out: put the next piece of the body into it. */
+static int khttpd_refill(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	size_t n = min_t(u64, hc->left, KHTTPD_BUF_SIZE);
+	ssize_t got;
+
+	if (hc->file) {
+		got = khttpd_read(khttpd_srv(conn), hc->file, hc->buf, n,
+				  &hc->pos);
+		if (got < 0)
+			return got;
+		if (!got) /* truncated while we send it: cannot finish */
+			return -EIO;
+		n = got;
+	} else {
+		memcpy(hc->buf, hc->mem + hc->mem_off, n);
+		hc->mem_off += n;
+	}
+	hc->len = n;
+	hc->off = 0;
+	hc->left -= n;
+	if (!hc->left)
+		khttpd_body_release(hc);
+	return 0;
+}
+
+static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	int n;
+
+	if (hc->off == hc->len) {
+		if (!hc->left) {
+			/* The response is out. */
+			if (hc->close) {
+				ktcp_conn_shutdown_write(conn);
+				hc->state = KHTTPD_LINGER;
+			} else {
+				hc->state = KHTTPD_READ;
+			}
+			return KTCP_CONN_AGAIN;
+		}
+		n = khttpd_refill(conn, hc);
+		if (n)
+			return n;
+	}
+	n = ktcp_conn_send(conn, hc->buf + hc->off, hc->len - hc->off);
+	if (n == -EAGAIN)
+		return KTCP_CONN_WAIT; /* write_space runs us again */
+	if (n < 0)
+		return n;
+	hc->off += n;
+	return KTCP_CONN_AGAIN;
+}
+
+static int khttpd_linger_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	char *scratch = hc->buf;
+	int n;
+
+	if (!scratch)
+		return KTCP_CONN_DONE;
+	n = ktcp_conn_recv(conn, scratch, KHTTPD_BUF_SIZE);
+	if (n == -EAGAIN)
+		return KTCP_CONN_WAIT;
+	if (n <= 0)
+		return KTCP_CONN_DONE;
+	hc->lingered += n;
+	return hc->lingered > KHTTPD_LINGER_MAX ? KTCP_CONN_DONE :
+						  KTCP_CONN_AGAIN;
+}
+
+int khttpd_conn_process(struct ktcp_conn *conn)
+{
+	struct khttpd_conn *hc = ktcp_conn_priv(conn);
+
+	switch (hc->state) {
+	case KHTTPD_SEND:
+		return khttpd_send_step(conn, hc);
+	case KHTTPD_LINGER:
+		return khttpd_linger_step(conn, hc);
+	default:
+		return khttpd_read_step(conn, hc);
+	}
+}
+
+const size_t khttpd_conn_priv_size = sizeof(struct khttpd_conn);

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Files beneath the document root.
+ *
+ * Every lookup starts at the root captured when the server started and
+ * runs with LOOKUP_BENEATH: ".." at the root, an absolute symlink and a
+ * relative one that climbs out all fail with -EXDEV inside the VFS, so
+ * no path, however spelled, resolves to anything outside the root (the
+ * URL decoder has refused "." and ".." segments before that anyway).
+ * LOOKUP_NO_MAGICLINKS keeps /proc-style links out. Only regular files
+ * and directories are served.
+ *
+ * Lookups, permission checks, opens and reads run with the credentials of
+ * the process that started the server (override_creds() in the worker),
+ * never the worker's own full kernel credentials, so a file that process
+ * could not read is not served. dentry_open() checks no permissions itself,
+ * so khttpd_open() calls path_permission() as open(2) would.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/string.h>
+#include <linux/version.h>
+
+#include "khttpd.h"
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+/* Exported since long ago, but declared in fs/internal.h before 6.4. */
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
+		    const char *name, unsigned int flags, struct path *path);
+#endif
+
+#define KHTTPD_LOOKUP_FLAGS \
+	(LOOKUP_FOLLOW | LOOKUP_BENEATH | LOOKUP_NO_MAGICLINKS)
+
+/*
+ * Resolve @name (a decoded URL path: starts with '/', no "." or ".."
+ * segments) beneath the root. Returns 0 with @node filled (path_put() it
+ * with node->path when done), -ENOENT, -ENOTDIR, -EACCES (no permission,
+ * or not a regular file or directory), -EXDEV/-ELOOP (a symlink leaving
+ * the root or looping), or another -errno.
+ */
+int khttpd_lookup(const struct khttpd_server *ks, const char *name,
+		  struct khttpd_node *node)
+{
+	const struct cred *old;
+	umode_t mode;
+	int err;
+
+	while (*name == '/')
+		name++;
+	if (!*name)
+		name = ".";
+	old = override_creds(ks->cred);
+	err = vfs_path_lookup(ks->root.dentry, ks->root.mnt, name,
+			      KHTTPD_LOOKUP_FLAGS, &node->path);
+	if (err)
+		goto out;
+	err = vfs_getattr(&node->path, &node->stat, STATX_BASIC_STATS,
+			  AT_STATX_SYNC_AS_STAT);
+	mode = node->stat.mode;
+	if (!err && !S_ISREG(mode) && !S_ISDIR(mode))
+		err = -EACCES; /* no devices, FIFOs or sockets */
+	if (err)
+		path_put(&node->path);
+out:
+	revert_creds(old);
+	return err;
+}
+
+/* Open a looked-up node for reading, as open(2) by the starting process. */
+int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
+		struct file **filp)
+{
+	int flags = O_RDONLY | O_LARGEFILE;
+	const struct cred *old;
+	struct file *f;
+	int err;
+
+	if (S_ISDIR(node->stat.mode))
+		flags |= O_DIRECTORY;
+	old = override_creds(ks->cred);
+	err = path_permission(&node->path, MAY_READ);
+	if (!err) {
+		f = dentry_open(&node->path, flags, ks->cred);
+		if (IS_ERR(f))
+			err = PTR_ERR(f);
+		else
+			*filp = f;
+	}
+	revert_creds(old);
+	return err;
+}
+
+/* kernel_read() as the starting process: LSMs check reads too. */
+ssize_t khttpd_read(const struct khttpd_server *ks, struct file *filp,
+		    void *buf, size_t len, loff_t *pos)
+{
+	const struct cred *old;
+	ssize_t n;
+
+	old = override_creds(ks->cred);
+	n = kernel_read(filp, buf, len, pos);
+	revert_creds(old);
+	return n;
+}
+
+static const struct {
+	const char *ext;
+	const char *type;
+} khttpd_mime[] = {
+	{ "html", "text/html; charset=utf-8" },
+	{ "htm", "text/html; charset=utf-8" },
+	{ "txt", "text/plain; charset=utf-8" },
+	{ "css", "text/css; charset=utf-8" },
+	{ "js", "text/javascript; charset=utf-8" },
+	{ "mjs", "text/javascript; charset=utf-8" },
+	{ "json", "application/json" },
+	{ "xml", "application/xml" },
+	{ "csv", "text/csv; charset=utf-8" },
+	{ "md", "text/markdown; charset=utf-8" },
+	{ "png", "image/png" },
+	{ "jpg", "image/jpeg" },
+	{ "jpeg", "image/jpeg" },
+	{ "gif", "image/gif" },
+	{ "webp", "image/webp" },
+	{ "avif", "image/avif" },
+	{ "svg", "image/svg+xml" },
+	{ "ico", "image/vnd.microsoft.icon" },
+	{ "woff", "font/woff" },
+	{ "woff2", "font/woff2" },
+	{ "ttf", "font/ttf" },
+	{ "otf", "font/otf" },
+	{ "pdf", "application/pdf" },
+	{ "wasm", "application/wasm" },
+	{ "zip", "application/zip" },
+	{ "gz", "application/gzip" },
+	{ "tar", "application/x-tar" },
+	{ "mp3", "audio/mpeg" },
+	{ "ogg", "audio/ogg" },
+	{ "mp4", "video/mp4" },
+	{ "webm", "video/webm" },
+};
+
+/* Content-Type by the extension of @name (case-insensitive). */
+const char *khttpd_mime_type(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot && (!slash || dot > slash)) {
+		for (i = 0; i < ARRAY_SIZE(khttpd_mime); i++)
+			if (!strcasecmp(dot + 1, khttpd_mime[i].ext))
+				return khttpd_mime[i].type;
+	}
+	return "application/octet-stream";
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * khttpd: the "http" service. Serves GET and HEAD of static files beneath
+ * a document root (or a built-in page without one) over HTTP/1.0 and 1.1,
+ * with keep-alive, pipelining, conditional and range requests.
+ *
+ * The root is resolved, and the credentials of the process that starts
+ * the server are captured, once in ->server_init(); every file is then
+ * looked up beneath that root and opened with those credentials.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+
+#include "ktcp_server.h"
+#include "khttpd.h"
+
+#define KHTTPD_OPTS                                                 \
+	(BIT(KTCP_OPT_A_HTTP_ROOT) | BIT(KTCP_OPT_A_HTTP_LISTING) | \
+	 BIT(KTCP_OPT_A_HTTP_KEEPALIVE_MAX) |                       \
+	 BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE) |                    \
+	 BIT(KTCP_OPT_A_HTTP_MAX_HEADER))
+
+/* Fill in the defaults, so that the server reports what it uses. */
+static int khttpd_configure(struct ktcp_server_params *p,
+			    struct ktcp_opts *opts, const char **why)
+{
+	u32 all = KHTTPD_OPTS & ~BIT(KTCP_OPT_A_HTTP_ROOT);
+	bool line_given = opts->present & BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE);
+
+	if (opts->http_root && opts->http_root[0] != '/') {
+		*why = "the document root must be an absolute path";
+		return -EINVAL;
+	}
+	if (!(opts->present & BIT(KTCP_OPT_A_HTTP_MAX_HEADER)))
+		opts->http_max_header = KHTTPD_DEFAULT_MAX_HEADER_BYTES;
+	if (!line_given)
+		opts->http_max_request_line =
+			min_t(u32, KHTTPD_DEFAULT_MAX_REQUEST_LINE,
+			      opts->http_max_header);
+	if (opts->http_max_request_line > opts->http_max_header) {
+		*why = "the request line limit is larger than the header limit";
+		return -EINVAL;
+	}
+	/* Absent listing and keep-alive limit are 0, their defaults. */
+	opts->present |= all;
+	return 0;
+}
+
+static int khttpd_server_init(struct ktcp_server *srv,
+			      const struct ktcp_opts *opts, const char **why)
+{
+	struct khttpd_server *ks = ktcp_server_priv(srv);
+	int err;
+
+	ks->lim.max_request_line = opts->http_max_request_line;
+	ks->lim.max_header_bytes = opts->http_max_header;
+	ks->lim.max_headers = KHTTPD_DEFAULT_MAX_HEADERS;
+	ks->keepalive_max = opts->http_keepalive_max;
+	ks->listing = opts->http_listing;
+	if (opts->http_root) {
+		/* As the caller, in the caller's mount namespace. */
+		err = kern_path(opts->http_root,
+				LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ks->root);
+		if (err) {
+			*why = err == -ENOTDIR ?
+				       "the document root is not a directory" :
+				       "cannot look up the document root";
+			return err;
+		}
+	}
+	ks->cred = get_current_cred();
+	return 0;
+}
+
+static void khttpd_server_release(struct ktcp_server *srv)
+{
+	struct khttpd_server *ks = ktcp_server_priv(srv);
+
+	if (ks->root.mnt)
+		path_put(&ks->root);
+	put_cred(ks->cred);
+}
+
+static struct ktcp_service khttpd_service = {
+	.name = "http",
+	.owner = THIS_MODULE,
+	.opts_mask = KHTTPD_OPTS,
+	.server_priv_size = sizeof(struct khttpd_server),
+	/* .conn_priv_size is set at init: the struct is khttpd_conn.c's */
+	.configure = khttpd_configure,
+	.server_init = khttpd_server_init,
+	.server_release = khttpd_server_release,
+	.conn_process = khttpd_conn_process,
+	.conn_release = khttpd_conn_release,
+};
+
+static int __init khttpd_init(void)
+{
+	khttpd_service.conn_priv_size = khttpd_conn_priv_size;
+	return ktcp_service_register(&khttpd_service);
+}
+
+static void __exit khttpd_exit(void)
+{
+	ktcp_service_unregister(&khttpd_service);
+}
+
+module_init(khttpd_init);
+module_exit(khttpd_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ktcp HTTP static file service");
+MODULE_ALIAS("ktcp-service-http");

@@ -1,0 +1,75 @@
+#!/bin/bash
+# Dropping established connections: the remote end reads ECONNRESET, the
+# local owner ECONNABORTED, and the listener keeps accepting. A tuple that
+# names the listener's port but no connection drops nothing. IPv4, IPv6,
+# and IPv4 connections of IPv6 sockets given as IPv4-mapped or as IPv4.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+need ktcp tcp-pairs ss jq
+need_module ktcp
+# No helper outlives a failed test to hold its ports.
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+
+# hold LADDR CADDR PORT SRC-FORM DST-FORM: one connection; its client end
+# is dropped by the tuple "SRC DST" given in the form named (plain: as
+# printed; the forms let a test rewrite it).
+run_hold() {
+	local laddr=$1 caddr=$2 port=$3 rewrite=$4 out line src dst res
+	out=$TEST_TMP/hold.$port
+	tcp-pairs hold "$laddr" "$port" "$caddr" 20 >"$out" &
+	local pid=$!
+	for _ in $(seq 100); do
+		grep -q '^ready' "$out" && break
+		sleep 0.1
+	done
+	line=$(grep '^ready' "$out") || fail "tcp-pairs hold did not start"
+	# shellcheck disable=SC2086 # split into its words on purpose
+	set -- $line
+	src=$2 dst=$3
+	# The listener's own port with a remote that has no connection.
+	res=$(ktcp drop "$dst" "${src%:*}:9" --json) ||
+		fail "drop of a listener tuple failed"
+	assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" not-found \
+		"listener tuple $dst"
+	ss -Htln "sport = :$port" | grep -q . || fail "the listener was dropped"
+	# shellcheck disable=SC2046 # split into its words on purpose
+	set -- $(echo "$src $dst" | eval "$rewrite")
+	src=$1 dst=$2
+	res=$(ktcp drop "$src" "$dst" --json) || fail "drop $src $dst"
+	assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" dropped \
+		"drop $src $dst"
+	assert_eq "$(jq -r '.sockets[0].state' <<<"$res")" established "state"
+	wait $pid || fail "tcp-pairs hold failed"
+	assert_eq "$(sed -n 's/^local //p' "$out")" ECONNABORTED "local owner"
+	assert_eq "$(sed -n 's/^remote //p' "$out")" ECONNRESET "remote end"
+	assert_eq "$(sed -n 's/^listener //p' "$out")" ok "listener"
+}
+
+run_hold 127.0.0.1 127.0.0.1 12370 cat
+run_hold ::1 ::1 12371 cat
+# An IPv4 client of an IPv6 listener: the client's socket is IPv4; give
+# its tuple IPv4-mapped.
+run_hold :: 127.0.0.1 12372 "sed 's/127.0.0.1:/[::ffff:127.0.0.1]:/g'"
+
+# The server end of such a connection is an IPv6 socket: drop it by its
+# IPv4 tuple and by a filter with a mapped address.
+tcp-pairs hold :: 12373 127.0.0.1 20 >"$TEST_TMP/h4" &
+pid=$!
+sleep 1
+# shellcheck disable=SC2046 # split into its words on purpose
+set -- $(grep '^ready' "$TEST_TMP/h4")
+res=$(ktcp drop "$3" "$2" --json) || fail "drop of the server end"
+assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" dropped "server end"
+wait $pid || true
+assert_eq "$(sed -n 's/^local //p' "$TEST_TMP/h4")" ECONNRESET "client"
+
+tcp-pairs hold :: 12374 127.0.0.1 20 >"$TEST_TMP/h5" &
+pid=$!
+sleep 1
+res=$(ktcp drop --state established --src ::ffff:127.0.0.1 --sport 12374 \
+	--json) || fail "mapped filter"
+assert_eq "$(jq -r .dropped <<<"$res")" 1 "mapped filter dropped"
+assert_eq "$(jq -r '.sockets[0].src' <<<"$res")" 127.0.0.1:12374 \
+	"reported as IPv4"
+wait $pid || true
+assert_eq "$(sed -n 's/^local //p' "$TEST_TMP/h5")" ECONNRESET "client 5"

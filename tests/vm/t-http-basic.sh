@@ -1,0 +1,161 @@
+#!/bin/bash
+# khttpd: the built-in page, every status code on status line and headers,
+# keep-alive, pipelining, request bodies, limits, listing and counters.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+# shellcheck source=tests/vm/http-lib.sh
+. /tests/http-lib.sh
+need ktcp jq curl
+need_module ktcp
+
+# --- without --root: the built-in page, autoloading khttpd -----------------
+http_start
+grep -q '^khttpd ' /proc/modules || fail "khttpd was not autoloaded"
+r=$(curl -s -i "$URL/")
+assert_eq "$(status_line "$r")" "HTTP/1.1 200 OK"
+assert_eq "$(header "$r" Server)" khttpd
+assert_eq "$(header "$r" Content-Type)" "text/html; charset=utf-8"
+assert_contains "$(header "$r" Date)" " GMT"
+assert_contains "$r" "<h1>khttpd</h1>"
+len=$(curl -s "$URL/" | wc -c)
+assert_eq "$(header "$r" Content-Length)" "$len" "built-in Content-Length"
+expect_code /nothing-here 404
+# HEAD: the same headers, no body.
+r=$(curl -s -I "$URL/")
+assert_eq "$(header "$r" Content-Length)" "$len" "HEAD Content-Length"
+assert_eq "$(curl -s -I -o /dev/null -w '%{size_download}' "$URL/")" 0
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.root')" null
+ktcp stop "$HTTP_ID"
+
+# --- with a root --------------------------------------------------------------
+www=/tmp/www-basic
+rm -rf "$www"
+mkdir -p "$www/dir" "$www/empty" "$www/list"
+echo "hello" >"$www/hello.txt"
+echo "<p>dir index</p>" >"$www/dir/index.html"
+echo A >"$www/a.txt"
+echo B >"$www/b.txt"
+echo C >"$www/c.txt"
+echo '{}' >"$www/x.json"
+touch "$www/list/<b>&\"q\".txt"
+mkdir "$www/list/sub dir"
+http_start --root "$www" --idle-timeout 5s
+j=$(ktcp list "$HTTP_ID" --json)
+assert_eq "$(jq -r '.[0].opts.root' <<<"$j")" "$www"
+assert_eq "$(jq -r '.[0].opts.listing' <<<"$j")" false
+assert_eq "$(jq -r '.[0].opts.max_request_line' <<<"$j")" 8192
+assert_eq "$(jq -r '.[0].opts.max_header' <<<"$j")" 16384
+assert_eq "$(jq -r '.[0].opts.keepalive_max' <<<"$j")" 0
+
+# 200 with the full set of headers
+r=$(curl -s -i "$URL/hello.txt")
+assert_eq "$(status_line "$r")" "HTTP/1.1 200 OK"
+assert_eq "$(header "$r" Content-Type)" "text/plain; charset=utf-8"
+assert_eq "$(header "$r" Content-Length)" 6
+assert_eq "$(header "$r" Server)" khttpd
+assert_eq "$(header "$r" Accept-Ranges)" bytes
+lm=$(header "$r" Last-Modified)
+assert_eq "$lm" "$(TZ=GMT date -r "$www/hello.txt" '+%a, %d %b %Y %H:%M:%S GMT')" \
+	Last-Modified
+assert_eq "$(curl -s "$URL/hello.txt")" hello
+assert_eq "$(curl -s -o /dev/null -w '%{content_type}' "$URL/x.json")" \
+	application/json
+# 301 for a directory without its slash, then its index.html
+r=$(curl -s -i "$URL/dir?x=1")
+assert_eq "$(status_line "$r")" "HTTP/1.1 301 Moved Permanently"
+assert_eq "$(header "$r" Location)" "/dir/?x=1"
+assert_eq "$(curl -s -L "$URL/dir")" "<p>dir index</p>"
+# 403 for a directory without index.html (no listing), 404 otherwise
+expect_code /empty/ 403
+expect_code /missing.txt 404
+expect_code /hello.txt/ 404
+# 405 with Allow for known methods, 501 for unknown ones
+r=$(curl -s -i -X POST -d 'x=1' "$URL/hello.txt")
+assert_eq "$(status_line "$r")" "HTTP/1.1 405 Method Not Allowed"
+assert_eq "$(header "$r" Allow)" "GET, HEAD"
+expect_code /hello.txt 405 -X DELETE
+r=$(raw 'BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n')
+assert_eq "$(status_line "$r")" "HTTP/1.1 501 Not Implemented"
+assert_eq "$(header "$r" Connection)" close
+# 400: no Host in HTTP/1.1, bare LF, garbage, smuggling
+r=$(raw 'GET / HTTP/1.1\r\n\r\n')
+assert_eq "$(status_line "$r")" "HTTP/1.1 400 Bad Request"
+r=$(raw 'GET / HTTP/1.1\nHost: x\n\n')
+assert_eq "$(status_line "$r")" "HTTP/1.1 400 Bad Request"
+r=$(raw '\x01\x02garbage\r\n\r\n')
+assert_eq "$(status_line "$r")" "HTTP/1.1 400 Bad Request"
+r=$(raw 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc')
+assert_eq "$(status_line "$r")" "HTTP/1.1 400 Bad Request"
+r=$(raw 'GET / HTTP/2.0\r\nHost: x\r\n\r\n')
+assert_eq "$(status_line "$r")" "HTTP/1.1 505 HTTP Version Not Supported"
+# 413: a body too large to read and drop
+r=$(raw 'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\nabc')
+assert_eq "$(status_line "$r")" "HTTP/1.1 413 Content Too Large"
+# 414: a 64 KiB request line; the connection still gets its answer
+long=$(head -c 65536 /dev/zero | tr '\0' a)
+r=$(raw "GET /$long HTTP/1.1\r\nHost: x\r\n\r\n")
+assert_eq "$(status_line "$r")" "HTTP/1.1 414 URI Too Long"
+assert_eq "$(header "$r" Connection)" close
+# 431: a head larger than the limit
+big=$(head -c 20000 /dev/zero | tr '\0' b)
+r=$(raw "GET / HTTP/1.1\r\nHost: x\r\nX-Big: $big\r\n\r\n")
+assert_eq "$(status_line "$r")" "HTTP/1.1 431 Request Header Fields Too Large"
+# ... and the server is still healthy
+expect_code /hello.txt 200
+
+# A request body is read and dropped, never taken for the next request.
+r=$(raw 'GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 23\r\n\r\nGET /b.txt HTTP/1.1\r\n\r\nGET /c.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+assert_eq "$(printf '%s' "$r" | grep -c '^HTTP/1.1 ')" 2 "responses"
+assert_eq "$(printf '%s' "$r" | tr -d '\r' | grep -x '[ABC]' | tr -d '\n')" AC
+# Pipelining: answers in order, on one connection
+r=$(raw 'GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /b.txt HTTP/1.1\r\nHost: x\r\n\r\nHEAD /b.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /c.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+assert_eq "$(printf '%s' "$r" | grep -c '^HTTP/1.1 ')" 5 "pipelined responses"
+assert_eq "$(printf '%s' "$r" | tr -d '\r' | grep -x '[ABC]' | tr -d '\n')" ABC
+assert_eq "$(printf '%s' "$r" | tr -d '\r' | grep '^HTTP/1.1' | cut -d' ' -f2 | tr '\n' ' ')" \
+	"200 200 200 404 200 "
+# HTTP/1.0: closed after the response unless keep-alive is asked for
+r=$(raw 'GET /a.txt HTTP/1.0\r\n\r\n')
+assert_eq "$(header "$r" Connection)" close
+# Keep-alive: curl reuses one connection for several URLs
+v=$(curl -sv -o /dev/null -o /dev/null -o /dev/null \
+	"$URL/a.txt" "$URL/b.txt" "$URL/c.txt" 2>&1)
+printf '%s\n' "$v" | grep -Eq 'Re-?using existing connection' ||
+	fail "curl did not reuse the connection: $v"
+assert_eq "$(printf '%s\n' "$v" | grep -c 'Connected to')" 1 "connections"
+
+# Counters: requests and responses by class
+[ "$(hstat http_requests)" -ge 20 ] || fail "http_requests $(hstat http_requests)"
+[ "$(hstat http_2xx)" -ge 10 ] || fail "http_2xx"
+[ "$(hstat http_3xx)" -ge 1 ] || fail "http_3xx"
+[ "$(hstat http_4xx)" -ge 8 ] || fail "http_4xx"
+[ "$(hstat http_5xx)" -ge 2 ] || fail "http_5xx"
+ktcp stop "$HTTP_ID"
+
+# --keepalive-max: the second answer closes the connection
+http_start --root "$www" --keepalive-max 2
+r=$(raw 'GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /b.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /c.txt HTTP/1.1\r\nHost: x\r\n\r\n')
+assert_eq "$(printf '%s' "$r" | grep -c '^HTTP/1.1 ')" 2 "keepalive-max"
+assert_eq "$(printf '%s' "$r" | tr -d '\r' | grep -c '^Connection: close')" 1
+ktcp stop "$HTTP_ID"
+
+# --listing: an index of a directory without index.html, names escaped
+http_start --root "$www" --listing
+r=$(curl -s -i "$URL/list/")
+assert_eq "$(status_line "$r")" "HTTP/1.1 200 OK"
+assert_contains "$r" '<a href="%3Cb%3E%26%22q%22.txt">&lt;b&gt;&amp;&quot;q&quot;.txt</a>'
+assert_contains "$r" '<a href="sub%20dir/">sub dir/</a>'
+case $r in *'<b>'*) fail "unescaped name in listing" ;; esac
+expect_code "/list/sub%20dir/" 200
+expect_code /dir/ 200
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.listing')" true
+ktcp stop "$HTTP_ID"
+
+# Bad options are refused with a reason.
+expect_fail_with "absolute" ktcp start http --port "$HTTP_PORT" --root www
+expect_fail_with "not a directory|look up" \
+	ktcp start http --port "$HTTP_PORT" --root "$www/hello.txt"
+expect_fail_with "." ktcp start http --port "$HTTP_PORT" --max-header 100
+expect_fail_with "request line" ktcp start http --port "$HTTP_PORT" \
+	--max-request-line 4096 --max-header 1024
+expect_fail_with "not supported" ktcp start echo --port "$HTTP_PORT" --listing
+rm -rf "$www"

@@ -1,0 +1,117 @@
+#!/bin/bash
+# khttpd: nothing outside the root is ever served (dot segments in every
+# spelling, encoded NUL, symlinks out of the root, devices and FIFOs), files
+# are opened with the starting process's credentials, and idle or slow
+# keep-alive clients are closed by the idle timeout.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+# shellcheck source=tests/vm/http-lib.sh
+. /tests/http-lib.sh
+need ktcp jq curl setpriv
+need_module ktcp khttpd
+
+secret=TOPSECRET-$$
+www=/tmp/www-safety
+rm -rf "$www" /tmp/secret.txt /tmp/secretdir
+mkdir -p "$www/sub" /tmp/secretdir
+echo "$secret" >/tmp/secret.txt
+echo "$secret" >/tmp/secretdir/s.txt
+echo public >"$www/sub/pub.txt"
+echo public >"$www/hello.txt"
+ln -s /tmp/secret.txt "$www/abs-link"
+ln -s ../secret.txt "$www/rel-link"
+ln -s ../../secret.txt "$www/sub/rel-link2"
+ln -s /tmp/secretdir "$www/dir-link"
+ln -s /proc/self/root/tmp/secret.txt "$www/proc-link"
+ln -s hello.txt "$www/in-link"
+ln -s ../hello.txt "$www/sub/up-link"
+mkfifo "$www/fifo"
+mknod "$www/zero" c 1 5
+echo private >"$www/private.txt"
+chmod 0600 "$www/private.txt"
+mkdir -m 0700 "$www/closed"
+echo closed >"$www/closed/f.txt"
+chmod 0755 "$www" "$www/sub"
+chmod 0644 "$www/hello.txt" "$www/sub/pub.txt"
+
+# never_leaks PATH [CURL ARGS] : whatever the answer, not a byte of the secret
+never_leaks() {
+	local out
+	out=$(curl -s --path-as-is -i "$@" "$URL$1" 2>&1) || true
+	case $out in
+	*TOPSECRET*) fail "$1 leaked the secret: $out" ;;
+	esac
+	status_line "$out" | cut -d' ' -f2
+}
+
+http_start --root "$www"
+for p in /../secret.txt /sub/../../secret.txt /%2e%2e/secret.txt \
+	/%2E%2E/secret.txt /..%2fsecret.txt /%2e%2e%2fsecret.txt \
+	/sub/%2e%2e/%2e%2e/secret.txt /./../secret.txt '/..\secret.txt' \
+	/hello.txt%00 /secret.txt%00.txt /abs-link /rel-link /sub/rel-link2 \
+	/dir-link/s.txt /proc-link /fifo /zero \
+	'/http://x/../secret.txt' /%252e%252e/secret.txt; do
+	st=$(never_leaks "$p")
+	case $st in
+	400 | 403 | 404) ;;
+	*) fail "$p: status $st, expected 400, 403 or 404" ;;
+	esac
+done
+# Specific answers: dot segments and encoded NUL/slash are 400, symlinks
+# out of the root and special files 403.
+assert_eq "$(never_leaks /../secret.txt)" 400
+assert_eq "$(never_leaks /%2e%2e/secret.txt)" 400
+assert_eq "$(never_leaks /..%2fsecret.txt)" 400
+assert_eq "$(never_leaks /hello.txt%00)" 400
+assert_eq "$(never_leaks /abs-link)" 403
+assert_eq "$(never_leaks /rel-link)" 403
+assert_eq "$(never_leaks /dir-link/s.txt)" 403
+assert_eq "$(never_leaks /proc-link)" 403
+assert_eq "$(timeout 5 curl -s -o /dev/null -w '%{http_code}' "$URL/fifo")" 403
+assert_eq "$(never_leaks /zero)" 403
+# A raw request with ".." (curl would normalize it) and an absolute URI
+r=$(raw 'GET /../../../../tmp/secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+assert_eq "$(status_line "$r")" "HTTP/1.1 400 Bad Request"
+r=$(raw 'GET http://x/sub/pub.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+assert_eq "$(status_line "$r")" "HTTP/1.1 200 OK"
+# Symlinks that stay inside the root work.
+assert_eq "$(curl -s "$URL/in-link")" public
+assert_eq "$(curl -s "$URL/sub/up-link")" public
+# Started by root: the private file is served.
+assert_eq "$(curl -s "$URL/private.txt")" private
+ktcp stop "$HTTP_ID"
+
+# Started by an unprivileged user that has only CAP_NET_ADMIN: files it
+# cannot read are 403, and so is a directory it cannot enter.
+HTTP_ID=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=+net_admin --ambient-caps=+net_admin \
+	ktcp start http --port "$HTTP_PORT" --root "$www" --json | jq -r .id)
+wait_port "$HTTP_PORT"
+expect_code /hello.txt 200
+expect_code /private.txt 403
+expect_code /closed/f.txt 403
+expect_code /closed/ 403
+r=$(curl -s -I "$URL/private.txt")
+assert_eq "$(status_line "$r")" "HTTP/1.1 403 Forbidden"
+ktcp stop "$HTTP_ID"
+
+# Idle timeout: a silent connection is closed.
+http_start --root "$www" --idle-timeout 1s
+exec {idle}<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
+start=$(date +%s)
+rc=0
+read -r -t 10 -u "$idle" _ || rc=$?
+[ $rc -le 128 ] || fail "idle connection still open after 10s"
+[ $(($(date +%s) - start)) -le 5 ] || fail "idle connection closed late"
+exec {idle}>&-
+# Keep-alive connections too, after their last response
+exec {ka}<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
+printf 'GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n' >&"$ka"
+out=$(timeout 10 cat <&"$ka") || fail "keep-alive connection not closed"
+assert_contains "$out" public
+exec {ka}>&-
+[ "$(hstat timed_out)" -ge 2 ] || fail "timed_out $(hstat timed_out)"
+# The server is fine afterwards.
+expect_code /hello.txt 200
+ktcp stop "$HTTP_ID"
+rm -rf "$www" /tmp/secret.txt /tmp/secretdir

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ktcp drop: abort TCP connections by tuple or by filter.
+ *
+ *   ktcp drop SRC DST [SRC DST ...]      by tuple (SRC is the local end)
+ *   ktcp drop -                          tuples from stdin, "SRC DST" lines
+ *   ktcp drop --state LIST [--src A[/P]] [--dst A[/P]] [--sport N]
+ *             [--dport N] [--limit N]    by filter
+ *   --dry-run lists what would be dropped and drops nothing.
+ *
+ * Like `ss -K`, it prints what it dropped; a connection that is already
+ * gone is reported as "not-found" and is not an error. All input is
+ * parsed before anything is sent: one bad tuple drops nothing.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "drop_args.h"
+#include "show.h"
+
+struct drop_opts {
+	struct ktcp_drop_filter f;
+	unsigned int flags;
+	bool filter; /* some filter option was given */
+};
+
+static const struct option drop_opts_long[] = {
+	CLI_COMMON_OPTS,
+	{ "state", required_argument, NULL, 's' },
+	{ "src", required_argument, NULL, 'S' },
+	{ "dst", required_argument, NULL, 'D' },
+	{ "sport", required_argument, NULL, 'P' },
+	{ "dport", required_argument, NULL, 'Q' },
+	{ "limit", required_argument, NULL, 'l' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *status_name(uint8_t status)
+{
+	switch (status) {
+	case KTCP_DROPPED:
+		return "dropped";
+	case KTCP_NOT_FOUND:
+		return "not-found";
+	case KTCP_FOUND:
+		return "found";
+	default:
+		return "unknown";
+	}
+}
+
+/* {"result", "src", "dst", "state"?} for one socket. */
+static struct json_object *drop_json_one(const struct ktcp_drop_result *r)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[KTCP_ADDRPORT_STRLEN];
+	const char *state = ktcp_tcp_state_name(r->state);
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "result",
+			       json_object_new_string(status_name(r->status)));
+	if (!ktcp_addrport_format(&r->tuple.saddr, r->tuple.sport, buf,
+				  sizeof(buf)))
+		json_object_object_add(o, "src", json_object_new_string(buf));
+	if (!ktcp_addrport_format(&r->tuple.daddr, r->tuple.dport, buf,
+				  sizeof(buf)))
+		json_object_object_add(o, "dst", json_object_new_string(buf));
+	if (r->state && state)
+		json_object_object_add(o, "state",
+				       json_object_new_string(state));
+	return o;
+}
+
+/* docs/json.md: {"dry_run", "dropped", "not_found", "found", "sockets"}. */
+static struct json_object *drop_json(const struct ktcp_drop_result *res,
+				     size_t n, bool dry_run)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	uint64_t count[4] = { 0 };
+	size_t i;
+
+	a = json_object_new_array();
+	if (!o || !a) {
+		json_object_put(o);
+		json_object_put(a);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (res[i].status < 4)
+			count[res[i].status]++;
+		json_object_array_add(a, drop_json_one(&res[i]));
+	}
+	json_object_object_add(o, "dry_run", json_object_new_boolean(dry_run));
+	json_object_object_add(o, "dropped",
+			       json_object_new_uint64(count[KTCP_DROPPED]));
+	json_object_object_add(o, "not_found",
+			       json_object_new_uint64(count[KTCP_NOT_FOUND]));
+	json_object_object_add(o, "found",
+			       json_object_new_uint64(count[KTCP_FOUND]));
+	json_object_object_add(o, "sockets", a);
+	return o;
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+		       json_object_get_string(v) :
+		       "";
+}
+
+/* "dropped 127.0.0.1:51496 127.0.0.1:12345 time-wait" per socket. */
+static int drop_text(struct json_object *o)
+{
+	struct json_object *a, *s;
+	size_t i;
+
+	json_object_object_get_ex(o, "sockets", &a);
+	for (i = 0; i < json_object_array_length(a); i++) {
+		s = json_object_array_get_idx(a, i);
+		printf("%-9s %s %s%s%s\n", get_str(s, "result"),
+		       get_str(s, "src"), get_str(s, "dst"),
+		       *get_str(s, "state") ? " " : "", get_str(s, "state"));
+	}
+	printf("dropped %s, not found %s, found %s\n", get_str(o, "dropped"),
+	       get_str(o, "not_found"), get_str(o, "found"));
+	json_object_put(o);
+	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+}
+
+static int drop_print(const struct ktcp_drop_result *res, size_t n,
+		      bool dry_run)
+{
+	struct json_object *o = drop_json(res, n, dry_run);
+
+	if (!o || cli_json)
+		return cli_print(o);
+	return drop_text(o);
+}
+
+static int drop_opt(const struct cli_cmd *cmd, int c, struct drop_opts *o)
+{
+	struct ktcp_drop_filter *f = &o->f;
+	struct args_err e;
+	int has = 0;
+
+	if (strchr("sSDPQl", c))
+		o->filter = true;
+	switch (c) {
+	case 's':
+		if (drop_states(optarg, &f->states, &e))
+			return cli_usage_err(cmd, "--state %s", e.msg);
+		return -1;
+	case 'S':
+		if (drop_prefix(optarg, &f->saddr, &f->sprefix, &has, &e))
+			return cli_usage_err(cmd, "--src %s", e.msg);
+		f->has |= has ? KTCP_FILTER_SPREFIX : 0;
+		return -1;
+	case 'D':
+		if (drop_prefix(optarg, &f->daddr, &f->dprefix, &has, &e))
+			return cli_usage_err(cmd, "--dst %s", e.msg);
+		f->has |= has ? KTCP_FILTER_DPREFIX : 0;
+		return -1;
+	case 'P':
+		if (args_port(optarg, &f->sport, &e))
+			return cli_usage_err(cmd, "--sport %s", e.msg);
+		return -1;
+	case 'Q':
+		if (args_port(optarg, &f->dport, &e))
+			return cli_usage_err(cmd, "--dport %s", e.msg);
+		return -1;
+	case 'l':
+		if (args_u32(optarg, 1, UINT32_MAX, &f->limit, &e))
+			return cli_usage_err(cmd, "--limit %s", e.msg);
+		return -1;
+	case 'n':
+		o->flags |= KTCP_DROP_DRY_RUN;
+		return -1;
+	default:
+		return cli_common_opt(cmd, c);
+	}
+}
+
+static int drop_by_filter(struct ktcp *h, const struct drop_opts *o)
+{
+	struct ktcp_drop_result *res;
+	size_t n;
+	int err;
+
+	err = ktcp_sock_drop_filter(h, &o->f, o->flags, &res, &n);
+	if (err)
+		return cli_fail(h, err, "cannot drop connections");
+	err = drop_print(res, n, o->flags & KTCP_DROP_DRY_RUN);
+	ktcp_drop_result_free(res);
+	return err;
+}
+
+static int drop_by_tuple(struct ktcp *h, const struct drop_list *l,
+			 unsigned int flags)
+{
+	struct ktcp_drop_result *res;
+	int err;
+
+	err = ktcp_sock_drop(h, l->t, l->n, flags, &res);
+	if (err)
+		return cli_fail(h, err, "cannot drop connections");
+	err = drop_print(res, l->n, flags & KTCP_DROP_DRY_RUN);
+	ktcp_drop_result_free(res);
+	return err;
+}
+
+/* The tuples of the command line or of stdin ("-"), all parsed first. */
+static int drop_read_tuples(const struct cli_cmd *cmd, int argc, char **argv,
+			    struct drop_list *l)
+{
+	struct args_err e;
+
+	if (argc == 1 && !strcmp(argv[0], "-")) {
+		if (drop_tuples_read(stdin, l, &e))
+			return cli_usage_err(cmd, "stdin: %s; nothing dropped",
+					     e.msg);
+		if (!l->n)
+			return cli_usage_err(cmd, "stdin: no tuples");
+		return 0;
+	}
+	if (drop_tuples_argv(argv, argc, l, &e))
+		return cli_usage_err(cmd, "%s; nothing dropped", e.msg);
+	return 0;
+}
+
+static int drop_main(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct drop_opts o = { 0 };
+	struct drop_list l = { 0 };
+	struct ktcp *h;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, drop_opts_long,
+				NULL)) != -1) {
+		err = drop_opt(cmd, c, &o);
+		if (err >= 0)
+			return err;
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.filter && argc)
+		return cli_usage_err(cmd, "tuples and filter options exclude "
+					  "each other");
+	if (o.filter && !o.f.states)
+		return cli_usage_err(cmd, "a filter needs --state (--state all "
+					  "for every state)");
+	if (!o.filter && !argc)
+		return cli_usage_err(cmd, "tuples, '-' or filter options are "
+					  "required");
+	if (!o.filter) {
+		err = drop_read_tuples(cmd, argc, argv, &l);
+		if (err)
+			goto out;
+	}
+	err = cli_open(&h);
+	if (err)
+		goto out;
+	err = o.filter ? drop_by_filter(h, &o) : drop_by_tuple(h, &l, o.flags);
+	ktcp_close(h);
+out:
+	drop_list_free(&l);
+	return err;
+}
+
+const struct cli_cmd cmd_drop = {
+	.name = "drop",
+	.fn = drop_main,
+	.summary =
+		"abort TCP connections (any state but listen) by tuple or filter",
+	.usage =
+		"SRC DST [SRC DST ...] | - | --state LIST [--src ADDR[/PREFIX]] "
+		"[--dst ADDR[/PREFIX]] [--sport PORT] [--dport PORT] "
+		"[--limit N]  [--dry-run] [--json]",
+};

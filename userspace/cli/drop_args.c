@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Argument and input parsing for `ktcp drop`; see drop_args.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "drop_args.h"
+
+#define QUOTE_MAX 64
+
+__attribute__((format(printf, 3, 4))) static int
+fail(struct args_err *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	/* e is only written: callers pass it uninitialised on purpose */
+	/* cppcheck-suppress ctuuninitvar */
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void drop_list_free(struct drop_list *l)
+{
+	free(l->t);
+	l->t = NULL;
+	l->n = l->cap = 0;
+}
+
+static int list_add(struct drop_list *l, const struct ktcp_sock_tuple *t)
+{
+	struct ktcp_sock_tuple *p;
+	size_t cap;
+
+	if (l->n == l->cap) {
+		cap = l->cap ? l->cap * 2 : 64;
+		p = realloc(l->t, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->t = p;
+		l->cap = cap;
+	}
+	l->t[l->n++] = *t;
+	return 0;
+}
+
+/* netstat prints IPv6 endpoints as "::1:8080": split at the last colon. */
+static int endpoint_unbracketed_v6(const char *s, struct ktcp_addr *addr,
+				   uint16_t *port)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *colon = strrchr(s, ':');
+	size_t len = colon ? (size_t)(colon - s) : 0;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (ktcp_addr_parse(buf, addr) || addr->family != AF_INET6)
+		return -EINVAL;
+	return ktcp_port_parse(colon + 1, port);
+}
+
+int drop_endpoint(const char *s, struct ktcp_addr *addr, uint16_t *port,
+		  struct args_err *e)
+{
+	char q[QUOTE_MAX];
+	int has_port = 0, err;
+	const char *colon;
+
+	args_quote(s, q, sizeof(q));
+	/* Two colons or more without brackets: IPv6 as netstat prints it. */
+	colon = strchr(s, ':');
+	if (*s != '[' && colon && strchr(colon + 1, ':')) {
+		err = endpoint_unbracketed_v6(s, addr, port);
+	} else {
+		err = ktcp_addrport_parse(s, addr, port, &has_port);
+		if (!err && !has_port)
+			err = -EINVAL;
+	}
+	if (err == -ERANGE)
+		return fail(e, -ERANGE,
+			    "'%s': the port is out of range (1-65535)", q);
+	if (err)
+		return fail(e, -EINVAL,
+			    "'%s' is not ADDR:PORT (a.b.c.d:port or [v6]:port)",
+			    q);
+	return 0;
+}
+
+/* The family an address is matched in: IPv4-mapped counts as IPv4. */
+static int match_family(const struct ktcp_addr *a)
+{
+	if (a->family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->v6))
+		return AF_INET;
+	return a->family;
+}
+
+int drop_tuple(const char *src, const char *dst, struct ktcp_sock_tuple *t,
+	       struct args_err *e)
+{
+	char qs[QUOTE_MAX], qd[QUOTE_MAX];
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	err = drop_endpoint(src, &t->saddr, &t->sport, e);
+	if (!err)
+		err = drop_endpoint(dst, &t->daddr, &t->dport, e);
+	if (err)
+		return err;
+	if (match_family(&t->saddr) != match_family(&t->daddr)) {
+		args_quote(src, qs, sizeof(qs));
+		args_quote(dst, qd, sizeof(qd));
+		return fail(e, -EINVAL,
+			    "'%s' and '%s' are of different address families",
+			    qs, qd);
+	}
+	return 0;
+}
+
+int drop_tuples_argv(char **argv, int argc, struct drop_list *l,
+		     struct args_err *e)
+{
+	struct ktcp_sock_tuple t;
+	int i, err;
+
+	if (argc % 2)
+		return fail(e, -EINVAL,
+			    "tuples come in pairs: SRC DST [SRC DST ...]");
+	for (i = 0; i < argc; i += 2) {
+		err = drop_tuple(argv[i], argv[i + 1], &t, e);
+		if (!err && list_add(l, &t))
+			err = fail(e, -ENOMEM, "out of memory");
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* One line, its newline stripped: 0, 1 when blank, or an error. */
+static int parse_line(char *line, struct ktcp_sock_tuple *t, struct args_err *e)
+{
+	const char *sep = " \t\r";
+	char *save, *src, *dst;
+
+	src = strtok_r(line, sep, &save);
+	if (!src)
+		return 1;
+	dst = strtok_r(NULL, sep, &save);
+	if (!dst)
+		return fail(e, -EINVAL, "expected 'SRC DST', got one field");
+	if (strtok_r(NULL, sep, &save))
+		return fail(e, -EINVAL,
+			    "expected 'SRC DST', got more than two fields");
+	return drop_tuple(src, dst, t, e);
+}
+
+static int read_line(char *line, size_t len, unsigned long lineno,
+		     struct drop_list *l, struct args_err *e)
+{
+	char msg[sizeof(e->msg)];
+	struct ktcp_sock_tuple t;
+	int err;
+
+	if (len && line[len - 1] == '\n')
+		line[--len] = '\0';
+	/* A NUL would hide the rest of the line from the parser. */
+	if (memchr(line, '\0', len))
+		err = fail(e, -EINVAL, "a NUL byte");
+	else
+		err = parse_line(line, &t, e);
+	if (err == 1)
+		return 0;
+	if (!err && list_add(l, &t))
+		err = fail(e, -ENOMEM, "out of memory");
+	if (err) {
+		memcpy(msg, e->msg, sizeof(msg));
+		fail(e, err, "line %lu: %s", lineno, msg);
+	}
+	return err;
+}
+
+int drop_tuples_read(FILE *f, struct drop_list *l, struct args_err *e)
+{
+	unsigned long lineno = 0;
+	size_t cap = 0;
+	char *line = NULL;
+	ssize_t n;
+	int err = 0;
+
+	while (!err && (n = getline(&line, &cap, f)) >= 0)
+		err = read_line(line, (size_t)n, ++lineno, l, e);
+	free(line);
+	if (!err && ferror(f))
+		err = fail(e, -EIO, "cannot read the input");
+	return err;
+}
+
+int drop_prefix(const char *s, struct ktcp_addr *addr, uint8_t *prefix,
+		int *has_prefix, struct args_err *e)
+{
+	char buf[INET6_ADDRSTRLEN + 2], q[QUOTE_MAX];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	uint32_t max, v;
+
+	args_quote(s, q, sizeof(q));
+	*has_prefix = 0;
+	if (len == 0 || len >= sizeof(buf))
+		return fail(e, -EINVAL, "'%s' is not ADDR[/PREFIX]", q);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (ktcp_addr_parse(buf, addr))
+		return fail(e, -EINVAL, "'%s' is not an IPv4 or IPv6 address",
+			    q);
+	if (!slash)
+		return 0;
+	max = addr->family == AF_INET ? 32 : 128;
+	if (args_u32(slash + 1, 0, max, &v, e))
+		return fail(e, -ERANGE, "'%s': the prefix length is 0 to %u", q,
+			    max);
+	*prefix = (uint8_t)v;
+	*has_prefix = 1;
+	return 0;
+}
+
+int drop_states(const char *s, uint32_t *states, struct args_err *e)
+{
+	char q[QUOTE_MAX];
+
+	if (!ktcp_tcp_states_parse(s, states))
+		return 0;
+	args_quote(s, q, sizeof(q));
+	return fail(e, -EINVAL,
+		    "'%s' is not a list of states (all, established, syn-sent, "
+		    "syn-recv, fin-wait-1, fin-wait-2, time-wait, close-wait, "
+		    "last-ack, closing)",
+		    q);
+}
