@@ -70,8 +70,10 @@ include userspace/libktcp/build.mk
 include userspace/cli/build.mk
 include userspace/tools/build.mk
 include tests/unit/build.mk
+include tests/fuzz/build.mk
 include tests/vm/build.mk
 include tests/nlsend/build.mk
+include tests/drop/build.mk
 include examples/build.mk
 
 userspace: $(USER_TARGETS)
@@ -83,7 +85,7 @@ $(O)/obj/%.o: %.c
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
 # --- tests ------------------------------------------------------------------
-check: check-unit check-runner check-vm
+check: check-unit check-fuzz check-runner check-vm
 
 check-unit: $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
