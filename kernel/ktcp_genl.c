@@ -36,8 +36,9 @@ static struct netlink_range_validation ktcp_http_header_range = {
 	.max = 65536,
 };
 
-static int ktcp_validate_addr(const struct nlattr *attr,
-			      struct netlink_ext_ack *extack)
+/* Every address attribute of the family is an in_addr or an in6_addr. */
+int ktcp_validate_addr(const struct nlattr *attr,
+		       struct netlink_ext_ack *extack)
 {
 	if (nla_len(attr) == sizeof(struct in_addr) ||
 	    nla_len(attr) == sizeof(struct in6_addr))
@@ -63,8 +64,7 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 	[KTCP_A_SERVER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KTCP_A_SERVICE] = { .type = NLA_NUL_STRING,
 			     .len = KTCP_SERVICE_NAME_MAX },
-	[KTCP_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY, ktcp_validate_addr,
-					       sizeof(struct in6_addr)),
+	[KTCP_A_ADDR] = KTCP_ADDR_POLICY,
 	[KTCP_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KTCP_A_BACKLOG] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_backlog_range),
 	[KTCP_A_MAX_CONNS] = { .type = NLA_U32 },

@@ -11,6 +11,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 #include <net/sock.h>
 
 #include "ktcp_server.h"
@@ -136,6 +137,11 @@ void ktcp_netns_exit(void);
 void ktcp_stop_service_servers(struct ktcp_service *svc);
 
 /* ktcp_genl.c */
+int ktcp_validate_addr(const struct nlattr *attr,
+		       struct netlink_ext_ack *extack);
+#define KTCP_ADDR_POLICY                                       \
+	NLA_POLICY_VALIDATE_FN(NLA_BINARY, ktcp_validate_addr, \
+			       sizeof(struct in6_addr))
 int ktcp_genl_init(void);
 void ktcp_genl_exit(void);
 void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd);

@@ -11,26 +11,12 @@
 #include <net/ipv6.h>
 #include <net/tcp_states.h>
 
+#include "../ktcp_internal.h"
 #include "droptcp.h"
 
-static int droptcp_validate_addr(const struct nlattr *attr,
-				 struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) == sizeof(struct in_addr) ||
-	    nla_len(attr) == sizeof(struct in6_addr))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr,
-			    "address must be 4 bytes (IPv4) or 16 (IPv6)");
-	return -EINVAL;
-}
-
-#define DROPTCP_ADDR_POLICY                                       \
-	NLA_POLICY_VALIDATE_FN(NLA_BINARY, droptcp_validate_addr, \
-			       sizeof(struct in6_addr))
-
 const struct nla_policy droptcp_sock_policy[KTCP_SOCK_A_MAX + 1] = {
-	[KTCP_SOCK_A_SADDR] = DROPTCP_ADDR_POLICY,
-	[KTCP_SOCK_A_DADDR] = DROPTCP_ADDR_POLICY,
+	[KTCP_SOCK_A_SADDR] = KTCP_ADDR_POLICY,
+	[KTCP_SOCK_A_DADDR] = KTCP_ADDR_POLICY,
 	[KTCP_SOCK_A_SPORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KTCP_SOCK_A_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	/* reply-only */
@@ -40,9 +26,9 @@ const struct nla_policy droptcp_sock_policy[KTCP_SOCK_A_MAX + 1] = {
 
 const struct nla_policy droptcp_filter_policy[KTCP_FILTER_A_MAX + 1] = {
 	[KTCP_FILTER_A_STATES] = NLA_POLICY_MASK(NLA_U32, KTCP_DROP_STATES_ALL),
-	[KTCP_FILTER_A_SADDR] = DROPTCP_ADDR_POLICY,
+	[KTCP_FILTER_A_SADDR] = KTCP_ADDR_POLICY,
 	[KTCP_FILTER_A_SPREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
-	[KTCP_FILTER_A_DADDR] = DROPTCP_ADDR_POLICY,
+	[KTCP_FILTER_A_DADDR] = KTCP_ADDR_POLICY,
 	[KTCP_FILTER_A_DPREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
 	[KTCP_FILTER_A_SPORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KTCP_FILTER_A_DPORT] = NLA_POLICY_MIN(NLA_U16, 1),
