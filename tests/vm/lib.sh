@@ -65,3 +65,16 @@ need_module() {
 		modprobe "$m" || fail "cannot load module $m"
 	done
 }
+
+# expect_nl ERRNO REGEX NLSEND-ARGS...: a raw request (tests/nlsend) must
+# fail with ERRNO, and its last line (the kernel's extack message) match
+# REGEX.
+expect_nl() {
+	local errno=$1 re=$2 out
+	shift 2
+	out=$(nlsend "$@") && fail "nlsend $* succeeded: $out"
+	out=$(printf '%s\n' "$out" | tail -n 1)
+	assert_contains "$out" "error $errno" "nlsend $*"
+	printf '%s\n' "$out" | grep -Eq -- "$re" ||
+		fail "nlsend $*: message does not match '$re': $out"
+}

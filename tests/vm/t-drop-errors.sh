@@ -26,41 +26,32 @@ ktcp drop 127.0.0.1 x >/dev/null 2>&1 || rc=$?
 assert_eq "$rc" 2 "usage errors exit 2"
 
 # The kernel checks on its own (nlsend sends exactly what it is told).
-expect() {
-	local errno=$1 re=$2 out
-	shift 2
-	out=$(nlsend "$@") && fail "nlsend $* succeeded: $out"
-	out=$(printf '%s\n' "$out" | tail -n 1)
-	assert_contains "$out" "error $errno" "nlsend $*"
-	printf '%s\n' "$out" | grep -Eq -- "$re" ||
-		fail "nlsend $*: message does not match '$re': $out"
-}
 lo=7f000001
-expect EINVAL "missing attribute 12" sock_drop
-expect EINVAL "both addresses and ports" sock_drop sock.1:hex=$lo \
+expect_nl EINVAL "missing attribute 12" sock_drop
+expect_nl EINVAL "both addresses and ports" sock_drop sock.1:hex=$lo \
 	sock.2:hex=$lo sock.3:u16=1
-expect ERANGE "out of range" sock_drop sock.1:hex=$lo sock.2:hex=$lo \
+expect_nl ERANGE "out of range" sock_drop sock.1:hex=$lo sock.2:hex=$lo \
 	sock.3:u16=0 sock.4:u16=1
-expect EINVAL "4 bytes \(IPv4\) or 16" sock_drop sock.1:hex=7f0000 \
+expect_nl EINVAL "4 bytes \(IPv4\) or 16" sock_drop sock.1:hex=7f0000 \
 	sock.2:hex=$lo sock.3:u16=1 sock.4:u16=2
-expect EINVAL "different families" sock_drop sock.1:hex=$lo \
+expect_nl EINVAL "different families" sock_drop sock.1:hex=$lo \
 	sock.2:hex=00000000000000000000000000000001 sock.3:u16=1 sock.4:u16=2
-expect EINVAL "length" sock_drop sock.1:hex=$lo sock.2:hex=$lo \
+expect_nl EINVAL "length" sock_drop sock.1:hex=$lo sock.2:hex=$lo \
 	sock.3:u32=1 sock.4:u16=2
-expect EINVAL "." sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
+expect_nl EINVAL "." sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
 	sock.4:u16=2 sock.6:u8=1
-expect EINVAL "." sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
+expect_nl EINVAL "." sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
 	sock.4:u16=2 flags:u32=2
-expect EINVAL "for dump requests" sock_drop filter.1:u32=64
-expect EINVAL "needs KTCP_A_FILTER" --dump sock_drop
-expect EINVAL "states" --dump sock_drop filter.7:u16=80
-expect EINVAL "." --dump sock_drop filter.1:u32=1024 # LISTEN
-expect EINVAL "no states" --dump sock_drop filter.1:u32=0
-expect EINVAL "prefix longer" --dump sock_drop filter.1:u32=64 \
+expect_nl EINVAL "for dump requests" sock_drop filter.1:u32=64
+expect_nl EINVAL "needs KTCP_A_FILTER" --dump sock_drop
+expect_nl EINVAL "states" --dump sock_drop filter.7:u16=80
+expect_nl EINVAL "." --dump sock_drop filter.1:u32=1024 # LISTEN
+expect_nl EINVAL "no states" --dump sock_drop filter.1:u32=0
+expect_nl EINVAL "prefix longer" --dump sock_drop filter.1:u32=64 \
 	filter.2:hex=$lo filter.3:u8=33
-expect EINVAL "needs an address" --dump sock_drop filter.1:u32=64 \
+expect_nl EINVAL "needs an address" --dump sock_drop filter.1:u32=64 \
 	filter.3:u8=8
-expect EINVAL "tuples are for do" --dump sock_drop sock.1:hex=$lo
+expect_nl EINVAL "tuples are for do" --dump sock_drop sock.1:hex=$lo
 # More than KTCP_DROP_TUPLES_MAX (256) tuples.
 args=()
 for i in $(seq 257); do

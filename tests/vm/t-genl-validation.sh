@@ -8,52 +8,42 @@
 need nlsend setpriv
 need_module ktcp kecho
 
-# expect ERRNO MESSAGE-REGEX nlsend-args...
-expect() {
-	local errno=$1 re=$2 out
-	shift 2
-	out=$(nlsend "$@") && fail "nlsend $* succeeded: $out"
-	out=$(printf '%s\n' "$out" | tail -n 1)
-	assert_contains "$out" "error $errno" "nlsend $*"
-	printf '%s\n' "$out" | grep -Eq -- "$re" ||
-		fail "nlsend $*: message does not match '$re': $out"
-}
 
-expect EINVAL "missing attribute 3" server_start port:u16=7000
-expect EINVAL "missing attribute 5" server_start service:str=echo
-expect ERANGE "out of range" server_start service:str=echo port:u16=0
-expect EINVAL "length" server_start service:str=echo port:u32=7000
-expect EINVAL "4 bytes \(IPv4\) or 16" server_start service:str=echo \
+expect_nl EINVAL "missing attribute 3" server_start port:u16=7000
+expect_nl EINVAL "missing attribute 5" server_start service:str=echo
+expect_nl ERANGE "out of range" server_start service:str=echo port:u16=0
+expect_nl EINVAL "length" server_start service:str=echo port:u32=7000
+expect_nl EINVAL "4 bytes \(IPv4\) or 16" server_start service:str=echo \
 	port:u16=7000 addr:hex=7f00
-expect ERANGE "out of range" server_start service:str=echo port:u16=7000 \
+expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	backlog:u32=0
-expect ERANGE "out of range" server_start service:str=echo port:u16=7000 \
+expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	backlog:u32=65536
-expect ERANGE "out of range" server_start service:str=echo port:u16=7000 \
+expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	listeners:u32=65
-expect ERANGE "out of range" server_start service:str=echo port:u16=7000 \
+expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	idle_timeout_ms:u32=86400001
-expect ERANGE "out of range" server_start service:str=echo port:u16=7000 \
+expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	opts.echo_wq:u8=2
-expect EINVAL "[Uu]nknown attribute" server_start service:str=echo \
+expect_nl EINVAL "[Uu]nknown attribute" server_start service:str=echo \
 	port:u16=7000 99:u32=1
-expect EINVAL "." server_start service:str=echo port:u16=7000 stats:flag
-expect EINVAL "a-z, 0-9" server_start service:str=../x port:u16=7000
-expect EINVAL "." server_start service:str=waytoolongservicename \
+expect_nl EINVAL "." server_start service:str=echo port:u16=7000 stats:flag
+expect_nl EINVAL "a-z, 0-9" server_start service:str=../x port:u16=7000
+expect_nl EINVAL "." server_start service:str=waytoolongservicename \
 	port:u16=7000
-expect ENOENT "unknown service" server_start service:str=nosuch port:u16=7000
-expect ENOENT "no server with this id" server_stop server_id:u32=4242
-expect ENOENT "no server with this id" server_get server_id:u32=4242
-expect ERANGE "out of range" server_stop server_id:u32=0
-expect EINVAL "fixed at start" server_set server_id:u32=1 listeners:u32=2
-expect EOPNOTSUPP "" 200
-expect EOPNOTSUPP "" server_started
+expect_nl ENOENT "unknown service" server_start service:str=nosuch port:u16=7000
+expect_nl ENOENT "no server with this id" server_stop server_id:u32=4242
+expect_nl ENOENT "no server with this id" server_get server_id:u32=4242
+expect_nl ERANGE "out of range" server_stop server_id:u32=0
+expect_nl EINVAL "fixed at start" server_set server_id:u32=1 listeners:u32=2
+expect_nl EOPNOTSUPP "" 200
+expect_nl EOPNOTSUPP "" server_started
 
 # A port that is taken: EADDRINUSE with the reason.
 out=$(nlsend server_start service:str=echo port:u16=7000)
 id=$(printf '%s\n' "$out" | sed -n 's/^  2=4:\(..\)\(..\)\(..\)\(..\)$/0x\4\3\2\1/p')
 [ -n "$id" ] || fail "no server id in reply: $out"
-expect EADDRINUSE "port already in use" server_start service:str=echo \
+expect_nl EADDRINUSE "port already in use" server_start service:str=echo \
 	port:u16=7000
 
 # Mutating commands need CAP_NET_ADMIN; reads do not.
@@ -71,4 +61,4 @@ nobody nlsend server_get server_id:u32=$((id)) >/dev/null ||
 nobody nlsend --dump stats_get >/dev/null || fail "stats dump as nobody"
 
 nlsend server_stop server_id:u32=$((id)) >/dev/null || fail "stop $id"
-expect ENOENT "no server with this id" server_stop server_id:u32=$((id))
+expect_nl ENOENT "no server with this id" server_stop server_id:u32=$((id))

@@ -27,8 +27,7 @@ void args_quote(const char *s, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-__attribute__((format(printf, 3, 4))) static int
-fail(struct args_err *e, int err, const char *fmt, ...)
+int args_fail(struct args_err *e, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -72,10 +71,10 @@ int args_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
 	args_quote(s, q, sizeof(q));
 	err = parse_digits(s, &end, max, &n);
 	if (err == -EINVAL || (!err && *end) || (err == -ERANGE && *end))
-		return fail(e, -EINVAL, "'%s' is not a number", q);
+		return args_fail(e, -EINVAL, "'%s' is not a number", q);
 	if (err || n < min)
-		return fail(e, -ERANGE, "'%s' is out of range (%u-%u)", q, min,
-			    max);
+		return args_fail(e, -ERANGE, "'%s' is out of range (%u-%u)", q,
+				 min, max);
 	*v = (uint32_t)n;
 	return 0;
 }
@@ -119,13 +118,15 @@ int args_duration_ms(const char *s, uint32_t max_ms, uint32_t *ms,
 		if (strcmp(end, units[i].suffix))
 			continue;
 		if (err || n * units[i].ms > max_ms)
-			return fail(e, -ERANGE, "'%s' is out of range (0-%ums)",
-				    q, max_ms);
+			return args_fail(e, -ERANGE,
+					 "'%s' is out of range (0-%ums)", q,
+					 max_ms);
 		*ms = (uint32_t)(n * units[i].ms);
 		return 0;
 	}
-	return fail(e, -EINVAL,
-		    "'%s' is not a duration (e.g. 500, 500ms, 30s, 5m, 1h)", q);
+	return args_fail(
+		e, -EINVAL,
+		"'%s' is not a duration (e.g. 500, 500ms, 30s, 5m, 1h)", q);
 }
 
 int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e)
@@ -135,7 +136,7 @@ int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e)
 	if (!ktcp_addr_parse(s, addr))
 		return 0;
 	args_quote(s, q, sizeof(q));
-	return fail(e, -EINVAL, "'%s' is not an IPv4 or IPv6 address", q);
+	return args_fail(e, -EINVAL, "'%s' is not an IPv4 or IPv6 address", q);
 }
 
 int args_wq(const char *s, uint8_t *wq, struct args_err *e)
@@ -145,7 +146,8 @@ int args_wq(const char *s, uint8_t *wq, struct args_err *e)
 	if (!ktcp_wq_parse(s, wq))
 		return 0;
 	args_quote(s, q, sizeof(q));
-	return fail(e, -EINVAL, "'%s' is not a workqueue (unbound, percpu)", q);
+	return args_fail(e, -EINVAL,
+			 "'%s' is not a workqueue (unbound, percpu)", q);
 }
 
 int args_service(const char *s, char *out, struct args_err *e)
@@ -155,10 +157,11 @@ int args_service(const char *s, char *out, struct args_err *e)
 
 	args_quote(s, q, sizeof(q));
 	if (len == 0)
-		return fail(e, -EINVAL, "the service name is empty");
+		return args_fail(e, -EINVAL, "the service name is empty");
 	if (len >= KTCP_SERVICE_LEN)
-		return fail(e, -ERANGE, "'%s' is longer than %d characters", q,
-			    KTCP_SERVICE_LEN - 1);
+		return args_fail(e, -ERANGE,
+				 "'%s' is longer than %d characters", q,
+				 KTCP_SERVICE_LEN - 1);
 	memcpy(out, s, len + 1);
 	return 0;
 }
@@ -170,9 +173,9 @@ int args_root(const char *s, size_t max, struct args_err *e)
 
 	args_quote(s, q, sizeof(q));
 	if (s[0] != '/')
-		return fail(e, -EINVAL, "'%s' is not an absolute path", q);
+		return args_fail(e, -EINVAL, "'%s' is not an absolute path", q);
 	if (len > max)
-		return fail(e, -ERANGE, "'%s' is longer than %zu characters", q,
-			    max);
+		return args_fail(e, -ERANGE,
+				 "'%s' is longer than %zu characters", q, max);
 	return 0;
 }

@@ -10,19 +10,6 @@
 
 #define QUOTE_MAX 64
 
-__attribute__((format(printf, 3, 4))) static int
-fail(struct args_err *e, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	/* e is only written: callers pass it uninitialised on purpose */
-	/* cppcheck-suppress ctuuninitvar */
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 void drop_list_free(struct drop_list *l)
 {
 	free(l->t);
@@ -82,12 +69,12 @@ int drop_endpoint(const char *s, struct ktcp_addr *addr, uint16_t *port,
 			err = -EINVAL;
 	}
 	if (err == -ERANGE)
-		return fail(e, -ERANGE,
-			    "'%s': the port is out of range (1-65535)", q);
+		return args_fail(e, -ERANGE,
+				 "'%s': the port is out of range (1-65535)", q);
 	if (err)
-		return fail(e, -EINVAL,
-			    "'%s' is not ADDR:PORT (a.b.c.d:port or [v6]:port)",
-			    q);
+		return args_fail(
+			e, -EINVAL,
+			"'%s' is not ADDR:PORT (a.b.c.d:port or [v6]:port)", q);
 	return 0;
 }
 
@@ -114,9 +101,10 @@ int drop_tuple(const char *src, const char *dst, struct ktcp_sock_tuple *t,
 	if (match_family(&t->saddr) != match_family(&t->daddr)) {
 		args_quote(src, qs, sizeof(qs));
 		args_quote(dst, qd, sizeof(qd));
-		return fail(e, -EINVAL,
-			    "'%s' and '%s' are of different address families",
-			    qs, qd);
+		return args_fail(
+			e, -EINVAL,
+			"'%s' and '%s' are of different address families", qs,
+			qd);
 	}
 	return 0;
 }
@@ -128,12 +116,12 @@ int drop_tuples_argv(char **argv, int argc, struct drop_list *l,
 	int i, err;
 
 	if (argc % 2)
-		return fail(e, -EINVAL,
-			    "tuples come in pairs: SRC DST [SRC DST ...]");
+		return args_fail(e, -EINVAL,
+				 "tuples come in pairs: SRC DST [SRC DST ...]");
 	for (i = 0; i < argc; i += 2) {
 		err = drop_tuple(argv[i], argv[i + 1], &t, e);
 		if (!err && list_add(l, &t))
-			err = fail(e, -ENOMEM, "out of memory");
+			err = args_fail(e, -ENOMEM, "out of memory");
 		if (err)
 			return err;
 	}
@@ -151,10 +139,12 @@ static int parse_line(char *line, struct ktcp_sock_tuple *t, struct args_err *e)
 		return 1;
 	dst = strtok_r(NULL, sep, &save);
 	if (!dst)
-		return fail(e, -EINVAL, "expected 'SRC DST', got one field");
+		return args_fail(e, -EINVAL,
+				 "expected 'SRC DST', got one field");
 	if (strtok_r(NULL, sep, &save))
-		return fail(e, -EINVAL,
-			    "expected 'SRC DST', got more than two fields");
+		return args_fail(
+			e, -EINVAL,
+			"expected 'SRC DST', got more than two fields");
 	return drop_tuple(src, dst, t, e);
 }
 
@@ -169,16 +159,16 @@ static int read_line(char *line, size_t len, unsigned long lineno,
 		line[--len] = '\0';
 	/* A NUL would hide the rest of the line from the parser. */
 	if (memchr(line, '\0', len))
-		err = fail(e, -EINVAL, "a NUL byte");
+		err = args_fail(e, -EINVAL, "a NUL byte");
 	else
 		err = parse_line(line, &t, e);
 	if (err == 1)
 		return 0;
 	if (!err && list_add(l, &t))
-		err = fail(e, -ENOMEM, "out of memory");
+		err = args_fail(e, -ENOMEM, "out of memory");
 	if (err) {
 		memcpy(msg, e->msg, sizeof(msg));
-		fail(e, err, "line %lu: %s", lineno, msg);
+		args_fail(e, err, "line %lu: %s", lineno, msg);
 	}
 	return err;
 }
@@ -195,7 +185,7 @@ int drop_tuples_read(FILE *f, struct drop_list *l, struct args_err *e)
 		err = read_line(line, (size_t)n, ++lineno, l, e);
 	free(line);
 	if (!err && ferror(f))
-		err = fail(e, -EIO, "cannot read the input");
+		err = args_fail(e, -EIO, "cannot read the input");
 	return err;
 }
 
@@ -210,18 +200,18 @@ int drop_prefix(const char *s, struct ktcp_addr *addr, uint8_t *prefix,
 	args_quote(s, q, sizeof(q));
 	*has_prefix = 0;
 	if (len == 0 || len >= sizeof(buf))
-		return fail(e, -EINVAL, "'%s' is not ADDR[/PREFIX]", q);
+		return args_fail(e, -EINVAL, "'%s' is not ADDR[/PREFIX]", q);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	if (ktcp_addr_parse(buf, addr))
-		return fail(e, -EINVAL, "'%s' is not an IPv4 or IPv6 address",
-			    q);
+		return args_fail(e, -EINVAL,
+				 "'%s' is not an IPv4 or IPv6 address", q);
 	if (!slash)
 		return 0;
 	max = addr->family == AF_INET ? 32 : 128;
 	if (args_u32(slash + 1, 0, max, &v, e))
-		return fail(e, -ERANGE, "'%s': the prefix length is 0 to %u", q,
-			    max);
+		return args_fail(e, -ERANGE,
+				 "'%s': the prefix length is 0 to %u", q, max);
 	*prefix = (uint8_t)v;
 	*has_prefix = 1;
 	return 0;
@@ -234,9 +224,10 @@ int drop_states(const char *s, uint32_t *states, struct args_err *e)
 	if (!ktcp_tcp_states_parse(s, states))
 		return 0;
 	args_quote(s, q, sizeof(q));
-	return fail(e, -EINVAL,
-		    "'%s' is not a list of states (all, established, syn-sent, "
-		    "syn-recv, fin-wait-1, fin-wait-2, time-wait, close-wait, "
-		    "last-ack, closing)",
-		    q);
+	return args_fail(
+		e, -EINVAL,
+		"'%s' is not a list of states (all, established, syn-sent, "
+		"syn-recv, fin-wait-1, fin-wait-2, time-wait, close-wait, "
+		"last-ack, closing)",
+		q);
 }
