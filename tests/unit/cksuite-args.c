@@ -156,6 +156,25 @@ START_TEST(document_root)
 }
 END_TEST
 
+START_TEST(server_settings)
+{
+	struct ktcp_server_cfg cfg = { 0 };
+	struct args_err e;
+
+	ck_assert_int_eq(args_server_setting(ARGS_OPT_PORT, "8081", &cfg, &e),
+			 0);
+	ck_assert_int_eq(args_server_setting(ARGS_OPT_IDLE, "2s", &cfg, &e), 0);
+	ck_assert_uint_eq(cfg.port, 8081);
+	ck_assert_uint_eq(cfg.idle_timeout_ms, 2000);
+	ck_assert_uint_eq(cfg.has, KTCP_HAS_PORT | KTCP_HAS_IDLE_TIMEOUT);
+	ck_assert_int_eq(args_server_setting(ARGS_OPT_BACKLOG, "65536", &cfg,
+					     &e),
+			 -ERANGE);
+	ck_assert_str_eq(e.msg, "'65536' is out of range (1-65535)");
+	ck_assert_int_eq(args_server_setting('w', "percpu", &cfg, &e), -ENOENT);
+}
+END_TEST
+
 Suite *make_args_suite(void)
 {
 	Suite *s = suite_create("args");
@@ -168,6 +187,7 @@ Suite *make_args_suite(void)
 	tcase_add_test(tc, durations);
 	tcase_add_test(tc, ids_services_wq);
 	tcase_add_test(tc, document_root);
+	tcase_add_test(tc, server_settings);
 	suite_add_tcase(s, tc);
 	return s;
 }

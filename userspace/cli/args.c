@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/ktcp.h>
 
 #include "args.h"
 
@@ -178,4 +179,28 @@ int args_root(const char *s, size_t max, struct args_err *e)
 		return args_fail(e, -ERANGE,
 				 "'%s' is longer than %zu characters", q, max);
 	return 0;
+}
+
+int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
+			struct args_err *e)
+{
+	switch (c) {
+	case ARGS_OPT_PORT:
+		cfg->has |= KTCP_HAS_PORT;
+		return args_port(arg, &cfg->port, e);
+	case ARGS_OPT_ADDR:
+		cfg->has |= KTCP_HAS_ADDR;
+		return args_addr(arg, &cfg->addr, e);
+	case ARGS_OPT_BACKLOG:
+		cfg->has |= KTCP_HAS_BACKLOG;
+		return args_u32(arg, 1, KTCP_BACKLOG_MAX, &cfg->backlog, e);
+	case ARGS_OPT_MAX_CONNS:
+		cfg->has |= KTCP_HAS_MAX_CONNS;
+		return args_u32(arg, 0, UINT32_MAX, &cfg->max_conns, e);
+	case ARGS_OPT_IDLE:
+		cfg->has |= KTCP_HAS_IDLE_TIMEOUT;
+		return args_duration_ms(arg, KTCP_IDLE_TIMEOUT_MS_MAX,
+					&cfg->idle_timeout_ms, e);
+	}
+	return -ENOENT;
 }

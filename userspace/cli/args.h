@@ -31,6 +31,22 @@ int args_wq(const char *s, uint8_t *wq, struct args_err *e);
 int args_service(const char *s, char *out, struct args_err *e);
 /* A document root: an absolute path of at most max characters. */
 int args_root(const char *s, size_t max, struct args_err *e);
+
+/* Option codes of the settings that both `start` and `set` take. */
+enum {
+	ARGS_OPT_PORT = 'P',
+	ARGS_OPT_ADDR = 'a',
+	ARGS_OPT_BACKLOG = 'b',
+	ARGS_OPT_MAX_CONNS = 'm',
+	ARGS_OPT_IDLE = 't',
+};
+#define ARGS_SETTINGS_SHORT "P:a:b:m:t:"
+/*
+ * Parse one of those into cfg, setting its KTCP_HAS_* bit. Returns 0,
+ * -errno with e filled, or -ENOENT for any other option.
+ */
+int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
+			struct args_err *e);
 /* s made safe to print in quotes: at most len - 1 bytes, "..." if cut. */
 void args_quote(const char *s, char *buf, size_t len);
 

@@ -35,12 +35,12 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
 	cmd_services, cmd_monitor, cmd_drop, cmd_version;
 
 /* Options every subcommand takes, first in its getopt tables. */
-#define CLI_COMMON_OPTS                               \
-	{ "json", no_argument, NULL, 'j' },           \
-		{ "pretty", no_argument, NULL, 'p' }, \
-	{                                             \
-		"help", no_argument, NULL, 'h'        \
-	}
+/* clang-format off */
+#define CLI_COMMON_OPTS				\
+	{ "json", no_argument, NULL, 'j' },	\
+	{ "pretty", no_argument, NULL, 'p' },	\
+	{ "help", no_argument, NULL, 'h' }
+/* clang-format on */
 #define CLI_COMMON_SHORT "jph"
 
 /*
@@ -54,6 +54,19 @@ __attribute__((format(printf, 2, 3))) int
 cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...);
 /* Reset getopt and parse argv[0..argc) as a subcommand's arguments. */
 void cli_getopt_reset(void);
+
+struct args_err;
+/* A subcommand's own option: 0, -errno with e filled, -ENOENT: not mine. */
+typedef int (*cli_opt_fn)(int c, const char *arg, void *ctx,
+			  struct args_err *e);
+/*
+ * Parse a subcommand's options: @opt (may be NULL) takes its own, the
+ * common ones are handled here. Returns -1 once all are parsed, else the
+ * exit code to return at once (help shown, or a usage error).
+ */
+int cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts,
+	       cli_opt_fn opt, void *ctx);
 
 /* Open the handle; prints why not and returns nonzero on failure. */
 int cli_open(struct ktcp **hp);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "args.h"
 #include "cli.h"
 #include "show.h"
 
@@ -45,6 +46,26 @@ int cli_common_opt(const struct cli_cmd *cmd, int c)
 		cli_usage(cmd, stderr);
 		return EXIT_USAGE;
 	}
+}
+
+int cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts,
+	       cli_opt_fn opt, void *ctx)
+{
+	struct args_err e;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		err = opt ? opt(c, optarg, ctx, &e) : -ENOENT;
+		if (err == -ENOENT) {
+			err = cli_common_opt(cmd, c);
+			if (err >= 0)
+				return err;
+		} else if (err) {
+			return cli_usage_err(cmd, "%s", e.msg);
+		}
+	}
+	return -1;
 }
 
 void cli_getopt_reset(void)

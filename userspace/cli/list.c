@@ -40,14 +40,12 @@ static int list_main(const struct cli_cmd *cmd, int argc, char **argv)
 	struct args_err e;
 	struct ktcp *h;
 	uint32_t id = 0;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, list_opts,
-				NULL)) != -1) {
-		err = cli_common_opt(cmd, c);
-		if (err >= 0)
-			return err;
-	}
+	err = cli_getopt(cmd, argc, argv, CLI_COMMON_SHORT, list_opts, NULL,
+			 NULL);
+	if (err >= 0)
+		return err;
 	if (argc - optind > 1)
 		return cli_usage_err(cmd, "at most one server ID");
 	if (optind < argc && args_id(argv[optind], &id, &e))

@@ -14,14 +14,12 @@ static int services_main(const struct cli_cmd *cmd, int argc, char **argv)
 	struct ktcp *h;
 	char **names;
 	size_t i, n;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, services_opts,
-				NULL)) != -1) {
-		err = cli_common_opt(cmd, c);
-		if (err >= 0)
-			return err;
-	}
+	err = cli_getopt(cmd, argc, argv, CLI_COMMON_SHORT, services_opts, NULL,
+			 NULL);
+	if (err >= 0)
+		return err;
 	if (optind != argc)
 		return cli_usage_err(cmd, "no arguments expected");
 

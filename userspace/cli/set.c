@@ -6,45 +6,19 @@
 #include "args.h"
 #include "cli.h"
 
-enum {
-	OPT_PORT = 'P',
-	OPT_ADDR = 'a',
-	OPT_BACKLOG = 'b',
-	OPT_MAX_CONNS = 'm',
-	OPT_IDLE = 't',
-};
-
-static int set_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
-		   struct args_err *e)
+/* `set` takes exactly the settings `start` shares with it. */
+static int set_opt(int c, const char *arg, void *cfg, struct args_err *e)
 {
-	switch (c) {
-	case OPT_PORT:
-		cfg->has |= KTCP_HAS_PORT;
-		return args_port(arg, &cfg->port, e);
-	case OPT_ADDR:
-		cfg->has |= KTCP_HAS_ADDR;
-		return args_addr(arg, &cfg->addr, e);
-	case OPT_BACKLOG:
-		cfg->has |= KTCP_HAS_BACKLOG;
-		return args_u32(arg, 1, KTCP_BACKLOG_MAX, &cfg->backlog, e);
-	case OPT_MAX_CONNS:
-		cfg->has |= KTCP_HAS_MAX_CONNS;
-		return args_u32(arg, 0, UINT32_MAX, &cfg->max_conns, e);
-	case OPT_IDLE:
-		cfg->has |= KTCP_HAS_IDLE_TIMEOUT;
-		return args_duration_ms(arg, KTCP_IDLE_TIMEOUT_MS_MAX,
-					&cfg->idle_timeout_ms, e);
-	}
-	return -ENOENT;
+	return args_server_setting(c, arg, cfg, e);
 }
 
 static const struct option set_opts[] = {
 	CLI_COMMON_OPTS,
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "addr", required_argument, NULL, OPT_ADDR },
-	{ "backlog", required_argument, NULL, OPT_BACKLOG },
-	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
-	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "port", required_argument, NULL, ARGS_OPT_PORT },
+	{ "addr", required_argument, NULL, ARGS_OPT_ADDR },
+	{ "backlog", required_argument, NULL, ARGS_OPT_BACKLOG },
+	{ "max-conns", required_argument, NULL, ARGS_OPT_MAX_CONNS },
+	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -54,19 +28,12 @@ static int set_main(const struct cli_cmd *cmd, int argc, char **argv)
 	struct args_err e;
 	struct ktcp *h;
 	uint32_t id;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "P:a:b:m:t:",
-				set_opts, NULL)) != -1) {
-		err = set_opt(c, optarg, &cfg, &e);
-		if (err == -ENOENT) {
-			err = cli_common_opt(cmd, c);
-			if (err >= 0)
-				return err;
-		} else if (err) {
-			return cli_usage_err(cmd, "%s", e.msg);
-		}
-	}
+	err = cli_getopt(cmd, argc, argv, CLI_COMMON_SHORT ARGS_SETTINGS_SHORT,
+			 set_opts, set_opt, &cfg);
+	if (err >= 0)
+		return err;
 	if (optind + 1 != argc)
 		return cli_usage_err(cmd, "exactly one server ID is required");
 	if (args_id(argv[optind], &id, &e))

@@ -8,12 +8,8 @@
 #include "cli.h"
 #include "show.h"
 
+/* Beyond the settings in args.h (ARGS_OPT_*), which `set` takes too. */
 enum {
-	OPT_PORT = 'P',
-	OPT_ADDR = 'a',
-	OPT_BACKLOG = 'b',
-	OPT_MAX_CONNS = 'm',
-	OPT_IDLE = 't',
 	OPT_LISTENERS = 'l',
 	OPT_WQ = 'w',
 	/* http: long options only */
@@ -52,29 +48,15 @@ static int start_http_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
 }
 
 /* Parse one option into cfg; 0 or -errno with e filled. */
-static int start_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
-		     struct args_err *e)
+static int start_opt(int c, const char *arg, void *ctx, struct args_err *e)
 {
+	struct ktcp_server_cfg *cfg = ctx;
 	int err;
 
-	switch (c) {
-	case OPT_PORT:
-		err = args_port(arg, &cfg->port, e);
-		cfg->has |= KTCP_HAS_PORT;
+	err = args_server_setting(c, arg, cfg, e);
+	if (err != -ENOENT)
 		return err;
-	case OPT_ADDR:
-		cfg->has |= KTCP_HAS_ADDR;
-		return args_addr(arg, &cfg->addr, e);
-	case OPT_BACKLOG:
-		cfg->has |= KTCP_HAS_BACKLOG;
-		return args_u32(arg, 1, KTCP_BACKLOG_MAX, &cfg->backlog, e);
-	case OPT_MAX_CONNS:
-		cfg->has |= KTCP_HAS_MAX_CONNS;
-		return args_u32(arg, 0, UINT32_MAX, &cfg->max_conns, e);
-	case OPT_IDLE:
-		cfg->has |= KTCP_HAS_IDLE_TIMEOUT;
-		return args_duration_ms(arg, KTCP_IDLE_TIMEOUT_MS_MAX,
-					&cfg->idle_timeout_ms, e);
+	switch (c) {
 	case OPT_LISTENERS:
 		cfg->has |= KTCP_HAS_LISTENERS;
 		return args_u32(arg, 1, KTCP_LISTENERS_MAX, &cfg->listeners, e);
@@ -87,11 +69,11 @@ static int start_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
 
 static const struct option start_opts[] = {
 	CLI_COMMON_OPTS,
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "addr", required_argument, NULL, OPT_ADDR },
-	{ "backlog", required_argument, NULL, OPT_BACKLOG },
-	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
-	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "port", required_argument, NULL, ARGS_OPT_PORT },
+	{ "addr", required_argument, NULL, ARGS_OPT_ADDR },
+	{ "backlog", required_argument, NULL, ARGS_OPT_BACKLOG },
+	{ "max-conns", required_argument, NULL, ARGS_OPT_MAX_CONNS },
+	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE },
 	{ "listeners", required_argument, NULL, OPT_LISTENERS },
 	{ "wq", required_argument, NULL, OPT_WQ },
 	{ "root", required_argument, NULL, OPT_ROOT },
@@ -127,19 +109,13 @@ static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 	struct args_err e;
 	struct ktcp *h;
 	uint32_t id;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "P:a:b:m:t:l:w:",
-				start_opts, NULL)) != -1) {
-		err = start_opt(c, optarg, &cfg, &e);
-		if (err == -ENOENT) {
-			err = cli_common_opt(cmd, c);
-			if (err >= 0)
-				return err;
-		} else if (err) {
-			return cli_usage_err(cmd, "%s", e.msg);
-		}
-	}
+	err = cli_getopt(cmd, argc, argv,
+			 CLI_COMMON_SHORT ARGS_SETTINGS_SHORT "l:w:",
+			 start_opts, start_opt, &cfg);
+	if (err >= 0)
+		return err;
 	if (optind + 1 != argc)
 		return cli_usage_err(cmd, "exactly one SERVICE is required");
 	if (args_service(argv[optind], cfg.service, &e))

@@ -13,14 +13,12 @@ static int stop_main(const struct cli_cmd *cmd, int argc, char **argv)
 	struct args_err e;
 	struct ktcp *h;
 	uint32_t id;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, stop_opts,
-				NULL)) != -1) {
-		err = cli_common_opt(cmd, c);
-		if (err >= 0)
-			return err;
-	}
+	err = cli_getopt(cmd, argc, argv, CLI_COMMON_SHORT, stop_opts, NULL,
+			 NULL);
+	if (err >= 0)
+		return err;
 	if (optind + 1 != argc)
 		return cli_usage_err(cmd, "exactly one server ID is required");
 	if (args_id(argv[optind], &id, &e))
