@@ -242,6 +242,12 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 	ktcp_conn_queue(conn);
 }
 
+unsigned long ktcp_conn_idle_timeout(struct ktcp_conn *conn)
+{
+	return READ_ONCE(conn->srv->idle_jiffies);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_idle_timeout);
+
 struct ktcp_server *ktcp_conn_server(struct ktcp_conn *conn)
 {
 	return conn->srv;

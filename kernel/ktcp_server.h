@@ -112,5 +112,11 @@ int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len);
  */
 int ktcp_conn_shutdown_write(struct ktcp_conn *conn);
 void ktcp_conn_stat_add(struct ktcp_conn *conn, unsigned int stat, u64 n);
+/*
+ * The server's idle timeout in jiffies, 0 for none. Activity of any kind
+ * resets the idle timer; a service that must bound how long a unit of
+ * work (an HTTP request head) may take measures it against this.
+ */
+unsigned long ktcp_conn_idle_timeout(struct ktcp_conn *conn);
 
 #endif /* _KTCP_SERVER_H */

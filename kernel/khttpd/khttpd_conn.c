@@ -54,6 +54,7 @@ struct khttpd_conn {
 	char *rx; /* max_header bytes */
 	u32 rx_len; /* bytes in rx */
 	u32 rx_scanned; /* of which the parser saw all without a full head */
+	unsigned long head_start; /* jiffies: first byte of the head in rx */
 	u64 discard; /* request body bytes still to drop */
 
 	char *buf; /* KHTTPD_BUF_SIZE: what is being sent */
@@ -457,6 +458,21 @@ static void khttpd_rx_consume(struct khttpd_conn *hc, u32 n)
 	hc->rx_len -= n;
 	memmove(hc->rx, hc->rx + n, hc->rx_len);
 	hc->rx_scanned = 0;
+	/* What is left begins the next request (or its body, dropped). */
+	hc->head_start = jiffies;
+}
+
+/*
+ * Slowloris: a client trickling a request head resets the idle timer with
+ * every byte, so the head as a whole must arrive within one idle timeout
+ * of its first byte.
+ */
+static bool khttpd_head_late(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	unsigned long idle = ktcp_conn_idle_timeout(conn);
+
+	return idle && hc->rx_len && !hc->discard &&
+	       time_after(jiffies, hc->head_start + idle);
 }
 
 /* Drop request body bytes that are already in the receive buffer. */
@@ -567,8 +583,15 @@ static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	}
 	if (n <= 0)
 		return n ? n : KTCP_CONN_DONE; /* 0: the client closed */
+	if (!hc->rx_len)
+		hc->head_start = jiffies;
 	hc->rx_len += n;
 	khttpd_rx_discard(hc);
+	if (khttpd_head_late(conn, hc)) {
+		hc->close = true;
+		n = khttpd_respond_error(conn, hc, 408, false);
+		return n ? n : KTCP_CONN_AGAIN;
+	}
 	return KTCP_CONN_AGAIN;
 }
 

@@ -2,7 +2,8 @@
 # khttpd: nothing outside the root is ever served (dot segments in every
 # spelling, encoded NUL, symlinks out of the root, devices and FIFOs), files
 # are opened with the starting process's credentials, and idle or slow
-# keep-alive clients are closed by the idle timeout.
+# keep-alive clients are closed by the idle timeout, as are clients that
+# trickle a request head (Slowloris).
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 # shellcheck source=tests/vm/http-lib.sh
@@ -113,5 +114,32 @@ exec {ka}>&-
 [ "$(hstat timed_out)" -ge 2 ] || fail "timed_out $(hstat timed_out)"
 # The server is fine afterwards.
 expect_code /hello.txt 200
+
+# Slowloris: a header line every 0.3 s never lets the idle timer fire,
+# but the whole head must arrive within one idle timeout: 408, closed.
+# Another client is served meanwhile.
+slow() {
+	trap '' PIPE
+	exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT" || exit 1
+	printf 'GET /hello.txt HTTP/1.1\r\nHost: x\r\n' >&3
+	for i in $(seq 40); do
+		# Stop trickling once the server has answered.
+		read -r -t 0 -u 3 && break
+		printf 'X-Slow-%d: y\r\n' "$i" >&3 2>/dev/null || break
+		sleep 0.3
+	done
+	timeout 5 cat <&3
+}
+start=$(date +%s)
+slow >"$TEST_TMP/slow" &
+slow_pid=$!
+sleep 0.5
+expect_code /hello.txt 200
+wait "$slow_pid" || true
+took=$(($(date +%s) - start))
+assert_eq "$(status_line "$(cat "$TEST_TMP/slow")")" \
+	"HTTP/1.1 408 Request Timeout" "slow head"
+# 40 lines would take 12 s; the 1 s deadline cuts it well before.
+[ "$took" -le 8 ] || fail "slow head answered after ${took}s"
 ktcp stop "$HTTP_ID"
 rm -rf "$www" /tmp/secret.txt /tmp/secretdir
