@@ -495,7 +495,8 @@ static int khttpd_request(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	int status, err;
 
 	ktcp_conn_stat_add(conn, KTCP_STATS_A_HTTP_REQUESTS, 1);
-	hc->nrequests++;
+	if (hc->nrequests++)
+		ktcp_conn_stat_add(conn, KTCP_STATS_A_HTTP_REUSED, 1);
 	hc->close = !khttpd_keep_alive(req) ||
 		    (ks->keepalive_max && hc->nrequests >= ks->keepalive_max);
 	status = khttpd_method_status(req->method);

@@ -117,11 +117,14 @@ assert_eq "$(printf '%s' "$r" | tr -d '\r' | grep '^HTTP/1.1' | cut -d' ' -f2 | 
 r=$(raw 'GET /a.txt HTTP/1.0\r\n\r\n')
 assert_eq "$(header "$r" Connection)" close
 # Keep-alive: curl reuses one connection for several URLs
+reused=$(hstat http_reused)
 v=$(curl -sv -o /dev/null -o /dev/null -o /dev/null \
 	"$URL/a.txt" "$URL/b.txt" "$URL/c.txt" 2>&1)
 printf '%s\n' "$v" | grep -Eq 'Re-?using existing connection' ||
 	fail "curl did not reuse the connection: $v"
 assert_eq "$(printf '%s\n' "$v" | grep -c 'Connected to')" 1 "connections"
+# ... and the server counts the two requests that came on it after the first
+assert_eq "$(hstat http_reused)" $((reused + 2)) "http_reused"
 
 # Counters: requests and responses by class
 [ "$(hstat http_requests)" -ge 20 ] || fail "http_requests $(hstat http_requests)"

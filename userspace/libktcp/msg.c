@@ -407,9 +407,10 @@ static uint64_t *stat_field(struct ktcp_stats *st, int type, uint64_t *bit)
 		[KTCP_STATS_A_HTTP_3XX] = &st->http_3xx,
 		[KTCP_STATS_A_HTTP_4XX] = &st->http_4xx,
 		[KTCP_STATS_A_HTTP_5XX] = &st->http_5xx,
+		[KTCP_STATS_A_HTTP_REUSED] = &st->http_reused,
 	};
 
-	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_HTTP_5XX)
+	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_HTTP_REUSED)
 		return NULL;
 	*bit = 1ULL << (type - KTCP_STATS_A_ACCEPTED);
 	return fields[type];

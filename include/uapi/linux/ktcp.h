@@ -304,6 +304,8 @@ enum ktcp_stats_attr {
 	KTCP_STATS_A_HTTP_3XX,
 	KTCP_STATS_A_HTTP_4XX,
 	KTCP_STATS_A_HTTP_5XX,
+	/* http: requests served on a kept-alive connection (not its first) */
+	KTCP_STATS_A_HTTP_REUSED,
 	__KTCP_STATS_A_MAX
 };
 #define KTCP_STATS_A_MAX (__KTCP_STATS_A_MAX - 1)
