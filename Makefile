@@ -85,7 +85,7 @@ $(O)/obj/%.o: %.c
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
 # --- tests ------------------------------------------------------------------
-check: check-unit check-fuzz check-runner check-vm
+check: check-unit check-tools check-fuzz check-runner check-vm
 
 check-unit: $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
