@@ -68,6 +68,14 @@ int cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
 	       const char *shortopts, const struct option *longopts,
 	       cli_opt_fn opt, void *ctx);
 
+/*
+ * The server ID operand after a subcommand's options: exactly one when
+ * @required, else at most one (*id is 0 without). Returns -1 when it
+ * parses, else the exit code of the usage error it printed.
+ */
+int cli_server_id(const struct cli_cmd *cmd, int argc, char **argv,
+		  bool required, uint32_t *id);
+
 /* Open the handle; prints why not and returns nonzero on failure. */
 int cli_open(struct ktcp **hp);
 /*

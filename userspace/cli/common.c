@@ -68,6 +68,22 @@ int cli_getopt(const struct cli_cmd *cmd, int argc, char **argv,
 	return -1;
 }
 
+int cli_server_id(const struct cli_cmd *cmd, int argc, char **argv,
+		  bool required, uint32_t *id)
+{
+	int n = argc - optind;
+	struct args_err e;
+
+	*id = 0;
+	if (required && n != 1)
+		return cli_usage_err(cmd, "exactly one server ID is required");
+	if (n > 1)
+		return cli_usage_err(cmd, "at most one server ID");
+	if (n && args_id(argv[optind], id, &e))
+		return cli_usage_err(cmd, "server ID %s", e.msg);
+	return -1;
+}
+
 void cli_getopt_reset(void)
 {
 	/* 0, not 1: also resets GNU getopt's internal state. */

@@ -25,7 +25,6 @@ static const struct option set_opts[] = {
 static int set_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct ktcp_server_cfg cfg = { 0 };
-	struct args_err e;
 	struct ktcp *h;
 	uint32_t id;
 	int err;
@@ -34,10 +33,9 @@ static int set_main(const struct cli_cmd *cmd, int argc, char **argv)
 			 set_opts, set_opt, &cfg);
 	if (err >= 0)
 		return err;
-	if (optind + 1 != argc)
-		return cli_usage_err(cmd, "exactly one server ID is required");
-	if (args_id(argv[optind], &id, &e))
-		return cli_usage_err(cmd, "server ID %s", e.msg);
+	err = cli_server_id(cmd, argc, argv, true, &id);
+	if (err >= 0)
+		return err;
 	if (!cfg.has)
 		return cli_usage_err(cmd, "nothing to change");
 

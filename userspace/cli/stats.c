@@ -96,7 +96,6 @@ static int stats_reset(struct ktcp *h, uint32_t id)
 
 static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	struct args_err e;
 	bool reset = false;
 	struct ktcp *h;
 	uint32_t id = 0;
@@ -112,10 +111,9 @@ static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 		if (err >= 0)
 			return err;
 	}
-	if (argc - optind > 1)
-		return cli_usage_err(cmd, "at most one server ID");
-	if (optind < argc && args_id(argv[optind], &id, &e))
-		return cli_usage_err(cmd, "server ID %s", e.msg);
+	err = cli_server_id(cmd, argc, argv, false, &id);
+	if (err >= 0)
+		return err;
 
 	err = cli_open(&h);
 	if (err)

@@ -10,7 +10,6 @@ static const struct option stop_opts[] = {
 
 static int stop_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	struct args_err e;
 	struct ktcp *h;
 	uint32_t id;
 	int err;
@@ -19,10 +18,9 @@ static int stop_main(const struct cli_cmd *cmd, int argc, char **argv)
 			 NULL);
 	if (err >= 0)
 		return err;
-	if (optind + 1 != argc)
-		return cli_usage_err(cmd, "exactly one server ID is required");
-	if (args_id(argv[optind], &id, &e))
-		return cli_usage_err(cmd, "server ID %s", e.msg);
+	err = cli_server_id(cmd, argc, argv, true, &id);
+	if (err >= 0)
+		return err;
 
 	err = cli_open(&h);
 	if (err)
