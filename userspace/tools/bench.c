@@ -20,8 +20,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -30,9 +28,7 @@
 #include <unistd.h>
 
 #define SCRATCH_SIZE (256 * 1024)
-#define MAX_EVENTS 256
 #define RECVS_PER_EVENT 4
-#define SCAN_INTERVAL_NS 100000000ull
 
 struct bench_opts {
 	const char *host;
@@ -60,34 +56,22 @@ enum bconn_state {
 };
 
 struct bconn {
-	int fd;
+	struct ep_conn ep;
 	enum bconn_state st;
-	uint32_t events;
 	unsigned int msgs; /* messages completed on this connection */
 	uint64_t idx; /* message number: seeds size and data */
 	size_t len;
 	size_t sent;
 	size_t rcvd;
 	uint64_t t_start;
-	uint64_t deadline;
 	char *buf;
 	size_t cap;
 };
 
 struct bworker {
-	pthread_t tid;
-	int epfd;
-	struct bconn *conns;
-	unsigned int nconns;
-	unsigned int live;
-	uint64_t now;
-	char *scratch;
-	struct hist lat;
+	struct ep_worker ew;
 	uint64_t msgs;
-	uint64_t connects;
 	uint64_t bytes_sent;
-	uint64_t bytes_rcvd;
-	uint64_t errs[ERR_NR];
 };
 
 static const enum err_kind bench_errs[] = {
@@ -96,8 +80,6 @@ static const enum err_kind bench_errs[] = {
 
 static struct bench_opts opt;
 static atomic_uint_fast64_t next_msg;
-static atomic_flag err_printed[ERR_NR];
-static volatile sig_atomic_t interrupted;
 static uint64_t end_ns;
 
 static const char usage_text[] =
@@ -182,23 +164,13 @@ static void fill_payload(struct bconn *c)
 
 /* --- connections ---------------------------------------------------------- */
 
-static void conn_set_events(struct bworker *w, struct bconn *c, uint32_t ev)
-{
-	struct epoll_event e = { .events = ev, .data.ptr = c };
-
-	if (c->events == ev)
-		return;
-	c->events = ev;
-	epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->fd, &e);
-}
-
 static void conn_finish(struct bworker *w, struct bconn *c)
 {
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
+	if (c->ep.fd >= 0)
+		close(c->ep.fd);
+	c->ep.fd = -1;
 	c->st = B_DONE;
-	w->live--;
+	w->ew.live--;
 }
 
 /* Count an error against c, print the first one of each kind, close c. */
@@ -209,13 +181,13 @@ conn_fail(struct bworker *w, struct bconn *c, enum err_kind kind,
 	char msg[256];
 	va_list ap;
 
-	w->errs[kind]++;
-	if (!atomic_flag_test_and_set(&err_printed[kind])) {
+	if (ep_error_first(&w->ew, kind)) {
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 		warnx_("first %s error: connection %ld: %s",
-		       err_kind_name(kind), (long)(c - w->conns), msg);
+		       err_kind_name(kind), (long)ep_conn_index(&w->ew, &c->ep),
+		       msg);
 	}
 	conn_finish(w, c);
 }
@@ -242,13 +214,13 @@ static bool msg_claim(struct bconn *c, uint64_t *idx)
 
 static void conn_begin_close(struct bworker *w, struct bconn *c)
 {
-	if (shutdown(c->fd, SHUT_WR) < 0) {
+	if (shutdown(c->ep.fd, SHUT_WR) < 0) {
 		conn_fail_errno(w, c, errno, "shutdown");
 		return;
 	}
 	c->st = B_CLOSING;
-	c->deadline = w->now + opt.timeout_ms * 1000000ull;
-	conn_set_events(w, c, EPOLLIN);
+	c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+	ep_set_events(&w->ew, &c->ep, EPOLLIN);
 }
 
 static int conn_reserve(struct bconn *c)
@@ -273,7 +245,7 @@ static void msg_send(struct bworker *w, struct bconn *c)
 	ssize_t n;
 
 	while (c->sent < c->len) {
-		n = send(c->fd, c->buf + c->sent, c->len - c->sent,
+		n = send(c->ep.fd, c->buf + c->sent, c->len - c->sent,
 			 MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -285,9 +257,10 @@ static void msg_send(struct bworker *w, struct bconn *c)
 		}
 		c->sent += (size_t)n;
 		w->bytes_sent += (uint64_t)n;
-		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
 	}
-	conn_set_events(w, c, EPOLLIN | (c->sent < c->len ? EPOLLOUT : 0));
+	ep_set_events(&w->ew, &c->ep,
+		      EPOLLIN | (c->sent < c->len ? EPOLLOUT : 0));
 }
 
 static void msg_start(struct bworker *w, struct bconn *c)
@@ -311,13 +284,13 @@ static void msg_start(struct bworker *w, struct bconn *c)
 	/* A burst measures connect + echo; closed loop only the echo. */
 	if (!opt.burst)
 		c->t_start = now_ns();
-	c->deadline = w->now + opt.timeout_ms * 1000000ull;
+	c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
 	msg_send(w, c);
 }
 
 static void msg_done(struct bworker *w, struct bconn *c)
 {
-	hist_add(&w->lat, now_ns() - c->t_start);
+	hist_add(&w->ew.lat, now_ns() - c->t_start);
 	w->msgs++;
 	c->msgs++;
 	msg_start(w, c);
@@ -328,13 +301,13 @@ static bool msg_check(struct bworker *w, struct bconn *c, size_t n)
 	const char *want = c->buf + c->rcvd;
 	size_t i;
 
-	if (!memcmp(w->scratch, want, n))
+	if (!memcmp(w->ew.scratch, want, n))
 		return true;
-	for (i = 0; w->scratch[i] == want[i]; i++)
+	for (i = 0; w->ew.scratch[i] == want[i]; i++)
 		;
 	conn_fail(w, c, ERR_MISMATCH,
 		  "message %" PRIu64 ": byte %zu of %zu is 0x%02x, sent 0x%02x",
-		  c->idx, c->rcvd + i, c->len, (unsigned char)w->scratch[i],
+		  c->idx, c->rcvd + i, c->len, (unsigned char)w->ew.scratch[i],
 		  (unsigned char)want[i]);
 	return false;
 }
@@ -349,7 +322,7 @@ static void msg_recv(struct bworker *w, struct bconn *c)
 		want = c->len - c->rcvd;
 		if (want > SCRATCH_SIZE)
 			want = SCRATCH_SIZE;
-		n = recv(c->fd, w->scratch, want, 0);
+		n = recv(c->ep.fd, w->ew.scratch, want, 0);
 		if (n == 0) {
 			conn_fail(w, c, ERR_SHORT,
 				  "server closed after %zu of %zu bytes of "
@@ -364,8 +337,8 @@ static void msg_recv(struct bworker *w, struct bconn *c)
 				conn_fail_errno(w, c, errno, "recv");
 			return;
 		}
-		w->bytes_rcvd += (uint64_t)n;
-		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+		w->ew.bytes_rcvd += (uint64_t)n;
+		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
 		if (opt.verify && !msg_check(w, c, (size_t)n))
 			return;
 		c->rcvd += (size_t)n;
@@ -380,7 +353,7 @@ static void conn_drain(struct bworker *w, struct bconn *c)
 	ssize_t n;
 
 	for (;;) {
-		n = recv(c->fd, w->scratch, SCRATCH_SIZE, 0);
+		n = recv(c->ep.fd, w->ew.scratch, SCRATCH_SIZE, 0);
 		if (n == 0) {
 			conn_finish(w, c);
 			return;
@@ -392,7 +365,7 @@ static void conn_drain(struct bworker *w, struct bconn *c)
 				conn_fail_errno(w, c, errno, "recv at close");
 			return;
 		}
-		w->bytes_rcvd += (uint64_t)n;
+		w->ew.bytes_rcvd += (uint64_t)n;
 		if (opt.verify) {
 			conn_fail(w, c, ERR_MISMATCH,
 				  "%zd bytes after the last echo", n);
@@ -403,11 +376,8 @@ static void conn_drain(struct bworker *w, struct bconn *c)
 
 static void conn_connected(struct bworker *w, struct bconn *c)
 {
-	socklen_t len = sizeof(int);
-	int err = 0;
+	int err = ep_connect_result(&c->ep);
 
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
 	if (err) {
 		conn_fail_errno(w, c, err, "connect");
 		return;
@@ -416,8 +386,12 @@ static void conn_connected(struct bworker *w, struct bconn *c)
 	msg_start(w, c);
 }
 
-static void conn_event(struct bworker *w, struct bconn *c, uint32_t events)
+static void conn_event(struct ep_worker *ew, struct ep_conn *ec,
+		       uint32_t events)
 {
+	struct bworker *w = container_of(ew, struct bworker, ew);
+	struct bconn *c = container_of(ec, struct bconn, ep);
+
 	switch (c->st) {
 	case B_CONNECTING:
 		conn_connected(w, c);
@@ -436,25 +410,20 @@ static void conn_event(struct bworker *w, struct bconn *c, uint32_t events)
 	}
 }
 
-static void conn_open(struct bworker *w, struct bconn *c)
+static void conn_open(struct ep_worker *ew, struct ep_conn *ec)
 {
-	struct epoll_event e = { .events = EPOLLOUT, .data.ptr = c };
-	int err = 0;
+	struct bworker *w = container_of(ew, struct bworker, ew);
+	struct bconn *c = container_of(ec, struct bconn, ep);
+	const char *what;
+	int err;
 
 	c->t_start = now_ns();
-	c->deadline = c->t_start + opt.timeout_ms * 1000000ull;
+	c->ep.deadline = c->t_start + opt.timeout_ms * 1000000ull;
 	c->st = B_CONNECTING;
-	w->live++;
-	w->connects++;
-	c->fd = connect_nonblock((const struct sockaddr *)&opt.addr,
-				 opt.addrlen, &err);
-	if (c->fd < 0) {
-		conn_fail_errno(w, c, err, "connect");
-		return;
-	}
-	c->events = EPOLLOUT;
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &e))
-		conn_fail_errno(w, c, errno, "epoll_ctl");
+	err = ep_connect(ew, ec, (const struct sockaddr *)&opt.addr,
+			 opt.addrlen, &what);
+	if (err)
+		conn_fail_errno(w, c, err, what);
 }
 
 static const char *const state_names[] = {
@@ -464,101 +433,40 @@ static const char *const state_names[] = {
 	[B_DONE] = "done",
 };
 
-static void scan_timeouts(struct bworker *w)
+static void conn_expired(struct ep_worker *ew, struct ep_conn *ec)
 {
-	unsigned int i;
+	struct bworker *w = container_of(ew, struct bworker, ew);
+	struct bconn *c = container_of(ec, struct bconn, ep);
 
-	for (i = 0; i < w->nconns; i++) {
-		struct bconn *c = &w->conns[i];
-
-		if (c->st != B_DONE && w->now > c->deadline)
-			conn_fail(w, c, ERR_TIMEOUT,
-				  "no progress for %" PRIu64 " ms (%s)",
-				  opt.timeout_ms, state_names[c->st]);
-	}
+	if (c->st != B_DONE)
+		conn_fail(w, c, ERR_TIMEOUT,
+			  "no progress for %" PRIu64 " ms (%s)", opt.timeout_ms,
+			  state_names[c->st]);
 }
 
-static void *worker_run(void *arg)
+static void conn_free(struct ep_conn *ec)
 {
-	struct bworker *w = arg;
-	struct epoll_event ev[MAX_EVENTS];
-	uint64_t next_scan;
-	unsigned int i;
-	int n;
-
-	w->now = now_ns();
-	next_scan = w->now + SCAN_INTERVAL_NS;
-	for (i = 0; i < w->nconns; i++)
-		conn_open(w, &w->conns[i]);
-	while (w->live) {
-		n = epoll_wait(w->epfd, ev, MAX_EVENTS, 100);
-		w->now = now_ns();
-		for (i = 0; i < (unsigned int)(n > 0 ? n : 0); i++)
-			conn_event(w, ev[i].data.ptr, ev[i].events);
-		if (w->now >= next_scan) {
-			scan_timeouts(w);
-			next_scan = w->now + SCAN_INTERVAL_NS;
-		}
-	}
-	return NULL;
+	free(container_of(ec, struct bconn, ep)->buf);
 }
+
+static const struct ep_ops bench_ops = {
+	.worker_size = sizeof(struct bworker),
+	.conn_size = sizeof(struct bconn),
+	.scratch_size = SCRATCH_SIZE,
+	.start = conn_open,
+	.event = conn_event,
+	.expired = conn_expired,
+	.conn_fini = conn_free,
+};
 
 /* --- setup and report ----------------------------------------------------- */
 
-static int worker_init(struct bworker *w, unsigned int nconns)
-{
-	unsigned int i;
-
-	hist_init(&w->lat);
-	w->nconns = nconns;
-	w->conns = calloc(nconns, sizeof(*w->conns));
-	w->scratch = malloc(SCRATCH_SIZE);
-	w->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!w->conns || !w->scratch || w->epfd < 0)
-		return -1;
-	for (i = 0; i < nconns; i++)
-		w->conns[i].fd = -1;
-	return 0;
-}
-
-static void worker_fini(struct bworker *w)
-{
-	unsigned int i;
-
-	for (i = 0; w->conns && i < w->nconns; i++)
-		free(w->conns[i].buf);
-	free(w->conns);
-	free(w->scratch);
-	if (w->epfd >= 0)
-		close(w->epfd);
-}
-
-static void on_signal(int sig)
-{
-	interrupted = 1;
-}
-
-static void report(struct bworker *w, unsigned int nw, double elapsed)
+static void report(const struct ep_totals *t, uint64_t msgs, uint64_t sent,
+		   unsigned int nw, double elapsed)
 {
 	struct report r = { 0 };
-	struct hist lat;
-	uint64_t msgs = 0, sent = 0, rcvd = 0, conns = 0, errs[ERR_NR] = { 0 };
-	uint64_t total = 0;
 	char target[80], size[64];
-	unsigned int i, k;
 
-	hist_init(&lat);
-	for (i = 0; i < nw; i++) {
-		hist_merge(&lat, &w[i].lat);
-		msgs += w[i].msgs;
-		sent += w[i].bytes_sent;
-		rcvd += w[i].bytes_rcvd;
-		conns += w[i].connects;
-		for (k = 0; k < ERR_NR; k++)
-			errs[k] += w[i].errs[k];
-	}
-	for (k = 0; k < ERR_NR; k++)
-		total += errs[k];
 	format_sockaddr((const struct sockaddr *)&opt.addr, target,
 			sizeof(target));
 	if (opt.size_min == opt.size_max)
@@ -569,70 +477,58 @@ static void report(struct bworker *w, unsigned int nw, double elapsed)
 
 	report_str(&r, "mode", "mode", opt.burst ? "burst" : "closed-loop");
 	report_str(&r, "target", "target", target);
-	report_u64(&r, "connections", "connections", conns, NULL);
+	report_u64(&r, "connections", "connections", t->connects, NULL);
 	report_u64(&r, "threads", "threads", nw, NULL);
 	report_str(&r, "size", "message size", size);
 	report_str(&r, "verify", "verify", opt.verify ? "yes" : "no");
 	report_u64(&r, "seed", "seed", opt.seed, NULL);
 	report_dbl(&r, "elapsed_s", "elapsed", elapsed, 3, "s");
 	report_u64(&r, "messages", "messages", msgs, NULL);
-	report_u64(&r, "errors", "errors", total, NULL);
+	report_u64(&r, "errors", "errors", t->nerrs, NULL);
 	report_dbl(&r, "msgs_per_s", "throughput", msgs / elapsed, 1, "msg/s");
-	report_dbl(&r, "mb_per_s", "echoed", rcvd / elapsed / 1e6, 2, "MB/s");
-	report_latency(&r, &lat);
+	report_dbl(&r, "mb_per_s", "echoed", t->bytes_rcvd / elapsed / 1e6, 2,
+		   "MB/s");
+	report_latency(&r, &t->lat);
 	report_u64(&r, "bytes_sent", "bytes sent", sent, NULL);
-	report_u64(&r, "bytes_received", "bytes received", rcvd, NULL);
-	report_errors(&r, errs, bench_errs,
+	report_u64(&r, "bytes_received", "bytes received", t->bytes_rcvd, NULL);
+	report_errors(&r, t->errs, bench_errs,
 		      sizeof(bench_errs) / sizeof(bench_errs[0]));
 	report_print(&r, opt.fmt, stdout);
 }
 
 static int run(void)
 {
-	unsigned int nw = (unsigned int)opt.threads, i, started = 0;
+	unsigned int nw = (unsigned int)opt.threads, i;
 	uint64_t conns = opt.burst ? opt.burst : opt.conns;
 	struct bworker *w;
-	uint64_t t0, msgs = 0, errs = 0;
-	int ret = EXIT_ERRORS, k;
+	struct ep_totals *t;
+	uint64_t t0, msgs = 0, sent = 0;
+	double elapsed;
+	int ret = EXIT_ERRORS;
 
 	if (nw > conns)
 		nw = (unsigned int)conns;
-	w = calloc(nw, sizeof(*w));
-	if (!w)
-		return EXIT_ERRORS;
-	for (i = 0; i < nw; i++) {
-		w[i].epfd = -1;
-		if (worker_init(&w[i], (unsigned int)(conns / nw +
-						      (i < conns % nw)))) {
-			warnx_("out of memory");
-			goto out;
-		}
-	}
+	w = ep_alloc_workers(&bench_ops, nw, conns);
+	t = malloc(sizeof(*t));
+	if (!w || !t)
+		goto out;
 	t0 = now_ns();
 	end_ns = t0 + (uint64_t)(opt.duration * 1e9);
-	for (; started < nw; started++)
-		if (pthread_create(&w[started].tid, NULL, worker_run,
-				   &w[started]))
-			break;
-	for (i = 0; i < started; i++)
-		pthread_join(w[i].tid, NULL);
-	if (started < nw) {
-		warnx_("cannot create thread");
+	if (ep_run_workers(w, &bench_ops, nw))
 		goto out;
-	}
-	report(w, nw, (double)(now_ns() - t0) / 1e9);
+	elapsed = (double)(now_ns() - t0) / 1e9;
+	ep_sum(w, &bench_ops, nw, t);
 	for (i = 0; i < nw; i++) {
 		msgs += w[i].msgs;
-		for (k = 0; k < ERR_NR; k++)
-			errs += w[i].errs[k];
+		sent += w[i].bytes_sent;
 	}
-	if (!errs && (!opt.count || msgs == opt.count) &&
+	report(t, msgs, sent, nw, elapsed);
+	if (!t->nerrs && (!opt.count || msgs == opt.count) &&
 	    (!opt.burst || msgs == opt.burst))
 		ret = EXIT_OK;
 out:
-	for (i = 0; i < nw; i++)
-		worker_fini(&w[i]);
-	free(w);
+	ep_free_workers(w, &bench_ops, nw);
+	free(t);
 	return ret;
 }
 
@@ -786,14 +682,8 @@ static int parse_opts(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal,
-				.sa_flags = SA_RESETHAND };
-
 	if (parse_opts(argc, argv))
 		return EXIT_USAGE;
-	signal(SIGPIPE, SIG_IGN);
-	/* First ^C ends the run and reports; a second one kills. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_interrupts();
 	return run();
 }

@@ -18,8 +18,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -30,8 +28,6 @@
 
 #define SCRATCH_SIZE (64 * 1024)
 #define HEAD_MAX (16 * 1024)
-#define MAX_EVENTS 256
-#define SCAN_INTERVAL_NS 100000000ull
 #define MAX_CONTENT_LENGTH (1ull << 62)
 
 struct ht_opts {
@@ -84,32 +80,20 @@ enum hconn_state {
 };
 
 struct hconn {
-	int fd;
+	struct ep_conn ep;
 	enum hconn_state st;
-	uint32_t events;
 	bool reused; /* served a response before this request */
 	bool retried;
 	size_t req_off;
 	uint64_t t_start;
-	uint64_t deadline;
 	struct resp r;
 };
 
 struct hworker {
-	pthread_t tid;
-	int epfd;
-	struct hconn *conns;
-	unsigned int nconns;
-	unsigned int live;
-	uint64_t now;
-	char *scratch;
-	struct hist lat;
+	struct ep_worker ew;
 	uint64_t reqs;
-	uint64_t connects;
 	uint64_t retries;
-	uint64_t bytes_rcvd;
 	uint64_t status[6]; /* by class: [1] 1xx ... [5] 5xx */
-	uint64_t errs[ERR_NR];
 };
 
 static const enum err_kind ht_errs[] = {
@@ -121,8 +105,6 @@ static struct ht_opts opt;
 static char *request;
 static size_t request_len;
 static atomic_uint_fast64_t next_req;
-static atomic_flag err_printed[ERR_NR];
-static volatile sig_atomic_t interrupted;
 
 static const char usage_text[] =
 	"usage: htstress [-n REQUESTS] [-c CONCURRENCY] [-t THREADS] [-k]\n"
@@ -358,21 +340,11 @@ static enum resp_result resp_feed(struct resp *r, const char *p, size_t n,
 
 /* --- connections ---------------------------------------------------------- */
 
-static void conn_set_events(struct hworker *w, struct hconn *c, uint32_t ev)
-{
-	struct epoll_event e = { .events = ev, .data.ptr = c };
-
-	if (c->events == ev)
-		return;
-	c->events = ev;
-	epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->fd, &e);
-}
-
 static void conn_close(struct hconn *c)
 {
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
+	if (c->ep.fd >= 0)
+		close(c->ep.fd);
+	c->ep.fd = -1;
 }
 
 static void req_start(struct hworker *w, struct hconn *c);
@@ -384,32 +356,11 @@ req_verror(struct hworker *w, struct hconn *c, enum err_kind kind,
 {
 	char msg[256];
 
-	w->errs[kind]++;
-	if (!atomic_flag_test_and_set(&err_printed[kind])) {
+	if (ep_error_first(&w->ew, kind)) {
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		warnx_("first %s error: %s", err_kind_name(kind), msg);
 	}
 	conn_close(c);
-}
-
-/* Fail the request and go on with the next one. */
-__attribute__((format(printf, 4, 5))) static void req_fail(struct hworker *w,
-							   struct hconn *c,
-							   enum err_kind kind,
-							   const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	req_verror(w, c, kind, fmt, ap);
-	va_end(ap);
-	req_start(w, c);
-}
-
-static void req_fail_errno(struct hworker *w, struct hconn *c, int err,
-			   const char *what)
-{
-	req_fail(w, c, err_kind_of_errno(err), "%s: %s", what, strerror(err));
 }
 
 /*
@@ -430,13 +381,26 @@ __attribute__((format(printf, 4, 5))) static int req_error(struct hworker *w,
 	return -1;
 }
 
+/* Fail the request and go on with the next one. */
+#define req_fail(w, c, ...)                   \
+	do {                                  \
+		req_error(w, c, __VA_ARGS__); \
+		req_start(w, c);              \
+	} while (0)
+
+static void req_fail_errno(struct hworker *w, struct hconn *c, int err,
+			   const char *what)
+{
+	req_fail(w, c, err_kind_of_errno(err), "%s: %s", what, strerror(err));
+}
+
 static void req_send(struct hworker *w, struct hconn *c)
 {
 	ssize_t n;
 
 	while (c->req_off < request_len) {
-		n = send(c->fd, request + c->req_off, request_len - c->req_off,
-			 MSG_NOSIGNAL);
+		n = send(c->ep.fd, request + c->req_off,
+			 request_len - c->req_off, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -446,14 +410,14 @@ static void req_send(struct hworker *w, struct hconn *c)
 			return;
 		}
 		c->req_off += (size_t)n;
-		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
 	}
 	if (c->req_off < request_len) {
-		conn_set_events(w, c, EPOLLOUT);
+		ep_set_events(&w->ew, &c->ep, EPOLLOUT);
 		return;
 	}
 	c->st = H_RECEIVING;
-	conn_set_events(w, c, EPOLLIN);
+	ep_set_events(&w->ew, &c->ep, EPOLLIN);
 }
 
 /*
@@ -462,29 +426,24 @@ static void req_send(struct hworker *w, struct hconn *c)
  */
 static int req_begin(struct hworker *w, struct hconn *c)
 {
-	struct epoll_event e = { .events = EPOLLOUT, .data.ptr = c };
-	int err = 0;
+	const char *what;
+	int err;
 
 	resp_reset(&c->r);
 	c->req_off = 0;
-	c->deadline = w->now + opt.timeout_ms * 1000000ull;
-	if (c->fd >= 0) {
+	c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+	if (c->ep.fd >= 0) {
 		c->st = H_SENDING;
 		req_send(w, c);
 		return 0;
 	}
 	c->reused = false;
 	c->st = H_CONNECTING;
-	w->connects++;
-	c->fd = connect_nonblock((const struct sockaddr *)&opt.addr,
-				 opt.addrlen, &err);
-	if (c->fd < 0)
-		return req_error(w, c, err_kind_of_errno(err), "connect: %s",
+	err = ep_connect(&w->ew, &c->ep, (const struct sockaddr *)&opt.addr,
+			 opt.addrlen, &what);
+	if (err)
+		return req_error(w, c, err_kind_of_errno(err), "%s: %s", what,
 				 strerror(err));
-	c->events = EPOLLOUT;
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &e))
-		return req_error(w, c, ERR_OTHER, "epoll_ctl: %s",
-				 strerror(errno));
 	return 0;
 }
 
@@ -495,7 +454,7 @@ static void req_start(struct hworker *w, struct hconn *c)
 		    atomic_fetch_add(&next_req, 1) >= opt.count) {
 			conn_close(c);
 			c->st = H_DONE;
-			w->live--;
+			w->ew.live--;
 			return;
 		}
 		c->t_start = now_ns();
@@ -505,7 +464,7 @@ static void req_start(struct hworker *w, struct hconn *c)
 
 static void resp_done(struct hworker *w, struct hconn *c)
 {
-	hist_add(&w->lat, now_ns() - c->t_start);
+	hist_add(&w->ew.lat, now_ns() - c->t_start);
 	w->reqs++;
 	w->status[c->r.status / 100]++;
 	if (opt.keepalive && !c->r.close)
@@ -551,7 +510,7 @@ static bool resp_input(struct hworker *w, struct hconn *c, size_t n)
 	enum resp_result ret;
 	size_t used;
 
-	ret = resp_feed(&c->r, w->scratch, n, &used);
+	ret = resp_feed(&c->r, w->ew.scratch, n, &used);
 	if (ret == RESP_BAD) {
 		req_fail(w, c, ERR_BAD_RESPONSE, "cannot parse response: %.40s",
 			 c->r.hlen ? c->r.head : "");
@@ -579,7 +538,7 @@ static void resp_recv(struct hworker *w, struct hconn *c)
 	ssize_t n;
 
 	for (;;) {
-		n = recv(c->fd, w->scratch, SCRATCH_SIZE, 0);
+		n = recv(c->ep.fd, w->ew.scratch, SCRATCH_SIZE, 0);
 		if (n == 0) {
 			resp_eof(w, c);
 			return;
@@ -591,8 +550,8 @@ static void resp_recv(struct hworker *w, struct hconn *c)
 				req_fail_errno(w, c, errno, "recv");
 			return;
 		}
-		w->bytes_rcvd += (uint64_t)n;
-		c->deadline = w->now + opt.timeout_ms * 1000000ull;
+		w->ew.bytes_rcvd += (uint64_t)n;
+		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
 		if (!resp_input(w, c, (size_t)n))
 			return;
 	}
@@ -600,11 +559,8 @@ static void resp_recv(struct hworker *w, struct hconn *c)
 
 static void conn_connected(struct hworker *w, struct hconn *c)
 {
-	socklen_t len = sizeof(int);
-	int err = 0;
+	int err = ep_connect_result(&c->ep);
 
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
 	if (err) {
 		req_fail_errno(w, c, err, "connect");
 		return;
@@ -613,8 +569,12 @@ static void conn_connected(struct hworker *w, struct hconn *c)
 	req_send(w, c);
 }
 
-static void conn_event(struct hworker *w, struct hconn *c, uint32_t events)
+static void conn_event(struct ep_worker *ew, struct ep_conn *ec,
+		       uint32_t events)
 {
+	struct hworker *w = container_of(ew, struct hworker, ew);
+	struct hconn *c = container_of(ec, struct hconn, ep);
+
 	switch (c->st) {
 	case H_CONNECTING:
 		conn_connected(w, c);
@@ -630,103 +590,50 @@ static void conn_event(struct hworker *w, struct hconn *c, uint32_t events)
 	}
 }
 
-static void scan_timeouts(struct hworker *w)
+static void conn_start(struct ep_worker *ew, struct ep_conn *ec)
 {
-	unsigned int i;
-
-	for (i = 0; i < w->nconns; i++) {
-		struct hconn *c = &w->conns[i];
-
-		if (c->st != H_DONE && w->now > c->deadline)
-			req_fail(w, c, ERR_TIMEOUT,
-				 "no progress for %" PRIu64 " ms",
-				 opt.timeout_ms);
-	}
+	req_start(container_of(ew, struct hworker, ew),
+		  container_of(ec, struct hconn, ep));
 }
 
-static void *worker_run(void *arg)
+static void conn_expired(struct ep_worker *ew, struct ep_conn *ec)
 {
-	struct hworker *w = arg;
-	struct epoll_event ev[MAX_EVENTS];
-	uint64_t next_scan;
-	unsigned int i;
-	int n;
+	struct hworker *w = container_of(ew, struct hworker, ew);
+	struct hconn *c = container_of(ec, struct hconn, ep);
 
-	w->now = now_ns();
-	next_scan = w->now + SCAN_INTERVAL_NS;
-	w->live = w->nconns;
-	for (i = 0; i < w->nconns; i++)
-		req_start(w, &w->conns[i]);
-	while (w->live) {
-		n = epoll_wait(w->epfd, ev, MAX_EVENTS, 100);
-		w->now = now_ns();
-		for (i = 0; i < (unsigned int)(n > 0 ? n : 0); i++)
-			conn_event(w, ev[i].data.ptr, ev[i].events);
-		if (w->now >= next_scan) {
-			scan_timeouts(w);
-			next_scan = w->now + SCAN_INTERVAL_NS;
-		}
-	}
-	return NULL;
+	if (c->st != H_DONE)
+		req_fail(w, c, ERR_TIMEOUT, "no progress for %" PRIu64 " ms",
+			 opt.timeout_ms);
 }
+
+static const struct ep_ops ht_ops = {
+	.worker_size = sizeof(struct hworker),
+	.conn_size = sizeof(struct hconn),
+	.scratch_size = SCRATCH_SIZE,
+	.start = conn_start,
+	.event = conn_event,
+	.expired = conn_expired,
+};
 
 /* --- setup and report ----------------------------------------------------- */
 
-static int worker_init(struct hworker *w, unsigned int nconns)
-{
-	unsigned int i;
-
-	hist_init(&w->lat);
-	w->nconns = nconns;
-	w->conns = calloc(nconns, sizeof(*w->conns));
-	w->scratch = malloc(SCRATCH_SIZE);
-	w->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!w->conns || !w->scratch || w->epfd < 0)
-		return -1;
-	for (i = 0; i < nconns; i++)
-		w->conns[i].fd = -1;
-	return 0;
-}
-
-static void worker_fini(struct hworker *w)
-{
-	free(w->conns);
-	free(w->scratch);
-	if (w->epfd >= 0)
-		close(w->epfd);
-}
-
-static void on_signal(int sig)
-{
-	interrupted = 1;
-}
-
 struct totals {
-	struct hist lat;
-	uint64_t reqs, connects, retries, bytes, status[6], errs[ERR_NR];
-	uint64_t nerrs;
+	struct ep_totals ep;
+	uint64_t reqs, retries, status[6];
 };
 
-static void sum_workers(const struct hworker *w, unsigned int nw,
-			struct totals *t)
+static void sum_workers(struct hworker *w, unsigned int nw, struct totals *t)
 {
 	unsigned int i, k;
 
 	memset(t, 0, sizeof(*t));
-	hist_init(&t->lat);
+	ep_sum(w, &ht_ops, nw, &t->ep);
 	for (i = 0; i < nw; i++) {
-		hist_merge(&t->lat, &w[i].lat);
 		t->reqs += w[i].reqs;
-		t->connects += w[i].connects;
 		t->retries += w[i].retries;
-		t->bytes += w[i].bytes_rcvd;
 		for (k = 0; k < 6; k++)
 			t->status[k] += w[i].status[k];
-		for (k = 0; k < ERR_NR; k++)
-			t->errs[k] += w[i].errs[k];
 	}
-	for (k = 0; k < ERR_NR; k++)
-		t->nerrs += t->errs[k];
 }
 
 static void report(const struct totals *t, unsigned int nw, double elapsed)
@@ -744,25 +651,26 @@ static void report(const struct totals *t, unsigned int nw, double elapsed)
 	report_u64(&r, "threads", "threads", nw, NULL);
 	report_dbl(&r, "elapsed_s", "elapsed", elapsed, 3, "s");
 	report_u64(&r, "requests", "requests", t->reqs, NULL);
-	report_u64(&r, "errors", "errors", t->nerrs, NULL);
+	report_u64(&r, "errors", "errors", t->ep.nerrs, NULL);
 	report_dbl(&r, "req_per_s", "throughput", t->reqs / elapsed, 1,
 		   "req/s");
-	report_dbl(&r, "mb_per_s", "received", t->bytes / elapsed / 1e6, 2,
-		   "MB/s");
-	report_latency(&r, &t->lat);
-	report_u64(&r, "connections", "connections", t->connects, NULL);
+	report_dbl(&r, "mb_per_s", "received", t->ep.bytes_rcvd / elapsed / 1e6,
+		   2, "MB/s");
+	report_latency(&r, &t->ep.lat);
+	report_u64(&r, "connections", "connections", t->ep.connects, NULL);
 	report_u64(&r, "retries", "retries", t->retries, NULL);
-	report_u64(&r, "bytes_received", "bytes received", t->bytes, NULL);
+	report_u64(&r, "bytes_received", "bytes received", t->ep.bytes_rcvd,
+		   NULL);
 	for (k = 1; k < 6; k++)
 		report_u64(&r, keys[k], keys[k], t->status[k], NULL);
-	report_errors(&r, t->errs, ht_errs,
+	report_errors(&r, t->ep.errs, ht_errs,
 		      sizeof(ht_errs) / sizeof(ht_errs[0]));
 	report_print(&r, opt.fmt, stdout);
 }
 
 static int run(void)
 {
-	unsigned int nw = (unsigned int)opt.threads, i, started = 0;
+	unsigned int nw = (unsigned int)opt.threads;
 	struct hworker *w;
 	struct totals *t;
 	uint64_t t0;
@@ -770,37 +678,19 @@ static int run(void)
 
 	if (nw > opt.conc)
 		nw = (unsigned int)opt.conc;
-	w = calloc(nw, sizeof(*w));
+	w = ep_alloc_workers(&ht_ops, nw, opt.conc);
 	t = malloc(sizeof(*t));
 	if (!w || !t)
 		goto out;
-	for (i = 0; i < nw; i++) {
-		w[i].epfd = -1;
-		if (worker_init(&w[i], (unsigned int)(opt.conc / nw +
-						      (i < opt.conc % nw)))) {
-			warnx_("out of memory");
-			goto out;
-		}
-	}
 	t0 = now_ns();
-	for (; started < nw; started++)
-		if (pthread_create(&w[started].tid, NULL, worker_run,
-				   &w[started]))
-			break;
-	for (i = 0; i < started; i++)
-		pthread_join(w[i].tid, NULL);
-	if (started < nw) {
-		warnx_("cannot create thread");
+	if (ep_run_workers(w, &ht_ops, nw))
 		goto out;
-	}
 	sum_workers(w, nw, t);
 	report(t, nw, (double)(now_ns() - t0) / 1e9);
-	if (!t->nerrs && t->status[2] == opt.count)
+	if (!t->ep.nerrs && t->status[2] == opt.count)
 		ret = EXIT_OK;
 out:
-	for (i = 0; w && i < nw; i++)
-		worker_fini(&w[i]);
-	free(w);
+	ep_free_workers(w, &ht_ops, nw);
 	free(t);
 	return ret;
 }
@@ -968,15 +858,11 @@ static int parse_opts(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal,
-				.sa_flags = SA_RESETHAND };
 	int ret = EXIT_USAGE;
 
 	if (parse_opts(argc, argv))
 		goto out;
-	signal(SIGPIPE, SIG_IGN);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_interrupts();
 	ret = run();
 out:
 	free(request);

@@ -14,8 +14,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -527,4 +529,229 @@ int connect_nonblock(const struct sockaddr *sa, socklen_t len, int *err)
 		return -1;
 	}
 	return fd;
+}
+
+/* --- signals -------------------------------------------------------------- */
+
+volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+}
+
+void catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal,
+				.sa_flags = SA_RESETHAND };
+
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* --- epoll client workers ------------------------------------------------- */
+
+#define EP_MAX_EVENTS 256
+#define EP_SCAN_INTERVAL_NS 100000000ull
+
+static atomic_flag err_printed[ERR_NR];
+
+struct ep_worker *ep_nth(void *workers, const struct ep_ops *ops,
+			 unsigned int i)
+{
+	return (struct ep_worker *)((char *)workers + i * ops->worker_size);
+}
+
+static struct ep_conn *ep_conn_at(struct ep_worker *w, unsigned int i)
+{
+	return (struct ep_conn *)(w->conns + i * w->ops->conn_size);
+}
+
+unsigned int ep_conn_index(const struct ep_worker *w, const struct ep_conn *c)
+{
+	return (unsigned int)(((const char *)c - w->conns) / w->ops->conn_size);
+}
+
+static int ep_worker_init(struct ep_worker *w, unsigned int nconns)
+{
+	unsigned int i;
+
+	hist_init(&w->lat);
+	w->nconns = nconns;
+	w->conns = calloc(nconns, w->ops->conn_size);
+	w->scratch = malloc(w->ops->scratch_size);
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!w->conns || !w->scratch || w->epfd < 0)
+		return -1;
+	for (i = 0; i < nconns; i++)
+		ep_conn_at(w, i)->fd = -1;
+	return 0;
+}
+
+static void ep_worker_fini(struct ep_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; w->ops->conn_fini && w->conns && i < w->nconns; i++)
+		w->ops->conn_fini(ep_conn_at(w, i));
+	free(w->conns);
+	free(w->scratch);
+	if (w->epfd >= 0)
+		close(w->epfd);
+}
+
+void *ep_alloc_workers(const struct ep_ops *ops, unsigned int nw,
+		       uint64_t conns)
+{
+	void *ws = calloc(nw, ops->worker_size);
+	unsigned int i;
+
+	if (!ws)
+		return NULL;
+	/* Set up all first so ep_free_workers() can free a partial set. */
+	for (i = 0; i < nw; i++) {
+		ep_nth(ws, ops, i)->ops = ops;
+		ep_nth(ws, ops, i)->epfd = -1;
+	}
+	/* Spread the connections evenly: the first conns % nw get one more. */
+	for (i = 0; i < nw; i++) {
+		if (ep_worker_init(
+			    ep_nth(ws, ops, i),
+			    (unsigned int)(conns / nw + (i < conns % nw)))) {
+			warnx_("out of memory");
+			ep_free_workers(ws, ops, nw);
+			return NULL;
+		}
+	}
+	return ws;
+}
+
+void ep_free_workers(void *workers, const struct ep_ops *ops, unsigned int nw)
+{
+	unsigned int i;
+
+	for (i = 0; workers && i < nw; i++)
+		ep_worker_fini(ep_nth(workers, ops, i));
+	free(workers);
+}
+
+static void ep_scan_timeouts(struct ep_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nconns; i++) {
+		struct ep_conn *c = ep_conn_at(w, i);
+
+		if (w->now > c->deadline)
+			w->ops->expired(w, c);
+	}
+}
+
+static void *ep_worker_run(void *arg)
+{
+	struct ep_worker *w = arg;
+	struct epoll_event ev[EP_MAX_EVENTS];
+	uint64_t next_scan;
+	unsigned int i;
+	int n;
+
+	w->now = now_ns();
+	next_scan = w->now + EP_SCAN_INTERVAL_NS;
+	w->live = w->nconns;
+	for (i = 0; i < w->nconns; i++)
+		w->ops->start(w, ep_conn_at(w, i));
+	while (w->live) {
+		n = epoll_wait(w->epfd, ev, EP_MAX_EVENTS, 100);
+		w->now = now_ns();
+		for (i = 0; i < (unsigned int)(n > 0 ? n : 0); i++)
+			w->ops->event(w, ev[i].data.ptr, ev[i].events);
+		if (w->now >= next_scan) {
+			ep_scan_timeouts(w);
+			next_scan = w->now + EP_SCAN_INTERVAL_NS;
+		}
+	}
+	return NULL;
+}
+
+int ep_run_workers(void *workers, const struct ep_ops *ops, unsigned int nw)
+{
+	unsigned int i, started;
+
+	for (started = 0; started < nw; started++)
+		if (pthread_create(&ep_nth(workers, ops, started)->tid, NULL,
+				   ep_worker_run,
+				   ep_nth(workers, ops, started)))
+			break;
+	for (i = 0; i < started; i++)
+		pthread_join(ep_nth(workers, ops, i)->tid, NULL);
+	if (started < nw) {
+		warnx_("cannot create thread");
+		return -1;
+	}
+	return 0;
+}
+
+void ep_sum(void *workers, const struct ep_ops *ops, unsigned int nw,
+	    struct ep_totals *t)
+{
+	unsigned int i, k;
+
+	memset(t, 0, sizeof(*t));
+	hist_init(&t->lat);
+	for (i = 0; i < nw; i++) {
+		const struct ep_worker *w = ep_nth(workers, ops, i);
+
+		hist_merge(&t->lat, &w->lat);
+		t->connects += w->connects;
+		t->bytes_rcvd += w->bytes_rcvd;
+		for (k = 0; k < ERR_NR; k++)
+			t->errs[k] += w->errs[k];
+	}
+	for (k = 0; k < ERR_NR; k++)
+		t->nerrs += t->errs[k];
+}
+
+int ep_connect(struct ep_worker *w, struct ep_conn *c,
+	       const struct sockaddr *sa, socklen_t len, const char **what)
+{
+	struct epoll_event e = { .events = EPOLLOUT, .data.ptr = c };
+	int err = 0;
+
+	w->connects++;
+	*what = "connect";
+	c->fd = connect_nonblock(sa, len, &err);
+	if (c->fd < 0)
+		return err;
+	c->events = EPOLLOUT;
+	*what = "epoll_ctl";
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd, &e))
+		return errno;
+	return 0;
+}
+
+int ep_connect_result(const struct ep_conn *c)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	return err;
+}
+
+void ep_set_events(struct ep_worker *w, struct ep_conn *c, uint32_t ev)
+{
+	struct epoll_event e = { .events = ev, .data.ptr = c };
+
+	if (c->events == ev)
+		return;
+	c->events = ev;
+	epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->fd, &e);
+}
+
+bool ep_error_first(struct ep_worker *w, enum err_kind kind)
+{
+	w->errs[kind]++;
+	return !atomic_flag_test_and_set(&err_printed[kind]);
 }

@@ -10,6 +10,8 @@
 #ifndef KTCP_TOOLS_H
 #define KTCP_TOOLS_H
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -148,5 +150,104 @@ void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len);
  * -1 with *err set to the errno when it failed at once.
  */
 int connect_nonblock(const struct sockaddr *sa, socklen_t len, int *err);
+
+/* --- signals -------------------------------------------------------------- */
+
+/* Set by the first SIGINT or SIGTERM after catch_interrupts(). */
+extern volatile sig_atomic_t interrupted;
+
+/*
+ * Ignore SIGPIPE and let the first ^C (or SIGTERM) end the run so the
+ * results are still reported; a second one kills as usual.
+ */
+void catch_interrupts(void);
+
+/* --- epoll client workers ------------------------------------------------- */
+
+/*
+ * The load generators spread their connections over threads, each running
+ * the same epoll loop over its own connections with its own statistics,
+ * merged at the end so the hot path takes no locks. A tool embeds struct
+ * ep_worker first in its worker and struct ep_conn first in its connection,
+ * and says in struct ep_ops what to do with them.
+ */
+#define container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+struct ep_conn {
+	int fd;
+	uint32_t events; /* as registered with epoll */
+	uint64_t deadline; /* fails with a timeout when passed */
+};
+
+struct ep_worker;
+
+struct ep_ops {
+	size_t worker_size; /* the tool's worker, ep_worker first */
+	size_t conn_size; /* the tool's connection, ep_conn first */
+	size_t scratch_size; /* receive buffer per worker */
+	/* Open connection c; called once for each before the loop. */
+	void (*start)(struct ep_worker *w, struct ep_conn *c);
+	void (*event)(struct ep_worker *w, struct ep_conn *c, uint32_t events);
+	/* c made no progress before its deadline; c may already be done. */
+	void (*expired)(struct ep_worker *w, struct ep_conn *c);
+	/* Optional: free what the tool hangs off a connection. */
+	void (*conn_fini)(struct ep_conn *c);
+};
+
+struct ep_worker {
+	pthread_t tid;
+	const struct ep_ops *ops;
+	int epfd;
+	char *conns; /* nconns connections of ops->conn_size */
+	unsigned int nconns;
+	unsigned int live; /* connections not done yet; the loop ends at 0 */
+	uint64_t now; /* now_ns() at the last wakeup */
+	char *scratch;
+	struct hist lat;
+	uint64_t connects;
+	uint64_t bytes_rcvd;
+	uint64_t errs[ERR_NR];
+};
+
+/* What all workers of a run did, summed by ep_sum(). */
+struct ep_totals {
+	struct hist lat;
+	uint64_t connects;
+	uint64_t bytes_rcvd;
+	uint64_t errs[ERR_NR];
+	uint64_t nerrs;
+};
+
+/* Worker i of an array of ops->worker_size workers. */
+struct ep_worker *ep_nth(void *workers, const struct ep_ops *ops,
+			 unsigned int i);
+unsigned int ep_conn_index(const struct ep_worker *w, const struct ep_conn *c);
+/*
+ * Allocate nw workers sharing conns connections, NULL on failure. Free them
+ * with ep_free_workers(), also after a failure.
+ */
+void *ep_alloc_workers(const struct ep_ops *ops, unsigned int nw,
+		       uint64_t conns);
+void ep_free_workers(void *workers, const struct ep_ops *ops, unsigned int nw);
+/* Run every worker in its own thread until all its connections are done. */
+int ep_run_workers(void *workers, const struct ep_ops *ops, unsigned int nw);
+void ep_sum(void *workers, const struct ep_ops *ops, unsigned int nw,
+	    struct ep_totals *t);
+
+/*
+ * Start a non-blocking connect on c and register it for EPOLLOUT. Returns
+ * 0, or the errno with *what set to the call that failed.
+ */
+int ep_connect(struct ep_worker *w, struct ep_conn *c,
+	       const struct sockaddr *sa, socklen_t len, const char **what);
+/* The result of c's connect once it is writable: 0 or an errno. */
+int ep_connect_result(const struct ep_conn *c);
+void ep_set_events(struct ep_worker *w, struct ep_conn *c, uint32_t ev);
+/*
+ * Count an error of this kind; true for the first one of the run, which
+ * the caller prints, so a failing server does not flood the terminal.
+ */
+bool ep_error_first(struct ep_worker *w, enum err_kind kind);
 
 #endif /* KTCP_TOOLS_H */
