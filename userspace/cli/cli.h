@@ -40,6 +40,13 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
 	{ "json", no_argument, NULL, 'j' },	\
 	{ "pretty", no_argument, NULL, 'p' },	\
 	{ "help", no_argument, NULL, 'h' }
+/* The settings start and set share (args_server_setting() parses them). */
+#define CLI_SETTINGS_OPTS						\
+	{ "port", required_argument, NULL, ARGS_OPT_PORT },		\
+	{ "addr", required_argument, NULL, ARGS_OPT_ADDR },		\
+	{ "backlog", required_argument, NULL, ARGS_OPT_BACKLOG },	\
+	{ "max-conns", required_argument, NULL, ARGS_OPT_MAX_CONNS },	\
+	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE }
 /* clang-format on */
 #define CLI_COMMON_SHORT "jph"
 

@@ -14,11 +14,7 @@ static int set_opt(int c, const char *arg, void *cfg, struct args_err *e)
 
 static const struct option set_opts[] = {
 	CLI_COMMON_OPTS,
-	{ "port", required_argument, NULL, ARGS_OPT_PORT },
-	{ "addr", required_argument, NULL, ARGS_OPT_ADDR },
-	{ "backlog", required_argument, NULL, ARGS_OPT_BACKLOG },
-	{ "max-conns", required_argument, NULL, ARGS_OPT_MAX_CONNS },
-	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE },
+	CLI_SETTINGS_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
 

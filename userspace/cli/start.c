@@ -69,11 +69,7 @@ static int start_opt(int c, const char *arg, void *ctx, struct args_err *e)
 
 static const struct option start_opts[] = {
 	CLI_COMMON_OPTS,
-	{ "port", required_argument, NULL, ARGS_OPT_PORT },
-	{ "addr", required_argument, NULL, ARGS_OPT_ADDR },
-	{ "backlog", required_argument, NULL, ARGS_OPT_BACKLOG },
-	{ "max-conns", required_argument, NULL, ARGS_OPT_MAX_CONNS },
-	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE },
+	CLI_SETTINGS_OPTS,
 	{ "listeners", required_argument, NULL, OPT_LISTENERS },
 	{ "wq", required_argument, NULL, OPT_WQ },
 	{ "root", required_argument, NULL, OPT_ROOT },
