@@ -80,8 +80,18 @@ static enum khttpd_method method_lookup(const char *p, size_t len)
 	return KHTTPD_METHOD_UNKNOWN;
 }
 
-static int parse_method(struct cursor *c, size_t start, u32 max,
-			struct khttpd_request *req)
+/* Visible ASCII only: no controls, no spaces, no DEL, no raw UTF-8. */
+static bool is_target_char(u8 ch)
+{
+	return ch >= 0x21 && ch <= 0x7e;
+}
+
+/*
+ * A non-empty request-line element of @ok characters up to its SP, which
+ * is consumed. Returns 0 with @out set, "need more", or -400.
+ */
+static int parse_word(struct cursor *c, size_t start, u32 max,
+		      bool (*ok)(u8 ch), struct khttpd_str *out)
 {
 	size_t begin = c->pos;
 	u8 ch;
@@ -93,43 +103,33 @@ static int parse_method(struct cursor *c, size_t start, u32 max,
 			return ret;
 		if (ch == ' ')
 			break;
-		if (!khttpd_is_tchar(ch))
+		if (!ok(ch))
 			return -400;
 		c->pos++;
 	}
 	if (c->pos == begin)
 		return -400;
-	req->method_name.p = c->buf + begin;
-	req->method_name.len = c->pos - begin;
-	req->method = method_lookup(req->method_name.p, req->method_name.len);
+	out->p = c->buf + begin;
+	out->len = c->pos - begin;
 	c->pos++; /* SP */
 	return 0;
 }
 
-/* Visible ASCII only: no controls, no spaces, no DEL, no raw UTF-8. */
+static int parse_method(struct cursor *c, size_t start, u32 max,
+			struct khttpd_request *req)
+{
+	int ret = parse_word(c, start, max, khttpd_is_tchar, &req->method_name);
+
+	if (!ret)
+		req->method =
+			method_lookup(req->method_name.p, req->method_name.len);
+	return ret;
+}
+
 static int parse_target(struct cursor *c, size_t start, u32 max,
 			struct khttpd_request *req)
 {
-	size_t begin = c->pos;
-	u8 ch;
-	int ret;
-
-	for (;;) {
-		ret = line_peek(c, start, max, &ch);
-		if (ret)
-			return ret;
-		if (ch == ' ')
-			break;
-		if (ch < 0x21 || ch > 0x7e)
-			return -400;
-		c->pos++;
-	}
-	if (c->pos == begin)
-		return -400;
-	req->target.p = c->buf + begin;
-	req->target.len = c->pos - begin;
-	c->pos++; /* SP */
-	return 0;
+	return parse_word(c, start, max, is_target_char, &req->target);
 }
 
 /*
