@@ -19,6 +19,7 @@
 #include <linux/types.h>
 #include <linux/ktcp.h>
 
+struct file;
 struct ktcp_conn;
 struct ktcp_server;
 
@@ -105,6 +106,17 @@ void *ktcp_conn_priv(struct ktcp_conn *conn);
  */
 int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len);
 int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len);
+/*
+ * Send up to @len bytes of @file from *@pos without copying them: its
+ * page-cache pages go into the socket by reference, as with sendfile(2).
+ * The file is read with the current credentials. @more: more of the
+ * response follows, so a partial last segment may wait for it. Returns
+ * bytes sent (*@pos advanced past them), 0 at end of file, -EAGAIN when
+ * the socket is full, -EOPNOTSUPP when @file cannot splice (copy it instead),
+ * or another negative errno. Counts bytes and resets the idle timer.
+ */
+ssize_t ktcp_conn_sendfile(struct ktcp_conn *conn, struct file *file,
+			   loff_t *pos, size_t len, bool more);
 /*
  * Send a FIN once what is queued is out, and keep receiving: a service
  * that closes first drains the peer's last bytes (which would otherwise

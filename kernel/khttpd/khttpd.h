@@ -4,7 +4,8 @@
  * the files of khttpd.ko:
  *   khttpd_main.c  registration, options, per-server state
  *   khttpd_conn.c  the per-connection state machine and responses
- *   khttpd_file.c  lookups beneath the root, opening, reading, MIME types
+ *   khttpd_file.c  lookups beneath the root, opening, reading and sending
+ *                  files as the starting process, MIME types
  *   khttpd_page.c  the built-in page, error bodies, directory listings
  * The request parser (http_*.c) is plain C shared with the unit tests.
  */
@@ -48,6 +49,8 @@ int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 		struct file **filp);
 ssize_t khttpd_read(const struct khttpd_server *ks, struct file *filp,
 		    void *buf, size_t len, loff_t *pos);
+ssize_t khttpd_sendfile(const struct khttpd_server *ks, struct ktcp_conn *conn,
+			struct file *filp, loff_t *pos, size_t len, bool more);
 const char *khttpd_mime_type(const char *name);
 
 /* khttpd_page.c */

@@ -15,8 +15,11 @@
  *
  * Memory: the receive buffer (max_header bytes) and the send buffer
  * (KHTTPD_BUF_SIZE) exist only while a request is being received or
- * answered; an idle keep-alive connection holds neither. A file is
- * streamed through the send buffer, so any size costs the same.
+ * answered; an idle keep-alive connection holds neither. A file body
+ * goes from the page cache into the socket without a copy
+ * (ktcp_conn_sendfile()); a file system that cannot splice has it
+ * streamed through the send buffer instead. Either way any size costs
+ * the same.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +38,8 @@
 
 /* The send buffer: headers, then the body a buffer at a time. */
 #define KHTTPD_BUF_SIZE (64 * 1024)
+/* File bytes offered to the socket per zero-copy send. */
+#define KHTTPD_SPLICE_MAX (256 * 1024)
 /* Request bodies up to this size are read and dropped; larger get 413. */
 #define KHTTPD_MAX_BODY (1024 * 1024)
 /* Bytes read and dropped in LINGER before closing anyway. */
@@ -62,6 +67,7 @@ struct khttpd_conn {
 	u64 left; /* body bytes not yet in buf */
 	struct file *file; /* body source: a file from pos ... */
 	loff_t pos;
+	bool copy; /* ... read into buf: its file system cannot splice */
 	char *mem; /* ... or memory (kvmalloc'ed) from mem_off */
 	size_t mem_off;
 	u32 lingered; /* bytes dropped in LINGER */
@@ -338,6 +344,7 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 				conn, hc, khttpd_lookup_status(err), r.head);
 		hc->file = f;
 		hc->pos = start;
+		hc->copy = false;
 	} else {
 		/* HEAD gets the same answer as GET would, readable or not. */
 		err = khttpd_open(ks, node, &f);
@@ -622,6 +629,30 @@ static int khttpd_refill(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	return 0;
 }
 
+/* The headers are out: send the next part of the file body. */
+static int khttpd_splice(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	size_t n = min_t(u64, hc->left, KHTTPD_SPLICE_MAX);
+	ssize_t sent;
+
+	sent = khttpd_sendfile(khttpd_srv(conn), conn, hc->file, &hc->pos, n,
+			       hc->left > n);
+	if (sent == -EAGAIN)
+		return KTCP_CONN_WAIT; /* write_space runs us again */
+	if (sent == -EOPNOTSUPP) {
+		hc->copy = true;
+		return KTCP_CONN_AGAIN;
+	}
+	if (sent < 0)
+		return sent;
+	if (!sent) /* truncated while we send it: cannot finish */
+		return -EIO;
+	hc->left -= sent;
+	if (!hc->left)
+		khttpd_body_release(hc);
+	return KTCP_CONN_AGAIN;
+}
+
 static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	int n;
@@ -637,6 +668,8 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 			}
 			return KTCP_CONN_AGAIN;
 		}
+		if (hc->file && !hc->copy)
+			return khttpd_splice(conn, hc);
 		n = khttpd_refill(conn, hc);
 		if (n)
 			return n;

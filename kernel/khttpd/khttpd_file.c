@@ -24,6 +24,7 @@
 #include <linux/string.h>
 #include <linux/version.h>
 
+#include "ktcp_server.h"
 #include "khttpd.h"
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
@@ -103,6 +104,19 @@ ssize_t khttpd_read(const struct khttpd_server *ks, struct file *filp,
 
 	old = override_creds(ks->cred);
 	n = kernel_read(filp, buf, len, pos);
+	revert_creds(old);
+	return n;
+}
+
+/* ktcp_conn_sendfile() as the starting process, like khttpd_read(). */
+ssize_t khttpd_sendfile(const struct khttpd_server *ks, struct ktcp_conn *conn,
+			struct file *filp, loff_t *pos, size_t len, bool more)
+{
+	const struct cred *old;
+	ssize_t n;
+
+	old = override_creds(ks->cred);
+	n = ktcp_conn_sendfile(conn, filp, pos, len, more);
 	revert_creds(old);
 	return n;
 }

@@ -243,7 +243,9 @@ START_TEST(parse_server_reply)
 					 KTCP_HAS_STATS);
 	ck_assert_uint_eq(s.stats.accepted, 1000 + KTCP_STATS_A_ACCEPTED);
 	ck_assert_uint_eq(s.stats.errors, 1000 + KTCP_STATS_A_ERRORS);
-	ck_assert_uint_eq(s.stats.has, 0x7fff); /* through http_reused */
+	ck_assert_uint_eq(s.stats.has, 0xffff); /* through bytes_zerocopy */
+	ck_assert_uint_eq(s.stats.bytes_zerocopy,
+			  1000 + KTCP_STATS_A_BYTES_ZEROCOPY);
 	nlmsg_free(msg);
 }
 END_TEST
@@ -390,7 +392,7 @@ START_TEST(parse_stats_reply)
 	ck_assert_int_eq(ktcp_parse_stats(nlmsg_hdr(msg), &st), 0);
 	ck_assert_uint_eq(st.active, KTCP_STATS_A_ACTIVE);
 	ck_assert_uint_eq(st.bytes_out, KTCP_STATS_A_BYTES_OUT);
-	ck_assert_uint_eq(st.has, 0x7fff);
+	ck_assert_uint_eq(st.has, 0xffff);
 	ck_assert_uint_eq(st.dropped, KTCP_STATS_A_DROPPED);
 	nlmsg_free(msg);
 

@@ -37,6 +37,8 @@ struct json_object *show_stats(const struct ktcp_stats *st)
 		{ "http_4xx", KTCP_STAT_HTTP_4XX, st->http_4xx },
 		{ "http_5xx", KTCP_STAT_HTTP_5XX, st->http_5xx },
 		{ "http_reused", KTCP_STAT_HTTP_REUSED, st->http_reused },
+		{ "bytes_zerocopy", KTCP_STAT_BYTES_ZEROCOPY,
+		  st->bytes_zerocopy },
 	};
 	struct json_object *o = json_object_new_object();
 	size_t i;

@@ -119,6 +119,7 @@ struct ktcp_server_cfg {
 #define KTCP_STAT_HTTP_4XX (1ULL << 12)
 #define KTCP_STAT_HTTP_5XX (1ULL << 13)
 #define KTCP_STAT_HTTP_REUSED (1ULL << 14)
+#define KTCP_STAT_BYTES_ZEROCOPY (1ULL << 15)
 
 /*
  * Counters of one server or the totals of a netns. active is a gauge
@@ -141,7 +142,8 @@ struct ktcp_stats {
 	uint64_t http_requests;
 	uint64_t http_2xx, http_3xx, http_4xx, http_5xx;
 	uint64_t http_reused; /* requests on a kept-alive connection */
-	uint64_t reserved[1]; /* for later counters */
+	/* of bytes_out, those sent from the page cache without a copy */
+	uint64_t bytes_zerocopy;
 };
 
 /* A running server, as reported by ktcp_server_get()/ktcp_server_list(). */

@@ -26,7 +26,7 @@ _Static_assert(KTCP_SERVICE_LEN == KTCP_SERVICE_NAME_MAX + 1,
 _Static_assert((int)KTCP_WQ_UNBOUND == (int)KTCP_ECHO_WQ_UNBOUND &&
 		       (int)KTCP_WQ_PERCPU == (int)KTCP_ECHO_WQ_PERCPU,
 	       "workqueue values differ from the UAPI");
-/* The reserved space took the http fields: the ABI sizes stay. */
+/* Reserved space took the http and zero-copy fields: the sizes stay. */
 _Static_assert(sizeof(struct ktcp_server_cfg) == 128 &&
 		       sizeof(struct ktcp_server) == 272 &&
 		       sizeof(struct ktcp_stats) == 136,
@@ -408,9 +408,10 @@ static uint64_t *stat_field(struct ktcp_stats *st, int type, uint64_t *bit)
 		[KTCP_STATS_A_HTTP_4XX] = &st->http_4xx,
 		[KTCP_STATS_A_HTTP_5XX] = &st->http_5xx,
 		[KTCP_STATS_A_HTTP_REUSED] = &st->http_reused,
+		[KTCP_STATS_A_BYTES_ZEROCOPY] = &st->bytes_zerocopy,
 	};
 
-	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_HTTP_REUSED)
+	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_BYTES_ZEROCOPY)
 		return NULL;
 	*bit = 1ULL << (type - KTCP_STATS_A_ACCEPTED);
 	return fields[type];

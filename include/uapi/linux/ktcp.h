@@ -306,6 +306,8 @@ enum ktcp_stats_attr {
 	KTCP_STATS_A_HTTP_5XX,
 	/* http: requests served on a kept-alive connection (not its first) */
 	KTCP_STATS_A_HTTP_REUSED,
+	/* of BYTES_OUT, those sent from the page cache without a copy */
+	KTCP_STATS_A_BYTES_ZEROCOPY,
 	__KTCP_STATS_A_MAX
 };
 #define KTCP_STATS_A_MAX (__KTCP_STATS_A_MAX - 1)
