@@ -251,19 +251,26 @@ static int parse_connection(const struct khttpd_str *v, u32 *conn)
 
 /*
  * A field we care about for the second time: keep it only if it says the
- * same. IMS and Range are then dropped (the *_SEEN bit stops a third one
- * bringing them back).
+ * same. IMS, Range and If-Range are then dropped (the SEEN_* bit stops a
+ * third one bringing them back).
  */
 #define SEEN_IMS 0x100
 #define SEEN_RANGE 0x200
+#define SEEN_IF_RANGE 0x400
+#define SEEN_ALL (SEEN_IMS | SEEN_RANGE | SEEN_IF_RANGE)
+
+static void drop_field(u32 *present, u32 bit, u32 seen, struct khttpd_str *dst)
+{
+	*present = (*present & ~bit) | seen;
+	dst->p = NULL;
+	dst->len = 0;
+}
 
 static void store_once(u32 *present, u32 bit, u32 seen, struct khttpd_str *dst,
 		       const struct khttpd_str *v)
 {
 	if (*present & seen) {
-		*present &= ~bit;
-		dst->p = NULL;
-		dst->len = 0;
+		drop_field(present, bit, seen, dst);
 		return;
 	}
 	*present |= bit | seen;
@@ -300,6 +307,12 @@ static int store_field(struct khttpd_request *req, const struct khttpd_str *n,
 	} else if (khttpd_ieq(n->p, n->len, "range")) {
 		store_once(&req->present, KHTTPD_HDR_RANGE, SEEN_RANGE,
 			   &req->range, v);
+	} else if (khttpd_ieq(n->p, n->len, "if-range")) {
+		if (req->present & SEEN_IF_RANGE) /* no condition, no range */
+			drop_field(&req->present, KHTTPD_HDR_RANGE, SEEN_RANGE,
+				   &req->range);
+		store_once(&req->present, KHTTPD_HDR_IF_RANGE, SEEN_IF_RANGE,
+			   &req->if_range, v);
 	}
 	return 0;
 }
@@ -413,7 +426,7 @@ int khttpd_parse_request(const char *buf, size_t len,
 	ret = check_head(req);
 	if (ret)
 		return ret;
-	req->present &= ~(SEEN_IMS | SEEN_RANGE);
+	req->present &= ~SEEN_ALL;
 	req->head_len = c.pos;
 	return (int)c.pos;
 }

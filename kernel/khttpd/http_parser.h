@@ -57,9 +57,11 @@
  *   bodies.
  * - Connection: a comma list of tokens; "close" and "keep-alive" are noted,
  *   others ignored.
- * - If-Modified-Since and Range are returned raw; when one appears twice it
- *   is dropped, since both then have more than one member and RFC 9110
- *   (13.1.3, 14.2) lets the server ignore them.
+ * - If-Modified-Since, Range and If-Range are returned raw; when one
+ *   appears twice it is dropped, since it then has more than one member
+ *   and RFC 9110 (13.1.3, 13.1.5, 14.2) lets the server ignore it. A
+ *   second If-Range drops Range as well: without its condition a range
+ *   might splice bytes of two versions of a file, a full answer never.
  */
 #ifndef KHTTPD_HTTP_PARSER_H
 #define KHTTPD_HTTP_PARSER_H
@@ -115,6 +117,7 @@ struct khttpd_limits {
 #define KHTTPD_HDR_TRANSFER_ENCODING 0x04
 #define KHTTPD_HDR_IF_MODIFIED_SINCE 0x08 /* exactly once: ims is valid */
 #define KHTTPD_HDR_RANGE 0x10 /* exactly once: range is valid */
+#define KHTTPD_HDR_IF_RANGE 0x20 /* exactly once: if_range is valid */
 
 /*
  * A parsed request head. All strings point into the buffer given to
@@ -132,6 +135,7 @@ struct khttpd_request {
 	u64 content_length; /* 0 unless KHTTPD_HDR_CONTENT_LENGTH */
 	struct khttpd_str ims; /* If-Modified-Since */
 	struct khttpd_str range;
+	struct khttpd_str if_range; /* an HTTP-date or an entity tag */
 	u32 nheaders; /* field lines, all names */
 	u32 head_len; /* what khttpd_parse_request() returned */
 };

@@ -277,6 +277,22 @@ static bool khttpd_not_modified(const struct khttpd_request *req, s64 mtime)
 	return mtime <= ims;
 }
 
+/*
+ * If-Range (RFC 9110 13.1.5): the range is wanted only if the file is
+ * still the one the client has part of, i.e. its Last-Modified is the
+ * date given. khttpd sends no entity tags, so a tag never matches; nor
+ * does an invalid date. Either way the client gets the whole file.
+ */
+static bool khttpd_if_range(const struct khttpd_request *req, s64 mtime)
+{
+	s64 date;
+
+	if (!(req->present & KHTTPD_HDR_IF_RANGE))
+		return true;
+	return khttpd_date_parse(req->if_range.p, req->if_range.len, &date) &&
+	       date == mtime;
+}
+
 static int khttpd_lookup_status(int err)
 {
 	switch (err) {
@@ -317,7 +333,8 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		r.type = NULL;
 		return khttpd_respond(conn, hc, &r);
 	}
-	if (req->present & KHTTPD_HDR_RANGE) {
+	if ((req->present & KHTTPD_HDR_RANGE) &&
+	    khttpd_if_range(req, r.mtime)) {
 		switch (khttpd_range_parse(req->range.p, req->range.len, size,
 					   &start, &count)) {
 		case KHTTPD_RANGE_OK:

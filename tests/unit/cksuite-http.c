@@ -50,6 +50,8 @@ static int parse_n(const char *s, size_t len, const struct khttpd_limits *lim,
 			req->ims.p = s + (req->ims.p - base);
 		if (req->range.p)
 			req->range.p = s + (req->range.p - base);
+		if (req->if_range.p)
+			req->if_range.p = s + (req->if_range.p - base);
 	}
 	free(copy);
 	return ret;
@@ -329,6 +331,25 @@ START_TEST(request_duplicates)
 	ck_assert(str_is(req.ims, "x"));
 	ck_assert_uint_eq(req.present,
 			  KHTTPD_HDR_HOST | KHTTPD_HDR_IF_MODIFIED_SINCE);
+
+	/* If-Range twice: dropped, and Range with it, in either order. */
+	s = "GET /" H11 "If-Range: \"a\"\r\nRange: bytes=0-1\r\n"
+	    "If-Range: \"a\"\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.present, KHTTPD_HDR_HOST);
+	ck_assert_ptr_null(req.range.p);
+	ck_assert_ptr_null(req.if_range.p);
+	s = "GET /" H11 "If-Range: x\r\nIf-Range: x\r\nRange: bytes=0-1\r\n"
+	    "\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.present, KHTTPD_HDR_HOST);
+	/* Once, with Range: both kept. */
+	s = "GET /" H11 "Range: bytes=0-1\r\nIf-Range: \"v1\"\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.present, KHTTPD_HDR_HOST | KHTTPD_HDR_RANGE |
+					       KHTTPD_HDR_IF_RANGE);
+	ck_assert(str_is(req.if_range, "\"v1\""));
+	ck_assert(str_is(req.range, "bytes=0-1"));
 
 	s = "GET /" H11 "If-Modified-Since: x\r\nIf-Modified-Since: x\r\n\r\n";
 	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
