@@ -107,8 +107,16 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 {
 	struct ktcp_server *srv = conn->srv;
 	struct ktcp_service *svc = srv->svc;
+	struct sock *sk = conn->sock->sk;
 
 	ktcp_conn_detach(conn);
+	/*
+	 * A peer that timed out with our data still queued is not reading
+	 * it: a FIN would leave the data in an orphaned socket that TCP
+	 * keeps trickling to it for minutes. Reset instead.
+	 */
+	if (why == KTCP_STATS_A_TIMED_OUT && READ_ONCE(sk->sk_wmem_queued))
+		sock_no_linger(sk);
 	spin_lock_bh(&srv->conns_lock);
 	list_del(&conn->node);
 	spin_unlock_bh(&srv->conns_lock);
@@ -155,6 +163,10 @@ static void ktcp_conn_work(struct work_struct *work)
 		return;
 	if (ret == KTCP_CONN_AGAIN) {
 		ktcp_conn_queue(conn);
+		return;
+	}
+	if (ret == KTCP_CONN_TOO_SLOW) {
+		ktcp_conn_close(conn, KTCP_STATS_A_TIMED_OUT);
 		return;
 	}
 close:

@@ -53,6 +53,12 @@ enum ktcp_conn_verdict {
 	KTCP_CONN_WAIT = 0, /* keep the connection, wait for socket events */
 	KTCP_CONN_AGAIN = 1, /* more to do: run again after others had a go */
 	KTCP_CONN_DONE = 2, /* close the connection normally */
+	/*
+	 * close it as the idle timeout does, counted as timed out: for a
+	 * peer that trickles bytes to dodge the timer. Unsent data makes it
+	 * a reset, so a peer that stopped reading pins nothing.
+	 */
+	KTCP_CONN_TOO_SLOW = 3,
 	/* a negative errno closes the connection and counts an error */
 };
 

@@ -13,6 +13,13 @@
  *           that unread data does not turn our close into a RST that
  *           would destroy the response in flight (a "lingering close")
  *
+ * Slow clients: any byte resets the framework's idle timer, so a client
+ * that trickles could hold a connection forever. A request head must
+ * therefore arrive within one idle timeout of its first byte (else 408),
+ * and a request body or a response must move at least KHTTPD_MIN_PACE
+ * bytes per idle timeout (else the connection is closed): this catches
+ * Slowloris, slow POST bodies and readers that shrink their window.
+ *
  * Memory: the receive buffer (max_header bytes) and the send buffer
  * (KHTTPD_BUF_SIZE) exist only while a request is being received or
  * answered; an idle keep-alive connection holds neither. A file body
@@ -44,6 +51,8 @@
 #define KHTTPD_MAX_BODY (1024 * 1024)
 /* Bytes read and dropped in LINGER before closing anyway. */
 #define KHTTPD_LINGER_MAX (256 * 1024)
+/* A body or a response moving less than this per idle timeout is too slow. */
+#define KHTTPD_MIN_PACE (16 * 1024)
 
 enum khttpd_state {
 	KHTTPD_READ,
@@ -61,6 +70,8 @@ struct khttpd_conn {
 	u32 rx_scanned; /* of which the parser saw all without a full head */
 	unsigned long head_start; /* jiffies: first byte of the head in rx */
 	u64 discard; /* request body bytes still to drop */
+	unsigned long pace_start; /* jiffies: this pace period began */
+	u64 paced; /* body or response bytes moved in this period */
 
 	char *buf; /* KHTTPD_BUF_SIZE: what is being sent */
 	u32 len, off; /* bytes in buf, bytes of buf sent */
@@ -123,6 +134,38 @@ static void khttpd_count(struct ktcp_conn *conn, int status)
 
 	if (c >= 2 && c <= 5)
 		ktcp_conn_stat_add(conn, cls[c], 1);
+}
+
+/* True when a whole idle timeout (if there is one) has passed since @t. */
+static bool khttpd_idle_since(struct ktcp_conn *conn, unsigned long t)
+{
+	unsigned long idle = ktcp_conn_idle_timeout(conn);
+
+	return idle && time_after(jiffies, t + idle);
+}
+
+/* A request body or a response starts moving: a new pace period. */
+static void khttpd_pace_start(struct khttpd_conn *hc)
+{
+	hc->pace_start = jiffies;
+	hc->paced = 0;
+}
+
+/*
+ * Account @n bytes moved; true when a whole idle timeout has gone by with
+ * less than KHTTPD_MIN_PACE moved. The verdict comes when bytes move:
+ * if none do, the idle timer closes the connection anyway.
+ */
+static bool khttpd_too_slow(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			    size_t n)
+{
+	hc->paced += n;
+	if (!khttpd_idle_since(conn, hc->pace_start))
+		return false;
+	if (hc->paced < KHTTPD_MIN_PACE)
+		return true;
+	khttpd_pace_start(hc);
+	return false;
 }
 
 /* Status line and headers into the (empty) send buffer. */
@@ -192,6 +235,7 @@ static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	if (!hc->left)
 		khttpd_body_release(hc);
 	hc->state = KHTTPD_SEND;
+	khttpd_pace_start(hc);
 	return 0;
 }
 
@@ -493,10 +537,8 @@ static void khttpd_rx_consume(struct khttpd_conn *hc, u32 n)
  */
 static bool khttpd_head_late(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
-	unsigned long idle = ktcp_conn_idle_timeout(conn);
-
-	return idle && hc->rx_len && !hc->discard &&
-	       time_after(jiffies, hc->head_start + idle);
+	return hc->rx_len && !hc->discard &&
+	       khttpd_idle_since(conn, hc->head_start);
 }
 
 /* Drop request body bytes that are already in the receive buffer. */
@@ -587,7 +629,7 @@ static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	struct khttpd_server *ks = khttpd_srv(conn);
 	u32 cap = ks->lim.max_header_bytes;
-	bool again;
+	bool again, was_body;
 	int n;
 
 	if (hc->rx_len && !hc->discard) {
@@ -610,9 +652,13 @@ static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		return n ? n : KTCP_CONN_DONE; /* 0: the client closed */
 	if (!hc->rx_len)
 		hc->head_start = jiffies;
+	was_body = hc->discard;
 	hc->rx_len += n;
 	khttpd_rx_discard(hc);
+	if (was_body && khttpd_too_slow(conn, hc, n))
+		return KTCP_CONN_TOO_SLOW; /* its response is out: just close */
 	if (khttpd_head_late(conn, hc)) {
+		ktcp_conn_stat_add(conn, KTCP_STATS_A_TIMED_OUT, 1);
 		hc->close = true;
 		n = khttpd_respond_error(conn, hc, 408, false);
 		return n ? n : KTCP_CONN_AGAIN;
@@ -664,6 +710,8 @@ static int khttpd_splice(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		return sent;
 	if (!sent) /* truncated while we send it: cannot finish */
 		return -EIO;
+	if (khttpd_too_slow(conn, hc, sent))
+		return KTCP_CONN_TOO_SLOW;
 	hc->left -= sent;
 	if (!hc->left)
 		khttpd_body_release(hc);
@@ -680,8 +728,10 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 			if (hc->close) {
 				ktcp_conn_shutdown_write(conn);
 				hc->state = KHTTPD_LINGER;
+				khttpd_pace_start(hc);
 			} else {
 				hc->state = KHTTPD_READ;
+				khttpd_pace_start(hc); /* for a body to drop */
 			}
 			return KTCP_CONN_AGAIN;
 		}
@@ -696,6 +746,8 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		return KTCP_CONN_WAIT; /* write_space runs us again */
 	if (n < 0)
 		return n;
+	if (khttpd_too_slow(conn, hc, n))
+		return KTCP_CONN_TOO_SLOW;
 	hc->off += n;
 	return KTCP_CONN_AGAIN;
 }
@@ -713,8 +765,11 @@ static int khttpd_linger_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	if (n <= 0)
 		return KTCP_CONN_DONE;
 	hc->lingered += n;
-	return hc->lingered > KHTTPD_LINGER_MAX ? KTCP_CONN_DONE :
-						  KTCP_CONN_AGAIN;
+	/* Trickling bytes must not make the lingering last. */
+	if (hc->lingered > KHTTPD_LINGER_MAX ||
+	    khttpd_idle_since(conn, hc->pace_start))
+		return KTCP_CONN_DONE;
+	return KTCP_CONN_AGAIN;
 }
 
 int khttpd_conn_process(struct ktcp_conn *conn)

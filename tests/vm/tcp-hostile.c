@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp-hostile: clients that misbehave on purpose, for the guest tests.
+ *
+ *   flood N      open N connections at once and hold them; report how many
+ *                the server closed (refused) and how many it kept
+ *   halfclose P  send "GET P", shut down our sending side at once, and
+ *                read the whole answer (the server must still respond)
+ *   rst P        send "GET P", read a little of the answer, then reset the
+ *                connection (SO_LINGER 0) in the middle of the body
+ *   slowbody P   send "GET P" announcing a 1 MiB body, read the answer,
+ *                then trickle the body 10 bytes every 100 ms; report how
+ *                long until the server closed the connection
+ *
+ * Results go to stdout as one JSON object, so tests can assert numbers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *prog = "tcp-hostile";
+
+struct opts {
+	struct sockaddr_in addr;
+	int repeat; /* halfclose, rst: how many times */
+	long bytes; /* rst: body bytes to read first */
+	int settle_ms; /* flood: time for the server to refuse */
+	int hold_s; /* flood: keep the connections this long after */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [options] flood N | halfclose PATH | rst PATH |\n"
+		"       slowbody PATH\n"
+		"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
+		"  -p PORT  server port (default 8081)\n"
+		"  -k N     halfclose, rst: repeat N times (default 1)\n"
+		"  -b N     rst: body bytes to read before the reset "
+		"(default 65536)\n"
+		"  -s MS    flood: wait MS ms for the server to refuse "
+		"(default 2000)\n"
+		"  -H SECS  flood: hold the connections SECS s after the "
+		"report (default 0)\n"
+		"Exit status: 0 done (judge the JSON), 2 usage or setup "
+		"error.\n",
+		prog);
+}
+
+static void fatal(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(2);
+}
+
+static int connect_to(const struct opts *o)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		fatal("socket");
+	if (connect(fd, (const struct sockaddr *)&o->addr, sizeof(o->addr))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void send_get(int fd, const char *path)
+{
+	char req[1024];
+	int n = snprintf(req, sizeof(req),
+			 "GET %s HTTP/1.1\r\nHost: hostile\r\n\r\n", path);
+
+	if (n < 0 || (size_t)n >= sizeof(req) ||
+	    send(fd, req, n, MSG_NOSIGNAL) != n)
+		fatal("send");
+}
+
+/* Has the peer closed @fd (EOF or reset), as far as we can tell now? */
+static int peer_closed(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	char c;
+
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
+		return 1;
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+}
+
+static int flood(const struct opts *o, long n)
+{
+	struct rlimit rl = { n + 64, n + 64 };
+	long i, opened = 0, failed = 0, closed = 0;
+	int *fds = calloc(n, sizeof(*fds));
+
+	if (!fds)
+		fatal("calloc");
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		fatal("setrlimit (raise the open file limit)");
+	for (i = 0; i < n; i++) {
+		fds[i] = connect_to(o);
+		if (fds[i] < 0)
+			failed++;
+		else
+			opened++;
+	}
+	usleep(o->settle_ms * 1000);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0 && peer_closed(fds[i]))
+			closed++;
+	printf("{\"opened\": %ld, \"connect_failed\": %ld, "
+	       "\"closed_by_server\": %ld, \"held\": %ld}\n",
+	       opened, failed, closed, opened - closed);
+	fflush(stdout);
+	sleep(o->hold_s);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	return 0;
+}
+
+/* Read until EOF; returns bytes read, -1 on a reset or error. */
+static long read_all(int fd, char *first, size_t first_len)
+{
+	char buf[65536];
+	long total = 0;
+	ssize_t r;
+
+	while ((r = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		if (!total)
+			snprintf(first, first_len, "%.*s", (int)r, buf);
+		total += r;
+	}
+	return r < 0 ? -1 : total;
+}
+
+static int halfclose(const struct opts *o, const char *path)
+{
+	int i, answered = 0, failed = 0;
+	char head[64] = "";
+	long got = 0;
+
+	for (i = 0; i < o->repeat; i++) {
+		int fd = connect_to(o);
+
+		if (fd < 0)
+			fatal("connect");
+		send_get(fd, path);
+		if (shutdown(fd, SHUT_WR))
+			fatal("shutdown");
+		got = read_all(fd, head, sizeof(head));
+		if (got > 0 && !strncmp(head, "HTTP/1.1 200 ", 13))
+			answered++;
+		else
+			failed++;
+		close(fd);
+	}
+	printf("{\"answered\": %d, \"failed\": %d, \"last_bytes\": %ld}\n",
+	       answered, failed, got);
+	return 0;
+}
+
+static int rst(const struct opts *o, const char *path)
+{
+	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
+	int i, reset = 0;
+	char buf[65536];
+
+	for (i = 0; i < o->repeat; i++) {
+		int fd = connect_to(o);
+		long got = 0;
+		ssize_t r;
+
+		if (fd < 0)
+			fatal("connect");
+		send_get(fd, path);
+		while (got < o->bytes &&
+		       (r = recv(fd, buf, sizeof(buf), 0)) > 0)
+			got += r;
+		if (got < o->bytes) {
+			fprintf(stderr, "%s: answer ended after %ld bytes\n",
+				prog, got);
+			exit(2);
+		}
+		if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)))
+			fatal("SO_LINGER");
+		close(fd); /* unread data and linger 0: an RST */
+		reset++;
+	}
+	printf("{\"reset\": %d}\n", reset);
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int slowbody(const struct opts *o, const char *path)
+{
+	int fd = connect_to(o);
+	long sent = 0;
+	double start;
+	char req[1024];
+	int n;
+
+	if (fd < 0)
+		fatal("connect");
+	n = snprintf(req, sizeof(req),
+		     "GET %s HTTP/1.1\r\nHost: hostile\r\n"
+		     "Content-Length: 1048576\r\n\r\n",
+		     path);
+	if (n < 0 || (size_t)n >= sizeof(req) ||
+	    send(fd, req, n, MSG_NOSIGNAL) != n)
+		fatal("send");
+	start = now();
+	/* Until the server closes: its FIN, or a reset of our sends. */
+	while (!peer_closed(fd) && now() - start < 60) {
+		char drain[4096];
+
+		while (recv(fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+			;
+		if (send(fd, "0123456789", 10, MSG_NOSIGNAL) != 10)
+			break;
+		sent += 10;
+		usleep(100000);
+	}
+	printf("{\"closed_after_s\": %.1f, \"body_sent\": %ld}\n",
+	       now() - start, sent);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.addr = { .sin_family = AF_INET,
+			  .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+			  .sin_port = htons(8081) },
+		.repeat = 1,
+		.bytes = 65536,
+		.settle_ms = 2000,
+	};
+	const char *mode, *arg;
+	int c;
+
+	while ((c = getopt(argc, argv, "a:p:k:b:s:H:h")) != -1) {
+		switch (c) {
+		case 'a':
+			if (inet_pton(AF_INET, optarg, &o.addr.sin_addr) != 1) {
+				fprintf(stderr, "%s: bad address '%s'\n", prog,
+					optarg);
+				return 2;
+			}
+			break;
+		case 'p':
+			o.addr.sin_port = htons(atoi(optarg));
+			break;
+		case 'k':
+			o.repeat = atoi(optarg);
+			break;
+		case 'b':
+			o.bytes = atol(optarg);
+			break;
+		case 's':
+			o.settle_ms = atoi(optarg);
+			break;
+		case 'H':
+			o.hold_s = atoi(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 2 || o.repeat < 1 || o.bytes < 1 ||
+	    o.settle_ms < 0 || o.hold_s < 0) {
+		usage(stderr);
+		return 2;
+	}
+	mode = argv[optind];
+	arg = argv[optind + 1];
+	if (!strcmp(mode, "flood") && atol(arg) > 0)
+		return flood(&o, atol(arg));
+	if (!strcmp(mode, "halfclose"))
+		return halfclose(&o, arg);
+	if (!strcmp(mode, "rst"))
+		return rst(&o, arg);
+	if (!strcmp(mode, "slowbody"))
+		return slowbody(&o, arg);
+	usage(stderr);
+	return 2;
+}
