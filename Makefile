@@ -36,6 +36,7 @@ krelease = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	$(1)/include/generated/utsrelease.h 2>/dev/null)
 
 .PHONY: all deps modules userspace check check-unit check-vm check-debug vm \
+	debug-kernel \
 	demo lint format clean help
 all: modules userspace
 
@@ -44,6 +45,7 @@ help:
 	@echo "make deps          install build and test dependencies (root)"
 	@echo "make check         unit tests, then VM tests on every installed kernel"
 	@echo "make check-debug KERNEL=DIR   VM tests on a debug kernel"
+	@echo "make debug-kernel  build one (DEBUG_KERNEL_OUT=$(O)/debug-6.1)"
 	@echo "make vm            interactive shell in the test VM"
 	@echo "make demo          boot the VM with services running and clients"
 	@echo "make lint          clang-format, cppcheck, checkpatch and shellcheck"
@@ -120,6 +122,12 @@ check-debug: deps userspace
 	$(MAKE) modules KDIR=$(KERNEL)/build
 	@scripts/vm/run.sh --kdir $(KERNEL)/build --kernel $(KERNEL)/bzImage \
 		--timeout $(DEBUG_VM_TIMEOUT) --test-timeout 600 $(VM_ARGS)
+
+# The kernel check-debug boots, built from Debian's linux-source-6.1
+# (docs/security.md); about 25 minutes on 2 cores.
+DEBUG_KERNEL_OUT ?= $(O)/debug-6.1
+debug-kernel:
+	@scripts/build-debug-kernel.sh $(DEBUG_KERNEL_OUT)
 
 vm: deps userspace
 	$(MAKE) modules KDIR=$(VM_KDIR)
