@@ -50,6 +50,9 @@ help:
 	@echo "make demo          boot the VM with services running and clients"
 	@echo "make lint          clang-format, cppcheck, checkpatch and shellcheck"
 	@echo "make check-runner  self-test of the VM runner"
+	@echo "make install       ktcp, libktcp, headers, man pages, completion and"
+	@echo "                  modules (PREFIX=/usr/local DESTDIR= KDIR=); also uninstall"
+	@echo "make install-dkms  module sources for DKMS in /usr/src/ktcp-VERSION"
 
 deps:
 	@scripts/deps.sh
@@ -77,6 +80,7 @@ include tests/vm/build.mk
 include tests/nlsend/build.mk
 include tests/drop/build.mk
 include examples/build.mk
+include install.mk
 
 userspace: $(USER_TARGETS)
 
@@ -87,7 +91,8 @@ $(O)/obj/%.o: %.c
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
 # --- tests ------------------------------------------------------------------
-check: check-unit check-tools check-fuzz check-runner check-vm
+check: check-unit check-tools check-spec check-completion check-install \
+	check-dkms check-fuzz check-runner check-vm
 
 check-unit: $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)

@@ -10,7 +10,8 @@ set -eu
 PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
 check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
-clang libclang-rt-14-dev shellcheck slowhttptest"
+clang libclang-rt-14-dev shellcheck slowhttptest
+dkms python3-yaml man-db groff-base"
 # Kernels: bookworm's 6.1 LTS and bookworm-backports' 6.12 LTS.
 KPKGS="linux-image-cloud-amd64 linux-headers-cloud-amd64"
 BPO_SUITE=bookworm-backports

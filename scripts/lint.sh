@@ -1,5 +1,6 @@
 #!/bin/bash
-# make lint: clang-format, cppcheck, checkpatch and shellcheck. Runs every
+# make lint: clang-format, cppcheck, checkpatch, shellcheck and the man
+# pages (groff warnings; ktcp.7's program must compile). Runs every
 # check, then fails if any failed. Files: tracked ones plus new files not yet
 # ignored, so a check before the first commit sees them too.
 #
@@ -28,7 +29,8 @@ mapfile -t csrc < <(files '*.c' '*.h')
 mapfile -t usrc < <(files 'userspace/*.c' 'userspace/*.h' 'tests/*.c' 'tests/*.h' |
 	grep -v '^tests/runner/')
 mapfile -t ksrc < <(files 'kernel/*.c' 'kernel/*.h')
-mapfile -t shsrc < <(files '*.sh' scripts/vm/init .ci/run)
+mapfile -t shsrc < <(files '*.sh' '*.bash' scripts/vm/init .ci/run)
+mapfile -t mansrc < <(files 'docs/*.[1-8]')
 
 echo "lint: clang-format (${#csrc[@]} files)"
 # One line per file; `clang-format FILE | diff -u FILE -` shows the changes.
@@ -70,6 +72,30 @@ echo "lint: shellcheck (${#shsrc[@]} files)"
 if [ ${#shsrc[@]} -gt 0 ] && ! shellcheck -x "${shsrc[@]}"; then
 	failed+=(shellcheck)
 fi
+
+echo "lint: man pages (${#mansrc[@]} files)"
+# Every groff warning (-ww) counts, as `man` would hide them.
+bad=0
+for f in ${mansrc[@]+"${mansrc[@]}"}; do
+	out=$(groff -man -Tutf8 -ww -z "$f" 2>&1)
+	if [ -n "$out" ]; then
+		echo "  $f: groff warns:"
+		printf '%s\n' "$out" | sed 's/^/    /'
+		bad=1
+	fi
+done
+# The libnl client printed in ktcp(7) must compile as shown.
+example=$(mktemp "${TMPDIR:-/tmp}/ktcp-man-example.XXXXXX.c")
+# shellcheck disable=SC2046 # pkg-config prints one flag per word
+if ! scripts/man-example.sh docs/ktcp.7 >"$example" ||
+	! cc -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror \
+		-Iinclude/uapi -fsyntax-only \
+		$(pkg-config --cflags libnl-genl-3.0) "$example"; then
+	echo "  docs/ktcp.7: its example program does not compile"
+	bad=1
+fi
+rm -f "$example"
+[ $bad -eq 0 ] || failed+=(man)
 
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "lint: FAILED: ${failed[*]}"

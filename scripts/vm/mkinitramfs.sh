@@ -17,7 +17,8 @@ set -eu
 # puts /usr/sbin and /usr/bin before busybox's /bin in PATH, and runs tests in
 # bash, which (unlike busybox sh) does not prefer its own applets. A tool
 # missing on the host is an error: tests in the VM never skip.
-TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest"
+TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest
+genl-ctrl-list"
 # Optional host tools: copied when present, for debugging in `make vm`.
 OPTIONAL_TOOLS="strace"
 # The kernel's own modules the guest may need, with their dependencies:

@@ -36,16 +36,4 @@ $(O)/libktcp-uninstalled.pc: $(LIBKTCP_DIR)/libktcp-uninstalled.pc.in \
 
 USER_TARGETS += $(LIBKTCP_SO) $(LIBKTCP_A) $(LIBKTCP_PC)
 
-# Not part of `make all`: install the library for the example's Makefile
-# or for packaging (DESTDIR=... PREFIX=...).
-.PHONY: install-libktcp
-install-libktcp: $(LIBKTCP_SO) $(LIBKTCP_A)
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	install -m 0755 $(LIBKTCP_SO) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libktcp.so.1 $(DESTDIR)$(PREFIX)/lib/libktcp.so
-	install -m 0644 $(LIBKTCP_A) $(DESTDIR)$(PREFIX)/lib/
-	# Generated here, not copied: PREFIX may differ from the build's.
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIBKTCP_VERSION)|' \
-		$(LIBKTCP_DIR)/libktcp.pc.in \
-		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/libktcp.pc
-	install -m 0644 $(LIBKTCP_DIR)/ktcp.h $(DESTDIR)$(PREFIX)/include/
+# Installing (the library and everything else): install.mk.

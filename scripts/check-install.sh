@@ -1,0 +1,176 @@
+#!/bin/bash
+# make check-install: `make install` into a staging root (DESTDIR), then use
+# what it installed as a user would:
+#   - exactly the expected files, the library's links and soname, a .pc
+#     whose prefix is PREFIX (not the build tree);
+#   - examples/ built with `pkg-config --cflags --libs libktcp` against the
+#     staged header and library, and run (it must reach the library and
+#     report the missing family: the host kernel has no ktcp);
+#   - the staged ktcp runs, its man pages render and its completion loads;
+#   - modprobe finds the staged modules by name and alias after depmod;
+#   - `make uninstall` leaves no file behind;
+# and once more with another PREFIX and LIBDIR, for the .pc's paths.
+#
+# Usage: check-install.sh [--kdir KDIR] [--keep]
+#   --kdir KDIR  headers the modules were built with (`make modules KDIR=`;
+#                default: the newest installed Debian cloud kernel's)
+#   --keep       keep the staging directory (its path is printed)
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+O=${O:-build}
+export O
+make=${MAKE:-make}
+kdir='' keep=0
+
+die() {
+	echo "check-install: FAIL: $*" >&2
+	exit 1
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kdir) [ $# -ge 2 ] || die "--kdir needs a directory"
+		kdir=$2; shift ;;
+	--keep) keep=1 ;;
+	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "check-install: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ -z "$kdir" ]; then
+	r=$(scripts/vm/kernels.sh | tail -n 1)
+	[ -n "$r" ] || die "no kernel headers installed (make deps) and no --kdir"
+	kdir=/usr/src/linux-headers-$r
+fi
+release=$(scripts/vm/krelease.sh "$kdir") || die "no kernel release in $kdir"
+kargs=(KDIR="$kdir")
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+libversion=$(sed -n 's/^LIBKTCP_VERSION := //p' userspace/libktcp/build.mk)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktcp-install.XXXXXX")
+if [ $keep -eq 1 ]; then
+	echo "check-install: keeping $tmp"
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
+stage=$tmp/stage
+mkdir -p "$stage"
+
+# The staged tree as sorted "path" or "path -> target" lines.
+staged_files() {
+	(cd "$1" && find . ! -type d | sed 's|^\./|/|' | LC_ALL=C sort |
+		while IFS= read -r f; do
+			if [ -L "$1$f" ]; then
+				echo "$f -> $(readlink "$1$f")"
+			else
+				echo "$f"
+			fi
+		done)
+}
+
+# --- default PREFIX (/usr/local) --------------------------------------------
+"$make" --no-print-directory install DESTDIR="$stage" "${kargs[@]}" \
+	>"$tmp/install.out" 2>&1 || { cat "$tmp/install.out" >&2; die "make install"; }
+p=/usr/local
+expected="/lib/modules/$release/extra/kecho.ko
+/lib/modules/$release/extra/khttpd.ko
+/lib/modules/$release/extra/ktcp.ko
+$p/bin/ktcp
+$p/include/ktcp.h
+$p/include/linux/ktcp.h
+$p/lib/libktcp.a
+$p/lib/libktcp.so -> libktcp.so.1
+$p/lib/libktcp.so.$libversion
+$p/lib/libktcp.so.1 -> libktcp.so.$libversion
+$p/lib/pkgconfig/libktcp.pc
+$p/share/bash-completion/completions/ktcp
+$p/share/man/man3/libktcp.3
+$p/share/man/man7/ktcp.7
+$p/share/man/man8/ktcp.8"
+expected=$(LC_ALL=C sort <<<"$expected")
+got=$(staged_files "$stage")
+[ "$got" = "$expected" ] ||
+	die "installed files differ (- expected, + installed):
+$(diff <(echo "$expected") <(echo "$got") | grep '^[<>]' | sed 's/^</-/; s/^>/+/')"
+soname=$(readelf -d "$stage$p/lib/libktcp.so.$libversion" |
+	sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = libktcp.so.1 ] || die "installed library's soname is '$soname'"
+cmp -s include/uapi/linux/ktcp.h "$stage$p/include/linux/ktcp.h" ||
+	die "include/linux/ktcp.h is not the UAPI header"
+
+# pkg-config as on the target, through the sysroot of the staged tree.
+pc() {
+	PKG_CONFIG_PATH=$stage$p/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage \
+		pkg-config "$@"
+}
+grep -qx "prefix=$p" "$stage$p/lib/pkgconfig/libktcp.pc" ||
+	die "libktcp.pc does not say prefix=$p: $(cat "$stage$p/lib/pkgconfig/libktcp.pc")"
+[ "$(pc --modversion libktcp)" = "$libversion" ] || die "libktcp.pc version"
+flags=$(pc --cflags --libs libktcp)
+case " $flags " in
+*" -I$stage$p/include "*" -L$stage$p/lib "*) ;;
+*) die "pkg-config --cflags --libs libktcp: '$flags' does not name the staged tree" ;;
+esac
+PKG_CONFIG_PATH=$stage$p/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage \
+	"$make" --no-print-directory -C examples OUT="$tmp/ktcp-example" \
+	CFLAGS="-O2 -Wall -Wextra -Werror" >"$tmp/example.out" 2>&1 ||
+	{ cat "$tmp/example.out" >&2; die "examples/ does not build against the installed files"; }
+grep -q -- "-I$stage$p/include" "$tmp/example.out" ||
+	die "examples/ was not compiled with the staged header: $(cat "$tmp/example.out")"
+lib=$(LD_LIBRARY_PATH=$stage$p/lib ldd "$tmp/ktcp-example" |
+	awk '$1 == "libktcp.so.1" { print $3 }')
+[ "$lib" = "$stage$p/lib/libktcp.so.1" ] ||
+	die "ktcp-example loads libktcp from '$lib', not the staged tree"
+rc=0
+out=$(LD_LIBRARY_PATH=$stage$p/lib "$tmp/ktcp-example" 2>&1) || rc=$?
+if [ $rc -ne 1 ] || [[ $out != *"the ktcp module is not loaded"* ]]; then
+	die "ktcp-example (rc $rc, no ktcp family on the host): $out"
+fi
+
+out=$(LD_LIBRARY_PATH=$stage$p/lib "$stage$p/bin/ktcp" --help) ||
+	die "installed ktcp --help failed"
+[[ $out == "usage: ktcp "* ]] || die "installed ktcp --help printed: $out"
+out=$(LD_LIBRARY_PATH=$stage$p/lib "$stage$p/bin/ktcp" --version)
+[ "$out" = "ktcp $version" ] ||
+	die "ktcp --version says '$out', the package is $version (dkms.conf)"
+for m in man3/libktcp.3 man7/ktcp.7 man8/ktcp.8; do
+	out=$(MANWIDTH=80 man -l "$stage$p/share/man/$m" 2>&1) ||
+		die "man -l $m: $out"
+	[[ $out == *NAME* ]] || die "man -l $m rendered no NAME section"
+done
+# shellcheck disable=SC2016 # expanded by the inner bash
+out=$(bash -c '. "$1" && complete -p ktcp' _ \
+	"$stage$p/share/bash-completion/completions/ktcp") ||
+	die "the installed completion does not load"
+[[ $out == "complete -F _ktcp "* ]] || die "completion registers: $out"
+
+scripts/check-modules.sh --base "$stage" --release "$release" \
+	--dir "/lib/modules/$release/extra" || die "installed modules"
+
+"$make" --no-print-directory uninstall DESTDIR="$stage" "${kargs[@]}" \
+	>"$tmp/uninstall.out" 2>&1 || { cat "$tmp/uninstall.out" >&2; die "make uninstall"; }
+left=$(staged_files "$stage")
+[ -z "$left" ] || die "make uninstall left: $left"
+
+# --- PREFIX=/usr with a multiarch LIBDIR: the .pc follows them -------------
+p=/usr libdir=/usr/lib/x86_64-linux-gnu
+"$make" --no-print-directory install-user DESTDIR="$stage" PREFIX=$p \
+	LIBDIR=$libdir >"$tmp/install2.out" 2>&1 ||
+	{ cat "$tmp/install2.out" >&2; die "make install-user PREFIX=$p"; }
+pc2() {
+	PKG_CONFIG_PATH=$stage$libdir/pkgconfig pkg-config "$@" libktcp
+}
+got="$(pc2 --variable=prefix) $(pc2 --variable=libdir) $(pc2 --variable=includedir)"
+[ "$got" = "$p $libdir $p/include" ] ||
+	die "PREFIX=$p LIBDIR=$libdir: libktcp.pc has prefix, libdir, includedir $got"
+if [ ! -e "$stage$libdir/libktcp.so.1" ] || [ ! -e "$stage$p/bin/ktcp" ]; then
+	die "PREFIX=$p LIBDIR=$libdir: files not where expected: $(staged_files "$stage")"
+fi
+"$make" --no-print-directory uninstall-user DESTDIR="$stage" PREFIX=$p \
+	LIBDIR=$libdir >/dev/null
+left=$(staged_files "$stage")
+[ -z "$left" ] || die "make uninstall-user PREFIX=$p left: $left"
+
+echo "check-install: PASS (install, pkg-config build, modules for $release, uninstall)"

@@ -1,0 +1,81 @@
+#!/bin/bash
+# Check installed ktcp modules the way modprobe will see them: run depmod on
+# a root directory that holds them, then resolve by name and by alias
+# without loading anything (the host needs no module support). The files
+# depmod writes are removed again, so the root is left as it was found.
+#
+# Usage: check-modules.sh --base DIR --release R --dir PATH
+#   --base DIR     root holding lib/modules/R (a DESTDIR or dkms install tree)
+#   --release R    kernel release
+#   --dir PATH     where the modules must be, e.g. /lib/modules/R/extra
+#
+# Checks: ktcp.ko, kecho.ko and khttpd.ko (or .ko.xz/.zst/.gz) are in PATH
+# with vermagic R;
+# modprobe resolves the family's alias to ktcp and ktcp-service-echo and
+# ktcp-service-http to kecho and khttpd; loading kecho loads ktcp first.
+# Used by scripts/check-install.sh and scripts/check-dkms.sh.
+set -eu
+
+base='' release='' dir=''
+die() {
+	echo "check-modules: $*" >&2
+	exit 1
+}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--base) base=$2 ;;
+	--release) release=$2 ;;
+	--dir) dir=$2 ;;
+	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown argument '$1' (see --help)" ;;
+	esac
+	[ $# -ge 2 ] || die "$1 needs a value"
+	shift 2
+done
+if [ -z "$base" ] || [ -z "$release" ] || [ -z "$dir" ]; then
+	die "--base, --release and --dir are required"
+fi
+moddir=$base/lib/modules/$release
+[ -d "$moddir" ] || die "no $moddir"
+
+# dkms compresses them as the kernel's own modules are (6.12: .ko.xz).
+declare -A ko
+for m in ktcp kecho khttpd; do
+	for f in "$base$dir/$m".ko "$base$dir/$m".ko.{xz,zst,gz}; do
+		[ -r "$f" ] && ko[$m]=$f
+	done
+	[ -n "${ko[$m]:-}" ] || die "no $m.ko (or compressed) in $dir"
+	vermagic=$(modinfo -F vermagic "${ko[$m]}")
+	[ "${vermagic%% *}" = "$release" ] ||
+		die "$m.ko: vermagic '$vermagic' is not for $release"
+done
+
+# depmod's output files are ours to remove; anything else stays.
+before=$(find "$moddir" -maxdepth 1 -name 'modules.*' | sort)
+[ -z "$before" ] || die "$moddir already has depmod files: $before"
+cleanup() {
+	find "$moddir" -maxdepth 1 -name 'modules.*' -delete
+}
+trap cleanup EXIT
+# Warnings about the kernel's own files (modules.order, modules.builtin)
+# that a staging root lacks are expected; errors are not.
+depmod -b "$base" "$release" 2>"$base/.depmod.err" ||
+	{ cat "$base/.depmod.err" >&2; rm -f "$base/.depmod.err"; die "depmod failed"; }
+rm -f "$base/.depmod.err"
+
+mp=(modprobe -d "$base" -S "$release")
+expect_alias() { # ALIAS MODULE
+	local got
+	got=$("${mp[@]}" --resolve-alias "$1" 2>/dev/null) || got=''
+	[ "$got" = "$2" ] || die "alias $1 resolves to '$got', expected $2"
+}
+expect_alias net-pf-16-proto-16-family-ktcp ktcp
+expect_alias ktcp-service-echo kecho
+expect_alias ktcp-service-http khttpd
+
+deps=$("${mp[@]}" --show-depends kecho 2>&1) || die "modprobe kecho: $deps"
+want="insmod ${ko[ktcp]}
+insmod ${ko[kecho]}"
+[ "$(printf '%s\n' "$deps" | sed 's/ *$//')" = "$want" ] ||
+	die "modprobe kecho would run: $deps; expected: $want"
+echo "check-modules: $release: ktcp, kecho, khttpd in $dir; aliases resolve"
