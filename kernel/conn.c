@@ -111,11 +111,13 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 
 	ktcp_conn_detach(conn);
 	/*
-	 * A peer that timed out with our data still queued is not reading
-	 * it: a FIN would leave the data in an orphaned socket that TCP
-	 * keeps trickling to it for minutes. Reset instead.
+	 * A peer that timed out with data we could not even send yet (its
+	 * window is closed or tiny) is not reading: a FIN would leave that
+	 * data to an orphaned socket that TCP keeps trickling to it for
+	 * minutes. Reset instead. Data merely unacknowledged (a last answer
+	 * in flight) still gets the FIN after it.
 	 */
-	if (why == KTCP_STATS_A_TIMED_OUT && READ_ONCE(sk->sk_wmem_queued))
+	if (why == KTCP_STATS_A_TIMED_OUT && !tcp_write_queue_empty(sk))
 		sock_no_linger(sk);
 	spin_lock_bh(&srv->conns_lock);
 	list_del(&conn->node);
