@@ -245,6 +245,8 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 		return;
 	}
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACCEPTED, 1);
+	if (srv->svc->nodelay)
+		tcp_sock_set_nodelay(sock->sk);
 	if (!ktcp_conn_register(srv, conn)) {
 		ktcp_stats_add(&srv->stats, KTCP_STATS_A_REFUSED, 1);
 		kmem_cache_free(srv->svc->conn_cache, conn);

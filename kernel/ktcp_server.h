@@ -69,6 +69,13 @@ struct ktcp_service {
 	size_t server_priv_size; /* bytes of ktcp_server_priv() per server */
 	size_t conn_priv_size; /* bytes of ktcp_conn_priv() per connection */
 	/*
+	 * Set TCP_NODELAY on every connection: for services that answer a
+	 * request in more than one send and then wait for the next request,
+	 * where Nagle would hold the last piece until the peer's delayed ACK
+	 * (40 ms per keep-alive request).
+	 */
+	bool nodelay;
+	/*
 	 * Apply service options to @p before the server starts, and record
 	 * the defaults it chose in @opts so they are reported. On failure,
 	 * set *why to a static message.
