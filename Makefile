@@ -50,6 +50,7 @@ help:
 	@echo "make demo          boot the VM with services running and clients"
 	@echo "make lint          clang-format, cppcheck, checkpatch and shellcheck"
 	@echo "make check-runner  self-test of the VM runner"
+	@echo "make bench         benchmarks in the VM (bench-publish: into docs/)"
 	@echo "make install       ktcp, libktcp, headers, man pages, completion and"
 	@echo "                  modules (PREFIX=/usr/local DESTDIR= KDIR=); also uninstall"
 	@echo "make install-dkms  module sources for DKMS in /usr/src/ktcp-VERSION"
@@ -81,6 +82,7 @@ include tests/nlsend/build.mk
 include tests/drop/build.mk
 include examples/build.mk
 include install.mk
+include bench/bench.mk
 
 userspace: $(USER_TARGETS)
 

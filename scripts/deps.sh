@@ -12,6 +12,9 @@ check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
 dkms python3-yaml man-db groff-base"
+# Benchmarks (make bench): the userspace servers and load generator copied
+# into the benchmark VM, and gnuplot for the plots (made on the host).
+PKGS="$PKGS nginx lighttpd wrk gnuplot-nox"
 # Kernels: bookworm's 6.1 LTS and bookworm-backports' 6.12 LTS.
 KPKGS="linux-image-cloud-amd64 linux-headers-cloud-amd64"
 BPO_SUITE=bookworm-backports
@@ -64,7 +67,19 @@ need_root $todo kernels
 export DEBIAN_FRONTEND=noninteractive
 add_backports
 apt-get update -q
-[ -z "$todo" ] || apt-get install -y -q --no-install-recommends $todo
+# nginx and lighttpd are only run inside the benchmark VM: keep their
+# packages from starting them on this machine (policy-rc.d, for this
+# install only, unless the admin has one).
+no_start=''
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	no_start=1
+fi
+rc=0
+[ -z "$todo" ] || apt-get install -y -q --no-install-recommends $todo || rc=$?
+[ -z "$no_start" ] || rm -f /usr/sbin/policy-rc.d
+[ $rc -eq 0 ] || exit $rc
 # initramfs-tools would run on every kernel install; the VM builds its own.
 have_stable_kernel || apt-get install -y -q --no-install-recommends \
 	$KPKGS

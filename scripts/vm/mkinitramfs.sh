@@ -4,13 +4,14 @@
 # tests. Runs without root: device nodes are written straight into the cpio.
 #
 # Usage: mkinitramfs.sh --release R --out FILE [--kmods DIR]... [--tests DIR]...
-#        [--bin-dir DIR] [--moddir DIR]
+#        [--bin-dir DIR] [--moddir DIR] [--bench]
 #   --kmods DIR   tree searched for our *.ko (default $O/kmod/R/kernel)
 #   --tests DIR   copied to /tests in the guest (default tests/vm)
 #   --bin-dir DIR project binaries: executables and *.so* directly in DIR and
 #                 in DIR/tools go to /usr/bin and /usr/lib (default $O)
 #   --moddir DIR  the kernel's own modules (default /lib/modules/R, optional:
 #                 a kernel with everything built in has none)
+#   --bench       also BENCH_TOOLS and BENCH_FILES (the benchmark image)
 set -eu
 
 # Real tools copied with their libraries. Tests call them by name: the guest
@@ -25,10 +26,17 @@ OPTIONAL_TOOLS="strace"
 # virtio for the forwarded ports in shell/demo mode, *_diag for ss, veth and
 # dummy for namespace tests. Built-in or absent ones are skipped.
 KERNEL_MODULES="virtio_pci virtio_net inet_diag tcp_diag udp_diag veth dummy"
+# The benchmark image only (--bench, for bench/): the userspace servers the
+# kernel ones are compared with, the HTTP load generator, and taskset to pin
+# servers and clients to CPUs (util-linux's: busybox's may lack -c). The
+# bench scripts write the servers' configuration themselves; nginx's
+# mime.types is the one file of its own they include.
+BENCH_TOOLS="nginx lighttpd wrk taskset"
+BENCH_FILES="/etc/nginx/mime.types"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
-release='' out='' bindir='' moddir=''
+release='' out='' bindir='' moddir='' bench=0
 kmods=() tests=()
 
 die() {
@@ -44,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--tests) tests+=("$2") ;;
 	--bin-dir) bindir=$2 ;;
 	--moddir) moddir=$2 ;;
+	--bench) bench=1; shift; continue ;;
 	*) die "unknown argument '$1'" ;;
 	esac
 	shift 2
@@ -107,7 +116,9 @@ for applet in $("$bb" --list); do
 	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
 done
 
-for t in $TOOLS $OPTIONAL_TOOLS; do
+extra_tools=''
+[ $bench -eq 0 ] || extra_tools=$BENCH_TOOLS
+for t in $TOOLS $extra_tools $OPTIONAL_TOOLS; do
 	if ! path=$(command -v "$t"); then
 		case " $OPTIONAL_TOOLS " in
 		*" $t "*) continue ;;
@@ -120,6 +131,12 @@ for t in $TOOLS $OPTIONAL_TOOLS; do
 	*) copy_elf "$(readlink -f "$path")" "/usr/bin/$t" ;;
 	esac
 done
+if [ $bench -eq 1 ]; then
+	for f in $BENCH_FILES; do
+		[ -r "$f" ] || die "bench file $f not found on the host (see scripts/deps.sh)"
+		copy_file "$f" "$f"
+	done
+fi
 # kmod's applets. /sbin/modprobe is the kernel's usermode helper path
 # (request_module), so it must be the real one too: busybox's cannot read the
 # xz-compressed modules of newer Debian kernels.

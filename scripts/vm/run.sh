@@ -14,6 +14,7 @@
 #   --kvm           use KVM (opt-in: it hangs on some hosts; TCG is default)
 #   --initrd FILE   boot this initramfs instead of building one
 #   --kmods DIR, --tests DIR   passed to mkinitramfs.sh (repeatable)
+#   --bench         passed to mkinitramfs.sh: add the benchmark tools
 #   --log FILE      console log (default $O/vm/RELEASE-MODE.log)
 #   --ports "P..."  host ports forwarded to the guest in shell/demo mode
 #                   (default "8081 12345")
@@ -41,6 +42,7 @@ die() {
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kvm) kvm=1; shift; continue ;;
+	--bench) mk_args+=(--bench); shift; continue ;;
 	--kdir) kdir=$2 ;;
 	--kernel) kernel=$2 ;;
 	--mode) mode=$2 ;;

@@ -14,6 +14,12 @@
  *       (default 20) for both ends to fail and prints "local ERR" (the
  *       client's error) and "remote ERR" (the server end's), then
  *       "listener ok" if the listener still accepts a new connection.
+ *   tcp-pairs listen ADDR PORT SECS
+ *       A listener that never accepts, for SECS seconds: connections wait
+ *       in its accept queue (backlog 65535, capped by net.core.somaxconn)
+ *       as bare TCP sockets, the reference the benchmarks measure the
+ *       servers' cost per connection against (bench/vm/t-bench-scale.sh).
+ *       Prints "listening" when ready.
  *
  * Exit: 0 done, 1 a system call failed, 2 usage.
  */
@@ -37,7 +43,8 @@ static void die(const char *what)
 static void usage(void)
 {
 	fprintf(stderr, "usage: tcp-pairs tw ADDR PORT N [client|server|both]\n"
-			"       tcp-pairs hold LADDR PORT [CADDR] [SECS]\n");
+			"       tcp-pairs hold LADDR PORT [CADDR] [SECS]\n"
+			"       tcp-pairs listen ADDR PORT SECS\n");
 	exit(2);
 }
 
@@ -62,7 +69,7 @@ static socklen_t make_addr(const char *s, unsigned int port,
 	exit(2);
 }
 
-static int listen_on(const char *addr, unsigned int port)
+static int listen_backlog(const char *addr, unsigned int port, int backlog)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(addr, port, &ss);
@@ -75,9 +82,14 @@ static int listen_on(const char *addr, unsigned int port)
 	/* An IPv6 listener takes IPv4 too (the IPv4-mapped tests). */
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 1024))
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, backlog))
 		die("bind/listen");
 	return fd;
+}
+
+static int listen_on(const char *addr, unsigned int port)
+{
+	return listen_backlog(addr, port, 1024);
 }
 
 static int connect_to(const char *addr, unsigned int port)
@@ -238,6 +250,19 @@ static int cmd_hold(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_listen(int argc, char **argv)
+{
+	int lfd;
+
+	if (argc < 5)
+		usage();
+	lfd = listen_backlog(argv[2], (unsigned int)atoi(argv[3]), 65535);
+	printf("listening\n");
+	sleep((unsigned int)atoi(argv[4]));
+	close(lfd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -247,6 +272,8 @@ int main(int argc, char **argv)
 		return cmd_tw(argc, argv);
 	if (!strcmp(argv[1], "hold"))
 		return cmd_hold(argc, argv);
+	if (!strcmp(argv[1], "listen"))
+		return cmd_listen(argc, argv);
 	usage();
 	return 2;
 }

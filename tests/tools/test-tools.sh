@@ -215,6 +215,61 @@ rc=$?
 check "refused: exit 1 and err_refused=3" test $rc -eq 1 -a \
 	"$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "err_refused") c = i } NR == 2 { print $c }' "$WORK/refused.csv")" = 3
 
+# --- echo: --hold and connect-only bursts -----------------------------------
+
+start holdsrv "$T/user-echo-server" -p 0 -a 127.0.0.1
+port=$(port_of holdsrv 'listening on .*:[0-9]+')
+"$T/echo-bench" --json -p "$port" --burst 40 -s 0 --hold 0.3 \
+	>"$WORK/hold0.json" 2>"$WORK/hold0.err"
+rc=$?
+check "burst -s 0 --hold: exit 0, 40 connects, 40 held, no bytes" \
+	test $rc -eq 0 -a "$(json "$WORK/hold0.json" messages)" = 40 -a \
+	"$(json "$WORK/hold0.json" held)" = 40 -a \
+	"$(json "$WORK/hold0.json" bytes_received)" = 0
+check "burst --hold says when it holds" \
+	grep -q 'holding 40 connections' "$WORK/hold0.err"
+# -d times the echo from when every connection is up: setup_s apart.
+"$T/echo-bench" --json -p "$port" -c 200 -d 0.5 >"$WORK/win.json" 2>/dev/null
+rc=$?
+check "-d window: exit 0, setup_s reported, >= 0.5 s of counted echo" \
+	test $rc -eq 0 -a -n "$(json "$WORK/win.json" setup_s)" -a \
+	"$(json "$WORK/win.json" messages)" -gt 0 -a \
+	"$(json "$WORK/win.json" elapsed_s | tr -d .)" -ge 500
+"$T/echo-bench" --json -p "$port" -c 6 -n 30 --verify --hold 0.2 \
+	>"$WORK/hold1.json" 2>/dev/null
+rc=$?
+check "closed loop --hold: exit 0, 30 messages, 6 held" \
+	test $rc -eq 0 -a "$(json "$WORK/hold1.json" messages)" = 30 -a \
+	"$(json "$WORK/hold1.json" held)" = 6
+# The server goes away during the hold: every connection is lost.
+"$T/echo-bench" --json -p "$port" -c 5 -n 10 --hold 30 \
+	>"$WORK/hold2.json" 2>"$WORK/hold2.err" &
+holder=$!
+wait_for "$WORK/hold2.err" 'holding 5 connections' >/dev/null
+eval "kill \$PID_holdsrv"
+sleep 0.3
+kill -INT $holder
+wait $holder
+rc=$?
+check "connections closed while held: exit 1, held_lost 5" \
+	test $rc -eq 1 -a "$(json "$WORK/hold2.json" held_lost)" = 5 -a \
+	"$(json "$WORK/hold2.json" held)" = 0
+
+# A listener that never accepts holds connections in its accept queue
+# (tcp-pairs listen, the reference of bench/vm/t-bench-scale.sh).
+if [ -x "$O/tools/tcp-pairs" ]; then
+	closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	start lsn "$O/tools/tcp-pairs" listen 127.0.0.1 "$closed" 10
+	wait_for "$WORK/lsn.log" listening >/dev/null
+	"$T/echo-bench" --json -p "$closed" --burst 30 -s 0 --hold 0.2 \
+		>"$WORK/lsn.json" 2>/dev/null
+	rc=$?
+	check "tcp-pairs listen: 30 connections held in its accept queue" \
+		test $rc -eq 0 -a "$(json "$WORK/lsn.json" held)" = 30
+else
+	fail "missing $O/tools/tcp-pairs"
+fi
+
 # --- usage errors: exit 2 and quote the bad input ---------------------------
 
 # usage DESCRIPTION QUOTED COMMAND...: exit 2, stderr contains 'QUOTED'.
@@ -240,6 +295,8 @@ usage "echo-bench bad duration" soon "$T/echo-bench" -d soon
 usage "echo-bench bad host" no.such.host.invalid \
 	"$T/echo-bench" -a no.such.host.invalid
 usage "echo-bench stray argument" extra "$T/echo-bench" extra
+usage "echo-bench zero hold" 0 "$T/echo-bench" --hold 0
+usage "htstress bad duration" 1x "$T/htstress" -d 1x http://127.0.0.1/
 usage "user-echo-server bad port" 99999 "$T/user-echo-server" -p 99999
 usage "user-echo-server bad address" 1.2.3 "$T/user-echo-server" -a 1.2.3
 usage "user-echo-server bad threads" -1 "$T/user-echo-server" -t -1
@@ -250,6 +307,12 @@ usage "htstress unbracketed IPv6" http://::1:80/ "$T/htstress" http://::1:80/
 check "usage: echo-bench -d with -n exits 2" test $? -eq 2
 "$T/htstress" >/dev/null 2>&1
 check "usage: htstress without URL exits 2" test $? -eq 2
+"$T/echo-bench" -s 0 -c 2 >/dev/null 2>&1
+check "usage: echo-bench -s 0 without --burst exits 2" test $? -eq 2
+"$T/htstress" -n 5 -d 1 http://127.0.0.1/ >/dev/null 2>&1
+check "usage: htstress -n with -d exits 2" test $? -eq 2
+"$T/htstress" --hold 1 http://127.0.0.1/ >/dev/null 2>&1
+check "usage: htstress --hold without -k exits 2" test $? -eq 2
 
 # --- htstress against python http.server ----------------------------------
 
@@ -285,6 +348,22 @@ check "htstress keep-alive reuses connections" \
 	test "$(json "$WORK/h11k.json" connections)" = 8
 
 check "htstress --json is valid JSON" valid_json "$WORK/h11k.json"
+
+# For a duration instead of a count: requests == 2xx, and it lasted.
+"$T/htstress" --json -d 0.5 -c 4 -k "http://[::1]:$port/blob" \
+	>"$WORK/dur.json" 2>"$WORK/dur.err"
+rc=$?
+check "htstress -d 0.5: exit 0, every request 2xx, ran >= 0.5 s" \
+	test $rc -eq 0 -a "$(json "$WORK/dur.json" requests)" -gt 0 -a \
+	"$(json "$WORK/dur.json" status_2xx)" = \
+	"$(json "$WORK/dur.json" requests)" -a \
+	"$(json "$WORK/dur.json" elapsed_s | tr -d .)" -ge 500
+"$T/htstress" --json -k -c 5 -n 5 --hold 0.3 "http://[::1]:$port/blob" \
+	>"$WORK/hthold.json" 2>"$WORK/hthold.err"
+rc=$?
+check "htstress -k --hold: exit 0, 5 connections held" \
+	test $rc -eq 0 -a "$(json "$WORK/hthold.json" held)" = 5 -a \
+	"$(json "$WORK/hthold.json" held_lost)" = 0
 
 port=$(port_of chunked 'port [0-9]+')
 hts chunked "chunked is an error" 10 0 -c 2 "http://127.0.0.1:$port/"

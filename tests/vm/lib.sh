@@ -78,3 +78,46 @@ expect_nl() {
 	printf '%s\n' "$out" | grep -Eq -- "$re" ||
 		fail "nlsend $*: message does not match '$re': $out"
 }
+
+# vm_knob NAME DEFAULT : a test setting, from the environment as
+# KTCP_<NAME> (upper case; for runs by hand in `make vm`), else from
+# ktcpvm.<name>=VALUE on the kernel command line (run.sh --append), else
+# DEFAULT.
+vm_knob() {
+	local name=$1 env arg
+	env=KTCP_$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')
+	if [ -n "${!env:-}" ]; then
+		echo "${!env}"
+		return 0
+	fi
+	# shellcheck disable=SC2013 # words, not lines
+	for arg in $(cat /proc/cmdline); do
+		case $arg in
+		ktcpvm."$name"=*) echo "${arg#*=}"; return 0 ;;
+		esac
+	done
+	echo "$2"
+}
+
+# slow_kernel : true on a debug kernel (lockdep or kmemleak, which come
+# with KASAN in ours), where everything takes about ten times longer.
+slow_kernel() {
+	[ -e /proc/lockdep ] || [ -e /sys/kernel/debug/kmemleak ]
+}
+
+# now_ms : milliseconds, from bash itself (busybox date has no %N).
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+# slab_objs CACHE : objects in use in a slab cache, or "none" when there is
+# no such cache (a service's connection cache goes with its module; run.sh
+# boots with slab_nomerge so each is its own). SLUB counts the free objects
+# of per-CPU slabs as in use: shrinking the cache first gives them back.
+slab_objs() {
+	[ ! -w "/sys/kernel/slab/$1/shrink" ] ||
+		echo 1 >"/sys/kernel/slab/$1/shrink" 2>/dev/null || true
+	awk -v c="$1" '$1 == c { print $2; found = 1 }
+		END { if (!found) print "none" }' /proc/slabinfo
+}

@@ -9,11 +9,20 @@
  * at the end, so the hot path takes no locks; the only shared state is the
  * message counter.
  *
+ * A run for a duration (-d) times only the echo: its window opens once
+ * every connection has connected (or failed), so opening thousands at once
+ * does not count as echo time. Messages started before are warm-up,
+ * neither counted nor timed; setup_s reports how long connecting took.
+ *
  * With --verify every message is random binary data derived from the seed
  * and the message number, with at least one NUL byte, and every echoed byte
  * is compared. Connections end with shutdown(SHUT_WR) and wait for the
  * server's EOF, so the byte totals are exact and comparable to the server's
  * counters, and bytes after the last echo are caught.
+ *
+ * --hold keeps the connections open and idle after their last message
+ * instead (with --burst -s 0 they only connect), for measuring what idle
+ * connections cost a server.
  */
 #include "tools.h"
 
@@ -40,6 +49,7 @@ struct bench_opts {
 	uint64_t count; /* -n, 0 when running for a duration */
 	double duration;
 	uint64_t burst; /* --burst N, 0 for closed-loop */
+	double hold; /* --hold SECONDS, 0 to close at the end */
 	bool verify;
 	uint64_t seed;
 	uint64_t timeout_ms;
@@ -66,11 +76,14 @@ struct bconn {
 	uint64_t t_start;
 	char *buf;
 	size_t cap;
+	bool settled; /* connected or failed: counted in settled */
 };
 
 struct bworker {
 	struct ep_worker ew;
-	uint64_t msgs;
+	uint64_t msgs; /* counted: within the window */
+	uint64_t warmup; /* completed before the window opened */
+	uint64_t bytes_echoed; /* of the counted messages */
 	uint64_t bytes_sent;
 };
 
@@ -80,12 +93,16 @@ static const enum err_kind bench_errs[] = {
 
 static struct bench_opts opt;
 static atomic_uint_fast64_t next_msg;
-static uint64_t end_ns;
+static uint64_t nconns; /* connections of the run */
+static atomic_uint_fast64_t settled;
+static _Atomic uint64_t ready_ns; /* all settled; 0 until then */
+static _Atomic uint64_t end_ns = UINT64_MAX; /* -d: when the window shuts */
 
 static const char usage_text[] =
 	"usage: echo-bench [-a HOST] [-p PORT] [-c CONNS] [-t THREADS]\n"
 	"         [-s SIZE | --sizes MIN-MAX] [-d SECONDS | -n COUNT]\n"
-	"         [--verify] [--seed N] [--timeout MS] [--csv | --json]\n"
+	"         [--verify] [--seed N] [--timeout MS] [--hold SECONDS]\n"
+	"         [--csv | --json]\n"
 	"       echo-bench --burst N [-a HOST] [-p PORT] [-t THREADS] ...\n"
 	"\n"
 	"Closed-loop load on a TCP echo server: each connection sends a\n"
@@ -95,7 +112,8 @@ static const char usage_text[] =
 	"  -p PORT        server port (default 12345)\n"
 	"  -c CONNS       concurrent connections (default 1)\n"
 	"  -t THREADS     threads sharing the connections (default 1)\n"
-	"  -s SIZE        message size in bytes, suffix k/M/G (default 64)\n"
+	"  -s SIZE        message size in bytes, suffix k/M/G (default 64);\n"
+	"                 0 with --burst: connect only, send nothing\n"
 	"  --sizes MIN-MAX  random size per message, e.g. 1-1M\n"
 	"  -d SECONDS     run this long (default 5)\n"
 	"  -n COUNT       send COUNT messages in total instead\n"
@@ -105,6 +123,11 @@ static const char usage_text[] =
 	"  --seed N       payload and size seed (default 1)\n"
 	"  --timeout MS   fail a connection after MS without progress\n"
 	"                 (default 5000)\n"
+	"  --hold SECONDS keep the connections open and idle after their\n"
+	"                 last message for SECONDS, or until SIGINT or\n"
+	"                 SIGTERM; prints \"holding N connections\" to\n"
+	"                 stderr when they all are. A connection the server\n"
+	"                 closes meanwhile is an error (held_lost)\n"
 	"  --csv, --json  machine-readable output\n"
 	"  -h, --help     show this help\n"
 	"\n"
@@ -164,8 +187,31 @@ static void fill_payload(struct bconn *c)
 
 /* --- connections ---------------------------------------------------------- */
 
+/* Does the run count only what happens once every connection is up? */
+static bool windowed(void)
+{
+	return !opt.count && !opt.burst;
+}
+
+/* c has connected or failed; the last one to do so opens the window. */
+static void conn_settle(struct bconn *c)
+{
+	uint64_t now;
+
+	if (c->settled)
+		return;
+	c->settled = true;
+	if (atomic_fetch_add(&settled, 1) + 1 < nconns)
+		return;
+	now = now_ns();
+	atomic_store(&ready_ns, now);
+	if (windowed())
+		atomic_store(&end_ns, now + (uint64_t)(opt.duration * 1e9));
+}
+
 static void conn_finish(struct bworker *w, struct bconn *c)
 {
+	conn_settle(c);
 	if (c->ep.fd >= 0)
 		close(c->ep.fd);
 	c->ep.fd = -1;
@@ -205,11 +251,18 @@ static bool msg_claim(struct bconn *c, uint64_t *idx)
 	if (opt.burst) {
 		if (c->msgs)
 			return false;
-	} else if (!opt.count && now_ns() >= end_ns) {
+	} else if (!opt.count && now_ns() >= atomic_load(&end_ns)) {
 		return false;
 	}
 	*idx = atomic_fetch_add(&next_msg, 1);
 	return !opt.count || *idx < opt.count;
+}
+
+/* --hold: done, but open until ep_hold() closes it. */
+static void conn_hold(struct bworker *w, struct bconn *c)
+{
+	c->st = B_DONE;
+	ep_hold_conn(&w->ew, &c->ep);
 }
 
 static void conn_begin_close(struct bworker *w, struct bconn *c)
@@ -263,17 +316,27 @@ static void msg_send(struct bworker *w, struct bconn *c)
 		      EPOLLIN | (c->sent < c->len ? EPOLLOUT : 0));
 }
 
+static void msg_done(struct bworker *w, struct bconn *c);
+
 static void msg_start(struct bworker *w, struct bconn *c)
 {
 	uint64_t idx;
 
 	if (!msg_claim(c, &idx)) {
-		conn_begin_close(w, c);
+		if (opt.hold)
+			conn_hold(w, c);
+		else
+			conn_begin_close(w, c);
 		return;
 	}
 	c->idx = idx;
 	c->len = msg_size(idx);
 	c->sent = c->rcvd = 0;
+	/* --burst -s 0: the connect was the whole exchange. */
+	if (!c->len) {
+		msg_done(w, c);
+		return;
+	}
 	if (conn_reserve(c)) {
 		conn_fail(w, c, ERR_OTHER, "out of memory for %zu bytes",
 			  c->len);
@@ -290,8 +353,15 @@ static void msg_start(struct bworker *w, struct bconn *c)
 
 static void msg_done(struct bworker *w, struct bconn *c)
 {
-	hist_add(&w->ew.lat, now_ns() - c->t_start);
-	w->msgs++;
+	uint64_t ready = atomic_load(&ready_ns);
+
+	if (!windowed() || (ready && c->t_start >= ready)) {
+		hist_add(&w->ew.lat, now_ns() - c->t_start);
+		w->msgs++;
+		w->bytes_echoed += c->len;
+	} else {
+		w->warmup++;
+	}
 	c->msgs++;
 	msg_start(w, c);
 }
@@ -382,6 +452,7 @@ static void conn_connected(struct bworker *w, struct bconn *c)
 		conn_fail_errno(w, c, err, "connect");
 		return;
 	}
+	conn_settle(c);
 	c->st = B_ACTIVE;
 	msg_start(w, c);
 }
@@ -461,8 +532,20 @@ static const struct ep_ops bench_ops = {
 
 /* --- setup and report ----------------------------------------------------- */
 
-static void report(const struct ep_totals *t, uint64_t msgs, uint64_t sent,
-		   unsigned int nw, double elapsed)
+/* What a run did, for the report. */
+struct bench_result {
+	uint64_t msgs;
+	uint64_t warmup;
+	uint64_t echoed;
+	double setup;
+	uint64_t sent;
+	uint64_t held;
+	uint64_t held_lost;
+	unsigned int nw;
+	double elapsed;
+};
+
+static void report(const struct ep_totals *t, const struct bench_result *b)
 {
 	struct report r = { 0 };
 	char target[80], size[64];
@@ -478,21 +561,26 @@ static void report(const struct ep_totals *t, uint64_t msgs, uint64_t sent,
 	report_str(&r, "mode", "mode", opt.burst ? "burst" : "closed-loop");
 	report_str(&r, "target", "target", target);
 	report_u64(&r, "connections", "connections", t->connects, NULL);
-	report_u64(&r, "threads", "threads", nw, NULL);
+	report_u64(&r, "threads", "threads", b->nw, NULL);
 	report_str(&r, "size", "message size", size);
 	report_str(&r, "verify", "verify", opt.verify ? "yes" : "no");
 	report_u64(&r, "seed", "seed", opt.seed, NULL);
-	report_dbl(&r, "elapsed_s", "elapsed", elapsed, 3, "s");
-	report_u64(&r, "messages", "messages", msgs, NULL);
+	report_dbl(&r, "setup_s", "connecting", b->setup, 3, "s");
+	report_dbl(&r, "elapsed_s", "elapsed", b->elapsed, 3, "s");
+	report_u64(&r, "messages", "messages", b->msgs, NULL);
+	report_u64(&r, "warmup_messages", "warm-up messages", b->warmup, NULL);
 	report_u64(&r, "errors", "errors", t->nerrs, NULL);
-	report_dbl(&r, "msgs_per_s", "throughput", msgs / elapsed, 1, "msg/s");
-	report_dbl(&r, "mb_per_s", "echoed", t->bytes_rcvd / elapsed / 1e6, 2,
+	report_dbl(&r, "msgs_per_s", "throughput", b->msgs / b->elapsed, 1,
+		   "msg/s");
+	report_dbl(&r, "mb_per_s", "echoed", b->echoed / b->elapsed / 1e6, 2,
 		   "MB/s");
 	report_latency(&r, &t->lat);
-	report_u64(&r, "bytes_sent", "bytes sent", sent, NULL);
+	report_u64(&r, "bytes_sent", "bytes sent", b->sent, NULL);
 	report_u64(&r, "bytes_received", "bytes received", t->bytes_rcvd, NULL);
 	report_errors(&r, t->errs, bench_errs,
 		      sizeof(bench_errs) / sizeof(bench_errs[0]));
+	report_u64(&r, "held", "held open", b->held, NULL);
+	report_u64(&r, "held_lost", "lost while held", b->held_lost, NULL);
 	report_print(&r, opt.fmt, stdout);
 }
 
@@ -500,12 +588,13 @@ static int run(void)
 {
 	unsigned int nw = (unsigned int)opt.threads, i;
 	uint64_t conns = opt.burst ? opt.burst : opt.conns;
+	struct bench_result b = { 0 };
 	struct bworker *w;
 	struct ep_totals *t;
-	uint64_t t0, msgs = 0, sent = 0;
-	double elapsed;
+	uint64_t t0, t1, ready;
 	int ret = EXIT_ERRORS;
 
+	nconns = conns;
 	if (nw > conns)
 		nw = (unsigned int)conns;
 	w = ep_alloc_workers(&bench_ops, nw, conns);
@@ -513,18 +602,26 @@ static int run(void)
 	if (!w || !t)
 		goto out;
 	t0 = now_ns();
-	end_ns = t0 + (uint64_t)(opt.duration * 1e9);
 	if (ep_run_workers(w, &bench_ops, nw))
 		goto out;
-	elapsed = (double)(now_ns() - t0) / 1e9;
+	/* The hold is not part of the run's time. */
+	t1 = now_ns();
+	ready = atomic_load(&ready_ns);
+	b.setup = (double)((ready ? ready : t1) - t0) / 1e9;
+	b.elapsed = (double)(t1 - (windowed() && ready ? ready : t0)) / 1e9;
+	if (opt.hold)
+		b.held = ep_hold(w, &bench_ops, nw, opt.hold, &b.held_lost);
 	ep_sum(w, &bench_ops, nw, t);
+	b.nw = nw;
 	for (i = 0; i < nw; i++) {
-		msgs += w[i].msgs;
-		sent += w[i].bytes_sent;
+		b.msgs += w[i].msgs;
+		b.warmup += w[i].warmup;
+		b.echoed += w[i].bytes_echoed;
+		b.sent += w[i].bytes_sent;
 	}
-	report(t, msgs, sent, nw, elapsed);
-	if (!t->nerrs && (!opt.count || msgs == opt.count) &&
-	    (!opt.burst || msgs == opt.burst))
+	report(t, &b);
+	if (!t->nerrs && !b.held_lost && (!opt.count || b.msgs == opt.count) &&
+	    (!opt.burst || b.msgs == opt.burst))
 		ret = EXIT_OK;
 out:
 	ep_free_workers(w, &bench_ops, nw);
@@ -540,11 +637,13 @@ enum {
 	OPT_SIZES,
 	OPT_BURST,
 	OPT_TIMEOUT,
+	OPT_HOLD,
 	OPT_CSV,
 	OPT_JSON,
 };
 
 static const struct option long_opts[] = {
+	{ "hold", required_argument, NULL, OPT_HOLD },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "sizes", required_argument, NULL, OPT_SIZES },
@@ -580,7 +679,7 @@ static int parse_opt(int ch, struct seen *seen)
 		return parse_u64("thread count", optarg, 1, 1024, &opt.threads);
 	case 's':
 		seen->s = true;
-		if (parse_size("message size", optarg, 1, 1ull << 30,
+		if (parse_size("message size", optarg, 0, 1ull << 30,
 			       &opt.size_min))
 			return -1;
 		opt.size_max = opt.size_min;
@@ -613,6 +712,15 @@ static int parse_opt(int ch, struct seen *seen)
 	case OPT_TIMEOUT:
 		return parse_u64("timeout", optarg, 1, 3600000,
 				 &opt.timeout_ms);
+	case OPT_HOLD:
+		if (parse_seconds("hold time", optarg, &opt.hold))
+			return -1;
+		if (opt.hold <= 0) {
+			warnx_("invalid hold time '%s': must be positive",
+			       optarg);
+			return -1;
+		}
+		return 0;
 	case OPT_CSV:
 	case OPT_JSON:
 		if (seen->fmt) {
@@ -639,6 +747,10 @@ static int check_opts(const struct seen *seen)
 	}
 	if (seen->s && seen->sizes) {
 		warnx_("-s and --sizes are mutually exclusive");
+		return -1;
+	}
+	if (!opt.size_min && !opt.burst) {
+		warnx_("-s 0 (connect only) needs --burst");
 		return -1;
 	}
 	if (opt.burst && (seen->c || seen->d || seen->n)) {

@@ -16,5 +16,6 @@ $(TOOLS): $(TOOLS_COMMON)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lm
 
 .PHONY: check-tools
-check-tools: $(TOOLS)
+# tcp-pairs (tests/drop) is the never-accepting listener of the --hold tests.
+check-tools: $(TOOLS) $(O)/tools/tcp-pairs
 	tests/tools/test-tools.sh

@@ -12,6 +12,10 @@
  * the server allows it. Responses are parsed, not just counted: status
  * line, Content-Length, Connection, and bodies delimited by close.
  * Chunked responses are detected and counted as errors.
+ *
+ * -d runs for a time instead of a count; --hold keeps the kept-alive
+ * connections open and idle at the end, for measuring what idle
+ * connections cost a server.
  */
 #include "tools.h"
 
@@ -37,6 +41,8 @@ struct ht_opts {
 	char *path;
 	const char *url;
 	uint64_t count;
+	double duration; /* -d, 0 when counting requests */
+	double hold; /* --hold SECONDS, 0 to close at the end */
 	uint64_t conc;
 	uint64_t threads;
 	bool keepalive;
@@ -105,21 +111,30 @@ static struct ht_opts opt;
 static char *request;
 static size_t request_len;
 static atomic_uint_fast64_t next_req;
+static uint64_t end_ns;
 
 static const char usage_text[] =
-	"usage: htstress [-n REQUESTS] [-c CONCURRENCY] [-t THREADS] [-k]\n"
-	"                [--timeout MS] [--csv | --json] URL\n"
+	"usage: htstress [-n REQUESTS | -d SECONDS] [-c CONCURRENCY]\n"
+	"                [-t THREADS] [-k] [--timeout MS] [--hold SECONDS]\n"
+	"                [--csv | --json] URL\n"
 	"\n"
 	"Send GET requests to URL (http://HOST[:PORT][/PATH], HOST a name,\n"
 	"an IPv4 address or an IPv6 address in brackets).\n"
 	"\n"
 	"  -n REQUESTS     total requests (default 1000)\n"
+	"  -d SECONDS      send requests for SECONDS instead; the ones\n"
+	"                  under way then still complete\n"
 	"  -c CONCURRENCY  concurrent connections (default 1)\n"
 	"  -t THREADS      threads sharing the connections (default 1)\n"
 	"  -k              HTTP/1.1 keep-alive; default is HTTP/1.0 with\n"
 	"                  one connection per request\n"
 	"  --timeout MS    fail a request after MS without progress\n"
 	"                  (default 5000)\n"
+	"  --hold SECONDS  with -k: keep the connections open and idle after\n"
+	"                  their last response for SECONDS, or until SIGINT\n"
+	"                  or SIGTERM; prints \"holding N connections\" to\n"
+	"                  stderr when they all are. A connection the server\n"
+	"                  closes meanwhile is an error (held_lost)\n"
 	"  --csv, --json   machine-readable output\n"
 	"  -h, --help      show this help\n"
 	"\n"
@@ -447,13 +462,26 @@ static int req_begin(struct hworker *w, struct hconn *c)
 	return 0;
 }
 
+/* Is there another request to send? */
+static bool req_claim(void)
+{
+	if (interrupted)
+		return false;
+	if (opt.duration)
+		return now_ns() < end_ns;
+	return atomic_fetch_add(&next_req, 1) < opt.count;
+}
+
 static void req_start(struct hworker *w, struct hconn *c)
 {
 	do {
-		if (interrupted ||
-		    atomic_fetch_add(&next_req, 1) >= opt.count) {
-			conn_close(c);
+		if (!req_claim()) {
 			c->st = H_DONE;
+			if (opt.hold && c->ep.fd >= 0) {
+				ep_hold_conn(&w->ew, &c->ep);
+				return;
+			}
+			conn_close(c);
 			w->ew.live--;
 			return;
 		}
@@ -620,6 +648,7 @@ static const struct ep_ops ht_ops = {
 struct totals {
 	struct ep_totals ep;
 	uint64_t reqs, retries, status[6];
+	uint64_t held, held_lost;
 };
 
 static void sum_workers(struct hworker *w, unsigned int nw, struct totals *t)
@@ -665,6 +694,8 @@ static void report(const struct totals *t, unsigned int nw, double elapsed)
 		report_u64(&r, keys[k], keys[k], t->status[k], NULL);
 	report_errors(&r, t->ep.errs, ht_errs,
 		      sizeof(ht_errs) / sizeof(ht_errs[0]));
+	report_u64(&r, "held", "held open", t->held, NULL);
+	report_u64(&r, "held_lost", "lost while held", t->held_lost, NULL);
 	report_print(&r, opt.fmt, stdout);
 }
 
@@ -673,7 +704,8 @@ static int run(void)
 	unsigned int nw = (unsigned int)opt.threads;
 	struct hworker *w;
 	struct totals *t;
-	uint64_t t0;
+	uint64_t t0, held = 0, lost = 0;
+	double elapsed;
 	int ret = EXIT_ERRORS;
 
 	if (nw > opt.conc)
@@ -683,11 +715,19 @@ static int run(void)
 	if (!w || !t)
 		goto out;
 	t0 = now_ns();
+	end_ns = t0 + (uint64_t)(opt.duration * 1e9);
 	if (ep_run_workers(w, &ht_ops, nw))
 		goto out;
+	/* The hold is not part of the run's time. */
+	elapsed = (double)(now_ns() - t0) / 1e9;
+	if (opt.hold)
+		held = ep_hold(w, &ht_ops, nw, opt.hold, &lost);
 	sum_workers(w, nw, t);
-	report(t, nw, (double)(now_ns() - t0) / 1e9);
-	if (!t->ep.nerrs && t->status[2] == opt.count)
+	t->held = held;
+	t->held_lost = lost;
+	report(t, nw, elapsed);
+	if (!t->ep.nerrs && !lost && t->reqs &&
+	    t->status[2] == (opt.duration ? t->reqs : opt.count))
 		ret = EXIT_OK;
 out:
 	ep_free_workers(w, &ht_ops, nw);
@@ -773,24 +813,49 @@ static int parse_url(const char *url)
 
 enum {
 	OPT_TIMEOUT = 256,
+	OPT_HOLD,
 	OPT_CSV,
 	OPT_JSON,
 };
 
 static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "hold", required_argument, NULL, OPT_HOLD },
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse_opt(int ch, bool *fmt_seen)
+/* Parse a positive number of seconds into *out. */
+static int parse_positive_secs(const char *what, double *out)
+{
+	if (parse_seconds(what, optarg, out))
+		return -1;
+	if (*out <= 0) {
+		warnx_("invalid %s '%s': must be positive", what, optarg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Which options were given, for the exclusivity checks. */
+struct seen {
+	bool n, d, fmt;
+};
+
+static int parse_opt(int ch, struct seen *seen)
 {
 	switch (ch) {
 	case 'n':
+		seen->n = true;
 		return parse_u64("request count", optarg, 1, UINT64_MAX / 2,
 				 &opt.count);
+	case 'd':
+		seen->d = true;
+		return parse_positive_secs("duration", &opt.duration);
+	case OPT_HOLD:
+		return parse_positive_secs("hold time", &opt.hold);
 	case 'c':
 		return parse_u64("concurrency", optarg, 1, 1000000, &opt.conc);
 	case 't':
@@ -803,11 +868,11 @@ static int parse_opt(int ch, bool *fmt_seen)
 				 &opt.timeout_ms);
 	case OPT_CSV:
 	case OPT_JSON:
-		if (*fmt_seen) {
+		if (seen->fmt) {
 			warnx_("--csv and --json are mutually exclusive");
 			return -1;
 		}
-		*fmt_seen = true;
+		seen->fmt = true;
 		opt.fmt = ch == OPT_CSV ? FMT_CSV : FMT_JSON;
 		return 0;
 	case 'h':
@@ -821,7 +886,7 @@ static int parse_opt(int ch, bool *fmt_seen)
 
 static int parse_opts(int argc, char **argv)
 {
-	bool fmt_seen = false;
+	struct seen seen = { 0 };
 	int ch;
 
 	opt.count = 1000;
@@ -829,10 +894,19 @@ static int parse_opts(int argc, char **argv)
 	opt.threads = 1;
 	opt.timeout_ms = 5000;
 	opt.fmt = FMT_TABLE;
-	while ((ch = getopt_long(argc, argv, "n:c:t:kh", long_opts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "n:d:c:t:kh", long_opts, NULL)) !=
 	       -1) {
-		if (parse_opt(ch, &fmt_seen))
+		if (parse_opt(ch, &seen))
 			return -1;
+	}
+	if (seen.n && seen.d) {
+		warnx_("-n and -d are mutually exclusive");
+		return -1;
+	}
+	if (opt.hold && !opt.keepalive) {
+		warnx_("--hold needs -k: without keep-alive no connection "
+		       "stays open");
+		return -1;
 	}
 	if (optind == argc) {
 		warnx_("missing URL");

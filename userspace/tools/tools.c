@@ -755,3 +755,49 @@ bool ep_error_first(struct ep_worker *w, enum err_kind kind)
 	w->errs[kind]++;
 	return !atomic_flag_test_and_set(&err_printed[kind]);
 }
+
+void ep_hold_conn(struct ep_worker *w, struct ep_conn *c)
+{
+	/* Unwatched: a hang-up would otherwise wake the loop in vain. */
+	epoll_ctl(w->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	w->live--;
+}
+
+/* Still open at our end and not closed or reset by the peer? */
+static bool ep_conn_open(int fd)
+{
+	char b;
+
+	return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+uint64_t ep_hold(void *workers, const struct ep_ops *ops, unsigned int nw,
+		 double secs, uint64_t *lost)
+{
+	struct timespec tick = { .tv_nsec = 50000000 };
+	uint64_t end = now_ns() + (uint64_t)(secs * 1e9), held = 0, open = 0;
+	unsigned int i, k;
+
+	for (i = 0; i < nw; i++)
+		for (k = 0; k < ep_nth(workers, ops, i)->nconns; k++)
+			held += ep_conn_at(ep_nth(workers, ops, i), k)->fd >= 0;
+	fprintf(stderr, "%s: holding %" PRIu64 " connections\n",
+		program_invocation_short_name, held);
+	while (!interrupted && now_ns() < end)
+		nanosleep(&tick, NULL);
+	for (i = 0; i < nw; i++) {
+		struct ep_worker *w = ep_nth(workers, ops, i);
+
+		for (k = 0; k < w->nconns; k++) {
+			struct ep_conn *c = ep_conn_at(w, k);
+
+			if (c->fd < 0)
+				continue;
+			open += ep_conn_open(c->fd);
+			close(c->fd);
+			c->fd = -1;
+		}
+	}
+	*lost = held - open;
+	return open;
+}

@@ -250,4 +250,20 @@ void ep_set_events(struct ep_worker *w, struct ep_conn *c, uint32_t ev);
  */
 bool ep_error_first(struct ep_worker *w, enum err_kind kind);
 
+/*
+ * --hold: connection c is finished but stays open, idle and no longer
+ * watched, until ep_hold() closes it. The tool marks c done in its own
+ * state; the worker's loop ends when all connections are done or held.
+ */
+void ep_hold_conn(struct ep_worker *w, struct ep_conn *c);
+/*
+ * After ep_run_workers(): keep the held connections open for secs seconds
+ * or until SIGINT/SIGTERM, then close them. Prints "holding N connections"
+ * to stderr first, so a script can measure the server while they are
+ * idle. Returns how many were still open at the end; *lost is set to how
+ * many the server closed or reset meanwhile.
+ */
+uint64_t ep_hold(void *workers, const struct ep_ops *ops, unsigned int nw,
+		 double secs, uint64_t *lost);
+
 #endif /* KTCP_TOOLS_H */

@@ -1,0 +1,672 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the benchmark VM's log into results.json, table.md and PNG plots.
+
+The guest scripts (bench/vm/t-bench-*.sh) write one "KTCP-BENCH-REC {json}"
+kernel log line per measurement; the log's dmesg section (between
+KTCP-DMESG-BEGIN and KTCP-DMESG-END) holds them all. This checks that every
+benchmark that ran reported every point it planned with every number, then
+takes each figure's median, min and max over the runs, and each comparison
+as the ratio of two figures measured in the same run (median, min and max
+of the per-run ratios).
+
+Exit status: 0 complete; 1 missing or malformed records (a benchmark broke);
+2 usage. Timings never fail it.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+REC = re.compile(r"KTCP-BENCH-REC (\{.*\})\s*$")
+ECHO_SERVERS = ["kecho", "kecho-percpu", "user-t1", "user-t2"]
+HTTP_SERVERS = ["khttpd", "nginx", "lighttpd"]
+SCALE_SERVERS = ["tcp", "kecho", "user-t1", "khttpd", "nginx", "lighttpd"]
+LABELS = {
+    "kecho": "kecho",
+    "kecho-percpu": "kecho (percpu wq)",
+    "user-t1": "user-echo-server -t 1",
+    "user-t2": "user-echo-server -t 2",
+    "tcp": "bare TCP (accept queue)",
+    "khttpd": "khttpd",
+    "nginx": "nginx",
+    "lighttpd": "lighttpd",
+}
+# Targets of issue 6 (reported, never enforced).
+ECHO_TARGETS = [("user-t1", 1.5), ("user-t2", 1.0)]
+HTTP_TARGETS = [("keep-alive", 1.2), ("close", 1.0)]
+IDLE_TARGET_B = 4096
+
+
+class Broken(Exception):
+    """The results are incomplete or malformed: a benchmark broke."""
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def read_records(path):
+    """Records from the log's dmesg section, each once."""
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise Broken(f"cannot read {path}: {e.strerror}")
+    try:
+        begin = lines.index("KTCP-DMESG-BEGIN")
+        end = lines.index("KTCP-DMESG-END", begin)
+    except ValueError:
+        raise Broken(f"{path}: no complete dmesg section (the VM crashed "
+                     "or timed out?)")
+    recs = []
+    for n, line in enumerate(lines[begin + 1:end], begin + 2):
+        m = REC.search(line)
+        if not m:
+            continue
+        try:
+            rec = json.loads(m.group(1))
+        except json.JSONDecodeError as e:
+            raise Broken(f"{path}:{n}: malformed record ({e.msg}): "
+                         f"{m.group(1)[:200]}")
+        if not isinstance(rec, dict) or "bench" not in rec:
+            raise Broken(f"{path}:{n}: record without a bench name")
+        recs.append(rec)
+    return recs
+
+
+def number(rec, key, where):
+    """rec[key] as a finite number, else Broken."""
+    v = rec.get(key)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or \
+            not math.isfinite(v):
+        raise Broken(f"{where}: '{key}' is not a number: {v!r}")
+    return v
+
+
+def tool_out(rec, where):
+    out = rec.get("out")
+    if not isinstance(out, dict):
+        raise Broken(f"{where}: no tool output")
+    return out
+
+
+def error_kinds(out):
+    """Nonzero err_* counters of a tool's output, without the prefix."""
+    return {k[4:]: v for k, v in out.items()
+            if k.startswith("err_") and isinstance(v, int) and v > 0}
+
+
+def shape_echo(rec, where):
+    out = tool_out(rec, where)
+    return {
+        "server": rec.get("server"), "run": number(rec, "run", where),
+        "conns": number(rec, "conns", where),
+        "size": number(rec, "size", where),
+        "msgs_per_s": number(out, "msgs_per_s", where),
+        "mb_per_s": number(out, "mb_per_s", where),
+        "p50_us": number(out, "lat_p50_us", where),
+        "p99_us": number(out, "lat_p99_us", where),
+        "p999_us": number(out, "lat_p999_us", where),
+        "errors": number(out, "errors", where),
+        "err": error_kinds(out),
+    }
+
+
+def shape_http(rec, where):
+    out = tool_out(rec, where)
+    err = error_kinds(out)
+    if rec.get("tool") == "htstress":
+        # Answers other than 2xx count as errors, as wrk counts them.
+        bad = number(out, "requests", where) - number(out, "status_2xx", where)
+        if bad:
+            err["status"] = bad
+        errors = number(out, "errors", where) + bad
+    else:
+        errors = sum(err.values())
+    return {
+        "server": rec.get("server"), "run": number(rec, "run", where),
+        "file": rec.get("file"), "mode": rec.get("mode"),
+        "tool": rec.get("tool"), "conns": number(rec, "conns", where),
+        "req_per_s": number(out, "req_per_s", where),
+        "mb_per_s": number(out, "mb_per_s", where),
+        "p50_us": number(out, "lat_p50_us", where),
+        "p99_us": number(out, "lat_p99_us", where),
+        "p999_us": number(out, "lat_p999_us", where),
+        "errors": errors, "err": err,
+    }
+
+
+def shape_scale(rec, where):
+    r = {k: number(rec, k, where) for k in
+         ("run", "conns", "threads", "rss_b", "slab_b", "sunreclaim_b",
+          "kstack_b", "pagetables_b", "reqsk_b")}
+    r["server"] = rec.get("server")
+    r["kernel_b"] = r["slab_b"] + r["kstack_b"] + r["pagetables_b"]
+    top = rec.get("top")
+    if not isinstance(top, dict):
+        raise Broken(f"{where}: no slab caches")
+    r["top"] = top
+    return r
+
+
+def shape_drop(rec, where):
+    return {k: number(rec, k, where) for k in
+            ("run", "sockets", "ss_sockets", "ktcp_filter_ms",
+             "ktcp_tuple_ms", "ss_ms")}
+
+
+SHAPERS = {"echo": shape_echo, "http": shape_http, "scale": shape_scale,
+           "drop": shape_drop}
+
+
+def collect(recs, wanted):
+    """Shaped records by benchmark; Broken unless each wanted one is whole."""
+    env = [r for r in recs if r["bench"] == "env"]
+    plans = {r.get("name"): r for r in recs if r["bench"] == "plan"}
+    data = {name: [] for name in SHAPERS}
+    for i, r in enumerate(recs):
+        if r["bench"] in SHAPERS:
+            where = f"{r['bench']} record {i + 1}"
+            data[r["bench"]].append(SHAPERS[r["bench"]](r, where))
+    if not env:
+        raise Broken("no env record: no benchmark script started")
+    for name in wanted:
+        if name not in plans:
+            raise Broken(f"{name}: the script did not start (no plan)")
+        want = number(plans[name], "points", f"{name} plan")
+        got = len(data[name])
+        if got != want:
+            raise Broken(f"{name}: {got} of {want} points reported "
+                         "(the script stopped early?)")
+    return env[0], data
+
+
+# --- statistics ----------------------------------------------------------------
+
+
+def stat(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values),
+            "max": max(values), "n": len(values)}
+
+
+def ratio_stat(a, b, key):
+    """Per-run ratios a/b of key (runs matched by number)."""
+    bruns = {r["run"]: r for r in b}
+    return stat([r[key] / bruns[r["run"]][key] for r in a
+                 if r["run"] in bruns and bruns[r["run"]][key]])
+
+
+def group(rows, *keys):
+    out = {}
+    for r in rows:
+        out.setdefault(tuple(r[k] for k in keys), []).append(r)
+    return out
+
+
+def summarize(env, data):
+    res = {"echo": [], "http": [], "scale": [], "drop": None}
+    echo = group(data["echo"], "conns", "size", "server")
+    for conns, size in sorted({(c, s) for c, s, _ in echo}):
+        row = {"conns": conns, "size": size, "servers": {}, "ratios": {}}
+        for srv in ECHO_SERVERS:
+            rows = echo.get((conns, size, srv), [])
+            if rows:
+                row["servers"][srv] = {
+                    k: stat([r[k] for r in rows]) for k in
+                    ("msgs_per_s", "mb_per_s", "p50_us", "p99_us",
+                     "p999_us", "errors")}
+                row["servers"][srv]["err"] = merge_err(rows)
+        for k in ("kecho", "kecho-percpu"):
+            for base in ("user-t1", "user-t2"):
+                a = echo.get((conns, size, k))
+                b = echo.get((conns, size, base))
+                if a and b:
+                    row["ratios"][f"{k}/{base}"] = ratio_stat(
+                        a, b, "msgs_per_s")
+                    row["ratios"][f"{k}/{base} p99"] = ratio_stat(
+                        a, b, "p99_us")
+        res["echo"].append(row)
+    http = group(data["http"], "file", "mode", "tool", "server")
+    for f, m, t in sorted({(f, m, t) for f, m, t, _ in http},
+                          key=lambda x: (x[0] != "small.html", x[1] != "keep-alive", x[2])):
+        row = {"file": f, "mode": m, "tool": t, "servers": {}, "ratios": {}}
+        for srv in HTTP_SERVERS:
+            rows = http.get((f, m, t, srv), [])
+            if rows:
+                row["servers"][srv] = {
+                    k: stat([r[k] for r in rows]) for k in
+                    ("req_per_s", "mb_per_s", "p50_us", "p99_us",
+                     "p999_us", "errors")}
+                row["servers"][srv]["err"] = merge_err(rows)
+        a = http.get((f, m, t, "khttpd"))
+        for base in ("nginx", "lighttpd"):
+            b = http.get((f, m, t, base))
+            if a and b:
+                row["ratios"][f"khttpd/{base}"] = ratio_stat(a, b, "req_per_s")
+                row["ratios"][f"khttpd/{base} p99"] = ratio_stat(a, b, "p99_us")
+        res["http"].append(row)
+    scale = group(data["scale"], "server")
+    # The bare sockets wait in an accept queue, each with a request_sock
+    # that an accepted socket no longer has: not part of the reference.
+    ref = {r["run"]: r["kernel_b"] - r["reqsk_b"]
+           for r in scale.get(("tcp",), [])}
+    for srv in SCALE_SERVERS:
+        rows = scale.get((srv,), [])
+        if not rows:
+            continue
+        row = {"server": srv, "conns": rows[0]["conns"]}
+        for k in ("kernel_b", "slab_b", "sunreclaim_b", "kstack_b",
+                  "pagetables_b", "threads", "rss_b"):
+            row[k] = stat([r[k] for r in rows])
+        if srv != "tcp" and ref:
+            row["beyond_tcp_b"] = stat([r["kernel_b"] - ref[r["run"]]
+                                        for r in rows if r["run"] in ref])
+        # The caches of the run with the median kernel memory.
+        mid = sorted(rows, key=lambda r: r["kernel_b"])[len(rows) // 2]
+        row["top_caches"] = mid["top"]
+        res["scale"].append(row)
+    if data["drop"]:
+        d = data["drop"]
+        res["drop"] = {
+            "sockets": stat([r["sockets"] for r in d]),
+            "ktcp_filter_ms": stat([r["ktcp_filter_ms"] for r in d]),
+            "ktcp_tuple_ms": stat([r["ktcp_tuple_ms"] for r in d]),
+            "ss_ms": stat([r["ss_ms"] for r in d]),
+            "ss/ktcp_filter": stat([r["ss_ms"] / r["ktcp_filter_ms"]
+                                    for r in d if r["ktcp_filter_ms"]]),
+            "ss/ktcp_tuple": stat([r["ss_ms"] / r["ktcp_tuple_ms"]
+                                   for r in d if r["ktcp_tuple_ms"]]),
+        }
+    res["targets"] = targets(res)
+    return res
+
+
+def merge_err(rows):
+    err = {}
+    for r in rows:
+        for k, v in r["err"].items():
+            err[k] = err.get(k, 0) + v
+    return err
+
+
+def targets(res):
+    """Issue 6's targets next to what was measured; never enforced."""
+    out = []
+    if res["echo"]:
+        top = max(r["conns"] for r in res["echo"])
+        for row in (r for r in res["echo"] if r["conns"] == top):
+            for base, want in ECHO_TARGETS:
+                got = row["ratios"].get(f"kecho/{base}")
+                out.append(target(
+                    f"kecho >= {want}x {LABELS[base]} msgs/s, {top} conns, "
+                    f"{row['size']} B", got, lambda v, w=want: v >= w))
+    for row in res["http"]:
+        if row["file"] != "small.html":
+            continue
+        for mode, want in HTTP_TARGETS:
+            if row["mode"] != mode:
+                continue
+            got = row["ratios"].get("khttpd/nginx")
+            out.append(target(
+                f"khttpd >= {want}x nginx req/s, small file, {mode}, "
+                f"{row['tool']}", got, lambda v, w=want: v >= w))
+            got = row["ratios"].get("khttpd/nginx p99")
+            out.append(target(
+                f"khttpd p99 <= nginx p99, small file, {mode}, {row['tool']}",
+                got, lambda v: v <= 1.0))
+    for row in res["scale"]:
+        if row["server"] not in ("kecho", "khttpd"):
+            continue
+        got = row.get("beyond_tcp_b")
+        out.append(target(
+            f"{row['server']}: <= 4 KiB kernel memory per idle connection "
+            "beyond the TCP socket", got, lambda v: v <= IDLE_TARGET_B,
+            unit="B"))
+        got = row["threads"]
+        out.append(target(
+            f"{row['server']}: no thread per connection "
+            f"({row['conns']} held)", got,
+            lambda v, n=row["conns"]: v < n / 100, unit="threads"))
+    return out
+
+
+def target(what, got, ok, unit="x"):
+    if got is None:
+        return {"target": what, "measured": None, "met": None}
+    return {"target": what, "measured": got, "unit": unit,
+            "met": bool(ok(got["median"]))}
+
+
+# --- text ----------------------------------------------------------------------
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "n/a"
+    if abs(v) >= 100 or v == int(v):
+        s = f"{v:,.0f}"
+    elif abs(v) >= 10:
+        s = f"{v:.1f}"
+    else:
+        s = f"{v:.2f}"
+    return s + unit
+
+
+def fmt_stat(s, unit="", spread=True):
+    if not s:
+        return "n/a"
+    if not spread or s["n"] == 1:
+        return fmt(s["median"], unit)
+    return f"{fmt(s['median'], unit)} ({fmt(s['min'])}–{fmt(s['max'])})"
+
+
+def fmt_ratio(s):
+    if not s:
+        return "n/a"
+    if s["n"] == 1:
+        return f"{s['median']:.2f}×"
+    return f"{s['median']:.2f}× ({s['min']:.2f}–{s['max']:.2f})"
+
+
+def fmt_size(n):
+    return f"{n // 1024} KiB" if n >= 1024 and n % 1024 == 0 else f"{n} B"
+
+
+def errs(servers):
+    parts = []
+    for srv, s in servers.items():
+        for k, v in s.get("err", {}).items():
+            parts.append(f"{srv} {k} {v}")
+    return ", ".join(parts) or "0"
+
+
+def table(meta, env, res):
+    runs = env.get("runs")
+    out = [f"Each figure: median of {runs} run(s), (min–max); each ratio: "
+           "median (min–max) of the ratios measured in the same run.", ""]
+    if res["echo"]:
+        out += ["### Echo: messages/s (closed loop, echo-bench)", "",
+                "| conns | size | " + " | ".join(LABELS[s] for s in ECHO_SERVERS) +
+                " | kecho / -t 1 | kecho / -t 2 | p99 µs kecho / -t 1 / -t 2 | errors |",
+                "|---|---|" + "---|" * (len(ECHO_SERVERS) + 4)]
+        for r in res["echo"]:
+            sv = r["servers"]
+            cells = [fmt_stat(sv.get(s, {}).get("msgs_per_s")) for s in ECHO_SERVERS]
+            p99 = " / ".join(fmt(sv[s]["p99_us"]["median"]) if s in sv else "n/a"
+                             for s in ("kecho", "user-t1", "user-t2"))
+            out.append(f"| {r['conns']:,} | {fmt_size(r['size'])} | " +
+                       " | ".join(cells) +
+                       f" | {fmt_ratio(r['ratios'].get('kecho/user-t1'))}"
+                       f" | {fmt_ratio(r['ratios'].get('kecho/user-t2'))}"
+                       f" | {p99} | {errs(sv)} |")
+        out.append("")
+    if res["http"]:
+        conns = meta.get("settings", {}).get("http_conns", "")
+        out += [f"### HTTP: requests/s ({conns} connections)", "",
+                "| file | mode | tool | khttpd | nginx | lighttpd | khttpd / nginx "
+                "| khttpd / lighttpd | p99 µs khttpd / nginx / lighttpd | errors |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in res["http"]:
+            sv = r["servers"]
+            cells = [fmt_stat(sv.get(s, {}).get("req_per_s")) for s in HTTP_SERVERS]
+            p99 = " / ".join(fmt(sv[s]["p99_us"]["median"]) if s in sv else "n/a"
+                             for s in HTTP_SERVERS)
+            f = "1 KiB" if r["file"] == "small.html" else "1 MiB"
+            out.append(f"| {f} | {r['mode']} | {r['tool']} | " + " | ".join(cells) +
+                       f" | {fmt_ratio(r['ratios'].get('khttpd/nginx'))}"
+                       f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd'))}"
+                       f" | {p99} | {errs(sv)} |")
+        out.append("")
+    if res["scale"]:
+        n = res["scale"][0]["conns"]
+        out += [f"### {n:,} idle connections: cost per connection", "",
+                "Kernel memory is the growth of Slab + KernelStack + "
+                "PageTables while the connections are held, for both ends "
+                "(the client's sockets too); *beyond TCP* subtracts the same "
+                "connections held as bare TCP sockets in the accept queue of "
+                "a listener that never accepts (less the queue's "
+                "request_socks), measured in the same run.", "",
+                "| server | kernel B/conn | beyond TCP B/conn | slab B/conn "
+                "| kernel stack B/conn | threads added | server RSS B/conn "
+                "| slab caches that grew most (B/conn) |",
+                "|---|---|---|---|---|---|---|---|"]
+        for r in res["scale"]:
+            top = ", ".join(f"{k} {v:,}" for k, v in list(r["top_caches"].items())[:4])
+            out.append(f"| {LABELS[r['server']]} | {fmt_stat(r['kernel_b'])} | "
+                       f"{fmt_stat(r.get('beyond_tcp_b'))} | "
+                       f"{fmt_stat(r['slab_b'])} | {fmt_stat(r['kstack_b'])} | "
+                       f"{fmt_stat(r['threads'])} | {fmt_stat(r['rss_b'])} | {top} |")
+        out.append("")
+    if res["drop"]:
+        d = res["drop"]
+        out += [f"### Dropping {fmt(d['sockets']['median'])} TIME_WAIT sockets", "",
+                "| method | ms | ss -K / this |", "|---|---|---|",
+                f"| `ktcp drop --state time-wait --dport P` (one request) | "
+                f"{fmt_stat(d['ktcp_filter_ms'])} | {fmt_ratio(d['ss/ktcp_filter'])} |",
+                f"| `ktcp drop -` (tuples from ss, 256 per request) | "
+                f"{fmt_stat(d['ktcp_tuple_ms'])} | {fmt_ratio(d['ss/ktcp_tuple'])} |",
+                f"| `ss -K state time-wait dport = P` | {fmt_stat(d['ss_ms'])} | |",
+                ""]
+    if res["targets"]:
+        out += ["### Targets (reported, not enforced)", "",
+                "| target | measured | met |", "|---|---|---|"]
+        for t in res["targets"]:
+            if t["measured"] is None:
+                out.append(f"| {t['target']} | n/a | n/a |")
+                continue
+            m = (fmt_ratio(t["measured"]) if t["unit"] == "x" else
+                 fmt_stat(t["measured"], " " + t["unit"]))
+            out.append(f"| {t['target']} | {m} | {'yes' if t['met'] else 'no'} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def conditions(meta, env):
+    return "\n".join([
+        f"- Date: {meta.get('date')}, commit `{meta.get('commit')}`",
+        f"- Command: `{meta.get('command')}`",
+        f"- Guest: Linux {env.get('kernel')}, {env.get('cpus')} vCPUs "
+        f"({env.get('cpu_model')}), {env.get('mem_kb', 0) // 1024} MiB; "
+        f"QEMU {meta.get('vm')}",
+        f"- Host: {meta.get('host_cpu')}, {meta.get('host_cpus')} CPUs; "
+        f"{meta.get('qemu')}",
+        f"- Pinning: load generators on CPU {env.get('client_cpu')} "
+        f"(taskset); userspace servers on CPU {env.get('server_cpus')} "
+        "(taskset); kecho's and khttpd's unbound workqueues on CPU "
+        f"{env.get('server_cpus')} (/sys/devices/virtual/workqueue/cpumask); "
+        "kecho's percpu workqueue runs where the packets arrive and is not "
+        "pinned",
+        f"- Each load point: {env.get('secs')} s; runs: {env.get('runs')}",
+    ])
+
+
+# --- plots -----------------------------------------------------------------------
+
+
+def gnuplot(outdir, name, script, data):
+    """Write NAME.dat and NAME.gp, render NAME.png."""
+    dat = os.path.join(outdir, name + ".dat")
+    gp = os.path.join(outdir, name + ".gp")
+    with open(dat, "w") as f:
+        f.write(data)
+    with open(gp, "w") as f:
+        f.write(f"set terminal pngcairo size 1100,{script[1]} font 'sans,10'\n"
+                f"set output '{os.path.join(outdir, name + '.png')}'\n"
+                "set style data histograms\n"
+                "set style histogram errorbars gap 2 lw 1\n"
+                "set style fill solid 0.8 border -1\n"
+                "set termoption noenhanced\n"
+                "set key outside right top\n"
+                "set grid ytics\n"
+                "set xtics rotate by -30\n" + script[0])
+    r = subprocess.run(["gnuplot", gp], capture_output=True, text=True)
+    if r.returncode:
+        raise Broken(f"gnuplot failed on {gp}: {r.stderr.strip()}")
+
+
+def series_plot(rows, servers, key, label, scale=1.0):
+    """Data: label, then median, min, max per server."""
+    lines = []
+    for lab, sv in rows:
+        cells = [f'"{lab}"']
+        for s in servers:
+            st = sv.get(s, {}).get(key)
+            cells += ([f"{st['median'] * scale:g}", f"{st['min'] * scale:g}",
+                       f"{st['max'] * scale:g}"] if st else ["?", "?", "?"])
+        lines.append(" ".join(cells))
+    plots = ", ".join(
+        f"'$DAT' using {2 + 3 * i}:{3 + 3 * i}:{4 + 3 * i}:xtic(1) "
+        f"title '{LABELS[s]}'" for i, s in enumerate(servers))
+    return "\n".join(lines) + "\n", plots
+
+
+def plots(outdir, res):
+    made = []
+    if res["echo"]:
+        rows = [(f"{r['conns']}c {fmt_size(r['size'])}", r["servers"])
+                for r in res["echo"]]
+        d1, p1 = series_plot(rows, ECHO_SERVERS, "msgs_per_s", "")
+        d2, p2 = series_plot(rows, ECHO_SERVERS, "p99_us", "", 1e-3)
+        dat = os.path.join(outdir, "echo.dat")
+        script = (
+            "set multiplot layout 2,1\n"
+            "set logscale y\nset ylabel 'messages/s'\n"
+            "set title 'Echo throughput (median, min-max)'\n"
+            f"plot {p1.replace('$DAT', dat)}\n"
+            "set ylabel 'p99 latency, ms'\n"
+            "set title 'Echo p99 latency'\n"
+            f"plot {p2.replace('$DAT', dat + '2')}\n"
+            "unset multiplot\n", 900)
+        with open(dat + "2", "w") as f:
+            f.write(d2)
+        gnuplot(outdir, "echo", script, d1)
+        made.append("echo.png")
+    if res["http"]:
+        rows = [(f"{'1KiB' if r['file'] == 'small.html' else '1MiB'} "
+                 f"{r['mode']} {r['tool']}", r["servers"]) for r in res["http"]]
+        d1, p1 = series_plot(rows, HTTP_SERVERS, "req_per_s", "")
+        d2, p2 = series_plot(rows, HTTP_SERVERS, "p99_us", "", 1e-3)
+        dat = os.path.join(outdir, "http.dat")
+        script = (
+            "set multiplot layout 2,1\n"
+            "set logscale y\nset ylabel 'requests/s'\n"
+            "set title 'HTTP throughput (median, min-max)'\n"
+            f"plot {p1.replace('$DAT', dat)}\n"
+            "set ylabel 'p99 latency, ms'\n"
+            "set title 'HTTP p99 latency'\n"
+            f"plot {p2.replace('$DAT', dat + '2')}\n"
+            "unset multiplot\n", 900)
+        with open(dat + "2", "w") as f:
+            f.write(d2)
+        gnuplot(outdir, "http", script, d1)
+        made.append("http.png")
+    if res["scale"]:
+        lines = []
+        for r in res["scale"]:
+            k = r["kernel_b"]
+            b = r.get("beyond_tcp_b") or {"median": 0, "min": 0, "max": 0}
+            lines.append(f"\"{LABELS[r['server']]}\" "
+                         f"{k['median']:g} {k['min']:g} {k['max']:g} "
+                         f"{b['median']:g} {b['min']:g} {b['max']:g}")
+        dat = os.path.join(outdir, "scale.dat")
+        script = (
+            f"set title 'Kernel memory per idle connection, "
+            f"{res['scale'][0]['conns']:,} held (median, min-max)'\n"
+            "set ylabel 'bytes per connection'\n"
+            f"plot '{dat}' using 2:3:4:xtic(1) title 'kernel, both ends', "
+            f"'' using 5:6:7 title 'beyond the bare TCP sockets'\n", 500)
+        gnuplot(outdir, "scale", script, "\n".join(lines) + "\n")
+        made.append("scale.png")
+    if res["drop"]:
+        d = res["drop"]
+        lines = [f"\"{lab}\" {d[k]['median']:g} {d[k]['min']:g} {d[k]['max']:g}"
+                 for lab, k in (("ktcp drop (filter)", "ktcp_filter_ms"),
+                                ("ktcp drop - (tuples)", "ktcp_tuple_ms"),
+                                ("ss -K", "ss_ms"))]
+        dat = os.path.join(outdir, "drop.dat")
+        script = (
+            f"set title 'Dropping {fmt(d['sockets']['median'])} TIME_WAIT "
+            "sockets (median, min-max)'\n"
+            "set ylabel 'ms'\nset yrange [0:*]\n"
+            f"plot '{dat}' using 2:3:4:xtic(1) notitle\n", 450)
+        gnuplot(outdir, "drop", script, "\n".join(lines) + "\n")
+        made.append("drop.png")
+    return made
+
+
+# --- publishing -------------------------------------------------------------------
+
+BEGIN = "<!-- make bench: begin (bench/report.py --publish writes this part) -->"
+END = "<!-- make bench: end -->"
+
+
+def publish(top, outdir, meta, env, text, made):
+    docs = os.path.join(top, "docs")
+    os.makedirs(os.path.join(docs, "bench"), exist_ok=True)
+    for png in made:
+        shutil.copy(os.path.join(outdir, png), os.path.join(docs, "bench", png))
+    block = "\n".join([BEGIN, "", conditions(meta, env), "", text, ""] +
+                      [f"![{p[:-4]}](bench/{p})" for p in made] + ["", END])
+    path = os.path.join(docs, "benchmarks.md")
+    with open(path) as f:
+        doc = f.read()
+    if BEGIN in doc and END in doc:
+        doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.rstrip("\n") + "\n\n## `make bench`: latest results\n\n" + \
+            block + "\n"
+    with open(path, "w") as f:
+        f.write(doc)
+
+
+# --- main ---------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--log", required=True, help="the VM's console log")
+    ap.add_argument("--meta", required=True, help="bench/run.sh's meta.json")
+    ap.add_argument("--out", required=True, help="output directory")
+    ap.add_argument("--only", default="bench-echo,bench-http,bench-scale,"
+                    "bench-drop", help="benchmarks that must be complete")
+    ap.add_argument("--publish", action="store_true",
+                    help="update docs/benchmarks.md and docs/bench/*.png")
+    a = ap.parse_args()
+    wanted = [t.removeprefix("bench-") for t in a.only.split(",") if t]
+    try:
+        with open(a.meta) as f:
+            meta = json.load(f)
+        env, data = collect(read_records(a.log), wanted)
+        res = summarize(env, data)
+        text = table(meta, env, res)
+        made = plots(a.out, res)
+    except Broken as e:
+        print(f"report: {e}", file=sys.stderr)
+        return 1
+    except (OSError, json.JSONDecodeError) as e:
+        print(f"report: {e}", file=sys.stderr)
+        return 1
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump({"meta": meta, "env": env, "results": res, "raw": data},
+                  f, indent=1)
+    with open(os.path.join(a.out, "table.md"), "w") as f:
+        f.write(conditions(meta, env) + "\n\n" + text)
+    print(conditions(meta, env) + "\n\n" + text)
+    if a.publish:
+        top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        publish(top, a.out, meta, env, text, made)
+        print(f"report: updated docs/benchmarks.md and docs/bench/ "
+              f"({', '.join(made)})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+#!/bin/bash
+# HTTP throughput and latency: khttpd against Debian's nginx and lighttpd,
+# serving the same small (1 KiB) and 1 MiB files, measured with wrk and
+# with htstress, keep-alive and one connection per request (wrk sends
+# "Connection: close", htstress HTTP/1.0). Servers on the server CPUs,
+# the load generator on its own; BENCH_RUNS runs with the servers
+# interleaved. A measurement, not a test (make bench).
+# shellcheck source=bench/vm/bench-lib.sh
+. /tests/bench-lib.sh
+need ktcp wrk htstress nginx lighttpd
+need_module ktcp khttpd
+bench_setup
+make_www
+
+SERVERS="khttpd nginx lighttpd"
+FILES="small.html 1m.bin"
+MODES="keep-alive close"
+TOOLS="wrk htstress"
+# wrk counts whole seconds.
+WRK_SECS=$(awk -v s="$BENCH_SECS" 'BEGIN { n = int(s + 0.999); print n < 1 ? 1 : n }')
+
+port_of() {
+	case $1 in
+	khttpd) echo 8081 ;;
+	nginx) echo 8082 ;;
+	lighttpd) echo 8083 ;;
+	esac
+}
+
+start_server() {
+	case $1 in
+	khttpd)
+		ktcp_start http --port 8081 --root "$WWW"
+		wait_port 8081
+		;;
+	nginx) nginx_start 8082 ;;
+	lighttpd) lighttpd_start 8083 ;;
+	esac
+	# Every server must serve the files whole before it is measured.
+	for f in $FILES; do
+		curl -fsS -o "$TEST_TMP/got" "http://127.0.0.1:$(port_of "$1")/$f" ||
+			fail "$1 does not serve $f"
+		cmp -s "$TEST_TMP/got" "$WWW/$f" || fail "$1 serves $f wrong"
+	done
+}
+
+stop_server() {
+	case $1 in
+	khttpd) ktcp_stop ;;
+	nginx) nginx_stop ;;
+	lighttpd) lighttpd_stop ;;
+	esac
+}
+
+# run_wrk URL MODE: the JSON line of wrk-json.lua.
+run_wrk() {
+	local hdr=() out
+	[ "$2" = keep-alive ] || hdr=(-H "Connection: close")
+	out=$("${ON_CLIENT[@]}" wrk -t 1 -c "$BENCH_HTTP_CONNS" \
+		-d "${WRK_SECS}s" --timeout 30s -s /tests/wrk-json.lua \
+		${hdr[@]+"${hdr[@]}"} "$1" 2>&1) || fail "wrk failed: $out"
+	sed -n 's/^WRK-JSON //p' <<<"$out"
+}
+
+# run_htstress URL MODE: its --json output.
+run_htstress() {
+	local ka=() rc=0
+	[ "$2" = close ] || ka=(-k)
+	"${ON_CLIENT[@]}" htstress ${ka[@]+"${ka[@]}"} -c "$BENCH_HTTP_CONNS" \
+		-d "$BENCH_SECS" --timeout 30000 --json "$1" \
+		2>"$TEST_TMP/hts.err" || rc=$?
+	# 1 means errors, which are part of the result; anything else broke.
+	[ $rc -le 1 ] || fail "htstress exited $rc: $(cat "$TEST_TMP/hts.err")"
+}
+
+# point SERVER RUN FILE MODE TOOL: one run, one record.
+point() {
+	local url out
+	url="http://127.0.0.1:$(port_of "$1")/$3"
+	out=$("run_$5" "$url" "$4")
+	has_number "$out" req_per_s || fail "$5 printed no throughput: $out"
+	emit "{\"bench\": \"http\", \"server\": \"$1\", \"run\": $2,
+		\"file\": \"$3\", \"mode\": \"$4\", \"tool\": \"$5\",
+		\"conns\": $BENCH_HTTP_CONNS, \"out\": $out}"
+}
+
+per_server=$(($(wc -w <<<"$FILES") * $(wc -w <<<"$MODES") *
+	$(wc -w <<<"$TOOLS")))
+total=$((BENCH_RUNS * $(wc -w <<<"$SERVERS") * per_server))
+emit "{\"bench\": \"plan\", \"name\": \"http\", \"points\": $total}"
+i=0
+for run in $(seq "$BENCH_RUNS"); do
+	for s in $SERVERS; do
+		start_server "$s"
+		for f in $FILES; do
+			for m in $MODES; do
+				for t in $TOOLS; do
+					i=$((i + 1))
+					progress "http $i/$total: run $run, $s," \
+						"$f, $m, $t"
+					point "$s" "$run" "$f" "$m" "$t"
+				done
+			done
+		done
+		stop_server "$s"
+	done
+done
