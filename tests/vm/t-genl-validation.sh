@@ -56,6 +56,23 @@ for args in "server_start service:str=echo port:u16=7001" \
 	out=$(nobody nlsend $args) && fail "nobody ran $args: $out"
 	assert_contains "$out" "error EPERM" "nobody: $args"
 done
+# Root without CAP_NET_ADMIN, and root of a user namespace (with or
+# without a netns of its own): GENL_ADMIN_PERM wants the capability in the
+# initial user namespace, so all are refused.
+nocap() { setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$@"; }
+for who in nocap "unshare -Ur" "unshare -Urn"; do
+	# shellcheck disable=SC2086 # the wrapper's words
+	out=$($who nlsend server_start service:str=echo port:u16=7002) &&
+		fail "$who started a server: $out"
+	assert_contains "$out" "error EPERM" "$who: server_start"
+	# shellcheck disable=SC2086
+	out=$($who nlsend sock_drop sock.1:hex=7f000001 sock.2:hex=7f000001 \
+		sock.3:u16=1 sock.4:u16=2) &&
+		fail "$who dropped: $out"
+	assert_contains "$out" "error EPERM" "$who: sock_drop"
+done
+nocap nlsend server_get server_id:u32=$((id)) >/dev/null ||
+	fail "reading a server needs no capability"
 nobody nlsend server_get server_id:u32=$((id)) >/dev/null ||
 	fail "reading a server needs no privilege"
 nobody nlsend --dump stats_get >/dev/null || fail "stats dump as nobody"
