@@ -50,6 +50,8 @@ help:
 	@echo "make demo          boot the VM with services running and clients"
 	@echo "make lint          clang-format, cppcheck, checkpatch and shellcheck"
 	@echo "make check-runner  self-test of the VM runner"
+	@echo "make torture       load/traffic/unload cycles (CYCLES=200) on every"
+	@echo "                  installed kernel, and with KERNEL=DIR a debug kernel"
 	@echo "make bench         benchmarks in the VM (bench-publish: into docs/)"
 	@echo "make install       ktcp, libktcp, headers, man pages, completion and"
 	@echo "                  modules (PREFIX=/usr/local DESTDIR= KDIR=); also uninstall"
@@ -79,6 +81,7 @@ include tests/unit/build.mk
 include tests/fuzz/build.mk
 include tests/vm/build.mk
 include tests/nlsend/build.mk
+include tests/nlfuzz/build.mk
 include tests/drop/build.mk
 include examples/build.mk
 include install.mk
@@ -135,6 +138,26 @@ check-debug: deps userspace
 DEBUG_KERNEL_OUT ?= $(O)/debug-6.1
 debug-kernel:
 	@scripts/build-debug-kernel.sh $(DEBUG_KERNEL_OUT)
+
+# Lifecycle torture (tests/vm/t-lifecycle.sh): CYCLES cycles of load, start,
+# traffic, stop or rmmod, checked for leaks, on every installed cloud kernel,
+# then on KERNEL=dir's debug kernel when given. A cycle takes about 10 s on
+# the cloud kernels under TCG, ten times that on the debug kernel.
+CYCLES ?= 200
+TORTURE_ARGS = --test lifecycle --append ktcpvm.cycles=$(CYCLES)
+.PHONY: torture
+torture: deps userspace
+	@rc=0; \
+	scripts/vm/check-vm.sh --timeout $$(($(CYCLES) * 40 + 900)) \
+		--test-timeout $$(($(CYCLES) * 40 + 300)) $(TORTURE_ARGS) || rc=1; \
+	if [ -n "$(KERNEL)" ]; then \
+		$(MAKE) --no-print-directory modules KDIR=$(KERNEL)/build && \
+		scripts/vm/run.sh --kdir $(KERNEL)/build \
+			--kernel $(KERNEL)/bzImage \
+			--timeout $$(($(CYCLES) * 400 + 2400)) \
+			--test-timeout $$(($(CYCLES) * 400 + 600)) \
+			$(TORTURE_ARGS) || rc=1; \
+	fi; exit $$rc
 
 vm: deps userspace
 	$(MAKE) modules KDIR=$(VM_KDIR)

@@ -19,7 +19,7 @@ set -eu
 # bash, which (unlike busybox sh) does not prefer its own applets. A tool
 # missing on the host is an error: tests in the VM never skip.
 TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest
-genl-ctrl-list"
+genl-ctrl-list nice"
 # Optional host tools: copied when present, for debugging in `make vm`.
 OPTIONAL_TOOLS="strace"
 # The kernel's own modules the guest may need, with their dependencies:
@@ -203,6 +203,11 @@ for d in "${tests[@]}"; do
 done
 if [ -d "$O/tests/vm" ]; then
 	find "$O/tests/vm" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/tests/" \;
+fi
+# The netlink fuzzer's seed corpus (tests/nlfuzz/build.mk).
+if [ -d tests/nlfuzz/corpus ]; then
+	mkdir -p "$root/tests/nlfuzz-corpus"
+	cp tests/nlfuzz/corpus/*.hex "$root/tests/nlfuzz-corpus/"
 fi
 
 cp scripts/vm/init "$root/init"

@@ -87,7 +87,10 @@ fi
 
 # slab_nomerge: each ktcp service's connection cache stays its own in
 # /proc/slabinfo, so tests can see that no connection outlives its server.
-cmdline="console=ttyS0 panic=-1 slab_nomerge ktcpvm.mode=$mode"
+# log_buf_len: the dmesg dump that check-log.sh scans must still hold the
+# first test's messages after the chatty ones (t-nlfuzz starts and stops
+# thousands of servers; the default 128 KiB keeps the last seconds only).
+cmdline="console=ttyS0 panic=-1 slab_nomerge log_buf_len=16M ktcpvm.mode=$mode"
 [ -z "$pattern" ] || cmdline="$cmdline ktcpvm.test=$pattern"
 [ -z "$test_timeout" ] || cmdline="$cmdline ktcpvm.test_timeout=$test_timeout"
 # Keep the console quiet for people at a shell; tests keep every message.

@@ -1,10 +1,10 @@
 #!/bin/bash
 # The control plane through the CLI: start, list, stats, stop, errors,
-# events, privilege, autoloading of a service module, and the libktcp
+# events, autoloading of a service module, and the libktcp
 # example program built with pkg-config.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
-need ktcp jq setpriv ktcp-example
+need ktcp jq ktcp-example
 
 modprobe -r kecho ktcp 2>/dev/null || true
 # With autoloading off, the CLI says what is missing and how to fix it.
@@ -77,14 +77,7 @@ rc=0
 ktcp stop 4242 2>/dev/null || rc=$?
 assert_eq "$rc" 1 "failures exit 1"
 
-# Mutating commands need CAP_NET_ADMIN; reading does not.
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-expect_fail_with "CAP_NET_ADMIN" nobody ktcp start echo --port 2000
-expect_fail_with "CAP_NET_ADMIN" nobody ktcp stop "$id"
-expect_fail_with "CAP_NET_ADMIN" nobody ktcp set "$id" --backlog 3
-expect_fail_with "CAP_NET_ADMIN" nobody ktcp stats --reset
-nobody ktcp list --json | jq -e 'length == 2' >/dev/null ||
-	fail "nobody cannot list"
+# Privilege (CAP_NET_ADMIN to change, none to read): t-perms.sh.
 
 ktcp stop "$id"
 ktcp stop "$id2"

@@ -1,10 +1,10 @@
 #!/bin/bash
 # What `ktcp drop` and the kernel refuse: malformed input (CLI and raw
-# netlink), unprivileged callers; and another netns's sockets are never
-# touched.
+# netlink); and another netns's sockets are never touched. Unprivileged
+# callers are t-perms.sh's.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
-need ktcp nlsend tcp-pairs setpriv unshare ss jq
+need ktcp nlsend tcp-pairs unshare ss jq
 need_module ktcp
 
 # CLI: each bad input names the problem and exits 2 before sending.
@@ -69,15 +69,7 @@ out=$(nlsend sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
 	sock.4:u16=2) || fail "a good request failed: $out"
 assert_contains "$out" "  16=4:01000000" "not_found count"
 
-# Unprivileged: EPERM, even for a dry run.
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-expect_fail_with "Operation not permitted" nobody ktcp drop 127.0.0.1:1 \
-	127.0.0.1:2
-expect_fail_with "Operation not permitted" nobody ktcp drop --state all \
-	--dry-run
-out=$(nobody nlsend sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
-	sock.4:u16=2) && fail "nobody dropped: $out"
-assert_contains "$out" "error EPERM" "nobody nlsend"
+# Unprivileged callers (EPERM, even for a dry run): t-perms.sh.
 
 # Another netns: its TIME_WAIT sockets survive a drop-everything here,
 # and a drop there does not reach ours.

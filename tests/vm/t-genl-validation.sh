@@ -1,11 +1,11 @@
 #!/bin/bash
-# The family validates every request itself: policies, ranges, strictness,
-# privilege. nlsend puts exactly the attributes named, so each case here
-# reaches the kernel as written and must come back with its errno and an
-# extack message that names the problem.
+# The family validates every request itself: policies, ranges, strictness
+# (privilege is t-perms.sh's). nlsend puts exactly the attributes named, so
+# each case here reaches the kernel as written and must come back with its
+# errno and an extack message that names the problem.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
-need nlsend setpriv
+need nlsend
 need_module ktcp kecho
 
 
@@ -46,36 +46,7 @@ id=$(printf '%s\n' "$out" | sed -n 's/^  2=4:\(..\)\(..\)\(..\)\(..\)$/0x\4\3\2\
 expect_nl EADDRINUSE "port already in use" server_start service:str=echo \
 	port:u16=7000
 
-# Mutating commands need CAP_NET_ADMIN; reads do not.
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-for args in "server_start service:str=echo port:u16=7001" \
-	"server_stop server_id:u32=$((id))" \
-	"server_set server_id:u32=$((id)) backlog:u32=5" \
-	"stats_reset"; do
-	# shellcheck disable=SC2086 # word splitting on purpose
-	out=$(nobody nlsend $args) && fail "nobody ran $args: $out"
-	assert_contains "$out" "error EPERM" "nobody: $args"
-done
-# Root without CAP_NET_ADMIN, and root of a user namespace (with or
-# without a netns of its own): GENL_ADMIN_PERM wants the capability in the
-# initial user namespace, so all are refused.
-nocap() { setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$@"; }
-for who in nocap "unshare -Ur" "unshare -Urn"; do
-	# shellcheck disable=SC2086 # the wrapper's words
-	out=$($who nlsend server_start service:str=echo port:u16=7002) &&
-		fail "$who started a server: $out"
-	assert_contains "$out" "error EPERM" "$who: server_start"
-	# shellcheck disable=SC2086
-	out=$($who nlsend sock_drop sock.1:hex=7f000001 sock.2:hex=7f000001 \
-		sock.3:u16=1 sock.4:u16=2) &&
-		fail "$who dropped: $out"
-	assert_contains "$out" "error EPERM" "$who: sock_drop"
-done
-nocap nlsend server_get server_id:u32=$((id)) >/dev/null ||
-	fail "reading a server needs no capability"
-nobody nlsend server_get server_id:u32=$((id)) >/dev/null ||
-	fail "reading a server needs no privilege"
-nobody nlsend --dump stats_get >/dev/null || fail "stats dump as nobody"
+# Privilege (EPERM to change without CAP_NET_ADMIN): t-perms.sh.
 
 nlsend server_stop server_id:u32=$((id)) >/dev/null || fail "stop $id"
 expect_nl ENOENT "no server with this id" server_stop server_id:u32=$((id))

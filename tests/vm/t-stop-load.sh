@@ -10,10 +10,7 @@ need ktcp jq echo-bench
 ulimit -n 65536
 
 # Live connection objects of the echo service (its own slab cache).
-conns() {
-	awk '$1 == "ktcp_echo_conn" { print $2; found = 1 }
-	     END { if (!found) print "none" }' /proc/slabinfo
-}
+conns() { slab_objs ktcp_echo_conn; }
 
 # Threads in the system: the second half of /proc/loadavg's 4th field.
 threads() { cut -d' ' -f4 /proc/loadavg | cut -d/ -f2; }

@@ -1,0 +1,259 @@
+#!/bin/bash
+# Lifecycle torture: cycles of load the modules, start kecho and khttpd,
+# drive them with hundreds of clients (echo-bench and htstress), and cut
+# them off mid-traffic: stop the servers and then unload, or unload with
+# the servers running, in turn. Each rmmod must take under a second, and
+# after each cycle everything must be back: the services' connection
+# caches gone (destroying them is SLUB's check that no connection
+# outlived its server), TCP sockets and their slab objects at the
+# baseline, and unreclaimable slab memory not growing cycle after cycle.
+# t-stop-load does the same for kecho alone with 1,000 connections, and
+# t-modules plain load and unload.
+#
+# Knobs (lib.sh vm_knob): ktcpvm.cycles=N (default: as many as fit in
+# ktcpvm.lifecycle_secs, 60, but at least 4; on a debug kernel 2, one of
+# each kind; `make torture` runs 200), ktcpvm.lifecycle_clients=N
+# (default 300: two thirds echo, one third HTTP keep-alive),
+# ktcpvm.rmmod_ms=N (default 1000, 5000 on a debug kernel).
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+need ktcp jq echo-bench htstress ss nice /tests/rmmod-time
+ulimit -n 65536
+
+# A cycle takes 3 to 10 s on the cloud kernels under TCG, depending on
+# what else the host runs, and twice that on the debug kernel: a time
+# budget, rather than a count, keeps make check's share steady.
+cycles=$(vm_knob cycles 0)
+if slow_kernel; then
+	budget_s=$(vm_knob lifecycle_secs 0)
+	min_cycles=2
+	settle_s=30
+else
+	budget_s=$(vm_knob lifecycle_secs 60)
+	min_cycles=4
+	settle_s=10
+fi
+# Each rmmod within a second; the debug kernel (KASAN, lockdep) runs the
+# same code several times slower and gets five.
+rmmod_ms=1000
+! slow_kernel || rmmod_ms=5000
+rmmod_ms=$(vm_knob rmmod_ms "$rmmod_ms")
+clients=$(vm_knob lifecycle_clients 300)
+echo_clients=$((clients * 2 / 3))
+http_clients=$((clients - echo_clients))
+www=/tmp/www-lifecycle
+mkdir -p "$www"
+head -c 16384 /dev/urandom >"$www/f"
+
+report() {
+	echo "$*"
+	echo "t-lifecycle: $*" >/dev/kmsg 2>/dev/null || true
+}
+
+# TCP sockets the kernel has allocated (exact: a per-CPU counter summed),
+# and its orphans.
+tcp_alloc() { awk '$1 == "TCP:" { print $9 }' /proc/net/sockstat; }
+tcp_orphans() { awk '$1 == "TCP:" { print $5 }' /proc/net/sockstat; }
+tcp_tw() { awk '$1 == "TCP:" { print $7 }' /proc/net/sockstat; }
+meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+# Empty slabs that caches keep for later are memory, not leaks: give them
+# back before measuring (bash builtins, no process per cache).
+shrink_slabs() {
+	local f
+	for f in /sys/kernel/slab/*/shrink; do
+		[ ! -w "$f" ] || echo 1 >"$f" 2>/dev/null || true
+	done
+}
+# Slab caches of TCP sockets, as "NAME OBJECTS ...".
+TCP_CACHES="TCP TCPv6 request_sock_TCP request_sock_TCPv6 tw_sock_TCP tw_sock_TCPv6"
+tcp_slabs() {
+	local c
+	for c in $TCP_CACHES; do
+		printf '%s %s\n' "$c" "$(slab_objs "$c")"
+	done
+}
+
+# settle [SOCKETS] : the kernel's TCP socket count down to SOCKETS and no
+# TIME_WAIT left (ss -K drops it, or it would linger for 60s; sockets
+# closing meanwhile make more), or settle_s passed.
+settle() {
+	local i
+	for i in $(seq $((settle_s * 4))); do
+		ss -K state time-wait >/dev/null 2>&1 ||
+			fail "ss -K state time-wait"
+		[ "$(tcp_alloc)" -le "${1:-0}" ] && [ "$(tcp_tw)" -eq 0 ] &&
+			break
+		sleep 0.25
+	done
+}
+
+settle
+base_alloc=$(tcp_alloc)
+tcp_slabs >"$TEST_TMP/base-slabs"
+shrink_slabs
+base_unrecl=$(meminfo_kb SUnreclaim)
+base_slab=$(meminfo_kb Slab)
+report "baseline: TCP sockets $base_alloc, Slab ${base_slab} kB," \
+	"SUnreclaim ${base_unrecl} kB; $clients clients"
+
+# timed_rmmod MODULE : unload it, in under rmmod_ms. The kernel's time is
+# what counts (/tests/rmmod-time times delete_module(2)); with the start of
+# the program, as `rmmod` takes it, in parentheses.
+timed_rmmod() {
+	local t0 ms all
+	t0=$(now_ms)
+	ms=$(/tests/rmmod-time "$1") || fail "cycle $cycle: rmmod $1"
+	all=$(($(now_ms) - t0))
+	rmmod_times="$rmmod_times $1=${ms}ms($all)"
+	[ "$ms" -le "$rmmod_ms" ] ||
+		fail "cycle $cycle: rmmod $1 took ${ms} ms (limit ${rmmod_ms}):" \
+			"$rmmod_times"
+}
+
+# wait_conns CACHE N : N connections in the service's slab cache. Cheap:
+# under full load every process, ktcp's included, waits seconds for CPU.
+wait_conns() {
+	local i n=0
+	for i in $(seq 150); do
+		n=$(slab_objs "$1")
+		[ "$n" != none ] && [ "$n" -ge "$2" ] && return 0
+		sleep 0.2
+	done
+	fail "cycle $cycle: $n connections in $1, expected $2"
+}
+
+# traffic_up : every client connected, requests answered (the slab count
+# above is only a hint: KASAN's quarantine keeps freed objects counted).
+traffic_up() {
+	local st i
+	for i in $(seq 30); do
+		st=$(ktcp stats --json)
+		jq -e --argjson e "$echo_id" --argjson h "$http_id" \
+			--argjson ne "$echo_clients" --argjson nh "$http_clients" '
+			(.servers[] | select(.id == $e) | .stats.active == $ne and
+				.stats.bytes_in > 0) and
+			(.servers[] | select(.id == $h) | .stats.active == $nh and
+				.stats.http_2xx > 0)' <<<"$st" >/dev/null && return 0
+		sleep 1
+	done
+	fail "cycle $cycle: traffic not up: $st"
+}
+
+# end CLIENT : its server is gone; htstress would retry at once, for ever,
+# and take the CPU that the rest of the cycle is timed with.
+end() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+one_cycle() {
+	local c
+	need_module ktcp kecho khttpd
+	echo_id=$(ktcp start echo --port 12345 --backlog 4096 --json | jq -r .id)
+	http_id=$(ktcp start http --port 8081 --root "$www" --backlog 4096 \
+		--json | jq -r .id)
+	wait_port 12345
+	wait_port 8081
+	# The clients get the CPU that nothing else wants (nice), so that the
+	# commands of the cycle still run promptly under TCG.
+	nice -n 19 echo-bench -p 12345 -c "$echo_clients" -t 2 -s 1k \
+		-d 3600 --timeout 600000 >/dev/null 2>&1 &
+	bench=$!
+	wait_conns ktcp_echo_conn "$echo_clients"
+	nice -n 19 htstress -k -c "$http_clients" -t 2 -n 1000000000 \
+		--timeout 600000 http://127.0.0.1:8081/f >/dev/null 2>&1 &
+	stress=$!
+	wait_conns ktcp_http_conn "$http_clients"
+	traffic_up
+	t_up=$(now_ms)
+	rmmod_times=
+	if [ $((cycle % 2)) -eq 1 ]; then
+		how="stop, then rmmod"
+		ktcp stop "$http_id"
+		end "$stress"
+		t_stop=$(now_ms)
+		ktcp stop "$echo_id"
+		end "$bench"
+		rmmod_times=" (stops: http $((t_stop - t_up)) ms, echo $(($(now_ms) - t_stop)) ms)"
+		assert_eq "$(ktcp list --json | jq length)" 0 "cycle $cycle: servers"
+		timed_rmmod khttpd
+		timed_rmmod kecho
+	else
+		how="rmmod with servers running"
+		timed_rmmod khttpd
+		end "$stress"
+		timed_rmmod kecho
+		end "$bench"
+	fi
+	timed_rmmod ktcp
+	for c in ktcp_echo_conn ktcp_http_conn; do
+		assert_eq "$(slab_objs $c)" none "cycle $cycle: cache $c after rmmod"
+	done
+	t_cut=$(now_ms)
+}
+
+# check_back : TCP sockets and their slabs at the baseline again.
+check_back() {
+	local alloc orphans
+	alloc=$(tcp_alloc)
+	orphans=$(tcp_orphans)
+	[ "$alloc" -le "$base_alloc" ] ||
+		fail "cycle $cycle: $alloc TCP sockets allocated, $base_alloc before"
+	assert_eq "$orphans" 0 "cycle $cycle: orphaned TCP sockets"
+	assert_eq "$(tcp_tw)" 0 "cycle $cycle: TIME_WAIT sockets"
+	tcp_slabs >"$TEST_TMP/slabs"
+	awk -v cyc="$cycle" 'NR == FNR { base[$1] = $2; next }
+		$2 == "none" || base[$1] == "none" { next }
+		$2 > base[$1] + 8 {
+			printf "fail: cycle %d: slab %s has %d objects, %d before\n",
+				cyc, $1, $2, base[$1]; bad = 1 }
+		END { exit bad }' "$TEST_TMP/base-slabs" "$TEST_TMP/slabs" >&2 ||
+		exit 1
+}
+
+# more : is another cycle due?
+more() {
+	if [ "$cycles" -gt 0 ]; then
+		[ "$cycle" -lt "$cycles" ]
+	else
+		[ "$cycle" -lt "$min_cycles" ] ||
+			[ $(($(now_ms) - start)) -lt $((budget_s * 1000)) ]
+	fi
+}
+
+unrecl=()
+start=$(now_ms)
+cycle=0
+while more; do
+	cycle=$((cycle + 1))
+	t0=$(now_ms)
+	one_cycle
+	settle "$base_alloc"
+	check_back
+	shrink_slabs
+	unrecl+=("$(meminfo_kb SUnreclaim)")
+	report "cycle $cycle ($how): rmmod$rmmod_times;" \
+		"Slab $(meminfo_kb Slab) kB, SUnreclaim ${unrecl[-1]} kB;" \
+		"$(($(now_ms) - t0)) ms (up $((t_up - t0)), cut $((t_cut - t_up))," \
+		"settled $(($(now_ms) - t_cut)))"
+done
+
+# Unreclaimable slab memory: not above the baseline by more than a
+# margin (caches the first cycle warms up), and not growing from one cycle
+# to the next in each of the last ones (up to 8, the first left out).
+margin=$((base_unrecl / 10 > 8192 ? base_unrecl / 10 : 8192))
+[ "${unrecl[-1]}" -le $((base_unrecl + margin)) ] ||
+	fail "SUnreclaim ${unrecl[-1]} kB after $cycle cycles," \
+		"${base_unrecl} kB before (margin ${margin} kB)"
+n=${#unrecl[@]}
+from=$((n > 9 ? n - 8 : 1))
+if [ $((n - from)) -ge 4 ]; then
+	grew=1
+	for i in $(seq $((from + 1)) $((n - 1))); do
+		[ "${unrecl[i]}" -gt "${unrecl[i - 1]}" ] || grew=0
+	done
+	[ "$grew" -eq 0 ] || [ $((unrecl[-1] - unrecl[from])) -le 512 ] ||
+		fail "SUnreclaim grew in each of the last $((n - from)) cycles:" \
+			"${unrecl[*]:from} kB"
+fi
+rm -rf "$www"
