@@ -16,12 +16,6 @@ drop_setup() {
 	echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse
 }
 
-# Milliseconds, from bash itself (busybox date has no %N).
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-	echo $((t / 1000))
-}
-
 # tws PORT: how many TIME_WAIT sockets have destination PORT.
 tws() { ss -Htan state time-wait "( dport = :$1 )" | grep -c . || true; }
 
