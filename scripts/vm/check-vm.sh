@@ -16,6 +16,15 @@ make=${MAKE:-make}
 releases=$(scripts/vm/kernels.sh)
 [ -n "$releases" ] || { echo "check-vm: no installed kernel with headers (make deps)" >&2; exit 1; }
 
+# failures OUT : each failed guest test's name and the end of its output,
+# for the summary (CI shows only the end of a run's output).
+failures() {
+	awk '/^FAIL / { name = $0; n = 0; next }
+		name != "" && /^    \| / { buf[n++ % 12] = $0; next }
+		name != "" { print "  " name; s = n > 12 ? n - 12 : 0
+			for (i = s; i < n; i++) print "  " buf[i % 12]; name = "" }' "$1"
+}
+
 mkdir -p "$O/vm"
 summary=()
 failed=0
@@ -33,7 +42,7 @@ for r in $releases; do
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^vm: ' "$out" | tail -n 1 || true)
 	summary+=("${line:-vm: $r: FAIL (run.sh exited $rc without a summary)}")
-	[ "$rc" -eq 0 ] || failed=1
+	[ "$rc" -eq 0 ] || { failed=1; summary+=("$(failures "$out")"); }
 done
 
 echo "check-vm: summary"

@@ -117,7 +117,9 @@ int cli_fail(const struct ktcp *h, int err, const char *fmt, ...)
 	if (msg)
 		fprintf(stderr, ": %s", msg);
 	if (err == -EPERM || err == -EACCES)
-		fputs(" (this needs CAP_NET_ADMIN: run it as root)", stderr);
+		fputs(" (this needs CAP_NET_ADMIN in the initial user "
+		      "namespace: run it as root, outside user namespaces)",
+		      stderr);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
 }

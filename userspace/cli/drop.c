@@ -279,5 +279,5 @@ const struct cli_cmd cmd_drop = {
 	.usage =
 		"SRC DST [SRC DST ...] | - | --state LIST [--src ADDR[/PREFIX]] "
 		"[--dst ADDR[/PREFIX]] [--sport PORT] [--dport PORT] "
-		"[--limit N]  [--dry-run] [--json]",
+		"[--limit N] [--dry-run] [--json]",
 };

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: ktcp [-j|--json] [-p|--pretty] [-h|--help] "
-		   "COMMAND [ARGS]\n"
+		   "[-V|--version] COMMAND [ARGS]\n"
 		   "       ktcp genl COMMAND [ARGS]\n\n"
 		   "commands:\n");
 	for (i = 0; i < N_COMMANDS; i++)

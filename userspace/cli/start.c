@@ -130,8 +130,7 @@ static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 		if (err == -ENOENT)
 			start_hint_services(h);
 		ktcp_close(h);
-		err = ret;
-		return err;
+		return ret;
 	}
 	ktcp_close(h);
 	if (!cli_json) {
