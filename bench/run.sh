@@ -27,26 +27,27 @@ set -eu
 # The body is one brace group so bash parses it before running: editing this
 # file while a long run uses it must not change what that run executes.
 {
-top=$(cd "$(dirname "$0")/.." && pwd)
+# die exits 2 ("usage" above): a bad call, found before anything runs.
+PROG=bench DIE_STATUS=2
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../scripts/lib.sh"
 cd "$top"
-O=${O:-build}
-export O
-make=${MAKE:-make}
 release='' only='*' runs=3 secs=2 scale=10000 drop=10000 quick=0
 out='' publish=0 build=1
 conns=1,100,1000 sizes=64,4096 http_conns=32
 args=("$@")
 
-die() {
-	echo "bench: $*" >&2
-	exit 2
+flag() {
+	case $1 in
+	--quick) quick=1 ;;
+	--publish) publish=1 ;;
+	--no-build) build=0 ;;
+	*) return 1 ;;
+	esac
 }
 
-while [ $# -gt 0 ]; do
+setting() {
 	case $1 in
-	--quick) quick=1; shift; continue ;;
-	--publish) publish=1; shift; continue ;;
-	--no-build) build=0; shift; continue ;;
 	--kernel) release=$2 ;;
 	--only) only=$2 ;;
 	--runs) runs=$2 ;;
@@ -54,12 +55,11 @@ while [ $# -gt 0 ]; do
 	--scale) scale=$2 ;;
 	--drop) drop=$2 ;;
 	--out) out=$2 ;;
-	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) die "unknown argument '$1' (see --help)" ;;
+	*) return 1 ;;
 	esac
-	[ $# -ge 2 ] || die "$1 needs a value"
-	shift 2
-done
+}
+
+parse_options "$@"
 for v in runs scale drop; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v wants a positive integer, not '${!v}'"
 done

@@ -16,24 +16,18 @@
 # need not be running. Needs root (dkms add insists) and the dkms package.
 set -eu
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+PROG=check-dkms
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$top"
-O=${O:-build}
-export O
-make=${MAKE:-make}
 releases=() keep=0
-
-die() {
-	echo "check-dkms: $*" >&2
-	exit 1
-}
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) [ $# -ge 2 ] || die "--kernel needs a release"
 		releases+=("$2"); shift ;;
 	--keep) keep=1 ;;
-	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) usage ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
@@ -47,12 +41,10 @@ fi
 
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 [ -n "$version" ] || die "no PACKAGE_VERSION in dkms.conf"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktcp-dkms.XXXXXX")
-if [ $keep -eq 1 ]; then
-	echo "check-dkms: keeping $tmp"
-else
-	trap 'rm -rf "$tmp"' EXIT
-fi
+scratch_dir dkms "$keep"
+# dkms runs make for the kernel: our make's command-line variables (O= above
+# all, which kbuild takes as its output tree) must not reach it.
+unset MAKEFLAGS MAKEOVERRIDES MFLAGS
 root=$tmp/root
 mkdir -p "$tmp/dkms" "$root/lib/modules"
 trees=(--sourcetree "$root/usr/src" --dkmstree "$tmp/dkms"

@@ -17,13 +17,13 @@
 #   --keep       keep the staging directory (its path is printed)
 set -eu
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+PROG=check-install
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$top"
-O=${O:-build}
-export O
-make=${MAKE:-make}
 kdir='' keep=0
 
+# Not lib.sh's die: the verdict is one line, PASS at the end or FAIL here.
 die() {
 	echo "check-install: FAIL: $*" >&2
 	exit 1
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	--kdir) [ $# -ge 2 ] || die "--kdir needs a directory"
 		kdir=$2; shift ;;
 	--keep) keep=1 ;;
-	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) usage ;;
 	*) echo "check-install: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -49,12 +49,7 @@ kargs=(KDIR="$kdir")
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 libversion=$(sed -n 's/^LIBKTCP_VERSION := //p' userspace/libktcp/build.mk)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktcp-install.XXXXXX")
-if [ $keep -eq 1 ]; then
-	echo "check-install: keeping $tmp"
-else
-	trap 'rm -rf "$tmp"' EXIT
-fi
+scratch_dir install "$keep"
 stage=$tmp/stage
 mkdir -p "$stage"
 

@@ -16,22 +16,26 @@
 # Used by scripts/check-install.sh and scripts/check-dkms.sh.
 set -eu
 
+PROG=check-modules
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 base='' release='' dir=''
-die() {
-	echo "check-modules: $*" >&2
-	exit 1
+
+# Every option takes a value.
+flag() {
+	return 1
 }
-while [ $# -gt 0 ]; do
+
+setting() {
 	case $1 in
 	--base) base=$2 ;;
 	--release) release=$2 ;;
 	--dir) dir=$2 ;;
-	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) die "unknown argument '$1' (see --help)" ;;
+	*) return 1 ;;
 	esac
-	[ $# -ge 2 ] || die "$1 needs a value"
-	shift 2
-done
+}
+
+parse_options "$@"
 if [ -z "$base" ] || [ -z "$release" ] || [ -z "$dir" ]; then
 	die "--base, --release and --dir are required"
 fi

@@ -8,13 +8,12 @@ set -eu
 # The body is one brace group so bash parses it before running: editing this
 # file while a long run uses it must not change what that run executes.
 {
-top=$(cd "$(dirname "$0")/../.." && pwd)
+PROG=check-vm
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../lib.sh"
 cd "$top"
-O=${O:-build}
-export O
-make=${MAKE:-make}
 releases=$(scripts/vm/kernels.sh)
-[ -n "$releases" ] || { echo "check-vm: no installed kernel with headers (make deps)" >&2; exit 1; }
+[ -n "$releases" ] || die "no installed kernel with headers (make deps)"
 
 # failures OUT : each failed guest test's name and the end of its output,
 # for the summary (CI shows only the end of a run's output).

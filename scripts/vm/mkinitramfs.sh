@@ -198,7 +198,7 @@ depmod -b "$root" "$release"
 # Guest tests and helpers.
 for d in "${tests[@]}"; do
 	[ -d "$d" ] || die "no test directory $d"
-	find "$d" -maxdepth 1 -type f ! -name '*.mk' ! -name '*.c' \
+	find "$d" -maxdepth 1 -type f ! -name '*.mk' ! -name '*.c' ! -name '*.h' \
 		-exec cp {} "$root/tests/" \;
 done
 if [ -d "$O/tests/vm" ]; then

@@ -28,21 +28,24 @@ set -eu
 # The body is one brace group so bash parses it before running: editing this
 # file while a long run uses it must not change what that run executes.
 {
-top=$(cd "$(dirname "$0")/../.." && pwd)
-O=${O:-build}
+# die exits 2: a bad call, found before QEMU runs.
+PROG=run.sh DIE_STATUS=2
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../lib.sh"
 kdir='' kernel='' mode=test pattern='' timeout='' test_timeout='' append=''
 kvm=0 initrd='' log='' ports="8081 12345"
 mk_args=()
 
-die() {
-	echo "run.sh: $*" >&2
-	exit 2
+flag() {
+	case $1 in
+	--kvm) kvm=1 ;;
+	--bench) mk_args+=(--bench) ;;
+	*) return 1 ;;
+	esac
 }
 
-while [ $# -gt 0 ]; do
+setting() {
 	case $1 in
-	--kvm) kvm=1; shift; continue ;;
-	--bench) mk_args+=(--bench); shift; continue ;;
 	--kdir) kdir=$2 ;;
 	--kernel) kernel=$2 ;;
 	--mode) mode=$2 ;;
@@ -54,12 +57,11 @@ while [ $# -gt 0 ]; do
 	--kmods | --tests) mk_args+=("$1" "$2") ;;
 	--log) log=$2 ;;
 	--ports) ports=$2 ;;
-	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) die "unknown argument '$1' (see --help)" ;;
+	*) return 1 ;;
 	esac
-	[ $# -ge 2 ] || die "$1 needs a value"
-	shift 2
-done
+}
+
+parse_options "$@"
 cd "$top"
 
 [ -n "$kdir" ] || die "--kdir is required"

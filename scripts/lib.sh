@@ -1,0 +1,63 @@
+# shellcheck shell=bash disable=SC2034 # set here, used by the scripts
+# Helpers for the host scripts: bench/run.sh, scripts/check-*.sh,
+# scripts/vm/run.sh and scripts/vm/check-vm.sh. Set PROG, the name their
+# messages start with, and DIE_STATUS if die is not to exit 1, then source:
+#   PROG=check-dkms
+#   # shellcheck source=scripts/lib.sh
+#   . "$(dirname "$0")/lib.sh"
+#
+# It sets top, O and make but does not cd to $top: check-modules.sh takes
+# paths relative to the directory it is called from.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Exported, so that the scripts and makes a script runs use the same build tree.
+O=${O:-build}
+export O
+make=${MAKE:-make}
+# An absolute path, so that --help still finds the script after cd "$top".
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+
+die() {
+	echo "$PROG: $*" >&2
+	exit "${DIE_STATUS:-1}"
+}
+
+# usage: --help is the comment at the top of the script, up to `set -eu`.
+usage() {
+	sed -n '2,/^set -eu/p' "$self" | sed '$d; s/^# \{0,1\}//'
+	exit 0
+}
+
+# parse_options ARGS...: the command line, through two functions the script
+# defines, each a case over its options that returns 1 for one it does not
+# know:
+#   flag OPTION            an option without a value
+#   setting OPTION VALUE   an option with one
+# The value is checked after setting has seen it, so that an unknown last
+# option is reported as unknown, not as lacking a value.
+parse_options() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help) usage ;;
+		esac
+		if flag "$1"; then
+			shift
+		elif setting "$1" "${2-}"; then
+			[ $# -ge 2 ] || die "$1 needs a value"
+			shift 2
+		else
+			die "unknown argument '$1' (see --help)"
+		fi
+	done
+}
+
+# scratch_dir NAME KEEP: sets tmp to a new directory, removed on exit unless
+# KEEP is 1 (--keep), when its path is printed for a look afterwards.
+scratch_dir() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktcp-$1.XXXXXX")
+	if [ "$2" -eq 1 ]; then
+		echo "$PROG: keeping $tmp"
+	else
+		trap 'rm -rf "$tmp"' EXIT
+	fi
+}
