@@ -1,8 +1,11 @@
-# Guest test helpers: each tests/vm/*.c is one program, built to
+# Guest test helpers: each tests/vm/*.c but vmtest.c is one program, built to
 # $(O)/tests/vm/ and copied with the scripts to /tests in the VM image.
-VM_TEST_PROGS := $(patsubst tests/vm/%.c,$(O)/tests/vm/%,$(wildcard tests/vm/*.c))
+# vmtest.c is what they share, linked into each.
+VM_TEST_LIB := $(O)/obj/tests/vm/vmtest.o
+VM_TEST_PROGS := $(patsubst tests/vm/%.c,$(O)/tests/vm/%,\
+	$(filter-out tests/vm/vmtest.c,$(wildcard tests/vm/*.c)))
 USER_TARGETS += $(VM_TEST_PROGS)
 
-$(O)/tests/vm/%: $(O)/obj/tests/vm/%.o
+$(O)/tests/vm/%: $(O)/obj/tests/vm/%.o $(VM_TEST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^

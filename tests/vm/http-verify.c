@@ -9,7 +9,10 @@
  * zeros without reading them (SEEK_DATA/SEEK_HOLE), so the cost is the
  * download plus a memcmp.
  */
+#include "vmtest.h"
+
 #include <arpa/inet.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -25,24 +28,13 @@
 #define CHUNK (1 << 20)
 #define HEAD_MAX 8192
 
-static const char *prog = "http-verify";
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: %s [-a ADDR] [-p PORT] PATH FILE\n"
-		"GET PATH from ADDR:PORT (default 127.0.0.1:8081) and compare "
-		"the body with FILE.\n"
-		"Exit status: 0 identical, 1 different (the first differing "
-		"offset is printed),\n2 usage or I/O error.\n",
-		prog);
-}
-
-static int die(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-	exit(2);
-}
+/* vt_usage() prints it after "Usage: <program> ". */
+static const char usage[] =
+	"[-a ADDR] [-p PORT] PATH FILE\n"
+	"GET PATH from ADDR:PORT (default 127.0.0.1:8081) and compare "
+	"the body with FILE.\n"
+	"Exit status: 0 identical, 1 different (the first differing "
+	"offset is printed),\n2 usage or I/O error.\n";
 
 static int connect_to(const char *addr, int port)
 {
@@ -50,16 +42,11 @@ static int connect_to(const char *addr, int port)
 	int fd;
 
 	sin.sin_port = htons(port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
-		fprintf(stderr, "%s: '%s' is not an IPv4 address\n", prog,
-			addr);
-		exit(2);
-	}
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		errx(2, "'%s' is not an IPv4 address", addr);
+	fd = vt_connect(&sin);
 	if (fd < 0)
-		die("socket");
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
-		die("connect");
+		err(2, "connect");
 	return fd;
 }
 
@@ -69,7 +56,7 @@ static void send_all(int fd, const char *p, size_t n)
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 
 		if (w < 0)
-			die("send");
+			err(2, "send");
 		p += w;
 		n -= w;
 	}
@@ -87,20 +74,15 @@ static size_t read_head(int fd, char *head, char *body)
 	for (;;) {
 		ssize_t r = recv(fd, head + len, HEAD_MAX - 1 - len, 0);
 
-		if (r <= 0) {
-			fprintf(stderr, "%s: connection closed in the head\n",
-				prog);
-			exit(2);
-		}
+		if (r <= 0)
+			errx(2, "connection closed in the head");
 		len += r;
 		head[len] = '\0';
 		end = strstr(head, "\r\n\r\n");
 		if (end)
 			break;
-		if (len == HEAD_MAX - 1) {
-			fprintf(stderr, "%s: response head too long\n", prog);
-			exit(2);
-		}
+		if (len == HEAD_MAX - 1)
+			errx(2, "response head too long");
 	}
 	end += 4;
 	len -= end - head;
@@ -113,15 +95,11 @@ static uint64_t content_length(const char *head)
 {
 	const char *p = strcasestr(head, "\r\nContent-Length:");
 
-	if (strncmp(head, "HTTP/1.", 7) || strncmp(head + 8, " 200 ", 5)) {
-		fprintf(stderr, "%s: not a 200 response: %.*s\n", prog,
-			(int)strcspn(head, "\r"), head);
-		exit(1);
-	}
-	if (!p) {
-		fprintf(stderr, "%s: no Content-Length\n", prog);
-		exit(1);
-	}
+	if (strncmp(head, "HTTP/1.", 7) || strncmp(head + 8, " 200 ", 5))
+		errx(1, "not a 200 response: %.*s", (int)strcspn(head, "\r"),
+		     head);
+	if (!p)
+		errx(1, "no Content-Length");
 	return strtoull(p + 17, NULL, 10);
 }
 
@@ -132,7 +110,7 @@ static void file_bytes(int fd, uint64_t off, char *buf, size_t n)
 	size_t done = 0;
 
 	if (data < 0 && errno != ENXIO)
-		die("lseek");
+		err(2, "lseek");
 	if (data < 0 || (uint64_t)data >= off + n) {
 		memset(buf, 0, n); /* all hole */
 		return;
@@ -141,12 +119,9 @@ static void file_bytes(int fd, uint64_t off, char *buf, size_t n)
 		ssize_t r = pread(fd, buf + done, n - done, off + done);
 
 		if (r < 0)
-			die("pread");
-		if (!r) {
-			fprintf(stderr, "%s: file shorter than the body\n",
-				prog);
-			exit(1);
-		}
+			err(2, "pread");
+		if (!r)
+			errx(1, "file shorter than the body");
 		done += r;
 	}
 }
@@ -162,10 +137,8 @@ static void compare(int file, uint64_t off, const char *got, size_t n,
 		return;
 	for (i = 0; got[i] == want[i]; i++)
 		;
-	fprintf(stderr,
-		"%s: differs at byte %" PRIu64 ": got 0x%02x, want 0x%02x\n",
-		prog, off + i, (unsigned char)got[i], (unsigned char)want[i]);
-	exit(1);
+	errx(1, "differs at byte %" PRIu64 ": got 0x%02x, want 0x%02x", off + i,
+	     (unsigned char)got[i], (unsigned char)want[i]);
 }
 
 int main(int argc, char **argv)
@@ -187,24 +160,20 @@ int main(int argc, char **argv)
 			port = atoi(optarg);
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			vt_usage(usage, 0);
 		default:
-			usage(stderr);
-			return 2;
+			vt_usage(usage, 2);
 		}
 	}
-	if (argc - optind != 2 || port <= 0 || port > 65535) {
-		usage(stderr);
-		return 2;
-	}
+	if (argc - optind != 2 || port <= 0 || port > 65535)
+		vt_usage(usage, 2);
 	file = open(argv[optind + 1], O_RDONLY);
 	if (file < 0 || fstat(file, &st))
-		die(argv[optind + 1]);
+		err(2, "%s", argv[optind + 1]);
 	got = malloc(CHUNK);
 	want = malloc(CHUNK);
 	if (!got || !want)
-		die("malloc");
+		err(2, "malloc");
 
 	sock = connect_to(addr, port);
 	snprintf(req, sizeof(req),
@@ -213,34 +182,26 @@ int main(int argc, char **argv)
 	send_all(sock, req, strlen(req));
 	have = read_head(sock, head, got);
 	length = content_length(head);
-	if (length != (uint64_t)st.st_size) {
-		fprintf(stderr, "%s: Content-Length %" PRIu64 ", file %jd\n",
-			prog, length, (intmax_t)st.st_size);
-		return 1;
-	}
+	if (length != (uint64_t)st.st_size)
+		errx(1, "Content-Length %" PRIu64 ", file %jd", length,
+		     (intmax_t)st.st_size);
 	for (;;) {
 		ssize_t r;
 
-		if (have > length - off) {
-			fprintf(stderr, "%s: more than Content-Length\n", prog);
-			return 1;
-		}
+		if (have > length - off)
+			errx(1, "more than Content-Length");
 		compare(file, off, got, have, want);
 		off += have;
 		r = recv(sock, got, CHUNK, 0);
 		if (r < 0)
-			die("recv");
+			err(2, "recv");
 		if (!r)
 			break;
 		have = r;
 	}
-	if (off != length) {
-		fprintf(stderr,
-			"%s: body ended after %" PRIu64 " of %" PRIu64
-			" bytes\n",
-			prog, off, length);
-		return 1;
-	}
+	if (off != length)
+		errx(1, "body ended after %" PRIu64 " of %" PRIu64 " bytes",
+		     off, length);
 	printf("%s: %" PRIu64 " bytes identical\n", argv[optind], off);
 	return 0;
 }

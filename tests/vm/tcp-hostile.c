@@ -14,8 +14,10 @@
  *
  * Results go to stdout as one JSON object, so tests can assert numbers.
  */
+#include "vmtest.h"
+
 #include <arpa/inet.h>
-#include <errno.h>
+#include <err.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -27,8 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *prog = "tcp-hostile";
-
 struct opts {
 	struct sockaddr_in addr;
 	int repeat; /* halfclose, rst: how many times */
@@ -37,43 +37,21 @@ struct opts {
 	int hold_s; /* flood: keep the connections this long after */
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: %s [options] flood N | halfclose PATH | rst PATH |\n"
-		"       slowbody PATH\n"
-		"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
-		"  -p PORT  server port (default 8081)\n"
-		"  -k N     halfclose, rst: repeat N times (default 1)\n"
-		"  -b N     rst: body bytes to read before the reset "
-		"(default 65536)\n"
-		"  -s MS    flood: wait MS ms for the server to refuse "
-		"(default 2000)\n"
-		"  -H SECS  flood: hold the connections SECS s after the "
-		"report (default 0)\n"
-		"Exit status: 0 done (judge the JSON), 2 usage or setup "
-		"error.\n",
-		prog);
-}
-
-static void fatal(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-	exit(2);
-}
-
-static int connect_to(const struct opts *o)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		fatal("socket");
-	if (connect(fd, (const struct sockaddr *)&o->addr, sizeof(o->addr))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
+/* vt_usage() prints it after "Usage: <program> ". */
+static const char usage[] =
+	"[options] flood N | halfclose PATH | rst PATH |\n"
+	"       slowbody PATH\n"
+	"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
+	"  -p PORT  server port (default 8081)\n"
+	"  -k N     halfclose, rst: repeat N times (default 1)\n"
+	"  -b N     rst: body bytes to read before the reset "
+	"(default 65536)\n"
+	"  -s MS    flood: wait MS ms for the server to refuse "
+	"(default 2000)\n"
+	"  -H SECS  flood: hold the connections SECS s after the "
+	"report (default 0)\n"
+	"Exit status: 0 done (judge the JSON), 2 usage or setup "
+	"error.\n";
 
 static void send_get(int fd, const char *path)
 {
@@ -83,7 +61,7 @@ static void send_get(int fd, const char *path)
 
 	if (n < 0 || (size_t)n >= sizeof(req) ||
 	    send(fd, req, n, MSG_NOSIGNAL) != n)
-		fatal("send");
+		err(2, "send");
 }
 
 /* Has the peer closed @fd (EOF or reset), as far as we can tell now? */
@@ -106,11 +84,11 @@ static int flood(const struct opts *o, long n)
 	int *fds = calloc(n, sizeof(*fds));
 
 	if (!fds)
-		fatal("calloc");
+		err(2, "calloc");
 	if (setrlimit(RLIMIT_NOFILE, &rl))
-		fatal("setrlimit (raise the open file limit)");
+		err(2, "setrlimit (raise the open file limit)");
 	for (i = 0; i < n; i++) {
-		fds[i] = connect_to(o);
+		fds[i] = vt_connect(&o->addr);
 		if (fds[i] < 0)
 			failed++;
 		else
@@ -154,13 +132,13 @@ static int halfclose(const struct opts *o, const char *path)
 	long got = 0;
 
 	for (i = 0; i < o->repeat; i++) {
-		int fd = connect_to(o);
+		int fd = vt_connect(&o->addr);
 
 		if (fd < 0)
-			fatal("connect");
+			err(2, "connect");
 		send_get(fd, path);
 		if (shutdown(fd, SHUT_WR))
-			fatal("shutdown");
+			err(2, "shutdown");
 		got = read_all(fd, head, sizeof(head));
 		if (got > 0 && !strncmp(head, "HTTP/1.1 200 ", 13))
 			answered++;
@@ -180,23 +158,20 @@ static int rst(const struct opts *o, const char *path)
 	char buf[65536];
 
 	for (i = 0; i < o->repeat; i++) {
-		int fd = connect_to(o);
+		int fd = vt_connect(&o->addr);
 		long got = 0;
 		ssize_t r;
 
 		if (fd < 0)
-			fatal("connect");
+			err(2, "connect");
 		send_get(fd, path);
 		while (got < o->bytes &&
 		       (r = recv(fd, buf, sizeof(buf), 0)) > 0)
 			got += r;
-		if (got < o->bytes) {
-			fprintf(stderr, "%s: answer ended after %ld bytes\n",
-				prog, got);
-			exit(2);
-		}
+		if (got < o->bytes)
+			errx(2, "answer ended after %ld bytes", got);
 		if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)))
-			fatal("SO_LINGER");
+			err(2, "SO_LINGER");
 		close(fd); /* unread data and linger 0: an RST */
 		reset++;
 	}
@@ -214,21 +189,21 @@ static double now(void)
 
 static int slowbody(const struct opts *o, const char *path)
 {
-	int fd = connect_to(o);
+	int fd = vt_connect(&o->addr);
 	long sent = 0;
 	double start;
 	char req[1024];
 	int n;
 
 	if (fd < 0)
-		fatal("connect");
+		err(2, "connect");
 	n = snprintf(req, sizeof(req),
 		     "GET %s HTTP/1.1\r\nHost: hostile\r\n"
 		     "Content-Length: 1048576\r\n\r\n",
 		     path);
 	if (n < 0 || (size_t)n >= sizeof(req) ||
 	    send(fd, req, n, MSG_NOSIGNAL) != n)
-		fatal("send");
+		err(2, "send");
 	start = now();
 	/* Until the server closes: its FIN, or a reset of our sends. */
 	while (!peer_closed(fd) && now() - start < 60) {
@@ -263,11 +238,8 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "a:p:k:b:s:H:h")) != -1) {
 		switch (c) {
 		case 'a':
-			if (inet_pton(AF_INET, optarg, &o.addr.sin_addr) != 1) {
-				fprintf(stderr, "%s: bad address '%s'\n", prog,
-					optarg);
-				return 2;
-			}
+			if (inet_pton(AF_INET, optarg, &o.addr.sin_addr) != 1)
+				errx(2, "bad address '%s'", optarg);
 			break;
 		case 'p':
 			o.addr.sin_port = htons(atoi(optarg));
@@ -285,18 +257,14 @@ int main(int argc, char **argv)
 			o.hold_s = atoi(optarg);
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			vt_usage(usage, 0);
 		default:
-			usage(stderr);
-			return 2;
+			vt_usage(usage, 2);
 		}
 	}
 	if (argc - optind != 2 || o.repeat < 1 || o.bytes < 1 ||
-	    o.settle_ms < 0 || o.hold_s < 0) {
-		usage(stderr);
-		return 2;
-	}
+	    o.settle_ms < 0 || o.hold_s < 0)
+		vt_usage(usage, 2);
 	mode = argv[optind];
 	arg = argv[optind + 1];
 	if (!strcmp(mode, "flood") && atol(arg) > 0)
@@ -307,6 +275,5 @@ int main(int argc, char **argv)
 		return rst(&o, arg);
 	if (!strcmp(mode, "slowbody"))
 		return slowbody(&o, arg);
-	usage(stderr);
-	return 2;
+	vt_usage(usage, 2);
 }

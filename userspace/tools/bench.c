@@ -49,11 +49,9 @@ struct bench_opts {
 	uint64_t count; /* -n, 0 when running for a duration */
 	double duration;
 	uint64_t burst; /* --burst N, 0 for closed-loop */
-	double hold; /* --hold SECONDS, 0 to close at the end */
 	bool verify;
 	uint64_t seed;
-	uint64_t timeout_ms;
-	enum report_fmt fmt;
+	struct load_opts load;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 };
@@ -132,11 +130,6 @@ static const char usage_text[] =
 	"  -h, --help     show this help\n"
 	"\n"
 	"Exit status: 0 no errors, 1 errors or mismatches, 2 usage.\n";
-
-static void usage(FILE *out)
-{
-	fputs(usage_text, out);
-}
 
 /* --- payload -------------------------------------------------------------- */
 
@@ -272,7 +265,7 @@ static void conn_begin_close(struct bworker *w, struct bconn *c)
 		return;
 	}
 	c->st = B_CLOSING;
-	c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+	c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
 	ep_set_events(&w->ew, &c->ep, EPOLLIN);
 }
 
@@ -295,22 +288,16 @@ static int conn_reserve(struct bconn *c)
 
 static void msg_send(struct bworker *w, struct bconn *c)
 {
-	ssize_t n;
+	size_t before = c->sent;
+	int err = send_nonblock(c->ep.fd, c->buf, c->len, &c->sent);
 
-	while (c->sent < c->len) {
-		n = send(c->ep.fd, c->buf + c->sent, c->len - c->sent,
-			 MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				break;
-			conn_fail_errno(w, c, errno, "send");
-			return;
-		}
-		c->sent += (size_t)n;
-		w->bytes_sent += (uint64_t)n;
-		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+	if (c->sent > before) {
+		w->bytes_sent += c->sent - before;
+		c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
+	}
+	if (err) {
+		conn_fail_errno(w, c, err, "send");
+		return;
 	}
 	ep_set_events(&w->ew, &c->ep,
 		      EPOLLIN | (c->sent < c->len ? EPOLLOUT : 0));
@@ -323,7 +310,7 @@ static void msg_start(struct bworker *w, struct bconn *c)
 	uint64_t idx;
 
 	if (!msg_claim(c, &idx)) {
-		if (opt.hold)
+		if (opt.load.hold)
 			conn_hold(w, c);
 		else
 			conn_begin_close(w, c);
@@ -347,7 +334,7 @@ static void msg_start(struct bworker *w, struct bconn *c)
 	/* A burst measures connect + echo; closed loop only the echo. */
 	if (!opt.burst)
 		c->t_start = now_ns();
-	c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+	c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
 	msg_send(w, c);
 }
 
@@ -384,15 +371,11 @@ static bool msg_check(struct bworker *w, struct bconn *c, size_t n)
 
 static void msg_recv(struct bworker *w, struct bconn *c)
 {
-	size_t want;
 	ssize_t n;
 	int i;
 
 	for (i = 0; i < RECVS_PER_EVENT && c->st == B_ACTIVE; i++) {
-		want = c->len - c->rcvd;
-		if (want > SCRATCH_SIZE)
-			want = SCRATCH_SIZE;
-		n = recv(c->ep.fd, w->ew.scratch, want, 0);
+		n = ep_recv(&w->ew, &c->ep, c->len - c->rcvd);
 		if (n == 0) {
 			conn_fail(w, c, ERR_SHORT,
 				  "server closed after %zu of %zu bytes of "
@@ -401,14 +384,11 @@ static void msg_recv(struct bworker *w, struct bconn *c)
 			return;
 		}
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			if (errno != EAGAIN)
 				conn_fail_errno(w, c, errno, "recv");
 			return;
 		}
-		w->ew.bytes_rcvd += (uint64_t)n;
-		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+		c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
 		if (opt.verify && !msg_check(w, c, (size_t)n))
 			return;
 		c->rcvd += (size_t)n;
@@ -423,19 +403,16 @@ static void conn_drain(struct bworker *w, struct bconn *c)
 	ssize_t n;
 
 	for (;;) {
-		n = recv(c->ep.fd, w->ew.scratch, SCRATCH_SIZE, 0);
+		n = ep_recv(&w->ew, &c->ep, SCRATCH_SIZE);
 		if (n == 0) {
 			conn_finish(w, c);
 			return;
 		}
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			if (errno != EAGAIN)
 				conn_fail_errno(w, c, errno, "recv at close");
 			return;
 		}
-		w->ew.bytes_rcvd += (uint64_t)n;
 		if (opt.verify) {
 			conn_fail(w, c, ERR_MISMATCH,
 				  "%zd bytes after the last echo", n);
@@ -489,7 +466,7 @@ static void conn_open(struct ep_worker *ew, struct ep_conn *ec)
 	int err;
 
 	c->t_start = now_ns();
-	c->ep.deadline = c->t_start + opt.timeout_ms * 1000000ull;
+	c->ep.deadline = c->t_start + opt.load.timeout_ms * 1000000ull;
 	c->st = B_CONNECTING;
 	err = ep_connect(ew, ec, (const struct sockaddr *)&opt.addr,
 			 opt.addrlen, &what);
@@ -511,8 +488,8 @@ static void conn_expired(struct ep_worker *ew, struct ep_conn *ec)
 
 	if (c->st != B_DONE)
 		conn_fail(w, c, ERR_TIMEOUT,
-			  "no progress for %" PRIu64 " ms (%s)", opt.timeout_ms,
-			  state_names[c->st]);
+			  "no progress for %" PRIu64 " ms (%s)",
+			  opt.load.timeout_ms, state_names[c->st]);
 }
 
 static void conn_free(struct ep_conn *ec)
@@ -581,7 +558,7 @@ static void report(const struct ep_totals *t, const struct bench_result *b)
 		      sizeof(bench_errs) / sizeof(bench_errs[0]));
 	report_u64(&r, "held", "held open", b->held, NULL);
 	report_u64(&r, "held_lost", "lost while held", b->held_lost, NULL);
-	report_print(&r, opt.fmt, stdout);
+	report_print(&r, opt.load.fmt, stdout);
 }
 
 static int run(void)
@@ -609,8 +586,7 @@ static int run(void)
 	ready = atomic_load(&ready_ns);
 	b.setup = (double)((ready ? ready : t1) - t0) / 1e9;
 	b.elapsed = (double)(t1 - (windowed() && ready ? ready : t0)) / 1e9;
-	if (opt.hold)
-		b.held = ep_hold(w, &bench_ops, nw, opt.hold, &b.held_lost);
+	b.held = ep_hold(w, &bench_ops, nw, opt.load.hold, &b.held_lost);
 	ep_sum(w, &bench_ops, nw, t);
 	b.nw = nw;
 	for (i = 0; i < nw; i++) {
@@ -632,32 +608,24 @@ out:
 /* --- options -------------------------------------------------------------- */
 
 enum {
-	OPT_VERIFY = 256,
+	OPT_VERIFY = OPT_TOOL,
 	OPT_SEED,
 	OPT_SIZES,
 	OPT_BURST,
-	OPT_TIMEOUT,
-	OPT_HOLD,
-	OPT_CSV,
-	OPT_JSON,
 };
 
 static const struct option long_opts[] = {
-	{ "hold", required_argument, NULL, OPT_HOLD },
+	LOAD_LONG_OPTS,
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "sizes", required_argument, NULL, OPT_SIZES },
 	{ "burst", required_argument, NULL, OPT_BURST },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "csv", no_argument, NULL, OPT_CSV },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Which options were given, for the exclusivity checks. */
 struct seen {
-	bool c, s, sizes, d, n, fmt;
+	bool c, s, sizes, d, n;
 };
 
 static int parse_opt(int ch, struct seen *seen)
@@ -690,14 +658,8 @@ static int parse_opt(int ch, struct seen *seen)
 					&opt.size_min, &opt.size_max);
 	case 'd':
 		seen->d = true;
-		if (parse_seconds("duration", optarg, &opt.duration))
-			return -1;
-		if (opt.duration <= 0) {
-			warnx_("invalid duration '%s': must be positive",
-			       optarg);
-			return -1;
-		}
-		return 0;
+		return parse_positive_seconds("duration", optarg,
+					      &opt.duration);
 	case 'n':
 		seen->n = true;
 		return parse_u64("message count", optarg, 1, UINT64_MAX / 2,
@@ -709,33 +671,8 @@ static int parse_opt(int ch, struct seen *seen)
 		return 0;
 	case OPT_SEED:
 		return parse_u64("seed", optarg, 0, UINT64_MAX, &opt.seed);
-	case OPT_TIMEOUT:
-		return parse_u64("timeout", optarg, 1, 3600000,
-				 &opt.timeout_ms);
-	case OPT_HOLD:
-		if (parse_seconds("hold time", optarg, &opt.hold))
-			return -1;
-		if (opt.hold <= 0) {
-			warnx_("invalid hold time '%s': must be positive",
-			       optarg);
-			return -1;
-		}
-		return 0;
-	case OPT_CSV:
-	case OPT_JSON:
-		if (seen->fmt) {
-			warnx_("--csv and --json are mutually exclusive");
-			return -1;
-		}
-		seen->fmt = true;
-		opt.fmt = ch == OPT_CSV ? FMT_CSV : FMT_JSON;
-		return 0;
-	case 'h':
-		usage(stdout);
-		exit(EXIT_OK);
 	default:
-		usage(stderr);
-		return -1;
+		return parse_load_opt(ch, optarg, &opt.load, usage_text);
 	}
 }
 
@@ -775,19 +712,14 @@ static int parse_opts(int argc, char **argv)
 		.size_max = 64,
 		.duration = 5,
 		.seed = 1,
-		.timeout_ms = 5000,
-		.fmt = FMT_TABLE,
+		.load = LOAD_OPTS_DEFAULT,
 	};
 	while ((ch = getopt_long(argc, argv, "a:p:c:t:s:d:n:h", long_opts,
 				 NULL)) != -1) {
 		if (parse_opt(ch, &seen))
 			return -1;
 	}
-	if (optind < argc) {
-		warnx_("unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
-	if (check_opts(&seen))
+	if (check_operands(argc, argv, 0) || check_opts(&seen))
 		return -1;
 	return resolve_tcp(opt.host, opt.port, &opt.addr, &opt.addrlen);
 }

@@ -42,12 +42,10 @@ struct ht_opts {
 	const char *url;
 	uint64_t count;
 	double duration; /* -d, 0 when counting requests */
-	double hold; /* --hold SECONDS, 0 to close at the end */
 	uint64_t conc;
 	uint64_t threads;
 	bool keepalive;
-	uint64_t timeout_ms;
-	enum report_fmt fmt;
+	struct load_opts load;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 };
@@ -140,11 +138,6 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 when every request got a 2xx response, 1 otherwise,\n"
 	"2 usage.\n";
-
-static void usage(FILE *out)
-{
-	fputs(usage_text, out);
-}
 
 /* --- response parser ------------------------------------------------------ */
 
@@ -411,21 +404,14 @@ static void req_fail_errno(struct hworker *w, struct hconn *c, int err,
 
 static void req_send(struct hworker *w, struct hconn *c)
 {
-	ssize_t n;
+	size_t before = c->req_off;
+	int err = send_nonblock(c->ep.fd, request, request_len, &c->req_off);
 
-	while (c->req_off < request_len) {
-		n = send(c->ep.fd, request + c->req_off,
-			 request_len - c->req_off, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				break;
-			req_fail_errno(w, c, errno, "send");
-			return;
-		}
-		c->req_off += (size_t)n;
-		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+	if (c->req_off > before)
+		c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
+	if (err) {
+		req_fail_errno(w, c, err, "send");
+		return;
 	}
 	if (c->req_off < request_len) {
 		ep_set_events(&w->ew, &c->ep, EPOLLOUT);
@@ -446,7 +432,7 @@ static int req_begin(struct hworker *w, struct hconn *c)
 
 	resp_reset(&c->r);
 	c->req_off = 0;
-	c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+	c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
 	if (c->ep.fd >= 0) {
 		c->st = H_SENDING;
 		req_send(w, c);
@@ -477,7 +463,7 @@ static void req_start(struct hworker *w, struct hconn *c)
 	do {
 		if (!req_claim()) {
 			c->st = H_DONE;
-			if (opt.hold && c->ep.fd >= 0) {
+			if (opt.load.hold && c->ep.fd >= 0) {
 				ep_hold_conn(&w->ew, &c->ep);
 				return;
 			}
@@ -566,20 +552,17 @@ static void resp_recv(struct hworker *w, struct hconn *c)
 	ssize_t n;
 
 	for (;;) {
-		n = recv(c->ep.fd, w->ew.scratch, SCRATCH_SIZE, 0);
+		n = ep_recv(&w->ew, &c->ep, SCRATCH_SIZE);
 		if (n == 0) {
 			resp_eof(w, c);
 			return;
 		}
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			if (errno != EAGAIN && !req_retry(w, c))
 				req_fail_errno(w, c, errno, "recv");
 			return;
 		}
-		w->ew.bytes_rcvd += (uint64_t)n;
-		c->ep.deadline = w->ew.now + opt.timeout_ms * 1000000ull;
+		c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
 		if (!resp_input(w, c, (size_t)n))
 			return;
 	}
@@ -631,7 +614,7 @@ static void conn_expired(struct ep_worker *ew, struct ep_conn *ec)
 
 	if (c->st != H_DONE)
 		req_fail(w, c, ERR_TIMEOUT, "no progress for %" PRIu64 " ms",
-			 opt.timeout_ms);
+			 opt.load.timeout_ms);
 }
 
 static const struct ep_ops ht_ops = {
@@ -696,7 +679,7 @@ static void report(const struct totals *t, unsigned int nw, double elapsed)
 		      sizeof(ht_errs) / sizeof(ht_errs[0]));
 	report_u64(&r, "held", "held open", t->held, NULL);
 	report_u64(&r, "held_lost", "lost while held", t->held_lost, NULL);
-	report_print(&r, opt.fmt, stdout);
+	report_print(&r, opt.load.fmt, stdout);
 }
 
 static int run(void)
@@ -720,8 +703,7 @@ static int run(void)
 		goto out;
 	/* The hold is not part of the run's time. */
 	elapsed = (double)(now_ns() - t0) / 1e9;
-	if (opt.hold)
-		held = ep_hold(w, &ht_ops, nw, opt.hold, &lost);
+	held = ep_hold(w, &ht_ops, nw, opt.load.hold, &lost);
 	sum_workers(w, nw, t);
 	t->held = held;
 	t->held_lost = lost;
@@ -811,37 +793,14 @@ static int parse_url(const char *url)
 	return opt.authority && opt.path ? 0 : -1;
 }
 
-enum {
-	OPT_TIMEOUT = 256,
-	OPT_HOLD,
-	OPT_CSV,
-	OPT_JSON,
-};
-
 static const struct option long_opts[] = {
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "hold", required_argument, NULL, OPT_HOLD },
-	{ "csv", no_argument, NULL, OPT_CSV },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "help", no_argument, NULL, 'h' },
+	LOAD_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Parse a positive number of seconds into *out. */
-static int parse_positive_secs(const char *what, double *out)
-{
-	if (parse_seconds(what, optarg, out))
-		return -1;
-	if (*out <= 0) {
-		warnx_("invalid %s '%s': must be positive", what, optarg);
-		return -1;
-	}
-	return 0;
-}
-
 /* Which options were given, for the exclusivity checks. */
 struct seen {
-	bool n, d, fmt;
+	bool n, d;
 };
 
 static int parse_opt(int ch, struct seen *seen)
@@ -853,9 +812,8 @@ static int parse_opt(int ch, struct seen *seen)
 				 &opt.count);
 	case 'd':
 		seen->d = true;
-		return parse_positive_secs("duration", &opt.duration);
-	case OPT_HOLD:
-		return parse_positive_secs("hold time", &opt.hold);
+		return parse_positive_seconds("duration", optarg,
+					      &opt.duration);
 	case 'c':
 		return parse_u64("concurrency", optarg, 1, 1000000, &opt.conc);
 	case 't':
@@ -863,24 +821,8 @@ static int parse_opt(int ch, struct seen *seen)
 	case 'k':
 		opt.keepalive = true;
 		return 0;
-	case OPT_TIMEOUT:
-		return parse_u64("timeout", optarg, 1, 3600000,
-				 &opt.timeout_ms);
-	case OPT_CSV:
-	case OPT_JSON:
-		if (seen->fmt) {
-			warnx_("--csv and --json are mutually exclusive");
-			return -1;
-		}
-		seen->fmt = true;
-		opt.fmt = ch == OPT_CSV ? FMT_CSV : FMT_JSON;
-		return 0;
-	case 'h':
-		usage(stdout);
-		exit(EXIT_OK);
 	default:
-		usage(stderr);
-		return -1;
+		return parse_load_opt(ch, optarg, &opt.load, usage_text);
 	}
 }
 
@@ -889,11 +831,12 @@ static int parse_opts(int argc, char **argv)
 	struct seen seen = { 0 };
 	int ch;
 
-	opt.count = 1000;
-	opt.conc = 1;
-	opt.threads = 1;
-	opt.timeout_ms = 5000;
-	opt.fmt = FMT_TABLE;
+	opt = (struct ht_opts){
+		.count = 1000,
+		.conc = 1,
+		.threads = 1,
+		.load = LOAD_OPTS_DEFAULT,
+	};
 	while ((ch = getopt_long(argc, argv, "n:d:c:t:kh", long_opts, NULL)) !=
 	       -1) {
 		if (parse_opt(ch, &seen))
@@ -903,21 +846,17 @@ static int parse_opts(int argc, char **argv)
 		warnx_("-n and -d are mutually exclusive");
 		return -1;
 	}
-	if (opt.hold && !opt.keepalive) {
+	if (opt.load.hold && !opt.keepalive) {
 		warnx_("--hold needs -k: without keep-alive no connection "
 		       "stays open");
 		return -1;
 	}
 	if (optind == argc) {
 		warnx_("missing URL");
-		usage(stderr);
+		fputs(usage_text, stderr);
 		return -1;
 	}
-	if (optind + 1 < argc) {
-		warnx_("unexpected argument '%s'", argv[optind + 1]);
-		return -1;
-	}
-	if (parse_url(argv[optind]))
+	if (check_operands(argc, argv, 1) || parse_url(argv[optind]))
 		return -1;
 	if (resolve_tcp(opt.host, opt.port, &opt.addr, &opt.addrlen))
 		return -1;

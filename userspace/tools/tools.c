@@ -104,28 +104,31 @@ static int parse_num(const char *what, const char *s, const char *quote,
 	return 0;
 }
 
-int parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
-	      uint64_t *out)
+/* A number that must be all of s. */
+static int parse_whole(const char *what, const char *s, bool suffix,
+		       uint64_t min, uint64_t max, uint64_t *out)
 {
 	const char *end;
 
-	if (parse_num(what, s, s, &end, false, min, max, out))
+	if (parse_num(what, s, s, &end, suffix, min, max, out))
 		return -1;
 	if (*end)
-		return invalid(what, s, "trailing characters");
+		return invalid(what, s,
+			       suffix ? "expected a size like 512, 4k or 1M" :
+					"trailing characters");
 	return 0;
+}
+
+int parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
+	      uint64_t *out)
+{
+	return parse_whole(what, s, false, min, max, out);
 }
 
 int parse_size(const char *what, const char *s, uint64_t min, uint64_t max,
 	       uint64_t *out)
 {
-	const char *end;
-
-	if (parse_num(what, s, s, &end, true, min, max, out))
-		return -1;
-	if (*end)
-		return invalid(what, s, "expected a size like 512, 4k or 1M");
-	return 0;
+	return parse_whole(what, s, true, min, max, out);
 }
 
 int parse_size_range(const char *what, const char *s, uint64_t min,
@@ -159,6 +162,33 @@ int parse_seconds(const char *what, const char *s, double *out)
 		return invalid(what, s, "not a number of seconds");
 	*out = v;
 	return 0;
+}
+
+int parse_positive_seconds(const char *what, const char *s, double *out)
+{
+	if (parse_seconds(what, s, out))
+		return -1;
+	if (*out <= 0)
+		return invalid(what, s, "must be positive");
+	return 0;
+}
+
+int check_operands(int argc, char **argv, int max)
+{
+	if (optind + max >= argc)
+		return 0;
+	warnx_("unexpected argument '%s'", argv[optind + max]);
+	return -1;
+}
+
+int help_or_usage(int ch, const char *usage)
+{
+	if (ch == 'h') {
+		fputs(usage, stdout);
+		exit(EXIT_OK);
+	}
+	fputs(usage, stderr);
+	return -1;
 }
 
 /* --- histogram ------------------------------------------------------------ */
@@ -454,6 +484,30 @@ void report_print(const struct report *r, enum report_fmt fmt, FILE *out)
 	fflush(out);
 }
 
+/* --- load generator options ----------------------------------------------- */
+
+int parse_load_opt(int ch, const char *arg, struct load_opts *lo,
+		   const char *usage)
+{
+	switch (ch) {
+	case OPT_TIMEOUT:
+		return parse_u64("timeout", arg, 1, 3600000, &lo->timeout_ms);
+	case OPT_HOLD:
+		return parse_positive_seconds("hold time", arg, &lo->hold);
+	case OPT_CSV:
+	case OPT_JSON:
+		if (lo->fmt_given) {
+			warnx_("--csv and --json are mutually exclusive");
+			return -1;
+		}
+		lo->fmt_given = true;
+		lo->fmt = ch == OPT_CSV ? FMT_CSV : FMT_JSON;
+		return 0;
+	default:
+		return help_or_usage(ch, usage);
+	}
+}
+
 /* --- sockets -------------------------------------------------------------- */
 
 int resolve_tcp(const char *host, const char *port, struct sockaddr_storage *ss,
@@ -529,6 +583,23 @@ int connect_nonblock(const struct sockaddr *sa, socklen_t len, int *err)
 		return -1;
 	}
 	return fd;
+}
+
+int send_nonblock(int fd, const void *buf, size_t len, size_t *off)
+{
+	ssize_t n;
+
+	while (*off < len) {
+		n = send(fd, (const char *)buf + *off, len - *off,
+			 MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN ? 0 : errno;
+		}
+		*off += (size_t)n;
+	}
+	return 0;
 }
 
 /* --- signals -------------------------------------------------------------- */
@@ -750,6 +821,20 @@ void ep_set_events(struct ep_worker *w, struct ep_conn *c, uint32_t ev)
 	epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->fd, &e);
 }
 
+ssize_t ep_recv(struct ep_worker *w, struct ep_conn *c, size_t max)
+{
+	ssize_t n;
+
+	if (max > w->ops->scratch_size)
+		max = w->ops->scratch_size;
+	do {
+		n = recv(c->fd, w->scratch, max, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n > 0)
+		w->bytes_rcvd += (uint64_t)n;
+	return n;
+}
+
 bool ep_error_first(struct ep_worker *w, enum err_kind kind)
 {
 	w->errs[kind]++;
@@ -778,6 +863,9 @@ uint64_t ep_hold(void *workers, const struct ep_ops *ops, unsigned int nw,
 	uint64_t end = now_ns() + (uint64_t)(secs * 1e9), held = 0, open = 0;
 	unsigned int i, k;
 
+	*lost = 0;
+	if (!secs)
+		return 0;
 	for (i = 0; i < nw; i++)
 		for (k = 0; k < ep_nth(workers, ops, i)->nconns; k++)
 			held += ep_conn_at(ep_nth(workers, ops, i), k)->fd >= 0;

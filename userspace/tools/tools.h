@@ -10,6 +10,7 @@
 #ifndef KTCP_TOOLS_H
 #define KTCP_TOOLS_H
 
+#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 /* Exit codes shared by all tools. */
 #define EXIT_OK 0
@@ -45,6 +47,21 @@ int parse_size_range(const char *what, const char *s, uint64_t min,
 		     uint64_t max, uint64_t *lo, uint64_t *hi);
 /* Non-negative decimal seconds, e.g. "10" or "0.5". */
 int parse_seconds(const char *what, const char *s, double *out);
+/* Like parse_seconds, but 0 is refused too. */
+int parse_positive_seconds(const char *what, const char *s, double *out);
+
+/*
+ * After getopt: fail with "unexpected argument '<arg>'" when more than max
+ * operands follow the options.
+ */
+int check_operands(int argc, char **argv, int max);
+
+/*
+ * The last case of a tool's option switch: -h prints usage to stdout and
+ * exits with EXIT_OK. Any other option is one getopt has complained about
+ * already, so usage goes to stderr and -1 is returned for EXIT_USAGE.
+ */
+int help_or_usage(int ch, const char *usage);
 
 /* Print "<prog>: <fmt>\n" to stderr. */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -134,6 +151,45 @@ void report_errors(struct report *r, const uint64_t *errs,
 		   const enum err_kind *kinds, unsigned int nr);
 void report_print(const struct report *r, enum report_fmt fmt, FILE *out);
 
+/* --- load generator options ----------------------------------------------- */
+
+/*
+ * echo-bench and htstress share these long options, so they mean the same
+ * in both; a tool's own long options are numbered from OPT_TOOL on.
+ */
+enum {
+	OPT_TIMEOUT = 256,
+	OPT_HOLD,
+	OPT_CSV,
+	OPT_JSON,
+	OPT_TOOL,
+};
+
+struct load_opts {
+	uint64_t timeout_ms; /* fail a connection making no progress */
+	double hold; /* seconds for ep_hold(), 0 to close at the end */
+	enum report_fmt fmt;
+	bool fmt_given; /* --csv and --json exclude each other */
+};
+
+/* clang-format off */
+/* The long options of struct load_opts, first in the tools' tables. */
+#define LOAD_LONG_OPTS						\
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },	\
+	{ "hold", required_argument, NULL, OPT_HOLD },		\
+	{ "csv", no_argument, NULL, OPT_CSV },			\
+	{ "json", no_argument, NULL, OPT_JSON },		\
+	{ "help", no_argument, NULL, 'h' }
+#define LOAD_OPTS_DEFAULT { .timeout_ms = 5000, .fmt = FMT_TABLE }
+/* clang-format on */
+
+/*
+ * The default case of a load generator's option switch: parses the shared
+ * options into lo, and ends like help_or_usage() for the others.
+ */
+int parse_load_opt(int ch, const char *arg, struct load_opts *lo,
+		   const char *usage);
+
 /* --- sockets -------------------------------------------------------------- */
 
 /*
@@ -150,6 +206,12 @@ void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len);
  * -1 with *err set to the errno when it failed at once.
  */
 int connect_nonblock(const struct sockaddr *sa, socklen_t len, int *err);
+/*
+ * Send buf[*off..len) on a non-blocking socket until it is all gone or the
+ * socket is full, moving *off past what went out. Returns 0, or the errno
+ * of a failed send; *off counts what was sent before it failed too.
+ */
+int send_nonblock(int fd, const void *buf, size_t len, size_t *off);
 
 /* --- signals -------------------------------------------------------------- */
 
@@ -245,6 +307,11 @@ int ep_connect(struct ep_worker *w, struct ep_conn *c,
 int ep_connect_result(const struct ep_conn *c);
 void ep_set_events(struct ep_worker *w, struct ep_conn *c, uint32_t ev);
 /*
+ * Receive at most max bytes of c into w->scratch (no more than it holds),
+ * counted in w->bytes_rcvd. Returns what recv() does, but not EINTR.
+ */
+ssize_t ep_recv(struct ep_worker *w, struct ep_conn *c, size_t max);
+/*
  * Count an error of this kind; true for the first one of the run, which
  * the caller prints, so a failing server does not flood the terminal.
  */
@@ -261,7 +328,8 @@ void ep_hold_conn(struct ep_worker *w, struct ep_conn *c);
  * or until SIGINT/SIGTERM, then close them. Prints "holding N connections"
  * to stderr first, so a script can measure the server while they are
  * idle. Returns how many were still open at the end; *lost is set to how
- * many the server closed or reset meanwhile.
+ * many the server closed or reset meanwhile. Without --hold (secs 0) it
+ * does nothing and returns 0.
  */
 uint64_t ep_hold(void *workers, const struct ep_ops *ops, unsigned int nw,
 		 double secs, uint64_t *lost);

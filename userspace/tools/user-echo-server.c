@@ -84,11 +84,6 @@ static const char usage_text[] =
 	"Prints the listening address at start and byte counters at exit\n"
 	"(SIGINT/SIGTERM) to stderr.\n";
 
-static void usage(FILE *out)
-{
-	fputs(usage_text, out);
-}
-
 static int parse_addr(const char *s, struct server_opts *o)
 {
 	struct sockaddr_in6 *s6 = (void *)&o->addr;
@@ -148,18 +143,11 @@ static int parse_opts(int argc, char **argv, struct server_opts *o)
 				return -1;
 			break;
 		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
 		default:
-			usage(stderr);
-			return -1;
+			return help_or_usage(c, usage_text);
 		}
 	}
-	if (optind < argc) {
-		warnx_("unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
-	return 0;
+	return check_operands(argc, argv, 0);
 }
 
 static void set_port(struct sockaddr_storage *ss, uint16_t port)
@@ -288,19 +276,14 @@ static void accept_all(struct worker *w)
  */
 static int conn_flush(struct worker *w, struct conn *c)
 {
-	ssize_t n;
+	size_t before = c->pend_off;
+	int err = send_nonblock(c->fd, c->pend, c->pend_len, &c->pend_off);
 
-	while (c->pend_off < c->pend_len) {
-		n = send(c->fd, c->pend + c->pend_off,
-			 c->pend_len - c->pend_off, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN ? 0 : -1;
-		}
-		c->pend_off += (size_t)n;
-		w->bytes_out += (uint64_t)n;
-	}
+	w->bytes_out += c->pend_off - before;
+	if (err)
+		return -1;
+	if (c->pend_off < c->pend_len)
+		return 0;
 	free(c->pend);
 	c->pend = NULL;
 	c->pend_off = c->pend_len = 0;
@@ -315,20 +298,11 @@ static int conn_flush(struct worker *w, struct conn *c)
 static int conn_echo(struct worker *w, struct conn *c, size_t len)
 {
 	size_t off = 0;
-	ssize_t n;
+	int err = send_nonblock(c->fd, w->buf, len, &off);
 
-	while (off < len) {
-		n = send(c->fd, w->buf + off, len - off, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN)
-				return -1;
-			break;
-		}
-		off += (size_t)n;
-		w->bytes_out += (uint64_t)n;
-	}
+	w->bytes_out += off;
+	if (err)
+		return -1;
 	if (off == len)
 		return 1;
 	c->pend = malloc(len - off);
