@@ -57,12 +57,18 @@ report() {
 
 # Markers can share a line with kernel output on the console, so match them
 # anywhere in the line.
+# Found by line numbers, then cut with sed: a kernel log can be hundreds of
+# thousands of lines, and awk appending them one by one to a string would
+# take minutes.
 section() { # BEGIN-marker END-marker: last complete section
-	printf '%s\n' "$text" | awk -v b="$1" -v e="$2" '
-		index($0, b) { buf = ""; inside = 1; next }
-		index($0, e) && inside { out = buf; inside = 0; done = 1; next }
-		inside { buf = buf $0 "\n" }
-		END { printf "%s", out; exit !done }'
+	local range from to
+	range=$(printf '%s\n' "$text" | awk -v b="$1" -v e="$2" '
+		index($0, b) { from = NR + 1; inside = 1; next }
+		index($0, e) && inside { s = from; t = NR - 1; inside = 0; done = 1 }
+		END { if (!done) exit 1; print s, t }') || return 1
+	read -r from to <<<"$range"
+	[ "$to" -ge "$from" ] || return 0
+	printf '%s\n' "$text" | sed -n "${from},${to}p"
 }
 
 result=$(printf '%s\n' "$text" | sed -n 's/.*KTCP-VM-RESULT: \([0-9][0-9]*\).*/\1/p' | tail -n 1)
