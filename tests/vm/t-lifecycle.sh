@@ -111,6 +111,7 @@ timed_rmmod() {
 	ms=$(/tests/rmmod-time "$1") || fail "cycle $cycle: rmmod $1"
 	all=$(($(now_ms) - t0))
 	rmmod_times="$rmmod_times $1=${ms}ms($all)"
+	[ "$ms" -le "${slowest[$1]:-0}" ] || slowest[$1]=$ms
 	[ "$ms" -le "$rmmod_ms" ] ||
 		fail "cycle $cycle: rmmod $1 took ${ms} ms (limit ${rmmod_ms}):" \
 			"$rmmod_times"
@@ -228,6 +229,7 @@ more() {
 }
 
 unrecl=()
+declare -A slowest # module -> its slowest rmmod, ms
 start=$(now_ms)
 cycle=0
 while more; do
@@ -262,4 +264,7 @@ if [ $((n - from)) -ge 4 ]; then
 		fail "SUnreclaim grew in each of the last $((n - from)) cycles:" \
 			"${unrecl[*]:from} kB"
 fi
+report "$cycle cycles; slowest rmmod: khttpd ${slowest[khttpd]} ms," \
+	"kecho ${slowest[kecho]} ms, ktcp ${slowest[ktcp]} ms;" \
+	"SUnreclaim ${base_unrecl} kB before, ${unrecl[-1]} kB after"
 rm -rf "$www"
