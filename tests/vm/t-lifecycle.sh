@@ -117,8 +117,27 @@ timed_rmmod() {
 			"$rmmod_times"
 }
 
-# wait_conns CACHE N : N connections in the service's slab cache. Cheap:
-# under full load every process, ktcp's included, waits seconds for CPU.
+# conn_diag PORT : what a connection that never showed up can be waiting
+# for: accepted by ktcp or not (a listener's Recv-Q is its accept queue),
+# each TCP state on PORT, the kernel's listen and SYN drop counters.
+conn_diag() {
+	echo "--- ktcp stats"
+	ktcp stats --json
+	echo "--- listeners (Recv-Q: connections not yet accepted)"
+	ss -Hltn
+	echo "--- TCP states on port $1"
+	ss -Htan "( sport = :$1 or dport = :$1 )" | awk '{ print $1 }' |
+		sort | uniq -c
+	echo "--- TcpExt counters about listening and SYNs (non-zero)"
+	awk '$1 == "TcpExt:" && !h { split($0, k); h = 1; next }
+		$1 == "TcpExt:" { for (i = 2; i <= NF; i++)
+			if ($i != 0 && k[i] ~ /Listen|Syn|ReqQ|Cookie|Abort|Drop/)
+				print k[i], $i }' /proc/net/netstat
+}
+
+# wait_conns CACHE N PORT : N connections in the service's slab cache.
+# Cheap: under full load every process, ktcp's included, waits seconds
+# for CPU.
 wait_conns() {
 	local i n=0
 	for i in $(seq $((up_s * 5))); do
@@ -126,6 +145,7 @@ wait_conns() {
 		[ "$n" != none ] && [ "$n" -ge "$2" ] && return 0
 		sleep 0.2
 	done
+	conn_diag "$3" >&2
 	fail "cycle $cycle: $n connections in $1, expected $2"
 }
 
@@ -166,11 +186,11 @@ one_cycle() {
 	nice -n 19 echo-bench -p 12345 -c "$echo_clients" -t 2 -s 1k \
 		-d 3600 --timeout 600000 >/dev/null 2>&1 &
 	bench=$!
-	wait_conns ktcp_echo_conn "$echo_clients"
+	wait_conns ktcp_echo_conn "$echo_clients" 12345
 	nice -n 19 htstress -k -c "$http_clients" -t 2 -n 1000000000 \
 		--timeout 600000 http://127.0.0.1:8081/f >/dev/null 2>&1 &
 	stress=$!
-	wait_conns ktcp_http_conn "$http_clients"
+	wait_conns ktcp_http_conn "$http_clients" 8081
 	traffic_up
 	t_up=$(now_ms)
 	rmmod_times=
