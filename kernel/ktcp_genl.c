@@ -58,6 +58,7 @@ static const struct nla_policy ktcp_opt_policy[KTCP_OPT_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_http_line_range),
 	[KTCP_OPT_A_HTTP_MAX_HEADER] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_http_header_range),
+	[KTCP_OPT_A_HTTP_SENDFILE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
@@ -150,6 +151,9 @@ static int ktcp_put_opts(struct sk_buff *skb, const struct ktcp_opts *opts)
 		return -EMSGSIZE;
 	if ((opts->present & BIT(KTCP_OPT_A_HTTP_MAX_HEADER)) &&
 	    nla_put_u32(skb, KTCP_OPT_A_HTTP_MAX_HEADER, opts->http_max_header))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_SENDFILE)) &&
+	    nla_put_u8(skb, KTCP_OPT_A_HTTP_SENDFILE, opts->http_sendfile))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -300,6 +304,8 @@ static int ktcp_parse_opts(struct genl_info *info, struct ktcp_opts *opts)
 	if (tb[KTCP_OPT_A_HTTP_MAX_HEADER])
 		opts->http_max_header =
 			nla_get_u32(tb[KTCP_OPT_A_HTTP_MAX_HEADER]);
+	if (tb[KTCP_OPT_A_HTTP_SENDFILE])
+		opts->http_sendfile = nla_get_u8(tb[KTCP_OPT_A_HTTP_SENDFILE]);
 	return 0;
 }
 

@@ -33,6 +33,7 @@ struct ktcp_opts {
 	 */
 	const char *http_root;
 	u8 http_listing;
+	u8 http_sendfile;
 	u32 http_keepalive_max;
 	u32 http_max_request_line;
 	u32 http_max_header;

@@ -29,6 +29,7 @@ struct khttpd_server {
 	struct khttpd_limits lim;
 	u32 keepalive_max; /* requests per connection, 0 = unlimited */
 	bool listing;
+	bool sendfile; /* file bodies without a copy; else through a buffer */
 };
 
 /* A resolved target: a regular file or a directory beneath the root. */

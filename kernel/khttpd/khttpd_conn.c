@@ -24,8 +24,9 @@
  * (KHTTPD_BUF_SIZE) exist only while a request is being received or
  * answered; an idle keep-alive connection holds neither. A file body
  * goes from the page cache into the socket without a copy
- * (ktcp_conn_sendfile()); a file system that cannot splice has it
- * streamed through the send buffer instead. Either way any size costs
+ * (ktcp_conn_sendfile()); a server started with sendfile off
+ * (KTCP_OPT_A_HTTP_SENDFILE 0), or a file system that cannot splice, has
+ * it streamed through the send buffer instead. Either way any size costs
  * the same.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -78,7 +79,7 @@ struct khttpd_conn {
 	u64 left; /* body bytes not yet in buf */
 	struct file *file; /* body source: a file from pos ... */
 	loff_t pos;
-	bool copy; /* ... read into buf: its file system cannot splice */
+	bool copy; /* ... read into buf: sendfile off, or cannot splice */
 	char *mem; /* ... or memory (kvmalloc'ed) from mem_off */
 	size_t mem_off;
 	u32 lingered; /* bytes dropped in LINGER */
@@ -405,7 +406,7 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 				conn, hc, khttpd_lookup_status(err), r.head);
 		hc->file = f;
 		hc->pos = start;
-		hc->copy = false;
+		hc->copy = !ks->sendfile;
 	} else {
 		/* HEAD gets the same answer as GET would, readable or not. */
 		err = khttpd_open(ks, node, &f);

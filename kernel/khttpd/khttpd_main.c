@@ -21,7 +21,7 @@
 	(BIT(KTCP_OPT_A_HTTP_ROOT) | BIT(KTCP_OPT_A_HTTP_LISTING) | \
 	 BIT(KTCP_OPT_A_HTTP_KEEPALIVE_MAX) |                       \
 	 BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE) |                    \
-	 BIT(KTCP_OPT_A_HTTP_MAX_HEADER))
+	 BIT(KTCP_OPT_A_HTTP_MAX_HEADER) | BIT(KTCP_OPT_A_HTTP_SENDFILE))
 
 /* Fill in the defaults, so that the server reports what it uses. */
 static int khttpd_configure(struct ktcp_server_params *p,
@@ -36,6 +36,8 @@ static int khttpd_configure(struct ktcp_server_params *p,
 	}
 	if (!(opts->present & BIT(KTCP_OPT_A_HTTP_MAX_HEADER)))
 		opts->http_max_header = KHTTPD_DEFAULT_MAX_HEADER_BYTES;
+	if (!(opts->present & BIT(KTCP_OPT_A_HTTP_SENDFILE)))
+		opts->http_sendfile = 1;
 	if (!line_given)
 		opts->http_max_request_line =
 			min_t(u32, KHTTPD_DEFAULT_MAX_REQUEST_LINE,
@@ -60,6 +62,7 @@ static int khttpd_server_init(struct ktcp_server *srv,
 	ks->lim.max_headers = KHTTPD_DEFAULT_MAX_HEADERS;
 	ks->keepalive_max = opts->http_keepalive_max;
 	ks->listing = opts->http_listing;
+	ks->sendfile = opts->http_sendfile;
 	if (opts->http_root) {
 		/* As the caller, in the caller's mount namespace. */
 		err = kern_path(opts->http_root,

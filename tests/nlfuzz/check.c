@@ -59,6 +59,7 @@ static int opt_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 	switch (NLA_TYPE(a)) {
 	case KTCP_OPT_A_ECHO_WQ:
 	case KTCP_OPT_A_HTTP_LISTING:
+	case KTCP_OPT_A_HTTP_SENDFILE:
 		bad = check_len(a, 1);
 		break;
 	case KTCP_OPT_A_HTTP_ROOT:

@@ -191,6 +191,7 @@ static void gen_start_http_all(struct req *q, uint16_t p)
 	req_put_u32(q, KTCP_OPT_A_HTTP_KEEPALIVE_MAX, 10);
 	req_put_u32(q, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE, 1024);
 	req_put_u32(q, KTCP_OPT_A_HTTP_MAX_HEADER, 4096);
+	req_put_u8(q, KTCP_OPT_A_HTTP_SENDFILE, 0);
 	req_nest_end(q);
 }
 

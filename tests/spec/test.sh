@@ -92,6 +92,8 @@ mutate spec "KTCP_A_LISTENERS: policy ktcp_policy checks {'min': 1, 'max': 64}, 
 	sed -i '/name: listeners$/,/max:/s/max: 64/max: 65/'
 mutate kernel "KTCP_A_BACKLOG: policy ktcp_policy checks {'min': 1, 'max': 1000}" \
 	sed -i 's/\.max = KTCP_BACKLOG_MAX,/.max = 1000,/'
+mutate kernel "KTCP_OPT_A_HTTP_SENDFILE: policy ktcp_opt_policy checks nothing, the spec {'max': 1}" \
+	sed -i 's/\[KTCP_OPT_A_HTTP_SENDFILE\] = NLA_POLICY_MAX(NLA_U8, 1)/[KTCP_OPT_A_HTTP_SENDFILE] = { .type = NLA_U8 }/'
 mutate spec "KTCP_A_FLAGS: policy ktcp_policy checks {'flags-mask': 1}" \
 	sed -i 's/flags-mask: drop-flags/flags-mask: drop-states-all/'
 mutate spec "KTCP_A_STATS: rejected by policy ktcp_policy but in a request of the spec" \

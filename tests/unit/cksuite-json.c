@@ -117,6 +117,51 @@ START_TEST(unknown_wq_by_number)
 }
 END_TEST
 
+START_TEST(http_opts_json)
+{
+	struct ktcp_server srv = make_server(3, "::1", 8081);
+	struct json_object *o, *opts;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	strcpy(srv.service, "http");
+	srv.http_root = "/srv/www";
+	srv.http_listing = 1;
+	srv.http_sendfile = 0;
+	srv.http_max_header = 16384;
+	srv.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_HTTP_ROOT |
+		  KTCP_HAS_HTTP_LISTING | KTCP_HAS_HTTP_SENDFILE |
+		  KTCP_HAS_HTTP_MAX_HEADER;
+	o = show_server(&srv);
+	opts = get(o, "opts");
+	ck_assert_str_eq(json_object_get_string(get(opts, "root")), "/srv/www");
+	ck_assert(json_object_is_type(get(opts, "listing"), json_type_boolean));
+	ck_assert(json_object_get_boolean(get(opts, "listing")));
+	ck_assert(
+		json_object_is_type(get(opts, "sendfile"), json_type_boolean));
+	ck_assert(!json_object_get_boolean(get(opts, "sendfile")));
+	ck_assert_int_eq(json_object_get_int(get(opts, "max_header")), 16384);
+	ck_assert(!has(opts, "echo_wq"));
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	show_text(f, o);
+	fclose(f);
+	ck_assert_str_eq(buf,
+			 "3: http\n"
+			 "\topts: root /srv/www listing true sendfile false "
+			 "max_header 16384\n");
+	free(buf);
+	json_object_put(o);
+
+	/* A kernel without the option sends no sendfile: none is shown. */
+	srv.has &= ~KTCP_HAS_HTTP_SENDFILE;
+	o = show_server(&srv);
+	ck_assert(!has(get(o, "opts"), "sendfile"));
+	json_object_put(o);
+}
+END_TEST
+
 START_TEST(event_json)
 {
 	struct ktcp_event ev = { .type = KTCP_EVENT_SERVER_STOPPED,
@@ -164,6 +209,7 @@ Suite *make_json_suite(void)
 	tcase_add_test(tc, server_list_fields);
 	tcase_add_test(tc, absent_fields_omitted);
 	tcase_add_test(tc, unknown_wq_by_number);
+	tcase_add_test(tc, http_opts_json);
 	tcase_add_test(tc, event_json);
 	tcase_add_test(tc, text_from_json);
 	suite_add_tcase(s, tc);

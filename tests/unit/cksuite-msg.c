@@ -259,9 +259,10 @@ START_TEST(http_start_request)
 
 	cfg.has = KTCP_HAS_PORT | KTCP_HAS_HTTP_ROOT | KTCP_HAS_HTTP_LISTING |
 		  KTCP_HAS_HTTP_KEEPALIVE_MAX | KTCP_HAS_HTTP_MAX_REQUEST_LINE |
-		  KTCP_HAS_HTTP_MAX_HEADER;
+		  KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE;
 	cfg.http_root = "/srv/www";
 	cfg.http_listing = 1;
+	cfg.http_sendfile = 0;
 	cfg.http_keepalive_max = 100;
 	cfg.http_max_request_line = 1024;
 	cfg.http_max_header = 4096;
@@ -277,6 +278,19 @@ START_TEST(http_start_request)
 	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE]),
 			  1024);
 	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_MAX_HEADER]), 4096);
+	/* Sent although 0: its bit is what counts. */
+	ck_assert_int_eq(nla_len(ob[KTCP_OPT_A_HTTP_SENDFILE]), 1);
+	ck_assert_uint_eq(nla_get_u8(ob[KTCP_OPT_A_HTTP_SENDFILE]), 0);
+	nlmsg_free(msg);
+
+	/* Without its bit, sendfile is not sent: the kernel's default. */
+	cfg.has &= ~KTCP_HAS_HTTP_SENDFILE;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(
+		nla_parse_nested(ob, KTCP_OPT_A_MAX, tb[KTCP_A_OPTS], NULL), 0);
+	ck_assert_ptr_null(ob[KTCP_OPT_A_HTTP_SENDFILE]);
+	ck_assert_ptr_nonnull(ob[KTCP_OPT_A_HTTP_LISTING]);
 	nlmsg_free(msg);
 
 	/* A relative root is refused before anything is sent. */
@@ -304,17 +318,39 @@ START_TEST(http_parse_server_reply)
 	nla_put_u32(msg, KTCP_OPT_A_HTTP_KEEPALIVE_MAX, 0);
 	nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE, 8192);
 	nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_HEADER, 16384);
+	nla_put_u8(msg, KTCP_OPT_A_HTTP_SENDFILE, 1);
 	nla_nest_end(msg, opts);
 	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
 	ck_assert_str_eq(s.http_root, "/tmp/www");
 	ck_assert_uint_eq(s.http_listing, 0);
 	ck_assert_uint_eq(s.http_max_request_line, 8192);
 	ck_assert_uint_eq(s.http_max_header, 16384);
+	ck_assert_uint_eq(s.http_sendfile, 1);
 	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_HTTP_ROOT |
 					 KTCP_HAS_HTTP_LISTING |
 					 KTCP_HAS_HTTP_KEEPALIVE_MAX |
 					 KTCP_HAS_HTTP_MAX_REQUEST_LINE |
-					 KTCP_HAS_HTTP_MAX_HEADER);
+					 KTCP_HAS_HTTP_MAX_HEADER |
+					 KTCP_HAS_HTTP_SENDFILE);
+	nlmsg_free(msg);
+
+	/* An older kernel sends no sendfile: its bit stays clear. */
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put_u8(msg, KTCP_OPT_A_HTTP_LISTING, 1);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
+	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_HTTP_LISTING);
+	nlmsg_free(msg);
+
+	/* A sendfile of the wrong size is refused. */
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_SENDFILE, 1);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
 	nlmsg_free(msg);
 
 	/* A root that is not a NUL-terminated string is refused. */

@@ -43,6 +43,7 @@ http_start --root "$www" --idle-timeout 5s
 j=$(ktcp list "$HTTP_ID" --json)
 assert_eq "$(jq -r '.[0].opts.root' <<<"$j")" "$www"
 assert_eq "$(jq -r '.[0].opts.listing' <<<"$j")" false
+assert_eq "$(jq -r '.[0].opts.sendfile' <<<"$j")" true
 assert_eq "$(jq -r '.[0].opts.max_request_line' <<<"$j")" 8192
 assert_eq "$(jq -r '.[0].opts.max_header' <<<"$j")" 16384
 assert_eq "$(jq -r '.[0].opts.keepalive_max' <<<"$j")" 0
@@ -161,4 +162,6 @@ expect_fail_with "." ktcp start http --port "$HTTP_PORT" --max-header 100
 expect_fail_with "request line" ktcp start http --port "$HTTP_PORT" \
 	--max-request-line 4096 --max-header 1024
 expect_fail_with "not supported" ktcp start echo --port "$HTTP_PORT" --listing
+expect_fail_with "not supported" ktcp start echo --port "$HTTP_PORT" \
+	--no-sendfile
 rm -rf "$www"

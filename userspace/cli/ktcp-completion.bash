@@ -15,7 +15,7 @@
 _ktcp_common_opts='--json --pretty --help'
 _ktcp_settings_opts='--port= --addr= --backlog= --max-conns= --idle-timeout='
 declare -gA _ktcp_opts=(
-	[start]="$_ktcp_common_opts $_ktcp_settings_opts --listeners= --wq= --root= --listing --keepalive-max= --max-request-line= --max-header="
+	[start]="$_ktcp_common_opts $_ktcp_settings_opts --listeners= --wq= --root= --listing --keepalive-max= --max-request-line= --max-header= --no-sendfile"
 	[stop]="$_ktcp_common_opts"
 	[set]="$_ktcp_common_opts $_ktcp_settings_opts"
 	[list]="$_ktcp_common_opts"

@@ -83,6 +83,10 @@ static void add_opts(struct json_object *o, const struct ktcp_server *s)
 		json_object_object_add(
 			opts, "listing",
 			json_object_new_boolean(s->http_listing));
+	if (s->has & KTCP_HAS_HTTP_SENDFILE)
+		json_object_object_add(
+			opts, "sendfile",
+			json_object_new_boolean(s->http_sendfile));
 	if (s->has & KTCP_HAS_HTTP_KEEPALIVE_MAX)
 		add_u64(opts, "keepalive_max", s->http_keepalive_max);
 	if (s->has & KTCP_HAS_HTTP_MAX_REQUEST_LINE)

@@ -18,6 +18,7 @@ enum {
 	OPT_KEEPALIVE_MAX,
 	OPT_MAX_REQUEST_LINE,
 	OPT_MAX_HEADER,
+	OPT_NO_SENDFILE,
 };
 
 /* The http service's options; 0 or -errno with e filled, -ENOENT if not. */
@@ -43,6 +44,10 @@ static int start_http_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
 	case OPT_MAX_HEADER:
 		cfg->has |= KTCP_HAS_HTTP_MAX_HEADER;
 		return args_u32(arg, 256, 65536, &cfg->http_max_header, e);
+	case OPT_NO_SENDFILE:
+		cfg->has |= KTCP_HAS_HTTP_SENDFILE;
+		cfg->http_sendfile = 0;
+		return 0;
 	}
 	return -ENOENT;
 }
@@ -77,6 +82,7 @@ static const struct option start_opts[] = {
 	{ "keepalive-max", required_argument, NULL, OPT_KEEPALIVE_MAX },
 	{ "max-request-line", required_argument, NULL, OPT_MAX_REQUEST_LINE },
 	{ "max-header", required_argument, NULL, OPT_MAX_HEADER },
+	{ "no-sendfile", no_argument, NULL, OPT_NO_SENDFILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -151,5 +157,5 @@ const struct cli_cmd cmd_start = {
 		 "[--max-conns N] [--idle-timeout DURATION] [--listeners N] "
 		 "[--wq unbound|percpu] [--root DIR] [--listing] "
 		 "[--keepalive-max N] [--max-request-line N] [--max-header N] "
-		 "[--json]",
+		 "[--no-sendfile] [--json]",
 };

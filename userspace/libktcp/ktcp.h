@@ -69,6 +69,7 @@ enum ktcp_wq {
 #define KTCP_HAS_HTTP_KEEPALIVE_MAX (1U << 9)
 #define KTCP_HAS_HTTP_MAX_REQUEST_LINE (1U << 10)
 #define KTCP_HAS_HTTP_MAX_HEADER (1U << 11)
+#define KTCP_HAS_HTTP_SENDFILE (1U << 12)
 /* Only in struct ktcp_server and struct ktcp_event: */
 #define KTCP_HAS_ID (1U << 16)
 #define KTCP_HAS_SERVICE (1U << 17)
@@ -100,6 +101,8 @@ struct ktcp_server_cfg {
 					 * 64..32768 bytes */
 	uint32_t http_max_header; /* KTCP_HAS_HTTP_MAX_HEADER; 256..65536 */
 	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING; 0 or 1 */
+	uint8_t http_sendfile; /* KTCP_HAS_HTTP_SENDFILE; 0 copies file
+				* bodies through a buffer; default 1 */
 	uint64_t reserved[5]; /* for later options: leave zeroed */
 };
 
@@ -169,6 +172,7 @@ struct ktcp_server {
 	uint32_t http_max_request_line; /* KTCP_HAS_HTTP_MAX_REQUEST_LINE */
 	uint32_t http_max_header; /* KTCP_HAS_HTTP_MAX_HEADER */
 	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING */
+	uint8_t http_sendfile; /* KTCP_HAS_HTTP_SENDFILE */
 	uint64_t reserved[5]; /* for later fields */
 };
 

@@ -96,7 +96,7 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 #define HTTP_OPTS                                                       \
 	(KTCP_HAS_HTTP_ROOT | KTCP_HAS_HTTP_LISTING |                   \
 	 KTCP_HAS_HTTP_KEEPALIVE_MAX | KTCP_HAS_HTTP_MAX_REQUEST_LINE | \
-	 KTCP_HAS_HTTP_MAX_HEADER)
+	 KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE)
 
 static int put_http_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 {
@@ -118,6 +118,9 @@ static int put_http_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 		return -1;
 	if ((has & KTCP_HAS_HTTP_MAX_HEADER) &&
 	    nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_HEADER, cfg->http_max_header))
+		return -1;
+	if ((has & KTCP_HAS_HTTP_SENDFILE) &&
+	    nla_put_u8(msg, KTCP_OPT_A_HTTP_SENDFILE, cfg->http_sendfile))
 		return -1;
 	return 0;
 }
@@ -296,6 +299,17 @@ static int get_u8(struct nlattr *a, uint8_t *v)
 	return 0;
 }
 
+/* A u8 attribute into *v, setting bit in *has when present. */
+static int get_u8_has(struct nlattr *a, uint8_t *v, unsigned int *has,
+		      unsigned int bit)
+{
+	int ret = get_u8(a, v);
+
+	if (ret == 0)
+		*has |= bit;
+	return ret < 0 ? ret : 0;
+}
+
 /* A u32 attribute into *v, setting bit in *has when present. */
 static int get_u32_has(struct nlattr *a, uint32_t *v, unsigned int *has,
 		       unsigned int bit)
@@ -455,9 +469,8 @@ static int parse_http_opts(struct nlattr **tb, struct ktcp_server *srv)
 		srv->http_root = nla_data(root);
 		srv->has |= KTCP_HAS_HTTP_ROOT;
 	}
-	ret = get_u8(tb[KTCP_OPT_A_HTTP_LISTING], &srv->http_listing);
-	if (ret == 0)
-		srv->has |= KTCP_HAS_HTTP_LISTING;
+	ret = get_u8_has(tb[KTCP_OPT_A_HTTP_LISTING], &srv->http_listing,
+			 &srv->has, KTCP_HAS_HTTP_LISTING);
 	if (ret >= 0)
 		ret = get_u32_has(tb[KTCP_OPT_A_HTTP_KEEPALIVE_MAX],
 				  &srv->http_keepalive_max, &srv->has,
@@ -470,6 +483,10 @@ static int parse_http_opts(struct nlattr **tb, struct ktcp_server *srv)
 		ret = get_u32_has(tb[KTCP_OPT_A_HTTP_MAX_HEADER],
 				  &srv->http_max_header, &srv->has,
 				  KTCP_HAS_HTTP_MAX_HEADER);
+	if (ret >= 0)
+		ret = get_u8_has(tb[KTCP_OPT_A_HTTP_SENDFILE],
+				 &srv->http_sendfile, &srv->has,
+				 KTCP_HAS_HTTP_SENDFILE);
 	return ret < 0 ? ret : 0;
 }
 
@@ -641,6 +658,7 @@ static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_HTTP_KEEPALIVE_MAX] = "http_keepalive_max",
 	[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE] = "http_max_request_line",
 	[KTCP_OPT_A_HTTP_MAX_HEADER] = "http_max_header",
+	[KTCP_OPT_A_HTTP_SENDFILE] = "http_sendfile",
 };
 
 static const char *const sock_names[KTCP_SOCK_A_MAX + 1] = {

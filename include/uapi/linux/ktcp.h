@@ -277,6 +277,10 @@ enum ktcp_opt_attr {
 	KTCP_OPT_A_HTTP_MAX_HEADER, /* u32, bytes of a request head, 256..
 				     * 65536, larger gets 431 (http; default
 				     * 16384) */
+	KTCP_OPT_A_HTTP_SENDFILE, /* u8, 0 or 1: send file bodies from the
+				   * page cache without copying them (http;
+				   * default 1); 0 reads them into a buffer
+				   * and sends that */
 	__KTCP_OPT_A_MAX
 };
 #define KTCP_OPT_A_MAX (__KTCP_OPT_A_MAX - 1)
