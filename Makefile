@@ -141,8 +141,9 @@ debug-kernel:
 
 # Lifecycle torture (tests/vm/t-lifecycle.sh): CYCLES cycles of load, start,
 # traffic, stop or rmmod, checked for leaks, on every installed cloud kernel,
-# then on KERNEL=dir's debug kernel when given. A cycle takes about 10 s on
-# the cloud kernels under TCG, ten times that on the debug kernel.
+# then on KERNEL=dir's debug kernel when given. A cycle takes 3 to 7 s on
+# the cloud kernels under TCG (200: 10 to 25 minutes each), ten times that
+# on the debug kernel.
 CYCLES ?= 200
 TORTURE_ARGS = --test lifecycle --append ktcpvm.cycles=$(CYCLES)
 .PHONY: torture

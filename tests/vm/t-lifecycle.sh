@@ -93,14 +93,24 @@ settle() {
 	done
 }
 
+# Sockets an earlier test left closing (an orphan in FIN_WAIT2 may live
+# for tcp_fin_timeout, 60 s) are the baseline, not this test's leak;
+# they are listed, for whoever wonders why the baseline is not zero.
 settle
 base_alloc=$(tcp_alloc)
+base_orphans=$(tcp_orphans)
 tcp_slabs >"$TEST_TMP/base-slabs"
 shrink_slabs
 base_unrecl=$(meminfo_kb SUnreclaim)
 base_slab=$(meminfo_kb Slab)
-report "baseline: TCP sockets $base_alloc, Slab ${base_slab} kB," \
+report "baseline: TCP sockets $base_alloc ($base_orphans orphaned)," \
+	"Slab ${base_slab} kB," \
 	"SUnreclaim ${base_unrecl} kB; $clients clients"
+if [ "$base_alloc" -gt 0 ]; then
+	ss -Htanoe | head -n 20 | while IFS= read -r line; do
+		report "from before: $line"
+	done
+fi
 
 # timed_rmmod MODULE : unload it, in under rmmod_ms. The kernel's time is
 # what counts (/tests/rmmod-time times delete_module(2)); with the start of
@@ -227,7 +237,8 @@ check_back() {
 	orphans=$(tcp_orphans)
 	[ "$alloc" -le "$base_alloc" ] ||
 		fail "cycle $cycle: $alloc TCP sockets allocated, $base_alloc before"
-	assert_eq "$orphans" 0 "cycle $cycle: orphaned TCP sockets"
+	[ "$orphans" -le "$base_orphans" ] ||
+		fail "cycle $cycle: $orphans orphaned TCP sockets, $base_orphans before"
 	assert_eq "$(tcp_tw)" 0 "cycle $cycle: TIME_WAIT sockets"
 	tcp_slabs >"$TEST_TMP/slabs"
 	awk -v cyc="$cycle" 'NR == FNR { base[$1] = $2; next }
