@@ -41,7 +41,11 @@ for r in $releases; do
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^vm: ' "$out" | tail -n 1 || true)
 	summary+=("${line:-vm: $r: FAIL (run.sh exited $rc without a summary)}")
-	[ "$rc" -eq 0 ] || { failed=1; summary+=("$(failures "$out")"); }
+	if [ "$rc" -ne 0 ]; then
+		failed=1
+		lines=$(failures "$out")
+		[ -z "$lines" ] || summary+=("$lines")
+	fi
 done
 
 echo "check-vm: summary"
