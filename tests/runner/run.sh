@@ -5,7 +5,8 @@
 #
 # Usage: tests/runner/run.sh [--kdir KDIR] [--kernel BZIMAGE] [--cases LIST]
 #   default: the newest installed Debian cloud kernel with headers, and all
-#   cases (good,warn,fail,crash,hang,leak; leak only on kmemleak kernels).
+#   cases (good,warn,fail,crash,boot,hang,leak; leak only on kmemleak
+#   kernels).
 set -eu
 
 # The body is one brace group so bash parses it before running: editing this
@@ -14,7 +15,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 O=${O:-build}
-kdir='' kernel='' cases=good,warn,fail,crash,hang,leak
+kdir='' kernel='' cases=good,warn,fail,crash,boot,hang,leak
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kdir) kdir=$2 ;;
@@ -86,6 +87,10 @@ good_secs=$last_secs
 expect warn nonzero "'WARNING:' in the kernel log" --test runner-good,runner-warn
 expect fail nonzero '^vm: .*: FAIL \(1 passed, 1 failed\)' --test 'runner-good,runner-f*'
 expect crash nonzero 'no KTCP-VM-RESULT' --test runner-crash
+# A kernel that dies before /init (here: no /init to run) is booted three
+# times in all, then fails the run.
+expect boot nonzero 'boot2\); booting again' --test runner-good \
+	--append rdinit=/nonexistent
 # Long enough to boot, short enough to be sure the guest is still sleeping.
 expect hang 124 'TIMEOUT: QEMU killed' --test runner-hang --test-timeout 100000 \
 	--timeout $((good_secs * 2 + 20))
