@@ -121,3 +121,16 @@ slab_objs() {
 	awk -v c="$1" '$1 == c { print $2; found = 1 }
 		END { if (!found) print "none" }' /proc/slabinfo
 }
+
+# kfence_objs CACHE : objects of CACHE live in KFENCE's pool (debug kernel):
+# KFENCE serves a sampled allocation there, and the cache does not count
+# it. 0 without KFENCE.
+kfence_objs() {
+	local f=/sys/kernel/debug/kfence/objects
+	[ -r "$f" ] || { echo 0; return; }
+	awk -v c="cache=$1" '
+		/^kfence-#/ { n += mine && !freed; mine = index($0, c) > 0
+			freed = 0; next }
+		/^freed by task/ { freed = 1 }
+		END { print n + (mine && !freed) }' "$f"
+}
