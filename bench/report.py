@@ -528,45 +528,38 @@ def series_plot(rows, servers, key, label, scale=1.0):
     return "\n".join(lines) + "\n", plots
 
 
+def rate_plot(outdir, name, what, unit, rows, servers, key):
+    """NAME.png: throughput (KEY, in UNIT) above p99 latency, per server."""
+    d1, p1 = series_plot(rows, servers, key, "")
+    d2, p2 = series_plot(rows, servers, "p99_us", "", 1e-3)
+    dat = os.path.join(outdir, name + ".dat")
+    script = (
+        "set multiplot layout 2,1\n"
+        f"set logscale y\nset ylabel '{unit}'\n"
+        f"set title '{what} throughput (median, min-max)'\n"
+        f"plot {p1.replace('$DAT', dat)}\n"
+        "set ylabel 'p99 latency, ms'\n"
+        f"set title '{what} p99 latency'\n"
+        f"plot {p2.replace('$DAT', dat + '2')}\n"
+        "unset multiplot\n", 900)
+    with open(dat + "2", "w") as f:
+        f.write(d2)
+    gnuplot(outdir, name, script, d1)
+
+
 def plots(outdir, res):
     made = []
     if res["echo"]:
         rows = [(f"{r['conns']}c {fmt_size(r['size'])}", r["servers"])
                 for r in res["echo"]]
-        d1, p1 = series_plot(rows, ECHO_SERVERS, "msgs_per_s", "")
-        d2, p2 = series_plot(rows, ECHO_SERVERS, "p99_us", "", 1e-3)
-        dat = os.path.join(outdir, "echo.dat")
-        script = (
-            "set multiplot layout 2,1\n"
-            "set logscale y\nset ylabel 'messages/s'\n"
-            "set title 'Echo throughput (median, min-max)'\n"
-            f"plot {p1.replace('$DAT', dat)}\n"
-            "set ylabel 'p99 latency, ms'\n"
-            "set title 'Echo p99 latency'\n"
-            f"plot {p2.replace('$DAT', dat + '2')}\n"
-            "unset multiplot\n", 900)
-        with open(dat + "2", "w") as f:
-            f.write(d2)
-        gnuplot(outdir, "echo", script, d1)
+        rate_plot(outdir, "echo", "Echo", "messages/s", rows, ECHO_SERVERS,
+                  "msgs_per_s")
         made.append("echo.png")
     if res["http"]:
         rows = [(f"{'1KiB' if r['file'] == 'small.html' else '1MiB'} "
                  f"{r['mode']} {r['tool']}", r["servers"]) for r in res["http"]]
-        d1, p1 = series_plot(rows, HTTP_SERVERS, "req_per_s", "")
-        d2, p2 = series_plot(rows, HTTP_SERVERS, "p99_us", "", 1e-3)
-        dat = os.path.join(outdir, "http.dat")
-        script = (
-            "set multiplot layout 2,1\n"
-            "set logscale y\nset ylabel 'requests/s'\n"
-            "set title 'HTTP throughput (median, min-max)'\n"
-            f"plot {p1.replace('$DAT', dat)}\n"
-            "set ylabel 'p99 latency, ms'\n"
-            "set title 'HTTP p99 latency'\n"
-            f"plot {p2.replace('$DAT', dat + '2')}\n"
-            "unset multiplot\n", 900)
-        with open(dat + "2", "w") as f:
-            f.write(d2)
-        gnuplot(outdir, "http", script, d1)
+        rate_plot(outdir, "http", "HTTP", "requests/s", rows, HTTP_SERVERS,
+                  "req_per_s")
         made.append("http.png")
     if res["scale"]:
         lines = []

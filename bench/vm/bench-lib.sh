@@ -254,6 +254,17 @@ lighttpd_stop() {
 	stop_pid "$LIGHTTPD_PID"
 }
 
+# port_of SERVER: the port every benchmark serves SERVER on (the echo
+# servers and the bare-TCP reference share 12345).
+port_of() {
+	case $1 in
+	khttpd) echo 8081 ;;
+	nginx) echo 8082 ;;
+	lighttpd) echo 8083 ;;
+	*) echo 12345 ;;
+	esac
+}
+
 # user_echo_start THREADS: user-echo-server on port 12345.
 UES_PID=
 user_echo_start() {

@@ -19,14 +19,6 @@ TOOLS="wrk htstress"
 # wrk counts whole seconds.
 WRK_SECS=$(awk -v s="$BENCH_SECS" 'BEGIN { n = int(s + 0.999); print n < 1 ? 1 : n }')
 
-port_of() {
-	case $1 in
-	khttpd) echo 8081 ;;
-	nginx) echo 8082 ;;
-	lighttpd) echo 8083 ;;
-	esac
-}
-
 start_server() {
 	case $1 in
 	khttpd)

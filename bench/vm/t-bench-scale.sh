@@ -27,15 +27,6 @@ SETTLE=0.5
 [ "$N" -lt 1000 ] || SETTLE=2
 REF_PID=
 
-port_of() {
-	case $1 in
-	khttpd) echo 8081 ;;
-	nginx) echo 8082 ;;
-	lighttpd) echo 8083 ;;
-	*) echo 12345 ;;
-	esac
-}
-
 # The process name whose RSS counts as the server's (none: kernel).
 comm_of() {
 	case $1 in
