@@ -115,21 +115,25 @@ now_ms() {
 # no such cache (a service's connection cache goes with its module; run.sh
 # boots with slab_nomerge so each is its own). SLUB counts the free objects
 # of per-CPU slabs as in use: shrinking the cache first gives them back.
+# KFENCE (debug kernel) serves a sampled allocation from its own pool,
+# which the cache does not count: those live objects are added.
 slab_objs() {
+	local n
 	[ ! -w "/sys/kernel/slab/$1/shrink" ] ||
 		echo 1 >"/sys/kernel/slab/$1/shrink" 2>/dev/null || true
-	awk -v c="$1" '$1 == c { print $2; found = 1 }
-		END { if (!found) print "none" }' /proc/slabinfo
+	n=$(awk -v c="$1" '$1 == c { print $2; found = 1 }
+		END { if (!found) print "none" }' /proc/slabinfo)
+	[ "$n" = none ] || n=$((n + $(kfence_objs "$1")))
+	echo "$n"
 }
 
-# kfence_objs CACHE : objects of CACHE live in KFENCE's pool (debug kernel):
-# KFENCE serves a sampled allocation there, and the cache does not count
-# it. 0 without KFENCE.
+# kfence_objs CACHE : live objects of CACHE in KFENCE's pool; 0 without
+# KFENCE.
 kfence_objs() {
 	local f=/sys/kernel/debug/kfence/objects
 	[ -r "$f" ] || { echo 0; return; }
 	awk -v c="cache=$1" '
-		/^kfence-#/ { n += mine && !freed; mine = index($0, c) > 0
+		/^kfence-#/ { n += mine && !freed; mine = $NF == c
 			freed = 0; next }
 		/^freed by task/ { freed = 1 }
 		END { print n + (mine && !freed) }' "$f"

@@ -146,8 +146,7 @@ conn_diag() {
 }
 
 # wait_active ID N PORT : N connections active on server ID, by ktcp's
-# own count. Not the service's slab objects: KFENCE (debug kernel) serves
-# an allocation now and then from its own pool, which no cache counts.
+# own count.
 wait_active() {
 	local i n=0
 	for i in $(seq "$up_s"); do

@@ -9,11 +9,8 @@
 need ktcp jq echo-bench
 ulimit -n 65536
 
-# Live connection objects of the echo service: its own slab cache, and
-# those KFENCE (debug kernel) sampled into its pool.
-conns() {
-	echo $(($(slab_objs ktcp_echo_conn) + $(kfence_objs ktcp_echo_conn)))
-}
+# Live connection objects of the echo service (its own slab cache).
+conns() { slab_objs ktcp_echo_conn; }
 
 # Threads in the system: the second half of /proc/loadavg's 4th field.
 threads() { cut -d' ' -f4 /proc/loadavg | cut -d/ -f2; }
@@ -44,10 +41,10 @@ for round in 1 2 3 4; do
 		assert_eq "$(ktcp list --json | jq length)" 0 "servers after stop"
 	else
 		modprobe -r kecho || fail "round $round: rmmod kecho under load"
-		assert_eq "$(slab_objs ktcp_echo_conn)" none "round $round: cache left after rmmod"
+		assert_eq "$(conns)" none "round $round: cache left after rmmod"
 		assert_eq "$(ktcp list --json | jq length)" 0 "servers after rmmod"
 	fi
 	wait "$bench" || true # the bench sees its connections closed
 	modprobe -r kecho ktcp || fail "round $round: unload"
-	assert_eq "$(slab_objs ktcp_echo_conn)" none "round $round: cache left after unload"
+	assert_eq "$(conns)" none "round $round: cache left after unload"
 done
