@@ -66,6 +66,7 @@ static const struct name attrs[] = {
 
 static const struct name opts[] = {
 	{ "echo_wq", KTCP_OPT_A_ECHO_WQ },
+	{ "http_sendfile", KTCP_OPT_A_HTTP_SENDFILE },
 	{ NULL, 0 },
 };
 

@@ -25,6 +25,8 @@ expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	idle_timeout_ms:u32=86400001
 expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	opts.echo_wq:u8=2
+expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
+	opts.http_sendfile:u8=2
 expect_nl EINVAL "[Uu]nknown attribute" server_start service:str=echo \
 	port:u16=7000 99:u32=1
 expect_nl EINVAL "." server_start service:str=echo port:u16=7000 stats:flag
