@@ -126,6 +126,20 @@ printf '%s\n' "$v" | grep -Eq 'Re-?using existing connection' ||
 assert_eq "$(printf '%s\n' "$v" | grep -c 'Connected to')" 1 "connections"
 # ... and the server counts the two requests that came on it after the first
 assert_eq "$(hstat http_reused)" $((reused + 2)) "http_reused"
+# No delayed-ACK stall on keep-alive. A response leaves in two sends, head
+# and body; with Nagle on, the body would wait for the client's delayed ACK
+# of the head, at least 40 ms (TCP_DELACK_MIN) per request once the
+# connection's quick ACKs are spent. khttpd sets TCP_NODELAY. Noise only
+# adds time, so the fastest of the later requests tells.
+t=$(curl -s -o /dev/null -w '%{num_connects} %{time_total}\n' \
+	"$URL/a.txt?[1-40]")
+assert_eq "$(awk '{ n += $1 } END { print n }' <<<"$t")" 1 \
+	"connections for 40 keep-alive requests"
+fastest=$(tail -n 30 <<<"$t" | sort -n -k 2 | awk 'NR == 1 { print $2 * 1000 }')
+echo "fastest of the last 30 keep-alive requests: $fastest ms"
+awk -v ms="$fastest" 'BEGIN { exit !(ms < 40) }' ||
+	fail "fastest keep-alive request took $fastest ms (Nagle: >= 40);" \
+		"all, in s: $(awk '{ printf "%s ", $2 }' <<<"$t")"
 
 # Counters: requests and responses by class
 [ "$(hstat http_requests)" -ge 20 ] || fail "http_requests $(hstat http_requests)"
