@@ -70,9 +70,17 @@ expect_fail_with "'abc'" ktcp stop abc
 expect_fail_with "no server with this id" ktcp stop 4242
 expect_fail_with "no server with this id" ktcp set 4242 --port 1
 expect_fail_with "no server with this id" ktcp stats 4242
+# getopt's own complaints name the command too, whatever ktcp's path.
+expect_fail_with "^ktcp: stats: unrecognized option '--jsn'" ktcp stats --jsn
+expect_fail_with "^ktcp: start: option '--port' requires an argument" \
+	"$(command -v ktcp)" start echo --port
+expect_fail_with "^ktcp: unrecognized option '--nope'" ktcp --nope
 rc=0
 ktcp start echo --port 70000 2>/dev/null || rc=$?
 assert_eq "$rc" 2 "usage errors exit 2"
+rc=0
+ktcp stats --jsn 2>/dev/null || rc=$?
+assert_eq "$rc" 2 "unknown options exit 2"
 rc=0
 ktcp stop 4242 2>/dev/null || rc=$?
 assert_eq "$rc" 1 "failures exit 1"

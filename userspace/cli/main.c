@@ -63,6 +63,7 @@ static int help(int argc, char **argv)
 static int dispatch(int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
+	char prog[32];
 
 	if (!strcmp(argv[0], "genl")) {
 		if (argc < 2 || !strcmp(argv[1], "genl")) {
@@ -81,6 +82,9 @@ static int dispatch(int argc, char **argv)
 			argv[0]);
 		return EXIT_USAGE;
 	}
+	/* getopt's own messages start with argv[0]: "ktcp: CMD: ..." */
+	snprintf(prog, sizeof(prog), "ktcp: %s", cmd->name);
+	argv[0] = prog;
 	cli_getopt_reset();
 	return cmd->fn(cmd, argc, argv);
 }
@@ -96,6 +100,7 @@ int main(int argc, char **argv)
 	};
 	int c;
 
+	argv[0] = "ktcp"; /* for getopt's messages, whatever the path */
 	/* "+": stop at the command name; its options are its own. */
 	while ((c = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
 		switch (c) {
