@@ -67,6 +67,9 @@ CLIENT_PID=
 hold() {
 	local port err=$TEST_TMP/client.err
 	port=$(port_of "$1")
+	# Emptied here, not only by the client's redirection: that runs in the
+	# background, and wait_line would find the last client's line.
+	: >"$err"
 	case $1 in
 	tcp)
 		# No server speaks: connect only.
