@@ -20,9 +20,15 @@
  * bytes per idle timeout (else the connection is closed): this catches
  * Slowloris, slow POST bodies and readers that shrink their window.
  *
- * Memory: the receive buffer (max_header bytes) and the send buffer
- * (KHTTPD_BUF_SIZE) exist only while a request is being received or
- * answered; an idle keep-alive connection holds neither. A file body
+ * Memory: the receive buffer and the send buffer exist only while a
+ * request is being received or answered; an idle keep-alive connection
+ * holds neither. Each is only as large as the request needs: the kernel
+ * zeroes what it allocates (init_on_alloc), and zeroing a 64 KiB buffer
+ * for every small response cost more than the rest of the request. So
+ * the receive buffer starts at KHTTPD_RX_MIN and grows up to max_header
+ * bytes as a head needs it, and the send buffer holds the headers and a
+ * short body (KHTTPD_HEAD_SIZE), growing to KHTTPD_BUF_SIZE only for a
+ * body sent through it a buffer at a time. A file body
  * goes from the page cache into the socket without a copy
  * (ktcp_conn_sendfile()); a server started with sendfile off
  * (KTCP_OPT_A_HTTP_SENDFILE 0), or a file system that cannot splice, has
@@ -44,7 +50,11 @@
 #include "http_path.h"
 #include "http_range.h"
 
-/* The send buffer: headers, then the body a buffer at a time. */
+/* The receive buffer's first size: room for most request heads. */
+#define KHTTPD_RX_MIN 2048
+/* The send buffer's first size: headers and a short body (errors, page). */
+#define KHTTPD_HEAD_SIZE 2048
+/* Its largest: a body (file or memory) that goes through it in pieces. */
 #define KHTTPD_BUF_SIZE (64 * 1024)
 /* File bytes offered to the socket per zero-copy send. */
 #define KHTTPD_SPLICE_MAX (256 * 1024)
@@ -66,7 +76,8 @@ struct khttpd_conn {
 	u32 nrequests;
 	bool close; /* close once the response is out */
 
-	char *rx; /* max_header bytes */
+	char *rx; /* rx_cap bytes, up to max_header */
+	u32 rx_cap;
 	u32 rx_len; /* bytes in rx */
 	u32 rx_scanned; /* of which the parser saw all without a full head */
 	unsigned long head_start; /* jiffies: first byte of the head in rx */
@@ -74,7 +85,8 @@ struct khttpd_conn {
 	unsigned long pace_start; /* jiffies: this pace period began */
 	u64 paced; /* body or response bytes moved in this period */
 
-	char *buf; /* KHTTPD_BUF_SIZE: what is being sent */
+	char *buf; /* buf_size bytes: what is being sent */
+	u32 buf_size;
 	u32 len, off; /* bytes in buf, bytes of buf sent */
 	u64 left; /* body bytes not yet in buf */
 	struct file *file; /* body source: a file from pos ... */
@@ -175,7 +187,7 @@ static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
 {
 	char date[KHTTPD_DATE_LEN + 1];
 	char *p = hc->buf;
-	size_t n = KHTTPD_BUF_SIZE;
+	size_t n = hc->buf_size;
 	size_t w;
 
 	khttpd_date_format(ktime_get_real_seconds(), date);
@@ -215,6 +227,24 @@ static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	return 0;
 }
 
+/* A send buffer of at least @size bytes, keeping the hc->len in it. */
+static int khttpd_buf_reserve(struct khttpd_conn *hc, u32 size)
+{
+	char *buf;
+
+	if (hc->buf_size >= size)
+		return 0;
+	buf = kvmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (hc->buf)
+		memcpy(buf, hc->buf, hc->len);
+	kvfree(hc->buf);
+	hc->buf = buf;
+	hc->buf_size = size;
+	return 0;
+}
+
 /*
  * Start sending response @r, whose body (unless HEAD) is @r->length bytes
  * of hc->file from hc->pos or of hc->mem, which the caller has set.
@@ -224,12 +254,17 @@ static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
 {
 	int err;
 
-	if (!hc->buf) {
-		hc->buf = kvmalloc(KHTTPD_BUF_SIZE, GFP_KERNEL);
-		if (!hc->buf)
-			return -ENOMEM;
-	}
+	hc->len = 0;
+	err = khttpd_buf_reserve(hc, KHTTPD_HEAD_SIZE);
+	if (err)
+		return err;
 	err = khttpd_head(conn, hc, r);
+	/* Only a long Location needs more room. */
+	if (err == -EOVERFLOW) {
+		err = khttpd_buf_reserve(hc, KHTTPD_BUF_SIZE);
+		if (!err)
+			err = khttpd_head(conn, hc, r);
+	}
 	if (err)
 		return err;
 	hc->left = r->head || r->status == 304 ? 0 : r->length;
@@ -251,9 +286,12 @@ static int khttpd_respond_mem(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	err = khttpd_respond(conn, hc, r);
 	if (err || !hc->left)
 		return err;
-	/* It fits after the headers: one send, no separate small segment. */
+	/* It goes after the headers: one send, no separate small segment. */
 	if (hc->len + len > KHTTPD_BUF_SIZE)
 		return -EOVERFLOW;
+	err = khttpd_buf_reserve(hc, hc->len + len);
+	if (err)
+		return err;
 	memcpy(hc->buf + hc->len, body, len);
 	hc->len += len;
 	hc->left = 0;
@@ -621,15 +659,39 @@ static void khttpd_trim(struct khttpd_conn *hc)
 {
 	kvfree(hc->buf);
 	hc->buf = NULL;
+	hc->buf_size = 0;
 	kfree(hc->rx);
 	hc->rx = NULL;
+	hc->rx_cap = 0;
 	hc->rx_scanned = 0;
+}
+
+/*
+ * Room in the receive buffer: it grows fourfold each time a head fills
+ * it, up to max_header bytes. A head that fills all of those has been
+ * refused by the parser before we get here, so there is always room.
+ */
+static int khttpd_rx_room(struct khttpd_conn *hc, u32 max)
+{
+	u32 cap;
+	char *rx;
+
+	if (hc->rx_len < hc->rx_cap)
+		return 0;
+	cap = min(hc->rx_cap ? hc->rx_cap * 4 : KHTTPD_RX_MIN, max);
+	if (WARN_ON_ONCE(cap <= hc->rx_len))
+		return -EOVERFLOW;
+	rx = krealloc(hc->rx, cap, GFP_KERNEL);
+	if (!rx)
+		return -ENOMEM;
+	hc->rx = rx;
+	hc->rx_cap = cap;
+	return 0;
 }
 
 static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	struct khttpd_server *ks = khttpd_srv(conn);
-	u32 cap = ks->lim.max_header_bytes;
 	bool again, was_body;
 	int n;
 
@@ -638,12 +700,10 @@ static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		if (n < 0 || again)
 			return n < 0 ? n : KTCP_CONN_AGAIN;
 	}
-	if (!hc->rx) {
-		hc->rx = kmalloc(cap, GFP_KERNEL);
-		if (!hc->rx)
-			return -ENOMEM;
-	}
-	n = ktcp_conn_recv(conn, hc->rx + hc->rx_len, cap - hc->rx_len);
+	n = khttpd_rx_room(hc, ks->lim.max_header_bytes);
+	if (n)
+		return n;
+	n = ktcp_conn_recv(conn, hc->rx + hc->rx_len, hc->rx_cap - hc->rx_len);
 	if (n == -EAGAIN) {
 		if (!hc->rx_len)
 			khttpd_trim(hc);
@@ -672,7 +732,12 @@ static int khttpd_refill(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	size_t n = min_t(u64, hc->left, KHTTPD_BUF_SIZE);
 	ssize_t got;
+	int err;
 
+	hc->len = 0; /* all of it sent: nothing to keep */
+	err = khttpd_buf_reserve(hc, n);
+	if (err)
+		return err;
 	if (hc->file) {
 		got = khttpd_read(khttpd_srv(conn), hc->file, hc->buf, n,
 				  &hc->pos);
@@ -760,7 +825,7 @@ static int khttpd_linger_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 
 	if (!scratch)
 		return KTCP_CONN_DONE;
-	n = ktcp_conn_recv(conn, scratch, KHTTPD_BUF_SIZE);
+	n = ktcp_conn_recv(conn, scratch, hc->buf_size);
 	if (n == -EAGAIN)
 		return KTCP_CONN_WAIT;
 	if (n <= 0)

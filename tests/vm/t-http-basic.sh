@@ -39,6 +39,11 @@ echo C >"$www/c.txt"
 echo '{}' >"$www/x.json"
 touch "$www/list/<b>&\"q\".txt"
 mkdir "$www/list/sub dir"
+# A listing larger than the send buffer: it goes out in several pieces.
+mkdir "$www/many"
+for i in $(seq 1000); do
+	: >"$www/many/file-with-a-name-long-enough-to-fill-the-listing-$i.txt"
+done
 http_start --root "$www" --idle-timeout 5s
 j=$(ktcp list "$HTTP_ID" --json)
 assert_eq "$(jq -r '.[0].opts.root' <<<"$j")" "$www"
@@ -103,6 +108,20 @@ r=$(raw "GET / HTTP/1.1\r\nHost: x\r\nX-Big: $big\r\n\r\n")
 assert_eq "$(status_line "$r")" "HTTP/1.1 431 Request Header Fields Too Large"
 # ... and the server is still healthy
 expect_code /hello.txt 200
+# Heads under the limit but larger than the receive buffer's first size
+# (2 KiB) are served, whatever the steps it grows in; a request pipelined
+# after one still gets its own answer.
+for n in 3000 9000 16000; do
+	big=$(head -c "$n" /dev/zero | tr '\0' b)
+	r=$(raw "GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Big: $big\r\n\r\nGET /b.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	assert_eq "$(printf '%s' "$r" | tr -d '\r' | grep -x '[AB]' | tr -d '\n')" AB \
+		"answers after a head of $n bytes"
+done
+# A Location longer than the send buffer's first size (2 KiB)
+q=$(head -c 5000 /dev/zero | tr '\0' q)
+r=$(curl -s -i "$URL/dir?$q")
+assert_eq "$(status_line "$r")" "HTTP/1.1 301 Moved Permanently"
+assert_eq "$(header "$r" Location)" "/dir/?$q" "a 5000-byte Location"
 
 # A request body is read and dropped, never taken for the next request.
 r=$(raw 'GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 23\r\n\r\nGET /b.txt HTTP/1.1\r\n\r\nGET /c.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
@@ -164,6 +183,13 @@ assert_contains "$r" '<a href="%3Cb%3E%26%22q%22.txt">&lt;b&gt;&amp;&quot;q&quot
 assert_contains "$r" '<a href="sub%20dir/">sub dir/</a>'
 case $r in *'<b>'*) fail "unescaped name in listing" ;; esac
 expect_code "/list/sub%20dir/" 200
+curl -s -D "$TEST_TMP/many.head" -o "$TEST_TMP/many.html" "$URL/many/"
+len=$(wc -c <"$TEST_TMP/many.html")
+[ "$len" -gt 65536 ] || fail "listing of /many/ is only $len bytes"
+assert_eq "$(header "$(cat "$TEST_TMP/many.head")" Content-Length)" "$len" \
+	"listing Content-Length"
+assert_eq "$(grep -o 'href="file-with-[^"]*"' "$TEST_TMP/many.html" |
+	sort -u | wc -l)" 1000 "files in the listing of /many/"
 expect_code /dir/ 200
 assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.listing')" true
 ktcp stop "$HTTP_ID"
