@@ -298,9 +298,13 @@ int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len)
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_recv);
 
-int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len)
+int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
+		   bool more)
 {
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct msghdr msg = {
+		.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL |
+			     (more ? MSG_MORE : 0),
+	};
 	struct kvec vec = { .iov_base = (void *)buf, .iov_len = len };
 	int ret;
 

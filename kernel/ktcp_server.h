@@ -117,9 +117,12 @@ void *ktcp_conn_priv(struct ktcp_conn *conn);
  * Non-blocking receive and send. Return bytes moved (send may be short),
  * 0 at end of stream (receive), -EAGAIN when the socket is not ready, or
  * another negative errno. Both count bytes and reset the idle timer.
+ * @more (send): more of the response follows at once, so a partial last
+ * segment waits for it instead of leaving as a small packet of its own.
  */
 int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len);
-int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len);
+int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
+		   bool more);
 /*
  * Send up to @len bytes of @file from *@pos without copying them: its
  * page-cache pages go into the socket by reference, as with sendfile(2).

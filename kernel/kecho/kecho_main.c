@@ -38,7 +38,8 @@ static int kecho_flush(struct ktcp_conn *conn, struct kecho_conn *kc)
 	int n;
 
 	while (kc->off < kc->len) {
-		n = ktcp_conn_send(conn, kc->buf + kc->off, kc->len - kc->off);
+		n = ktcp_conn_send(conn, kc->buf + kc->off, kc->len - kc->off,
+				   false);
 		if (n < 0)
 			return n; /* -EAGAIN: write_space will run us again */
 		kc->off += n;

@@ -807,7 +807,9 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		if (n)
 			return n;
 	}
-	n = ktcp_conn_send(conn, hc->buf + hc->off, hc->len - hc->off);
+	/* Headers wait for the body's first bytes: one segment, not two. */
+	n = ktcp_conn_send(conn, hc->buf + hc->off, hc->len - hc->off,
+			   hc->left > 0);
 	if (n == -EAGAIN)
 		return KTCP_CONN_WAIT; /* write_space runs us again */
 	if (n < 0)

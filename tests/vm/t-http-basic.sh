@@ -160,6 +160,24 @@ awk -v ms="$fastest" 'BEGIN { exit !(ms < 40) }' ||
 	fail "fastest keep-alive request took $fastest ms (Nagle: >= 40);" \
 		"all, in s: $(awk '{ printf "%s ", $2 }' <<<"$t")"
 
+# One segment per small response, not a head and then a body: the head
+# waits (MSG_MORE) for the body that follows it. Forty requests in turn
+# on one connection must leave the server's socket as forty data
+# segments, retransmissions aside (eighty without MSG_MORE).
+exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
+for i in $(seq 40); do
+	printf 'GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+	while IFS= read -r -t 10 -u 3 line && [ "$line" != $'\r' ]; do :; done
+	IFS= read -r -t 10 -N 6 -u 3 body || fail "response $i: no body"
+	assert_eq "$body" $'hello\n' "body of keep-alive response $i"
+done
+info=$(ss -Htin state established "sport = :$HTTP_PORT")
+exec 3>&-
+segs=$(grep -o 'data_segs_out:[0-9]*' <<<"$info" | cut -d: -f2)
+retrans=$(grep -o 'retrans:[0-9]*/[0-9]*' <<<"$info" | cut -d/ -f2)
+[ -n "$segs" ] || fail "no data_segs_out for the server's socket: $info"
+assert_eq "$((segs - ${retrans:-0}))" 40 "data segments for 40 small responses"
+
 # Counters: requests and responses by class
 [ "$(hstat http_requests)" -ge 20 ] || fail "http_requests $(hstat http_requests)"
 [ "$(hstat http_2xx)" -ge 10 ] || fail "http_2xx"
