@@ -70,10 +70,11 @@ struct ktcp_service {
 	size_t server_priv_size; /* bytes of ktcp_server_priv() per server */
 	size_t conn_priv_size; /* bytes of ktcp_conn_priv() per connection */
 	/*
-	 * Set TCP_NODELAY on every connection: for services that answer a
-	 * request in more than one send and then wait for the next request,
-	 * where Nagle would hold the last piece until the peer's delayed ACK
-	 * (40 ms per keep-alive request).
+	 * Set TCP_NODELAY on every connection: for services that answer
+	 * pipelined requests one after another, where Nagle would hold each
+	 * answer's last small segment until the peer's delayed ACK of the one
+	 * before (40 ms or more). Pieces of one answer are joined with
+	 * ktcp_conn_send(..., more = true) instead.
 	 */
 	bool nodelay;
 	/*

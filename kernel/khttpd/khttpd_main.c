@@ -91,7 +91,7 @@ static struct ktcp_service khttpd_service = {
 	.name = "http",
 	.owner = THIS_MODULE,
 	.opts_mask = KHTTPD_OPTS,
-	.nodelay = true, /* a head, then a body: no delayed-ACK stall */
+	.nodelay = true, /* pipelined answers: no delayed-ACK stall */
 	.server_priv_size = sizeof(struct khttpd_server),
 	/* .conn_priv_size is set at init: the struct is khttpd_conn.c's */
 	.configure = khttpd_configure,

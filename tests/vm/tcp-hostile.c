@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcp-hostile: clients that misbehave on purpose, for the guest tests.
+ * tcp-hostile: clients that misbehave on purpose, or work the protocol's
+ * corners, for the guest tests.
  *
  *   flood N      open N connections at once and hold them; report how many
  *                the server closed (refused) and how many it kept
@@ -11,6 +12,9 @@
  *   slowbody P   send "GET P" announcing a 1 MiB body, read the answer,
  *                then trickle the body 10 bytes every 100 ms; report how
  *                long until the server closed the connection
+ *   pipeline P   on one keep-alive connection with TCP_NODELAY, send two
+ *                "GET P" in one segment and read both answers, N times;
+ *                report the fastest, median and slowest round in ms
  *
  * Results go to stdout as one JSON object, so tests can assert numbers.
  */
@@ -20,18 +24,20 @@
 #include <err.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 struct opts {
 	struct sockaddr_in addr;
-	int repeat; /* halfclose, rst: how many times */
+	int repeat; /* halfclose, rst, pipeline: how many times */
 	long bytes; /* rst: body bytes to read first */
 	int settle_ms; /* flood: time for the server to refuse */
 	int hold_s; /* flood: keep the connections this long after */
@@ -40,10 +46,11 @@ struct opts {
 /* vt_usage() prints it after "Usage: <program> ". */
 static const char usage[] =
 	"[options] flood N | halfclose PATH | rst PATH |\n"
-	"       slowbody PATH\n"
+	"       slowbody PATH | pipeline PATH\n"
 	"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
 	"  -p PORT  server port (default 8081)\n"
-	"  -k N     halfclose, rst: repeat N times (default 1)\n"
+	"  -k N     halfclose, rst, pipeline: repeat N times "
+	"(default 1)\n"
 	"  -b N     rst: body bytes to read before the reset "
 	"(default 65536)\n"
 	"  -s MS    flood: wait MS ms for the server to refuse "
@@ -222,6 +229,111 @@ static int slowbody(const struct opts *o, const char *path)
 	return 0;
 }
 
+/*
+ * Bytes of the complete answer at the start of buf[0, len), or 0 while it is
+ * still arriving. Exits unless it is a 200 with a Content-Length.
+ */
+static size_t answer_len(const char *buf, size_t len)
+{
+	const char *end = memmem(buf, len, "\r\n\r\n", 4);
+	const char *cl;
+	size_t head;
+
+	if (!end)
+		return 0;
+	head = end + 4 - buf;
+	if (strncmp(buf, "HTTP/1.1 200 ", 13))
+		errx(2, "not a 200 answer: %.*s", (int)head, buf);
+	cl = memmem(buf, head, "\r\nContent-Length: ", 18);
+	if (!cl)
+		errx(2, "an answer without Content-Length: %.*s", (int)head,
+		     buf);
+	/* The digits end at a '\r' inside the head: strtoul stops there. */
+	head += strtoul(cl + 18, NULL, 10);
+	return head <= len ? head : 0;
+}
+
+/* One round: two requests in one segment, both answers read; in ms. */
+static double pipeline_round(int fd, const char *req, size_t req_len)
+{
+	static char buf[1 << 17];
+	double start = now();
+	int answers = 0;
+	size_t have = 0;
+
+	if (send(fd, req, req_len, MSG_NOSIGNAL) != (ssize_t)req_len)
+		err(2, "send");
+	while (answers < 2) {
+		size_t n = answer_len(buf, have);
+		ssize_t r;
+
+		if (n) {
+			memmove(buf, buf + n, have - n);
+			have -= n;
+			answers++;
+			continue;
+		}
+		if (have == sizeof(buf))
+			errx(2, "an answer over %zu bytes", sizeof(buf));
+		r = recv(fd, buf + have, sizeof(buf) - have, 0);
+		if (r < 0)
+			err(2, "recv (answer %d of 2)", answers + 1);
+		if (!r)
+			errx(2, "closed by the server after %d of 2 answers",
+			     answers);
+		have += r;
+	}
+	if (have)
+		errx(2, "%zu bytes after the two answers", have);
+	return (now() - start) * 1000;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Our side sets TCP_NODELAY and sends each pair in one segment, so any wait
+ * measured is the server's: with Nagle on there, the second answer waits
+ * for our ACK of the first, which we delay (40 ms or more).
+ */
+static int pipeline(const struct opts *o, const char *path)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	double *ms = calloc(o->repeat, sizeof(*ms));
+	int fd = vt_connect(&o->addr), one = 1, i, n;
+	char req[2048];
+
+	if (!ms)
+		err(2, "calloc");
+	if (fd < 0)
+		err(2, "connect");
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		err(2, "setsockopt");
+	n = snprintf(req, sizeof(req),
+		     "GET %s HTTP/1.1\r\nHost: hostile\r\n\r\n"
+		     "GET %s HTTP/1.1\r\nHost: hostile\r\n\r\n",
+		     path, path);
+	if (n < 0 || (size_t)n >= sizeof(req))
+		errx(2, "path too long");
+	printf("{\"rounds_ms\": [");
+	for (i = 0; i < o->repeat; i++) {
+		ms[i] = pipeline_round(fd, req, n);
+		printf("%s%.2f", i ? ", " : "", ms[i]);
+	}
+	qsort(ms, o->repeat, sizeof(*ms), cmp_double);
+	printf("], \"fastest_ms\": %.2f, \"median_ms\": %.2f, "
+	       "\"slowest_ms\": %.2f}\n",
+	       ms[0], ms[o->repeat / 2], ms[o->repeat - 1]);
+	close(fd);
+	free(ms);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {
@@ -275,5 +387,7 @@ int main(int argc, char **argv)
 		return rst(&o, arg);
 	if (!strcmp(mode, "slowbody"))
 		return slowbody(&o, arg);
+	if (!strcmp(mode, "pipeline"))
+		return pipeline(&o, arg);
 	vt_usage(usage, 2);
 }
