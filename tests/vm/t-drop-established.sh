@@ -10,19 +10,29 @@ need_module ktcp
 # No helper outlives a failed test to hold its ports.
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
-# hold LADDR CADDR PORT SRC-FORM DST-FORM: one connection; its client end
-# is dropped by the tuple "SRC DST" given in the form named (plain: as
-# printed; the forms let a test rewrite it).
+# start_hold LADDR CADDR PORT OUT: a held connection (tcp-pairs hold) in
+# the background, its output in OUT; sets HOLD_PID and HOLD_READY (the
+# "ready SRC DST" line) once it is connected. A debug kernel can take
+# seconds to get there.
+start_hold() {
+	tcp-pairs hold "$1" "$3" "$2" 20 >"$4" &
+	HOLD_PID=$!
+	for _ in $(seq 300); do
+		grep -q '^ready' "$4" && break
+		sleep 0.1
+	done
+	HOLD_READY=$(grep '^ready' "$4") || fail "tcp-pairs hold did not start"
+}
+
+# run_hold LADDR CADDR PORT REWRITE: one connection; its client end is
+# dropped by its tuple "SRC DST", passed through the command REWRITE
+# (cat: as printed; sed: another form of the same addresses).
 run_hold() {
 	local laddr=$1 caddr=$2 port=$3 rewrite=$4 out line src dst res
 	out=$TEST_TMP/hold.$port
-	tcp-pairs hold "$laddr" "$port" "$caddr" 20 >"$out" &
-	local pid=$!
-	for _ in $(seq 100); do
-		grep -q '^ready' "$out" && break
-		sleep 0.1
-	done
-	line=$(grep '^ready' "$out") || fail "tcp-pairs hold did not start"
+	start_hold "$laddr" "$caddr" "$port" "$out"
+	local pid=$HOLD_PID
+	line=$HOLD_READY
 	# shellcheck disable=SC2086 # split into its words on purpose
 	set -- $line
 	src=$2 dst=$3
@@ -53,21 +63,24 @@ run_hold :: 127.0.0.1 12372 "sed 's/127.0.0.1:/[::ffff:127.0.0.1]:/g'"
 
 # The server end of such a connection is an IPv6 socket: drop it by its
 # IPv4 tuple and by a filter with a mapped address.
-tcp-pairs hold :: 12373 127.0.0.1 20 >"$TEST_TMP/h4" &
-pid=$!
-sleep 1
-# shellcheck disable=SC2046 # split into its words on purpose
-set -- $(grep '^ready' "$TEST_TMP/h4")
+start_hold :: 127.0.0.1 12373 "$TEST_TMP/h4"
+pid=$HOLD_PID
+# shellcheck disable=SC2086 # split into its words on purpose
+set -- $HOLD_READY
 res=$(ktcp drop "$3" "$2" --json) || fail "drop of the server end"
 assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" dropped "server end"
 wait $pid || true
 assert_eq "$(sed -n 's/^local //p' "$TEST_TMP/h4")" ECONNRESET "client"
 
-tcp-pairs hold :: 12374 127.0.0.1 20 >"$TEST_TMP/h5" &
-pid=$!
-sleep 1
+# The destination port keeps the filter to this one connection: once the
+# client reads its RST, tcp-pairs connects again to check the listener,
+# and the walk, still going through the hash, would find that one too.
+start_hold :: 127.0.0.1 12374 "$TEST_TMP/h5"
+pid=$HOLD_PID
+# shellcheck disable=SC2086 # split into its words on purpose
+set -- $HOLD_READY
 res=$(ktcp drop --state established --src ::ffff:127.0.0.1 --sport 12374 \
-	--json) || fail "mapped filter"
+	--dport "${2##*:}" --json) || fail "mapped filter"
 assert_eq "$(jq -r .dropped <<<"$res")" 1 "mapped filter dropped"
 assert_eq "$(jq -r '.sockets[0].src' <<<"$res")" 127.0.0.1:12374 \
 	"reported as IPv4"
