@@ -15,11 +15,12 @@ need_module ktcp khttpd
 # compared byte for byte by http-verify: curl piped to sha256sum would take
 # minutes under TCG.
 GIB=$((1 << 30))
+MIB10=$((10 << 20))
 
 www=/tmp/www-files
 rm -rf "$www"
 mkdir -p "$www"
-head -c $((10 << 20)) /dev/urandom >"$www/random.bin"
+head -c "$MIB10" /dev/urandom >"$www/random.bin"
 # Islands of 70000 bytes at multiples of 70000 (never page-aligned but the
 # first), and the last 70000 bytes of the file.
 truncate -s $((GIB - 70000)) "$www/sparse.img"
@@ -32,12 +33,19 @@ assert_eq "$(stat -c %s "$www/sparse.img")" "$GIB" "sparse file size"
 : >"$www/empty.txt"
 http_start --root "$www"
 
+# same_range PATH RANGE FIRST COUNT MSG : the body of a GET of PATH with
+# Range: bytes=RANGE is the COUNT bytes of the file from byte FIRST on.
+same_range() {
+	assert_eq "$(curl -s -r "$2" "$URL$1" | sha256sum)" \
+		"$(tail -c +$(($3 + 1)) "$www$1" | head -c "$4" | sha256sum)" "$5"
+}
+
 # 10 MiB random: byte-identical, and from the page cache without a copy
 sum=$(sha256sum <"$www/random.bin" | cut -d' ' -f1)
 assert_eq "$(curl -sf "$URL/random.bin" | sha256sum | cut -d' ' -f1)" "$sum" \
 	"random.bin checksum"
 zc=$(hstat bytes_zerocopy)
-[ "$zc" -eq $((10 << 20)) ] || fail "bytes_zerocopy $zc after 10 MiB"
+[ "$zc" -eq "$MIB10" ] || fail "bytes_zerocopy $zc after 10 MiB"
 assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.sendfile')" true \
 	"sendfile by default"
 # HEAD: headers only
@@ -52,16 +60,11 @@ r=$(curl -s -i -r 100-199 "$URL/random.bin" | tr -d '\r' | sed -n '/^$/q; p')
 assert_eq "$(status_line "$r")" "HTTP/1.1 206 Partial Content"
 assert_eq "$(header "$r" Content-Range)" "bytes 100-199/10485760"
 assert_eq "$(header "$r" Content-Length)" 100
-assert_eq "$(curl -s -r 100-199 "$URL/random.bin" | sha256sum)" \
-	"$(tail -c +101 "$www/random.bin" | head -c 100 | sha256sum)" "range bytes"
-assert_eq "$(curl -s -r -1000 "$URL/random.bin" | sha256sum)" \
-	"$(tail -c 1000 "$www/random.bin" | sha256sum)" "suffix range"
-assert_eq "$(curl -s -r 10485000- "$URL/random.bin" | sha256sum)" \
-	"$(tail -c 760 "$www/random.bin" | sha256sum)" "open range"
+same_range /random.bin 100-199 100 100 "range bytes"
+same_range /random.bin -1000 $((MIB10 - 1000)) 1000 "suffix range"
+same_range /random.bin 10485000- 10485000 760 "open range"
 # A range across the 64 KiB send buffer
-assert_eq "$(curl -s -r 65000-200000 "$URL/random.bin" | sha256sum)" \
-	"$(tail -c +65001 "$www/random.bin" | head -c 135001 | sha256sum)" \
-	"range across buffers"
+same_range /random.bin 65000-200000 65000 135001 "range across buffers"
 r=$(curl -s -i -r 20000000- "$URL/random.bin")
 assert_eq "$(status_line "$r")" "HTTP/1.1 416 Range Not Satisfiable"
 assert_eq "$(header "$r" Content-Range)" "bytes */10485760"
@@ -99,10 +102,9 @@ start=$(date +%s)
 /tests/http-verify -p "$HTTP_PORT" /sparse.img "$www/sparse.img" ||
 	fail "1 GiB sparse file differs"
 echo "note: 1 GiB sparse file served and compared in $(($(date +%s) - start))s"
-assert_eq "$(curl -s -r $((GIB - 100000))- "$URL/sparse.img" | sha256sum)" \
-	"$(tail -c 100000 "$www/sparse.img" | sha256sum)" "end of 1 GiB file"
-assert_eq "$(curl -s -r 500000000-500999999 "$URL/sparse.img" | sha256sum)" \
-	"$(tail -c +500000001 "$www/sparse.img" | head -c 1000000 | sha256sum)" \
+same_range /sparse.img $((GIB - 100000))- $((GIB - 100000)) 100000 \
+	"end of 1 GiB file"
+same_range /sparse.img 500000000-500999999 500000000 1000000 \
 	"middle of 1 GiB file"
 slab_after=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
 [ $((slab_after - slab_before)) -lt 65536 ] ||
@@ -121,33 +123,26 @@ zc0=$(hstat bytes_zerocopy)
 out0=$(hstat bytes_out)
 assert_eq "$(curl -sf "$URL/random.bin" | sha256sum | cut -d' ' -f1)" "$sum" \
 	"random.bin checksum, copied"
-assert_eq "$(curl -s -r 100-199 "$URL/random.bin" | sha256sum)" \
-	"$(tail -c +101 "$www/random.bin" | head -c 100 | sha256sum)" \
-	"range bytes, copied"
-assert_eq "$(curl -s -r 65000-200000 "$URL/random.bin" | sha256sum)" \
-	"$(tail -c +65001 "$www/random.bin" | head -c 135001 | sha256sum)" \
+same_range /random.bin 100-199 100 100 "range bytes, copied"
+same_range /random.bin 65000-200000 65000 135001 \
 	"range across buffers, copied"
-assert_eq "$(curl -s -r -1000 "$URL/random.bin" | sha256sum)" \
-	"$(tail -c 1000 "$www/random.bin" | sha256sum)" "suffix range, copied"
+same_range /random.bin -1000 $((MIB10 - 1000)) 1000 "suffix range, copied"
 r=$(curl -s -D - -o /dev/null -r 10000000-10485759 "$URL/random.bin")
 assert_eq "$(status_line "$r")" "HTTP/1.1 206 Partial Content"
 assert_eq "$(header "$r" Content-Range)" "bytes 10000000-10485759/10485760"
-assert_eq "$(curl -s -r 10000000-10485759 "$URL/random.bin" | sha256sum)" \
-	"$(tail -c 485760 "$www/random.bin" | sha256sum)" \
+same_range /random.bin 10000000-10485759 10000000 485760 \
 	"range to the last byte, copied"
 start=$(date +%s)
 /tests/http-verify -p "$HTTP_PORT" /sparse.img "$www/sparse.img" ||
 	fail "1 GiB sparse file differs when copied"
 echo "note: 1 GiB sparse file copied and compared in $(($(date +%s) - start))s"
-assert_eq "$(curl -s -r -70001 "$URL/sparse.img" | sha256sum)" \
-	"$(tail -c 70001 "$www/sparse.img" | sha256sum)" \
+same_range /sparse.img -70001 $((GIB - 70001)) 70001 \
 	"suffix of 1 GiB file, copied"
 # island 4500 is bytes 315000000..315069999
-assert_eq "$(curl -s -r 314990000-315080000 "$URL/sparse.img" | sha256sum)" \
-	"$(tail -c +314990001 "$www/sparse.img" | head -c 90001 | sha256sum)" \
+same_range /sparse.img 314990000-315080000 314990000 90001 \
 	"hole, island and hole of 1 GiB file, copied"
 # The bodies of the GETs above; the headers come on top.
-body=$(((10 << 20) + 100 + 135001 + 1000 + 2 * 485760 + GIB + 70001 + 90001))
+body=$((MIB10 + 100 + 135001 + 1000 + 2 * 485760 + GIB + 70001 + 90001))
 zc=$(hstat bytes_zerocopy)
 out=$(hstat bytes_out)
 assert_eq "$zc" "$zc0" "bytes_zerocopy with --no-sendfile"
