@@ -142,8 +142,9 @@ report "baseline: TCP sockets $base_alloc ($base_orphans orphaned)," \
 	"Slab ${base_slab} kB," \
 	"SUnreclaim ${base_unrecl} kB$left_out;" \
 	"$clients clients"
+# With -i: a socket left over says whether a timer will ever end it.
 if [ "$base_alloc" -gt 0 ]; then
-	ss -Htanoe | head -n 20 | while IFS= read -r line; do
+	ss -Htanoei | head -n 40 | while IFS= read -r line; do
 		report "from before: $line"
 	done
 fi
