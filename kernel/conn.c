@@ -12,6 +12,8 @@
 
 #include <linux/net.h>
 #include <linux/slab.h>
+#include <linux/version.h>
+#include <net/net_namespace.h>
 #include <net/tcp.h>
 
 #include "ktcp_internal.h"
@@ -103,6 +105,34 @@ static void ktcp_conn_detach(struct ktcp_conn *conn)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
+/*
+ * Hand an accepted socket to TCP to finish the close on its own. A kernel
+ * socket holds no reference on its namespace, and for such a socket
+ * tcp_close() stops the retransmit and probe timers (since "tcp: properly
+ * terminate timers for kernel sockets", in 6.1.y and 6.12): a FIN or the
+ * tail of a response lost after the close would never be sent again, and
+ * the orphan would stay in FIN-WAIT-1 or LAST-ACK for good. So take the
+ * reference a user socket holds; __sk_destruct() and __sk_free() give it
+ * back. A namespace already on its way out cannot be held, and need not
+ * be: tcp_close() then drops the connection at once.
+ */
+static void ktcp_sock_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct net *net = sock_net(sk);
+
+	if (!sk->sk_net_refcnt && maybe_get_net(net)) {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+		/* The tracker of the uncounted reference it had. */
+		__netns_tracker_free(net, &sk->ns_tracker, false);
+#endif
+		netns_tracker_alloc(net, &sk->ns_tracker, GFP_KERNEL);
+		sk->sk_net_refcnt = 1;
+		sock_inuse_add(net, 1);
+	}
+	sock_release(sock);
+}
+
 static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 {
 	struct ktcp_server *srv = conn->srv;
@@ -131,7 +161,7 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 
 	if (svc->conn_release)
 		svc->conn_release(conn);
-	sock_release(conn->sock);
+	ktcp_sock_release(conn->sock);
 	if (why)
 		ktcp_stats_add(&srv->stats, why, 1);
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_CLOSED, 1);
@@ -241,7 +271,7 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 	conn = ktcp_conn_alloc(srv, sock);
 	if (!conn) {
 		ktcp_stats_add(&srv->stats, KTCP_STATS_A_ERRORS, 1);
-		sock_release(sock);
+		ktcp_sock_release(sock);
 		return;
 	}
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACCEPTED, 1);
@@ -250,7 +280,7 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 	if (!ktcp_conn_register(srv, conn)) {
 		ktcp_stats_add(&srv->stats, KTCP_STATS_A_REFUSED, 1);
 		kmem_cache_free(srv->svc->conn_cache, conn);
-		sock_release(sock);
+		ktcp_sock_release(sock);
 		return;
 	}
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, 1);

@@ -19,13 +19,15 @@ set -eu
 # bash, which (unlike busybox sh) does not prefer its own applets. A tool
 # missing on the host is an error: tests in the VM never skip.
 TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest
-genl-ctrl-list nice"
+genl-ctrl-list nice tc"
 # Optional host tools: copied when present, for debugging in `make vm`.
 OPTIONAL_TOOLS="strace"
 # The kernel's own modules the guest may need, with their dependencies:
 # virtio for the forwarded ports in shell/demo mode, *_diag for ss, veth and
-# dummy for namespace tests. Built-in or absent ones are skipped.
-KERNEL_MODULES="virtio_pci virtio_net inet_diag tcp_diag udp_diag veth dummy"
+# dummy for namespace tests, netem for tests that lose packets. Built-in or
+# absent ones are skipped.
+KERNEL_MODULES="virtio_pci virtio_net inet_diag tcp_diag udp_diag veth dummy
+sch_netem"
 # The benchmark image only (--bench, for bench/): the userspace servers the
 # kernel ones are compared with, the HTTP load generator, and taskset to pin
 # servers and clients to CPUs (util-linux's: busybox's may lack -c). The
