@@ -105,6 +105,9 @@ slow_kernel() {
 	[ -e /proc/lockdep ] || [ -e /sys/kernel/debug/kmemleak ]
 }
 
+# tcp_alloc : TCP sockets allocated, in every network namespace.
+tcp_alloc() { awk '$1 == "TCP:" { print $9 }' /proc/net/sockstat; }
+
 # now_ms : milliseconds, from bash itself (busybox date has no %N).
 now_ms() {
 	local t=${EPOCHREALTIME/./}

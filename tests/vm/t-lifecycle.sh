@@ -58,7 +58,6 @@ report() {
 
 # TCP sockets the kernel has allocated (exact: a per-CPU counter summed),
 # and its orphans.
-tcp_alloc() { awk '$1 == "TCP:" { print $9 }' /proc/net/sockstat; }
 tcp_orphans() { awk '$1 == "TCP:" { print $5 }' /proc/net/sockstat; }
 tcp_tw() { awk '$1 == "TCP:" { print $7 }' /proc/net/sockstat; }
 meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
