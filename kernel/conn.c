@@ -106,30 +106,39 @@ static void ktcp_conn_detach(struct ktcp_conn *conn)
 }
 
 /*
- * Hand an accepted socket to TCP to finish the close on its own. A kernel
- * socket holds no reference on its namespace, and for such a socket
+ * Give @sk the namespace reference a user socket holds. Without one,
  * tcp_close() stops the retransmit and probe timers (since "tcp: properly
  * terminate timers for kernel sockets", in 6.1.y and 6.12): a FIN or the
  * tail of a response lost after the close would never be sent again, and
- * the orphan would stay in FIN-WAIT-1 or LAST-ACK for good. So take the
- * reference a user socket holds; __sk_destruct() and __sk_free() give it
- * back. A namespace already on its way out cannot be held, and need not
- * be: tcp_close() then drops the connection at once.
+ * the orphan would stay in FIN-WAIT-1 or LAST-ACK for good. The socket
+ * gives the reference back when it is freed. A namespace already on its
+ * way out cannot be held, and need not be: there tcp_close() drops the
+ * connection at once.
  */
-static void ktcp_sock_release(struct socket *sock)
+static void ktcp_sock_hold_net(struct sock *sk)
 {
-	struct sock *sk = sock->sk;
 	struct net *net = sock_net(sk);
 
-	if (!sk->sk_net_refcnt && maybe_get_net(net)) {
+	if (sk->sk_net_refcnt || !maybe_get_net(net))
+		return;
+#ifdef KTCP_HAVE_SK_NET_REFCNT_UPGRADE
+	/* It also trades the socket's passive reference for a full one. */
+	sk_net_refcnt_upgrade(sk);
+	put_net(net);
+#else
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-		/* The tracker of the uncounted reference it had. */
-		__netns_tracker_free(net, &sk->ns_tracker, false);
+	__netns_tracker_free(net, &sk->ns_tracker, false);
 #endif
-		netns_tracker_alloc(net, &sk->ns_tracker, GFP_KERNEL);
-		sk->sk_net_refcnt = 1;
-		sock_inuse_add(net, 1);
-	}
+	netns_tracker_alloc(net, &sk->ns_tracker, GFP_KERNEL);
+	sk->sk_net_refcnt = 1;
+	sock_inuse_add(net, 1);
+#endif
+}
+
+/* Hand an accepted socket to TCP to finish the close on its own. */
+static void ktcp_sock_release(struct socket *sock)
+{
+	ktcp_sock_hold_net(sock->sk);
 	sock_release(sock);
 }
 
