@@ -7,6 +7,10 @@
 need ktcp jq unshare nsenter echo-bench ip ss
 need_module ktcp kecho
 
+# Namespaces alive before this test; every one it makes must be freed.
+ns_base=$(slab_objs net_namespace)
+[ "$ns_base" != none ] || fail "no net_namespace slab cache"
+
 id=$(ktcp start echo --port 12345 --json | jq -r .id)
 wait_port 12345
 
@@ -87,3 +91,16 @@ for _ in $(seq 50); do
 done
 [ "$(tcp_alloc)" -le "$base" ] ||
 	fail "$(tcp_alloc) TCP sockets allocated, $base before the netns"
+
+# The namespaces themselves are freed, once TCP is done with the sockets
+# that held them: no reference taken for a closing socket is lost. The
+# kernel frees a dismantled namespace one cleanup round late (after a
+# further rcu_barrier()), so one more namespace comes and goes, and only
+# that one may still be allocated.
+unshare -n true
+for _ in $(seq 50); do
+	[ "$(slab_objs net_namespace)" -le $((ns_base + 1)) ] && break
+	sleep 0.2
+done
+[ "$(slab_objs net_namespace)" -le $((ns_base + 1)) ] ||
+	fail "$(slab_objs net_namespace) namespaces allocated, $ns_base before"
