@@ -61,7 +61,12 @@ ktcp stop "$id"
 base=$(tcp_alloc)
 unshare -n sleep 600 &
 holder=$!
-sleep 0.2
+own_ns() { [ "$(readlink "/proc/$holder/ns/net")" != "$(readlink /proc/self/ns/net)" ]; }
+for _ in $(seq 50); do
+	own_ns && break
+	sleep 0.1
+done
+own_ns || fail "unshare -n did not make its netns"
 ip link add ktcp-out type veth peer name ktcp-in netns "$holder"
 ip addr add 10.199.0.1/24 dev ktcp-out
 ip link set ktcp-out up
