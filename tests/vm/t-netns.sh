@@ -43,13 +43,17 @@ nid=$(cat "$TEST_TMP/nid")
 assert_eq "$(ktcp list --json | jq -r '.[].id')" "$id" "servers after netns"
 assert_eq "$(ktcp stats "$id" --json | jq -r .stats.accepted)" 0 "isolation"
 
-# The namespace is torn down asynchronously; its server must stop.
-for _ in $(seq 50); do
-	dmesg | grep -q "server $nid (echo) stopped" && break
-	sleep 0.2
-done
-dmesg | grep -q "server $nid (echo) stopped" ||
-	fail "server $nid did not stop with its netns"
+# stopped_with_netns ID : a namespace is torn down asynchronously; its
+# server ID must stop within 10 s.
+stopped_with_netns() {
+	for _ in $(seq 50); do
+		dmesg | grep -q "server $1 (echo) stopped" && return 0
+		sleep 0.2
+	done
+	fail "server $1 did not stop with its netns"
+}
+
+stopped_with_netns "$nid"
 echo-bench -p 12345 -c 2 -n 10 --verify >/dev/null || fail "init netns echo"
 ktcp stop "$id"
 
@@ -81,12 +85,7 @@ read -r -t 10 line <&"$c" || fail "no echo over veth"
 assert_eq "$line" ping "echo over veth"
 kill "$holder"
 wait "$holder" || true # killed: 143
-for _ in $(seq 50); do
-	dmesg | grep -q "server $gid (echo) stopped" && break
-	sleep 0.2
-done
-dmesg | grep -q "server $gid (echo) stopped" ||
-	fail "server $gid did not stop with its netns"
+stopped_with_netns "$gid"
 # Our own end lost its route with the veth: drop it by hand.
 ss -K dst 10.199.0.2 >/dev/null
 exec {c}<&-
