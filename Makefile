@@ -6,6 +6,28 @@
 
 O ?= build
 export O
+
+# --- dependencies first -----------------------------------------------------
+# These goals need what `make deps` installs (compilers, libnl, json-c, Check,
+# the kernels and their headers), and the rest of this Makefile and the files
+# it includes compute flags from installed packages while they are parsed
+# (pkg-config, the installed kernels' headers). So for them this make only
+# runs scripts/deps.sh, then a second make with the other goals, which parses
+# everything after the installation: nothing below sees a package missing
+# that deps was to install, with -j too. KTCP_DEPS_DONE=1 marks that second
+# make and the makes it runs. Plain `make`, install and clean install nothing.
+DEPS_GOALS := deps demo vm check check-% torture bench bench-% lint
+ifneq ($(if $(KTCP_DEPS_DONE),,$(filter $(DEPS_GOALS),$(MAKECMDGOALS))),)
+AFTER_DEPS := $(filter-out deps,$(MAKECMDGOALS))
+.PHONY: deps $(AFTER_DEPS)
+deps:
+	@scripts/deps.sh
+ifneq ($(AFTER_DEPS),)
+	@$(MAKE) --no-print-directory KTCP_DEPS_DONE=1 $(AFTER_DEPS)
+endif
+$(AFTER_DEPS): deps
+	@:
+else # the build itself, parsed after `make deps` when a goal needs it
 CC ?= cc
 CFLAGS ?= -O2 -g
 WERROR ?=
@@ -35,7 +57,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 krelease = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	$(1)/include/generated/utsrelease.h 2>/dev/null)
 
-.PHONY: all deps modules userspace check check-unit check-vm check-debug vm \
+.PHONY: all modules userspace check check-unit check-vm check-debug vm \
 	debug-kernel \
 	demo lint format clean help
 all: modules userspace
@@ -56,9 +78,6 @@ help:
 	@echo "make install       ktcp, libktcp, headers, man pages, completion and"
 	@echo "                  modules (PREFIX=/usr/local DESTDIR= KDIR=); also uninstall"
 	@echo "make install-dkms  module sources for DKMS in /usr/src/ktcp-VERSION"
-
-deps:
-	@scripts/deps.sh
 
 # --- kernel modules ---------------------------------------------------------
 KMOD_DIR = $(O)/kmod/$(call krelease,$(KDIR))
@@ -117,18 +136,18 @@ KERNEL ?=
 VM_KDIR = /usr/src/linux-headers-$(KERNEL_RELEASE)
 
 .PHONY: check-runner
-check-vm: deps userspace
+check-vm: userspace
 	@scripts/vm/check-vm.sh --timeout $(VM_TIMEOUT) $(VM_ARGS)
 
 # The runner's own self-test: known-good, warning, failing, crashing, hanging
 # (and, on kmemleak kernels, leaking) guests must be judged correctly.
 # KERNEL=dir runs it on a debug kernel instead.
-check-runner: deps
+check-runner:
 	@$(if $(KERNEL),tests/runner/run.sh --kdir $(KERNEL)/build \
 		--kernel $(KERNEL)/bzImage $(RUNNER_ARGS),tests/runner/run.sh \
 		--kdir $(VM_KDIR) $(RUNNER_ARGS))
 
-check-debug: deps userspace
+check-debug: userspace
 	@test -n "$(KERNEL)" -a -r "$(KERNEL)/bzImage" -a -d "$(KERNEL)/build" || \
 		{ echo "make: KERNEL=dir with bzImage and build/ is required" >&2; exit 1; }
 	$(MAKE) modules KDIR=$(KERNEL)/build
@@ -149,7 +168,7 @@ debug-kernel:
 CYCLES ?= 200
 TORTURE_ARGS = --test lifecycle --append ktcpvm.cycles=$(CYCLES)
 .PHONY: torture
-torture: deps userspace
+torture: userspace
 	@rc=0; \
 	scripts/vm/check-vm.sh --timeout $$(($(CYCLES) * 40 + 900)) \
 		--test-timeout $$(($(CYCLES) * 40 + 300)) $(TORTURE_ARGS) || rc=1; \
@@ -162,11 +181,11 @@ torture: deps userspace
 			$(TORTURE_ARGS) || rc=1; \
 	fi; exit $$rc
 
-vm: deps userspace
+vm: userspace
 	$(MAKE) modules KDIR=$(VM_KDIR)
 	@scripts/vm/run.sh --kdir $(VM_KDIR) --mode shell $(VM_ARGS)
 
-demo: deps userspace
+demo: userspace
 	$(MAKE) modules KDIR=$(VM_KDIR)
 	@scripts/vm/run.sh --kdir $(VM_KDIR) --mode demo $(VM_ARGS)
 
@@ -185,3 +204,4 @@ format:
 
 clean:
 	rm -rf $(O)
+endif # KTCP_DEPS_DONE

@@ -137,7 +137,7 @@ $(KTCP_MAN_EXAMPLE): docs/ktcp.7 scripts/man-example.sh include/uapi/linux/ktcp.
 # --- tests ------------------------------------------------------------------
 # check-spec: include/uapi/linux/ktcp.yaml against ktcp.h and kernel/, and
 # the checker against copies changed in one place each.
-check-spec: deps
+check-spec:
 	@tests/spec/test.sh
 
 # check-completion: the bash completion, driven as bash drives it.
@@ -147,11 +147,11 @@ check-completion:
 # check-install: install into a staging root, build the example against it
 # with pkg-config, run the installed ktcp, resolve the modules' aliases in
 # the staged tree, uninstall, and require that nothing is left.
-check-install: deps userspace
+check-install: userspace
 	$(MAKE) --no-print-directory modules
 	@scripts/check-install.sh --kdir "$(KDIR)"
 
 # check-dkms: dkms add/build/install into a throw-away dkms tree for every
 # installed cloud kernel (scripts/check-dkms.sh; /var/lib/dkms is not used).
-check-dkms: deps
+check-dkms:
 	@scripts/check-dkms.sh

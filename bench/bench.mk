@@ -9,14 +9,14 @@ BENCH_KERNEL ?=
 BENCH_RUN = bench/run.sh $(if $(BENCH_KERNEL),--kernel $(BENCH_KERNEL))
 
 .PHONY: bench bench-publish check-bench
-bench: deps userspace
+bench: userspace
 	@$(BENCH_RUN) $(BENCH_ARGS)
 
 # The same, then docs/bench/*.png and the table in docs/benchmarks.md.
-bench-publish: deps userspace
+bench-publish: userspace
 	@$(BENCH_RUN) --publish $(BENCH_ARGS)
 
-check-bench: deps userspace
+check-bench: userspace
 	@$(BENCH_RUN) --quick
 
 check: check-bench
