@@ -67,6 +67,8 @@ help:
 	@echo "make deps          install build and test dependencies (root)"
 	@echo "make check         unit tests, then VM tests on every installed kernel"
 	@echo "make check-debug KERNEL=DIR   VM tests on a debug kernel"
+	@echo "make check-fresh   make deps and the build, as on a new machine, in a"
+	@echo "                  fresh Debian 12 root (debootstrap, chroot; no VM)"
 	@echo "make debug-kernel  build one (DEBUG_KERNEL_OUT=$(O)/debug-6.1)"
 	@echo "make vm            interactive shell in the test VM"
 	@echo "make demo          boot the VM with services running and clients"
@@ -120,6 +122,16 @@ check: check-unit check-tools check-spec check-completion check-install \
 
 check-unit: $(UNIT_TESTS)
 	@scripts/run-unit-tests.sh $(UNIT_TESTS)
+
+# check-fresh: what a new user's first `make demo` or `make check` does before
+# it boots anything (make deps, userspace, the modules for every kernel),
+# in a Debian 12 root made by debootstrap, from a clone of HEAD
+# (scripts/check-fresh.sh). Root; not part of `make check`.
+# FRESH_ARGS: more arguments, e.g. "--commit REV --keep".
+FRESH_ARGS ?=
+.PHONY: check-fresh
+check-fresh:
+	@scripts/check-fresh.sh $(FRESH_ARGS)
 
 # --- VM tests (scripts/vm/, docs in scripts/vm/run.sh) -----------------------
 # VM_ARGS: extra scripts/vm/run.sh arguments, e.g. VM_ARGS="--test 'kecho*'".

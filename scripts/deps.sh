@@ -12,6 +12,8 @@ check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
 dkms python3-yaml man-db groff-base"
+# make check-fresh: a minimal Debian root to run make deps and the build in.
+PKGS="$PKGS debootstrap"
 # Benchmarks (make bench): the userspace servers and load generator copied
 # into the benchmark VM, and gnuplot for the plots (made on the host).
 PKGS="$PKGS nginx lighttpd wrk gnuplot-nox"
