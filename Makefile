@@ -19,13 +19,14 @@ export O
 DEPS_GOALS := deps demo vm check check-% torture bench bench-% lint
 ifneq ($(if $(KTCP_DEPS_DONE),,$(filter $(DEPS_GOALS),$(MAKECMDGOALS))),)
 AFTER_DEPS := $(filter-out deps,$(MAKECMDGOALS))
-.PHONY: deps $(AFTER_DEPS)
+.PHONY: deps after-deps $(AFTER_DEPS)
 deps:
 	@scripts/deps.sh
-ifneq ($(AFTER_DEPS),)
+# The second make. Named apart from deps, so that its failure does not end
+# with a line that blames deps.
+after-deps: deps
 	@$(MAKE) --no-print-directory KTCP_DEPS_DONE=1 $(AFTER_DEPS)
-endif
-$(AFTER_DEPS): deps
+$(AFTER_DEPS): after-deps
 	@:
 else # the build itself, parsed after `make deps` when a goal needs it
 CC ?= cc
