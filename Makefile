@@ -83,7 +83,11 @@ help:
 	@echo "make install-dkms  module sources for DKMS in /usr/src/ktcp-VERSION"
 
 # --- kernel modules ---------------------------------------------------------
-KMOD_DIR = $(O)/kmod/$(call krelease,$(KDIR))
+# KTCP_TEST_HOOKS=y builds the VM suite's modules, with the fault injection
+# of kernel/test_hooks.h, in $(O)/kmod-test/: apart from the release build
+# in $(O)/kmod/, so that `make install` and the benchmarks never see them.
+KTCP_TEST_HOOKS ?=
+KMOD_DIR = $(O)/kmod$(if $(KTCP_TEST_HOOKS),-test)/$(call krelease,$(KDIR))
 modules:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
 		{ echo "make: no kernel headers; run 'make deps' or pass KDIR=" >&2; exit 1; }
@@ -91,7 +95,8 @@ modules:
 	@rsync -a --delete kernel include $(KMOD_DIR)/ 2>/dev/null || \
 		{ rm -rf $(KMOD_DIR)/kernel $(KMOD_DIR)/include; cp -a kernel include $(KMOD_DIR)/; }
 	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_DIR))/kernel O= W=1 \
-		$(if $(filter true,$(CI)),KCFLAGS=-Werror) modules
+		$(if $(filter true,$(CI)),KCFLAGS=-Werror) \
+		$(if $(KTCP_TEST_HOOKS),KTCP_TEST_HOOKS=y) modules
 
 # --- userspace ----------------------------------------------------------------
 USER_TARGETS :=
@@ -163,7 +168,7 @@ check-runner:
 check-debug: userspace
 	@test -n "$(KERNEL)" -a -r "$(KERNEL)/bzImage" -a -d "$(KERNEL)/build" || \
 		{ echo "make: KERNEL=dir with bzImage and build/ is required" >&2; exit 1; }
-	$(MAKE) modules KDIR=$(KERNEL)/build
+	$(MAKE) modules KDIR=$(KERNEL)/build KTCP_TEST_HOOKS=y
 	@scripts/vm/run.sh --kdir $(KERNEL)/build --kernel $(KERNEL)/bzImage \
 		--timeout $(DEBUG_VM_TIMEOUT) --test-timeout 600 $(VM_ARGS)
 
@@ -186,7 +191,8 @@ torture: userspace
 	scripts/vm/check-vm.sh --timeout $$(($(CYCLES) * 40 + 900)) \
 		--test-timeout $$(($(CYCLES) * 40 + 300)) $(TORTURE_ARGS) || rc=1; \
 	if [ -n "$(KERNEL)" ]; then \
-		$(MAKE) --no-print-directory modules KDIR=$(KERNEL)/build && \
+		$(MAKE) --no-print-directory modules KDIR=$(KERNEL)/build \
+			KTCP_TEST_HOOKS=y && \
 		scripts/vm/run.sh --kdir $(KERNEL)/build \
 			--kernel $(KERNEL)/bzImage \
 			--timeout $$(($(CYCLES) * 400 + 2400)) \
@@ -195,11 +201,11 @@ torture: userspace
 	fi; exit $$rc
 
 vm: userspace
-	$(MAKE) modules KDIR=$(VM_KDIR)
+	$(MAKE) modules KDIR=$(VM_KDIR) KTCP_TEST_HOOKS=y
 	@scripts/vm/run.sh --kdir $(VM_KDIR) --mode shell $(VM_ARGS)
 
 demo: userspace
-	$(MAKE) modules KDIR=$(VM_KDIR)
+	$(MAKE) modules KDIR=$(VM_KDIR) KTCP_TEST_HOOKS=y
 	@scripts/vm/run.sh --kdir $(VM_KDIR) --mode demo $(VM_ARGS)
 
 # --- lint -------------------------------------------------------------------

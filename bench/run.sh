@@ -134,7 +134,9 @@ echo "bench: $tests on $release, $runs run(s) of ${secs}s per point;" \
 	"log $out/vm.log" >&2
 # Progress, test verdicts and the summary; the whole console is in the log.
 rc=0
-scripts/vm/run.sh --kdir "$kdir" --bench --tests tests/vm --tests bench/vm \
+# The release build, without the VM suite's fault injection points.
+scripts/vm/run.sh --kdir "$kdir" --bench --kmods "$O/kmod/$release/kernel" \
+	--tests tests/vm --tests bench/vm \
 	--test "$tests" --test-timeout "$test_timeout" --timeout "$vm_timeout" \
 	--append "$append" --log "$out/vm.log" 2>&1 |
 	sed -un '/KTCP-DMESG-BEGIN/,/KTCP-DMESG-END/d

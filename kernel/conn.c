@@ -17,6 +17,7 @@
 #include <net/tcp.h>
 
 #include "ktcp_internal.h"
+#include "test_hooks.h"
 
 /* Work done per run before yielding the worker to other connections. */
 #define KTCP_CONN_BUDGET 16
@@ -292,6 +293,7 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 		ktcp_sock_release(sock);
 		return;
 	}
+	ktcp_test_delay(KTCP_TEST_ACCEPTED);
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, 1);
 	/* Data may have arrived before the callbacks were ours. */
 	ktcp_conn_queue(conn);

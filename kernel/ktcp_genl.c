@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 
 #include "ktcp_internal.h"
+#include "test_hooks.h"
 #include "droptcp/droptcp.h"
 
 #define KTCP_DEFAULT_BACKLOG 128
@@ -435,6 +436,8 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 out:
 	mutex_unlock(&ktcp_lock);
 	ktcp_set_msg(info, why);
+	if (err)
+		ktcp_test_delay(KTCP_TEST_START_FAILED);
 	return err;
 }
 

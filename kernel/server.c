@@ -10,6 +10,7 @@
 #include <net/tcp_states.h>
 
 #include "ktcp_internal.h"
+#include "test_hooks.h"
 
 /* Connections accepted per run before yielding the worker. */
 #define KTCP_ACCEPT_BUDGET 64
@@ -147,7 +148,11 @@ ktcp_listeners_open(struct ktcp_server *srv, const struct ktcp_server_params *p,
 		return NULL;
 	}
 	for (i = 0; i < p->listeners; i++) {
-		*err = ktcp_listener_open(srv, &ls[i], p, why);
+		*err = ktcp_test_listener_fault(i);
+		if (*err)
+			*why = "injected failure (test build)";
+		else
+			*err = ktcp_listener_open(srv, &ls[i], p, why);
 		if (*err) {
 			ktcp_listeners_close(ls, i);
 			return NULL;

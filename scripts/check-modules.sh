@@ -10,7 +10,7 @@
 #   --dir PATH     where the modules must be, e.g. /lib/modules/R/extra
 #
 # Checks: ktcp.ko, kecho.ko and khttpd.ko (or .ko.xz/.zst/.gz) are in PATH
-# with vermagic R;
+# with vermagic R and without the test build's fault injection;
 # modprobe resolves the family's alias to ktcp and ktcp-service-echo and
 # ktcp-service-http to kecho and khttpd; loading kecho loads ktcp first.
 # Used by scripts/check-install.sh and scripts/check-dkms.sh.
@@ -52,6 +52,9 @@ for m in ktcp kecho khttpd; do
 	vermagic=$(modinfo -F vermagic "${ko[$m]}")
 	[ "${vermagic%% *}" = "$release" ] ||
 		die "$m.ko: vermagic '$vermagic' is not for $release"
+	# The VM suite's fault injection (kernel/test_hooks.h) never ships.
+	hooks=$(modinfo -F parm "${ko[$m]}" | sed -n 's/^\(test_[a-z_]*\):.*/\1/p' | paste -sd ' ')
+	[ -z "$hooks" ] || die "$m.ko is a test build: it has $hooks"
 done
 
 # depmod's output files are ours to remove; anything else stays.

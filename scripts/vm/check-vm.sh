@@ -30,7 +30,8 @@ failed=0
 for r in $releases; do
 	kdir=/usr/src/linux-headers-$r
 	echo "check-vm: === $r ==="
-	if ! "$make" --no-print-directory modules KDIR="$kdir"; then
+	if ! "$make" --no-print-directory modules KDIR="$kdir" \
+		KTCP_TEST_HOOKS=y; then
 		summary+=("vm: $r: FAIL (module build failed)")
 		failed=1
 		continue

@@ -5,7 +5,8 @@
 #
 # Usage: mkinitramfs.sh --release R --out FILE [--kmods DIR]... [--tests DIR]...
 #        [--bin-dir DIR] [--moddir DIR] [--bench]
-#   --kmods DIR   tree searched for our *.ko (default $O/kmod/R/kernel)
+#   --kmods DIR   tree searched for our *.ko (default $O/kmod-test/R/kernel,
+#                 the test build: make modules KTCP_TEST_HOOKS=y)
 #   --tests DIR   copied to /tests in the guest (default tests/vm)
 #   --bin-dir DIR project binaries: executables and *.so* directly in DIR and
 #                 in DIR/tools go to /usr/bin and /usr/lib (default $O)
@@ -62,7 +63,7 @@ done
 [ -n "$release" ] || die "--release is required"
 [ -n "$out" ] || die "--out is required"
 cd "$top"
-[ ${#kmods[@]} -gt 0 ] || kmods=("$O/kmod/$release/kernel")
+[ ${#kmods[@]} -gt 0 ] || kmods=("$O/kmod-test/$release/kernel")
 [ ${#tests[@]} -gt 0 ] || tests=(tests/vm)
 bindir=${bindir:-$O}
 moddir=${moddir:-/lib/modules/$release}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fault injection for the VM suite. Races that a real client can only win
+ * now and then (a reset during accept, a listener failing after another
+ * has accepted, a module unloading before an ACK is built) are widened
+ * here into windows a test hits every time, so that a fix can be seen to
+ * work. Only test builds (make KTCP_TEST_HOOKS=y, which the VM suite uses)
+ * have them; in a release build every hook is an empty inline.
+ */
+#ifndef _KTCP_TEST_HOOKS_H
+#define _KTCP_TEST_HOOKS_H
+
+#include <linux/types.h>
+
+enum ktcp_test_point {
+	/* an accepted connection is registered, its first run not queued */
+	KTCP_TEST_ACCEPTED,
+	/* a failed START has dropped ktcp_lock, its ACK is not built yet */
+	KTCP_TEST_START_FAILED,
+	__KTCP_TEST_MAX,
+};
+
+#ifdef KTCP_TEST_HOOKS
+void ktcp_test_delay(enum ktcp_test_point point);
+int ktcp_test_listener_fault(unsigned int i);
+#else
+static inline void ktcp_test_delay(enum ktcp_test_point point)
+{
+}
+
+static inline int ktcp_test_listener_fault(unsigned int i)
+{
+	return 0;
+}
+#endif
+
+#endif /* _KTCP_TEST_HOOKS_H */
