@@ -1,0 +1,99 @@
+#!/bin/bash
+# Races in the framework, widened by the test build's fault injection
+# (kernel/test_hooks.h) so that each is hit on every run. Without its fix,
+# each one frees memory that is used afterwards: KASAN reports it on the
+# debug kernel, and the counters or the CLI's message below go wrong on
+# every kernel.
+#   accept:  a client resets its connection while the accept path still
+#            holds it (connect, a byte, SO_LINGER {1,0});
+#   start:   the second listener of `--listeners 2` fails after the first
+#            has accepted a flood of connections;
+#   message: a failed START's reason comes from khttpd, which is unloaded
+#            before the ACK that carries the message is built.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+need ktcp jq
+need_module ktcp kecho
+
+params=/sys/module/ktcp/parameters
+[ -w "$params/test_accept_delay_ms" ] ||
+	fail "ktcp.ko has no fault injection: the VM suite needs the test build (make modules KTCP_TEST_HOOKS=y)"
+
+# hook NAME MS : set a fault injection knob of ktcp.ko.
+hook() { echo "$2" >"$params/$1"; }
+
+stat() { ktcp stats "$1" --json | jq -r ".stats.$2"; }
+
+# settled ID : wait until server ID has no connection left.
+settled() {
+	local i
+	for i in $(seq 300); do
+		[ "$(stat "$1" active)" = 0 ] && return 0
+		sleep 0.1
+	done
+	fail "server $1 still has $(stat "$1" active) connections after 30s"
+}
+
+# The debug kernel is about ten times slower: so are its windows.
+scale=1
+slow_kernel && scale=10
+
+# --- accept ------------------------------------------------------------
+# Each accept sleeps in the window; every client resets inside it.
+id=$(ktcp start echo --port 12350 --json | jq -r .id)
+wait_port 12350
+hook test_accept_delay_ms $((20 * scale))
+out=$(/tests/rst-race -p 12350 -P 2 -n 25 -w $((5 * scale)))
+hook test_accept_delay_ms 0
+echo "accept: $out"
+assert_eq "$(jq -r .refused <<<"$out")" 0 "accept: connects refused"
+settled "$id"
+assert_eq "$(stat "$id" accepted)" 50 "accept: accepted"
+assert_eq "$(stat "$id" closed)" 50 "accept: closed"
+# The server still serves.
+exec {fd}<>/dev/tcp/127.0.0.1/12350 || fail "accept: connect after the race"
+echo hello >&"$fd"
+read -r -t 10 -u "$fd" line || fail "accept: no echo after the race"
+assert_eq "$line" hello "accept: echo after the race"
+exec {fd}>&-
+ktcp stop "$id"
+
+# --- start -------------------------------------------------------------
+# Listener 0 accepts the flood while listener 1 waits to fail.
+hook test_listener_delay_ms $((1500 * scale))
+hook test_fail_listener 1
+err=$TEST_TMP/start.err
+ktcp start echo --port 12351 --listeners 2 2>"$err" >/dev/null &
+start=$!
+wait_port 12351 $((5 * scale))
+/tests/tcp-hostile -p 12351 -s $((4000 * scale)) flood 20 >"$TEST_TMP/flood" &
+flood=$!
+rc=0
+wait "$start" || rc=$?
+hook test_listener_delay_ms 0
+hook test_fail_listener 0
+[ "$rc" -ne 0 ] || fail "start: a start whose listener failed succeeded"
+assert_contains "$(cat "$err")" "injected failure (test build)" "start: error"
+wait "$flood" || fail "start: tcp-hostile flood failed"
+out=$(cat "$TEST_TMP/flood")
+echo "start: $out"
+assert_eq "$(jq -r .opened <<<"$out")" 20 "start: flood connections opened"
+# Every accepted connection was closed by the failed start, none kept.
+assert_eq "$(jq -r .held <<<"$out")" 0 "start: connections left open"
+assert_eq "$(ktcp list --json | jq length)" 0 "start: servers left"
+assert_eq "$(slab_objs ktcp_echo_conn)" 0 "start: echo connections in the slab"
+
+# --- message -------------------------------------------------------------
+need_module khttpd
+hook test_start_fail_delay_ms $((2000 * scale))
+ktcp start http --port 12352 --root /etc/passwd 2>"$err" >/dev/null &
+start=$!
+# The request fails in khttpd's server_init, then waits before its ACK.
+sleep $((1 * scale))
+rmmod khttpd || fail "message: rmmod khttpd failed"
+rc=0
+wait "$start" || rc=$?
+hook test_start_fail_delay_ms 0
+[ "$rc" -ne 0 ] || fail "message: a start with a file as root succeeded"
+assert_contains "$(cat "$err")" "the document root is not a directory" \
+	"message: the CLI's error"
