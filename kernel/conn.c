@@ -252,6 +252,13 @@ static void ktcp_conn_attach(struct ktcp_conn *conn)
  * settings change may touch the connection, so the callbacks and the idle
  * timer are in place before anyone can see it. False when the server is
  * full or stopping.
+ *
+ * From the moment the callbacks are attached, a packet or a reset on
+ * another CPU can queue the work, which may close and free the connection
+ * as soon as conns_lock is free (ktcp_conn_close() takes it to unlist).
+ * So the first run, for data that arrived before the callbacks were ours,
+ * is queued here, under the lock: on true the connection belongs to its
+ * work and the caller must not touch it again.
  */
 static bool ktcp_conn_register(struct ktcp_server *srv, struct ktcp_conn *conn)
 {
@@ -265,6 +272,7 @@ static bool ktcp_conn_register(struct ktcp_server *srv, struct ktcp_conn *conn)
 		list_add_tail(&conn->node, &srv->conns);
 		srv->nconns++;
 		ktcp_conn_arm_idle(conn);
+		ktcp_conn_queue(conn);
 	}
 	spin_unlock_bh(&srv->conns_lock);
 	return ok;
@@ -287,16 +295,17 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACCEPTED, 1);
 	if (srv->svc->nodelay)
 		tcp_sock_set_nodelay(sock->sk);
+	/* Counted first: the connection may be closed, and uncounted, at once. */
+	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, 1);
 	if (!ktcp_conn_register(srv, conn)) {
+		ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, -1);
 		ktcp_stats_add(&srv->stats, KTCP_STATS_A_REFUSED, 1);
 		kmem_cache_free(srv->svc->conn_cache, conn);
 		ktcp_sock_release(sock);
 		return;
 	}
+	/* @conn is its work's now: this window must stay harmless. */
 	ktcp_test_delay(KTCP_TEST_ACCEPTED);
-	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, 1);
-	/* Data may have arrived before the callbacks were ours. */
-	ktcp_conn_queue(conn);
 }
 
 unsigned long ktcp_conn_idle_timeout(struct ktcp_conn *conn)
