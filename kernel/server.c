@@ -167,6 +167,36 @@ void *ktcp_server_priv(struct ktcp_server *srv)
 }
 EXPORT_SYMBOL_GPL(ktcp_server_priv);
 
+static bool ktcp_server_empty(struct ktcp_server *srv)
+{
+	bool empty;
+
+	spin_lock_bh(&srv->conns_lock);
+	empty = !srv->nconns;
+	spin_unlock_bh(&srv->conns_lock);
+	return empty;
+}
+
+/*
+ * With the listeners closed, so that nothing new arrives: ask every
+ * connection to close and wait for them; the workqueue's destruction
+ * waits for the last work items to return.
+ */
+static void ktcp_server_drain(struct ktcp_server *srv)
+{
+	struct ktcp_conn *conn;
+
+	spin_lock_bh(&srv->conns_lock);
+	srv->stopping = true;
+	list_for_each_entry(conn, &srv->conns, node)
+		ktcp_conn_request_close(conn);
+	spin_unlock_bh(&srv->conns_lock);
+	wait_event(srv->conns_empty, ktcp_server_empty(srv));
+	/* Work items may still be returning; only then is priv unused. */
+	destroy_workqueue(srv->wq);
+	srv->wq = NULL;
+}
+
 static void ktcp_server_free(struct ktcp_server *srv)
 {
 	if (srv->wq)
@@ -223,13 +253,15 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 	}
 	srv->listeners = ktcp_listeners_open(srv, p, &err, why);
 	if (!srv->listeners)
-		goto err_release;
+		goto err_drain;
 	srv->nlisteners = p->listeners;
 	pr_info("server %u (%s) started on port %u\n", srv->id, svc->name,
 		ntohs(((struct sockaddr_in *)&p->addr)->sin_port));
 	return srv;
 
-err_release:
+err_drain:
+	/* The listeners that did open may have accepted connections. */
+	ktcp_server_drain(srv);
 	if (svc->server_release)
 		svc->server_release(srv);
 err_remove:
@@ -239,36 +271,12 @@ err_free:
 	return ERR_PTR(err);
 }
 
-static bool ktcp_server_empty(struct ktcp_server *srv)
-{
-	bool empty;
-
-	spin_lock_bh(&srv->conns_lock);
-	empty = !srv->nconns;
-	spin_unlock_bh(&srv->conns_lock);
-	return empty;
-}
-
-/*
- * Called with ktcp_lock held. Closes the listeners first so nothing new
- * arrives, then asks every connection to close and waits for them; the
- * workqueue's destruction waits for the last work items to return.
- */
+/* Called with ktcp_lock held. */
 void ktcp_server_stop(struct ktcp_server *srv)
 {
-	struct ktcp_conn *conn;
-
 	ktcp_net_remove(srv);
 	ktcp_listeners_close(srv->listeners, srv->nlisteners);
-	spin_lock_bh(&srv->conns_lock);
-	srv->stopping = true;
-	list_for_each_entry(conn, &srv->conns, node)
-		ktcp_conn_request_close(conn);
-	spin_unlock_bh(&srv->conns_lock);
-	wait_event(srv->conns_empty, ktcp_server_empty(srv));
-	/* Work items may still be returning; only then is priv unused. */
-	destroy_workqueue(srv->wq);
-	srv->wq = NULL;
+	ktcp_server_drain(srv);
 	if (srv->svc->server_release)
 		srv->svc->server_release(srv);
 	pr_info("server %u (%s) stopped\n", srv->id, srv->svc->name);
