@@ -86,12 +86,51 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 
 /*
  * Services and the framework explain failures with static strings, which
- * NL_SET_ERR_MSG() cannot take as it wants a literal.
+ * NL_SET_ERR_MSG() cannot take as it wants a literal. A service's strings
+ * live in its module, which may be unloaded as soon as ktcp_lock is
+ * dropped, before netlink builds the ACK that carries the message: the
+ * ACK gets ktcp's own copy instead. There is one copy per distinct text,
+ * kept until the family goes, so they are only as many as the texts the
+ * services have.
  */
+struct ktcp_msg {
+	struct list_head node;
+	char text[];
+};
+
+static LIST_HEAD(ktcp_msgs); /* under ktcp_lock */
+
+static const char *ktcp_msg_keep(const char *why)
+{
+	struct ktcp_msg *m;
+	size_t len;
+
+	lockdep_assert_held(&ktcp_lock);
+	list_for_each_entry(m, &ktcp_msgs, node)
+		if (!strcmp(m->text, why))
+			return m->text;
+	len = strlen(why) + 1;
+	m = kmalloc(struct_size(m, text, len), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	memcpy(m->text, why, len);
+	list_add(&m->node, &ktcp_msgs);
+	return m->text;
+}
+
+static void ktcp_msgs_free(void)
+{
+	struct ktcp_msg *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &ktcp_msgs, node)
+		kfree(m);
+}
+
+/* ktcp_lock held, so that the service behind @why is still loaded. */
 static void ktcp_set_msg(struct genl_info *info, const char *why)
 {
 	if (why && info->extack)
-		info->extack->_msg = why;
+		info->extack->_msg = ktcp_msg_keep(why);
 }
 
 /* --- building messages -------------------------------------------------- */
@@ -434,8 +473,8 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 	ktcp_genl_notify(srv, KTCP_CMD_SERVER_STARTED);
 	err = ktcp_start_reply(info, id);
 out:
-	mutex_unlock(&ktcp_lock);
 	ktcp_set_msg(info, why);
+	mutex_unlock(&ktcp_lock);
 	if (err)
 		ktcp_test_delay(KTCP_TEST_START_FAILED);
 	return err;
@@ -485,8 +524,8 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 		ktcp_genl_notify(srv, KTCP_CMD_SERVER_CHANGED);
 	}
 out:
-	mutex_unlock(&ktcp_lock);
 	ktcp_set_msg(info, why);
+	mutex_unlock(&ktcp_lock);
 	return err;
 }
 
@@ -737,4 +776,6 @@ int __init ktcp_genl_init(void)
 void ktcp_genl_exit(void)
 {
 	genl_unregister_family(&ktcp_genl_family);
+	/* No request is running: unregistering waited for them. */
+	ktcp_msgs_free();
 }
