@@ -107,3 +107,29 @@ int khttpd_path_decode(const char *target, size_t len, char *dst, size_t size,
 	*dir = o == seg;
 	return (int)o;
 }
+
+int khttpd_path_encode(const char *path, size_t len, char *dst, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o = 0;
+	u8 c;
+
+	for (i = 0; i < len; i++) {
+		c = path[i];
+		if (c == '/' || khttpd_is_unreserved(c)) {
+			if (o + 1 >= size)
+				return -1;
+			dst[o++] = c;
+			continue;
+		}
+		if (o + 3 >= size)
+			return -1;
+		dst[o++] = '%';
+		dst[o++] = hex[c >> 4];
+		dst[o++] = hex[c & 15];
+	}
+	if (o >= size)
+		return -1;
+	dst[o] = '\0';
+	return (int)o;
+}

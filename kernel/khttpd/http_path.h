@@ -46,4 +46,20 @@
 int khttpd_path_decode(const char *target, size_t len, char *dst, size_t size,
 		       bool *dir);
 
+/**
+ * khttpd_path_encode() - percent-encode a decoded path for a URL
+ * @path: a path as khttpd_path_decode() returns it (starts with one '/')
+ * @len: its length
+ * @dst: where the encoded path goes, NUL-terminated
+ * @size: size of @dst; 3 * len + 1 is always enough
+ *
+ * '/' and the unreserved characters stay, every other byte becomes "%XX".
+ * What comes out is a path that a browser resolves on the same host: it
+ * starts with exactly one '/' ("//host" would name another host) and has
+ * no ':' before it (nor anywhere: a scheme).
+ *
+ * Return: the length written (without the NUL), or -1 if @size is too small.
+ */
+int khttpd_path_encode(const char *path, size_t len, char *dst, size_t size);
+
 #endif /* KHTTPD_HTTP_PATH_H */

@@ -63,6 +63,16 @@ static inline bool khttpd_is_tchar(u8 c)
 	       (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+/*
+ * RFC 3986's unreserved characters: the only bytes a URL khttpd builds
+ * carries as they are. Every other byte, UTF-8 included, is percent-encoded.
+ */
+static inline bool khttpd_is_unreserved(u8 c)
+{
+	return khttpd_is_digit(c) || khttpd_is_alpha(c) || c == '-' ||
+	       c == '.' || c == '_' || c == '~';
+}
+
 /* Does (p, len) equal the lower-case literal lit, ignoring ASCII case? */
 static inline bool khttpd_ieq(const char *p, size_t len, const char *lit)
 {

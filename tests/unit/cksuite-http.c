@@ -710,6 +710,67 @@ START_TEST(path_size)
 }
 END_TEST
 
+/* The redirect's Location: decode the target, then encode the path. */
+START_TEST(path_location)
+{
+	static const struct {
+		const char *target, *location;
+	} cases[] = {
+		{ "/docs", "/docs" },
+		/* a browser reads "//docs/" as host "docs" */
+		{ "//docs", "/docs" },
+		{ "///docs//a", "/docs/a" },
+		/* the client's host never comes back */
+		{ "http://evil.example/docs", "/docs" },
+		{ "HTTPS://evil.example//x", "/x" },
+		{ "/a%20b/r%C3%A9sum%c3%a9", "/a%20b/r%C3%A9sum%C3%A9" },
+		{ "/%3A:x@y%3F", "/%3A%3Ax%40y%3F" },
+		{ "/~a-b_c.d", "/~a-b_c.d" },
+	};
+	char path[64], loc[3 * 64 + 1];
+	size_t i;
+	bool dir;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *t = cases[i].target;
+
+		n = khttpd_path_decode(t, strlen(t), path, sizeof(path), &dir);
+		ck_assert_msg(n > 0, "'%s': decode %d", t, n);
+		n = khttpd_path_encode(path, n, loc, sizeof(loc));
+		ck_assert_msg(n == (int)strlen(cases[i].location),
+			      "'%s': got %d", t, n);
+		ck_assert_msg(!strcmp(loc, cases[i].location), "'%s': got '%s'",
+			      t, loc);
+	}
+}
+END_TEST
+
+/* Every byte: '/' and the unreserved ASCII ones stay, the rest is %XX. */
+START_TEST(path_encode_bytes)
+{
+	char in[2] = "/", out[8], want[8];
+	int c, n;
+
+	for (c = 1; c < 256; c++) {
+		in[1] = (char)c;
+		n = khttpd_path_encode(in, 2, out, sizeof(out));
+		if (c == '/' || c == '-' || c == '.' || c == '_' || c == '~' ||
+		    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z'))
+			snprintf(want, sizeof(want), "/%c", c);
+		else
+			snprintf(want, sizeof(want), "/%%%02X", c);
+		ck_assert_msg(n == (int)strlen(want), "byte 0x%02x: %d", c, n);
+		ck_assert_msg(!strcmp(out, want), "byte 0x%02x: '%s'", c, out);
+	}
+	/* 3 * len + 1 is enough, one less is not */
+	ck_assert_int_eq(khttpd_path_encode("/\xe9", 2, out, 5), 4);
+	ck_assert_int_eq(khttpd_path_encode("/\xe9", 2, out, 4), -1);
+	ck_assert_int_eq(khttpd_path_encode("/a", 2, out, 2), -1);
+}
+END_TEST
+
 /* --- Range --------------------------------------------------------------- */
 
 #define IGN KHTTPD_RANGE_IGNORE
@@ -993,6 +1054,8 @@ Suite *make_http_suite(void)
 
 	tcase_add_test(tp, path_table);
 	tcase_add_test(tp, path_size);
+	tcase_add_test(tp, path_location);
+	tcase_add_test(tp, path_encode_bytes);
 	tcase_add_test(tp, range_table);
 	tcase_add_test(tp, range_exhaustive);
 	tcase_add_test(tp, helpers_absent);
