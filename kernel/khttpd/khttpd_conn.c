@@ -313,35 +313,43 @@ static int khttpd_respond_error(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	return khttpd_respond_mem(conn, hc, &r, body, len);
 }
 
+/*
+ * 301 to the directory @path (decoded, "/a/b") with its slash. The Location
+ * is built from the decoded path, percent-encoded, never from the raw
+ * target: "GET //docs" must not send the browser to host "docs", nor an
+ * absolute-form target to the host the client named. The query, visible
+ * ASCII only (the parser made sure), stays after it.
+ */
 static int khttpd_respond_redirect(struct ktcp_conn *conn,
 				   struct khttpd_conn *hc,
-				   const struct khttpd_request *req)
+				   const struct khttpd_request *req,
+				   const char *path, size_t plen)
 {
-	const char *t = req->target.p, *q;
-	size_t len = req->target.len, plen;
+	const char *q = memchr(req->target.p, '?', req->target.len);
+	size_t qlen = q ? req->target.p + req->target.len - q : 0;
+	size_t size = 3 * plen + 2 + qlen;
 	struct khttpd_resp r = {
 		.status = 301,
 		.type = "text/html; charset=utf-8",
 		.head = req->method == KHTTPD_METHOD_HEAD,
 	};
-	char *loc;
-	int err, blen;
 	char body[256];
+	int err, blen, n;
+	char *loc;
 
-	/*
-	 * The raw target (visible ASCII only, the parser made sure) with a
-	 * '/' after its path: the query, if any, stays after it.
-	 */
-	q = memchr(t, '?', len);
-	plen = q ? q - t : len;
-	loc = kmalloc(len + 2, GFP_KERNEL);
+	loc = kmalloc(size, GFP_KERNEL);
 	if (!loc)
 		return -ENOMEM;
-	memcpy(loc, t, plen);
-	loc[plen] = '/';
-	memcpy(loc + plen + 1, t + plen, len - plen);
+	n = khttpd_path_encode(path, plen, loc, size);
+	if (WARN_ON_ONCE(n < 0)) {
+		kfree(loc);
+		return -EINVAL;
+	}
+	loc[n++] = '/';
+	if (q)
+		memcpy(loc + n, q, qlen);
 	r.location = loc;
-	r.location_len = len + 1;
+	r.location_len = n + qlen;
 	blen = khttpd_error_body(301, body, sizeof(body));
 	err = khttpd_respond_mem(conn, hc, &r, body, blen);
 	kfree(loc);
@@ -548,7 +556,7 @@ static int khttpd_serve(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	if (S_ISDIR(node.stat.mode))
 		err = dir ? khttpd_respond_dir(conn, hc, req, &node, path, n,
 					       psize) :
-			    khttpd_respond_redirect(conn, hc, req);
+			    khttpd_respond_redirect(conn, hc, req, path, n);
 	else if (dir) /* "file/": there is no such directory */
 		err = khttpd_respond_error(conn, hc, 404, head);
 	else

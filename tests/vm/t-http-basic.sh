@@ -71,6 +71,15 @@ r=$(curl -s -i "$URL/dir?x=1")
 assert_eq "$(status_line "$r")" "HTTP/1.1 301 Moved Permanently"
 assert_eq "$(header "$r" Location)" "/dir/?x=1"
 assert_eq "$(curl -s -L "$URL/dir")" "<p>dir index</p>"
+# The Location is the decoded path, re-encoded, on this host: never
+# "//dir/" (host "dir" to a browser), nor a host the client named.
+r=$(raw 'GET //dir HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+assert_eq "$(header "$r" Location)" "/dir/" "Location of //dir"
+r=$(raw 'GET http://evil.example//dir?q HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+assert_eq "$(header "$r" Location)" "/dir/?q" "Location of an absolute-form target"
+mkdir "$www/r$(printf '\303\251')s:@"
+r=$(raw 'GET /r%%C3%%A9s%%3a@ HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+assert_eq "$(header "$r" Location)" "/r%C3%A9s%3A%40/" "an encoded Location"
 # 403 for a directory without index.html (no listing), 404 otherwise
 expect_code /empty/ 403
 expect_code /missing.txt 404
