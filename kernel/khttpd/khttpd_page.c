@@ -3,7 +3,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
-#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -164,8 +163,7 @@ static void khttpd_list_url(struct khttpd_list *l, const char *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		c = s[i];
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
+		if (khttpd_is_unreserved(c)) {
 			khttpd_list_put(l, &s[i], 1);
 			continue;
 		}

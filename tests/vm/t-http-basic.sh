@@ -38,6 +38,7 @@ echo B >"$www/b.txt"
 echo C >"$www/c.txt"
 echo '{}' >"$www/x.json"
 touch "$www/list/<b>&\"q\".txt"
+echo cv >"$www/list/r$(printf '\303\251')sum$(printf '\303\251') 2024.txt"
 mkdir "$www/list/sub dir"
 # A listing larger than the send buffer: it goes out in several pieces.
 mkdir "$www/many"
@@ -218,6 +219,11 @@ r=$(curl -s -i "$URL/list/")
 assert_eq "$(status_line "$r")" "HTTP/1.1 200 OK"
 assert_contains "$r" '<a href="%3Cb%3E%26%22q%22.txt">&lt;b&gt;&amp;&quot;q&quot;.txt</a>'
 assert_contains "$r" '<a href="sub%20dir/">sub dir/</a>'
+# Every byte of a UTF-8 name is escaped (the kernel's ctype calls 0xC0 to
+# 0xFF letters), and the link leads to the file.
+assert_contains "$r" '<a href="r%C3%A9sum%C3%A9%202024.txt">'
+assert_eq "$(curl -s "$URL/list/r%C3%A9sum%C3%A9%202024.txt")" cv \
+	"the UTF-8 name's link"
 case $r in *'<b>'*) fail "unescaped name in listing" ;; esac
 expect_code "/list/sub%20dir/" 200
 curl -s -D "$TEST_TMP/many.head" -o "$TEST_TMP/many.html" "$URL/many/"
