@@ -5,7 +5,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <net/genetlink.h>
@@ -365,13 +364,18 @@ static void ktcp_unknown_service(struct genl_info *info, const char *name)
 #endif
 }
 
-/* The name becomes part of a module alias to load; keep it plain. */
+/*
+ * The name becomes part of a module alias to load; keep it plain ASCII.
+ * Not islower(): the kernel's ctype is Latin-1, where 0xDF-0xFF are lower
+ * case letters.
+ */
 static bool ktcp_service_name_ok(const char *name)
 {
 	if (!*name)
 		return false;
 	for (; *name; name++)
-		if (!islower(*name) && !isdigit(*name) && *name != '-' &&
+		if (!(*name >= 'a' && *name <= 'z') &&
+		    !(*name >= '0' && *name <= '9') && *name != '-' &&
 		    *name != '_')
 			return false;
 	return true;
