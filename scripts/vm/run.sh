@@ -13,15 +13,19 @@
 #   --append ARGS   extra kernel command line
 #   --kvm           use KVM (opt-in: it hangs on some hosts; TCG is default)
 #   --initrd FILE   boot this initramfs instead of building one
-#   --kmods DIR, --tests DIR   passed to mkinitramfs.sh (repeatable)
+#   --kmods DIR, --tests DIR   passed to mkinitramfs.sh (repeatable); the
+#                   t-*.sh in the --tests directories (default tests/vm)
+#                   that match --test are the tests the run expects
 #   --bench         passed to mkinitramfs.sh: add the benchmark tools
 #   --log FILE      console log (default $O/vm/RELEASE-MODE.log)
 #   --ports "P..."  host ports forwarded to the guest in shell/demo mode
 #                   (default "8081 12345")
 #
 # Exit status: the guest tests' status; 1 when the kernel log shows a splat or
-# leak (scripts/vm/check-log.sh) or the guest never reported a result; 124
-# when the timeout killed the VM. The last line is a one-line summary:
+# leak or a checker turned off (scripts/vm/check-log.sh), when an expected
+# test did not report PASS or FAIL, or when the guest never reported a
+# result; 124 when the timeout killed the VM; 2 for a bad call, such as a
+# --test that matches no test. The last line is a one-line summary:
 #   vm: RELEASE: PASS (N passed, 0 failed)
 set -eu
 
@@ -34,7 +38,7 @@ PROG=run.sh DIE_STATUS=2
 . "$(dirname "$0")/../lib.sh"
 kdir='' kernel='' mode=test pattern='' timeout='' test_timeout='' append=''
 kvm=0 initrd='' log='' ports="8081 12345"
-mk_args=()
+mk_args=() test_dirs=()
 
 flag() {
 	case $1 in
@@ -54,7 +58,8 @@ setting() {
 	--test-timeout) test_timeout=$2 ;;
 	--append) append=$2 ;;
 	--initrd) initrd=$2 ;;
-	--kmods | --tests) mk_args+=("$1" "$2") ;;
+	--kmods) mk_args+=("$1" "$2") ;;
+	--tests) mk_args+=("$1" "$2") test_dirs+=("$2") ;;
 	--log) log=$2 ;;
 	--ports) ports=$2 ;;
 	*) return 1 ;;
@@ -78,6 +83,31 @@ demo) timeout=${timeout:-600} ;;
 shell) timeout=${timeout:-0} ;;
 *) die "unknown mode '$mode'" ;;
 esac
+
+# The tests the run expects: every t-*.sh of the --tests directories whose
+# name matches a --test glob, as the guest's tests/vm/run-all.sh matches
+# them. Each must report PASS or FAIL: a test the image lacks, or one the
+# guest skipped, fails the run instead of going unnoticed.
+expected=()
+if [ "$mode" = test ]; then
+	IFS=, read -ra globs <<<"${pattern:-*}"
+	for d in "${test_dirs[@]:-tests/vm}"; do
+		for t in "$d"/t-*.sh; do
+			[ -e "$t" ] || continue
+			name=${t##*/t-}
+			name=${name%.sh}
+			for g in "${globs[@]}"; do
+				# shellcheck disable=SC2053 # $g is a glob on purpose
+				if [[ $name == $g ]]; then
+					expected+=("$name")
+					break
+				fi
+			done
+		done
+	done
+	[ ${#expected[@]} -gt 0 ] ||
+		die "no test in ${test_dirs[*]:-tests/vm} matches '${pattern:-*}'"
+fi
 
 mkdir -p "$O/vm"
 log=${log:-$O/vm/$release-$mode.log}
@@ -185,9 +215,31 @@ if ! scripts/vm/check-log.sh "$log" >&2; then
 	[ "$rc" -ne 0 ] || rc=1
 fi
 
+# Every expected test reported once, as "PASS name (...)" or "FAIL name
+# (...)" at the end of a line (kernel messages can share its start on the
+# console; a failed test's own output is indented with "    | ").
+missing=0
+if [ ${#expected[@]} -gt 0 ]; then
+	reported=$(sed -nE '/^    \| /d
+		s/^(.*[^|] )?(PASS|FAIL) ([^ ]+) \((exit [0-9]+, )?[0-9]+s\)$/\3/p' "$log")
+	for name in "${expected[@]}"; do
+		if ! grep -qxF -- "$name" <<<"$reported"; then
+			echo "run.sh: test $name did not report PASS or FAIL" >&2
+			missing=$((missing + 1))
+		fi
+	done
+	if [ "$missing" -ne 0 ]; then
+		echo "run.sh: $missing of ${#expected[@]} expected test(s) did not" \
+			"report" >&2
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+fi
+
 verdict=PASS
 [ "$rc" -eq 0 ] || verdict=FAIL
 [ -n "$summary" ] || summary="no test summary"
+[ "$missing" -eq 0 ] ||
+	summary="$summary; $missing of ${#expected[@]} expected did not report"
 [ "$rc" -ne 124 ] || summary="$summary; timed out"
 echo "vm: $release: $verdict ($summary) in ${secs}s"
 exit "$rc"

@@ -5,7 +5,7 @@
 #
 # Usage: tests/runner/run.sh [--kdir KDIR] [--kernel BZIMAGE] [--cases LIST]
 #   default: the newest installed Debian cloud kernel with headers, and all
-#   cases (good,warn,fail,crash,boot,hang,leak; leak only on kmemleak
+#   cases (good,warn,fail,missing,none,crash,boot,hang,leak; leak only on kmemleak
 #   kernels).
 set -eu
 
@@ -15,7 +15,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 O=${O:-build}
-kdir='' kernel='' cases=good,warn,fail,crash,boot,hang,leak
+kdir='' kernel='' cases=good,warn,fail,missing,none,crash,boot,hang,leak
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kdir) kdir=$2 ;;
@@ -61,6 +61,7 @@ expect() {
 	out=$work/case-$name.log
 	start=$(date +%s)
 	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
+		--tests tests/vm --tests tests/runner/guest \
 		--log "$work/console-$name.log" "$@" >"$out" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))
 	case $want in
@@ -86,6 +87,16 @@ expect good 0 '^vm: .*: PASS \(1 passed, 0 failed\)' --test runner-good
 good_secs=$last_secs
 expect warn nonzero "'WARNING:' in the kernel log" --test runner-good,runner-warn
 expect fail nonzero '^vm: .*: FAIL \(1 passed, 1 failed\)' --test 'runner-good,runner-f*'
+# A test the host expects but the image lacks (as when mkinitramfs.sh missed
+# a file): the guest runs the others, passes, and the host must notice.
+mkdir -p "$work/absent"
+printf '#!/bin/bash\n# Never in the image: tests/runner/run.sh\n' \
+	>"$work/absent/t-runner-absent.sh"
+expect missing nonzero 'test runner-absent did not report' \
+	--tests "$work/absent" --test runner-good,runner-absent
+# A --test that matches nothing runs nothing, and fails before booting.
+expect none nonzero "no test in .* matches 'runner-nosuch'" \
+	--test runner-nosuch
 expect crash nonzero 'no KTCP-VM-RESULT' --test runner-crash
 # A kernel that dies before /init (here: no /init to run) is booted three
 # times in all, then fails the run.
