@@ -2,7 +2,10 @@
 # make check-vm: for every installed Debian cloud kernel (image + headers),
 # build our modules, boot the VM and run the guest suite. One kernel failing
 # does not stop the others; the summary lists each, and the exit status is
-# nonzero if any failed. Extra arguments go to scripts/vm/run.sh.
+# nonzero if any failed, or if a supported kernel series (6.1 and 6.12,
+# the two `make deps` installs) has no installed kernel: the suite is
+# promised on both, and a run on one is not a pass. Extra arguments go to
+# scripts/vm/run.sh.
 set -eu
 
 # The body is one brace group so bash parses it before running: editing this
@@ -27,6 +30,17 @@ failures() {
 mkdir -p "$O/vm"
 summary=()
 failed=0
+# Any point release of each series will do.
+for series in 6.1 6.12; do
+	found=0
+	for r in $releases; do
+		case $r in "$series".*) found=1 ;; esac
+	done
+	if [ $found -eq 0 ]; then
+		summary+=("vm: $series: FAIL (no $series kernel with headers installed; make deps installs it)")
+		failed=1
+	fi
+done
 for r in $releases; do
 	kdir=/usr/src/linux-headers-$r
 	echo "check-vm: === $r ==="
