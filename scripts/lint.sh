@@ -13,12 +13,31 @@
 #   SPLIT_STRING        meant for log messages, which must stay greppable;
 #                       ours are none, only khttpd's HTML pages are split
 #   SPDX_LICENSE_TAG is kept: every kernel file states its licence.
+#
+# A tool that is missing fails its check: a check that cannot run must not
+# look like one that passed. LINT_SKIP (comma-separated: clang-format,
+# checkpatch) is the explicit opt-out for one that is knowingly absent, and
+# the output says it was skipped.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 CHECKPATCH=${CHECKPATCH:-}
+LINT_SKIP=${LINT_SKIP:-}
 failed=()
+
+# missing TOOL HOW: TOOL cannot run; fails the lint unless LINT_SKIP names it.
+missing() {
+	case ,$LINT_SKIP, in
+	*,"$1",*)
+		echo "lint: $1 skipped: not available ($2), and LINT_SKIP=$LINT_SKIP"
+		;;
+	*)
+		echo "lint: $1 is not available ($2); LINT_SKIP=$1 skips it"
+		failed+=("$1")
+		;;
+	esac
+}
 
 files() {
 	git ls-files --cached --others --exclude-standard -- "$@" |
@@ -32,19 +51,23 @@ mapfile -t ksrc < <(files 'kernel/*.c' 'kernel/*.h')
 mapfile -t shsrc < <(files '*.sh' '*.bash' scripts/vm/init .ci/run)
 mapfile -t mansrc < <(files 'docs/*.[1-8]')
 
-echo "lint: clang-format (${#csrc[@]} files)"
 # One line per file; `clang-format FILE | diff -u FILE -` shows the changes.
-bad=0
-for f in ${csrc[@]+"${csrc[@]}"}; do
-	n=$(clang-format --dry-run "$f" 2>&1 | grep -c 'clang-format-violations' || true)
-	if [ "$n" -ne 0 ]; then
-		echo "  $f: $n place(s) not clang-formatted"
-		bad=1
+if ! command -v clang-format >/dev/null; then
+	missing clang-format "make deps installs it"
+else
+	echo "lint: clang-format (${#csrc[@]} files)"
+	bad=0
+	for f in ${csrc[@]+"${csrc[@]}"}; do
+		n=$(clang-format --dry-run "$f" 2>&1 | grep -c 'clang-format-violations' || true)
+		if [ "$n" -ne 0 ]; then
+			echo "  $f: $n place(s) not clang-formatted"
+			bad=1
+		fi
+	done
+	if [ $bad -ne 0 ]; then
+		failed+=(clang-format)
+		echo "lint: 'make format' fixes the formatting"
 	fi
-done
-if [ $bad -ne 0 ]; then
-	failed+=(clang-format)
-	echo "lint: 'make format' fixes the formatting"
 fi
 
 echo "lint: cppcheck (${#usrc[@]} files)"
@@ -58,8 +81,7 @@ if [ ${#usrc[@]} -gt 0 ] && ! cppcheck --quiet --error-exitcode=1 \
 fi
 
 if [ -z "$CHECKPATCH" ] || [ ! -r "$CHECKPATCH" ]; then
-	echo "lint: checkpatch skipped: no checkpatch.pl (Debian's headers lack it;" \
-		"unpack the debug kernel or pass CHECKPATCH=)"
+	missing checkpatch "no checkpatch.pl: Debian's headers lack it; unpack or build the debug kernel (make debug-kernel), or pass CHECKPATCH="
 elif [ ${#ksrc[@]} -gt 0 ]; then
 	echo "lint: checkpatch (${#ksrc[@]} files, $CHECKPATCH)"
 	if ! perl "$CHECKPATCH" --no-tree --terse --file --show-types \
