@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per network namespace server tables. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <net/netns/generic.h>
 
 #include "ktcp_internal.h"
@@ -9,6 +11,11 @@ DEFINE_MUTEX(ktcp_lock);
 LIST_HEAD(ktcp_servers);
 
 static unsigned int ktcp_net_id __read_mostly;
+
+static void ktcp_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ktcp_reap_work, ktcp_reap);
+/* How often ktcp_reap() looks for deleted namespaces while servers run. */
+#define KTCP_REAP_INTERVAL HZ
 
 struct ktcp_net *ktcp_net(const struct net *net)
 {
@@ -29,6 +36,7 @@ int ktcp_net_add(struct ktcp_server *srv)
 	srv->id = id;
 	list_add_tail(&srv->node, &ktcp_servers);
 	kn->generation++;
+	queue_delayed_work(system_long_wq, &ktcp_reap_work, KTCP_REAP_INTERVAL);
 	return 0;
 }
 
@@ -61,6 +69,48 @@ void ktcp_stop_service_servers(struct ktcp_service *svc)
 		ktcp_genl_notify(srv, KTCP_CMD_SERVER_STOPPED);
 		ktcp_server_stop(srv);
 	}
+}
+
+/*
+ * A namespace that no process is in and that no file or mount names can
+ * never be entered again: `ip netns del` was run on it, or its last
+ * process left. ktcp_net_exit() stops its servers when it is dismantled,
+ * but sockets can keep it from ever being dismantled: those TCP is still
+ * closing for us hold a full reference, so that their timers run
+ * (ktcp_sock_hold_net() in conn.c), and a peer that never ACKs our FINs
+ * and reconnects now and then keeps their number above zero for ever,
+ * with the server still accepting. So a namespace whose every reference
+ * is a socket's counts as deleted, and its servers are stopped here. The
+ * sockets then finish within TCP's own bounds (tcp_orphan_retries,
+ * tcp_fin_timeout) and the namespace goes with the last of them.
+ *
+ * Every full reference is taken with get_net(); a socket's comes with its
+ * count in sock_inuse_get(), after it: a namespace that has any other
+ * reference (a process's, a file's, a mount's) has more references than
+ * sockets.
+ */
+static bool ktcp_net_abandoned(struct net *net)
+{
+	return refcount_read(&net->ns.count) <= sock_inuse_get(net);
+}
+
+static void ktcp_reap(struct work_struct *work)
+{
+	struct ktcp_server *srv, *tmp;
+
+	mutex_lock(&ktcp_lock);
+	list_for_each_entry_safe(srv, tmp, &ktcp_servers, node) {
+		if (!ktcp_net_abandoned(srv->net))
+			continue;
+		pr_info("server %u (%s): its network namespace was deleted\n",
+			srv->id, srv->svc->name);
+		ktcp_genl_notify(srv, KTCP_CMD_SERVER_STOPPED);
+		ktcp_server_stop(srv);
+	}
+	if (!list_empty(&ktcp_servers))
+		queue_delayed_work(system_long_wq, &ktcp_reap_work,
+				   KTCP_REAP_INTERVAL);
+	mutex_unlock(&ktcp_lock);
 }
 
 static int __net_init ktcp_net_init(struct net *net)
@@ -102,5 +152,7 @@ int ktcp_netns_init(void)
 
 void ktcp_netns_exit(void)
 {
+	/* No server is left to re-arm it: the services are gone. */
+	cancel_delayed_work_sync(&ktcp_reap_work);
 	unregister_pernet_subsys(&ktcp_net_ops);
 }
