@@ -48,6 +48,32 @@ int ktcp_validate_addr(const struct nlattr *attr,
 	return -EINVAL;
 }
 
+static struct netlink_range_validation ktcp_http_id_range = {
+	.max = KTCP_HTTP_ID_MAX,
+};
+
+/* KTCP_OPT_A_HTTP_GROUPS: whole u32 gids, none of them (u32)-1. */
+static int ktcp_validate_groups(const struct nlattr *attr,
+				struct netlink_ext_ack *extack)
+{
+	const u32 *gid = nla_data(attr);
+	int i, n = nla_len(attr) / sizeof(u32);
+
+	if (nla_len(attr) % sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "groups must be an array of u32 gids");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (gid[i] > KTCP_HTTP_ID_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a group id is out of range");
+			return -ERANGE;
+		}
+	}
+	return 0;
+}
+
 static const struct nla_policy ktcp_opt_policy[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_ECHO_WQ] = NLA_POLICY_MAX(NLA_U8, __KTCP_ECHO_WQ_MAX - 1),
 	[KTCP_OPT_A_HTTP_ROOT] = { .type = NLA_NUL_STRING,
@@ -59,6 +85,13 @@ static const struct nla_policy ktcp_opt_policy[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_HTTP_MAX_HEADER] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_http_header_range),
 	[KTCP_OPT_A_HTTP_SENDFILE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KTCP_OPT_A_HTTP_UID] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_http_id_range),
+	[KTCP_OPT_A_HTTP_GID] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_http_id_range),
+	[KTCP_OPT_A_HTTP_GROUPS] =
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY, ktcp_validate_groups,
+				       KTCP_HTTP_GROUPS_MAX * sizeof(u32)),
 };
 
 static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
@@ -193,6 +226,16 @@ static int ktcp_put_opts(struct sk_buff *skb, const struct ktcp_opts *opts)
 		return -EMSGSIZE;
 	if ((opts->present & BIT(KTCP_OPT_A_HTTP_SENDFILE)) &&
 	    nla_put_u8(skb, KTCP_OPT_A_HTTP_SENDFILE, opts->http_sendfile))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_UID)) &&
+	    nla_put_u32(skb, KTCP_OPT_A_HTTP_UID, opts->http_uid))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_GID)) &&
+	    nla_put_u32(skb, KTCP_OPT_A_HTTP_GID, opts->http_gid))
+		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_GROUPS)) &&
+	    nla_put(skb, KTCP_OPT_A_HTTP_GROUPS,
+		    opts->http_ngroups * sizeof(u32), opts->http_groups))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -345,6 +388,17 @@ static int ktcp_parse_opts(struct genl_info *info, struct ktcp_opts *opts)
 			nla_get_u32(tb[KTCP_OPT_A_HTTP_MAX_HEADER]);
 	if (tb[KTCP_OPT_A_HTTP_SENDFILE])
 		opts->http_sendfile = nla_get_u8(tb[KTCP_OPT_A_HTTP_SENDFILE]);
+	if (tb[KTCP_OPT_A_HTTP_UID])
+		opts->http_uid = nla_get_u32(tb[KTCP_OPT_A_HTTP_UID]);
+	if (tb[KTCP_OPT_A_HTTP_GID])
+		opts->http_gid = nla_get_u32(tb[KTCP_OPT_A_HTTP_GID]);
+	if (tb[KTCP_OPT_A_HTTP_GROUPS]) {
+		/* The policy bounds it to KTCP_HTTP_GROUPS_MAX whole gids. */
+		opts->http_ngroups =
+			nla_len(tb[KTCP_OPT_A_HTTP_GROUPS]) / sizeof(u32);
+		memcpy(opts->http_groups, nla_data(tb[KTCP_OPT_A_HTTP_GROUPS]),
+		       opts->http_ngroups * sizeof(u32));
+	}
 	return 0;
 }
 

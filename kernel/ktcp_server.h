@@ -37,6 +37,16 @@ struct ktcp_opts {
 	u32 http_keepalive_max;
 	u32 http_max_request_line;
 	u32 http_max_header;
+	/*
+	 * http: the user files are opened as, numbered as in the initial
+	 * user namespace once ->configure has checked them. Groups are
+	 * copied with the struct; BIT(KTCP_OPT_A_HTTP_GROUPS) says whether
+	 * they replace the caller's.
+	 */
+	u32 http_uid;
+	u32 http_gid;
+	u32 http_ngroups;
+	u32 http_groups[KTCP_HTTP_GROUPS_MAX];
 };
 
 /* What the framework needs to run a server; filled from the request. */

@@ -253,7 +253,7 @@ class Kernel:
         self.alltext = alltext
 
     # Sizes the policies use, as on every Linux target.
-    SIZEOF = {"struct in_addr": 4, "struct in6_addr": 16}
+    SIZEOF = {"struct in_addr": 4, "struct in6_addr": 16, "u32": 4}
 
     def value(self, expr):
         expr = re.sub(r"sizeof\s*\(\s*([^)]*?)\s*\)",

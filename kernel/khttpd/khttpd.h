@@ -4,8 +4,10 @@
  * the files of khttpd.ko:
  *   khttpd_main.c  registration, options, per-server state
  *   khttpd_conn.c  the per-connection state machine and responses
+ *   khttpd_cred.c  the credentials files are served with: the starting
+ *                  process's or a named user's, with no capabilities
  *   khttpd_file.c  lookups beneath the root, opening, reading and sending
- *                  files as the starting process, MIME types
+ *                  files with those credentials, MIME types
  *   khttpd_page.c  the built-in page, error bodies, directory listings
  * The request parser (http_*.c) is plain C shared with the unit tests.
  */
@@ -21,11 +23,17 @@
 struct cred;
 struct file;
 struct ktcp_conn;
+struct ktcp_opts;
+
+/* The options that name the user files are served as. */
+#define KHTTPD_USER_OPTS                                       \
+	(BIT(KTCP_OPT_A_HTTP_UID) | BIT(KTCP_OPT_A_HTTP_GID) | \
+	 BIT(KTCP_OPT_A_HTTP_GROUPS))
 
 /* Per server, in ktcp_server_priv(); read-only once the server runs. */
 struct khttpd_server {
 	struct path root; /* root.mnt NULL: no root, serve the built-in page */
-	const struct cred *cred; /* of the process that started the server */
+	const struct cred *cred; /* files are served with; no capabilities */
 	struct khttpd_limits lim;
 	u32 keepalive_max; /* requests per connection, 0 = unlimited */
 	bool listing;
@@ -42,6 +50,10 @@ struct khttpd_node {
 extern const size_t khttpd_conn_priv_size;
 int khttpd_conn_process(struct ktcp_conn *conn);
 void khttpd_conn_release(struct ktcp_conn *conn);
+
+/* khttpd_cred.c */
+int khttpd_user_configure(struct ktcp_opts *opts, const char **why);
+const struct cred *khttpd_cred_prepare(const struct ktcp_opts *opts);
 
 /* khttpd_file.c */
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,

@@ -10,11 +10,12 @@
  * LOOKUP_NO_MAGICLINKS keeps /proc-style links out. Only regular files
  * and directories are served.
  *
- * Lookups, permission checks, opens and reads run with the credentials of
- * the process that started the server (override_creds() in the worker),
- * never the worker's own full kernel credentials, so a file that process
- * could not read is not served. dentry_open() checks no permissions itself,
- * so khttpd_open() calls path_permission() as open(2) would.
+ * Lookups, permission checks, opens and reads run with the server's
+ * credentials (khttpd_cred.c: the starting process's or a named user's,
+ * without capabilities; override_creds() in the worker), never the
+ * worker's own full kernel credentials, so a file that user could not
+ * read is not served. dentry_open() checks no permissions itself, so
+ * khttpd_open() calls path_permission() as open(2) would.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -71,7 +72,7 @@ out:
 	return err;
 }
 
-/* Open a looked-up node for reading, as open(2) by the starting process. */
+/* Open a looked-up node for reading, as open(2) by the serving user. */
 int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 		struct file **filp)
 {
@@ -95,7 +96,7 @@ int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 	return err;
 }
 
-/* kernel_read() as the starting process: LSMs check reads too. */
+/* kernel_read() as the serving user: LSMs check reads too. */
 ssize_t khttpd_read(const struct khttpd_server *ks, struct file *filp,
 		    void *buf, size_t len, loff_t *pos)
 {
@@ -108,7 +109,7 @@ ssize_t khttpd_read(const struct khttpd_server *ks, struct file *filp,
 	return n;
 }
 
-/* ktcp_conn_sendfile() as the starting process, like khttpd_read(). */
+/* ktcp_conn_sendfile() as the serving user, like khttpd_read(). */
 ssize_t khttpd_sendfile(const struct khttpd_server *ks, struct ktcp_conn *conn,
 			struct file *filp, loff_t *pos, size_t len, bool more)
 {

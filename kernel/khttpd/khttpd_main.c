@@ -4,9 +4,10 @@
  * a document root (or a built-in page without one) over HTTP/1.0 and 1.1,
  * with keep-alive, pipelining, conditional and range requests.
  *
- * The root is resolved, and the credentials of the process that starts
- * the server are captured, once in ->server_init(); every file is then
- * looked up beneath that root and opened with those credentials.
+ * The credentials to serve files with are made once in ->server_init()
+ * (khttpd_cred.c: the starting process's or those of the user it named,
+ * with no capabilities), and the root is resolved with them; every file
+ * is then looked up beneath that root and opened with those credentials.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,18 +18,20 @@
 #include "ktcp_server.h"
 #include "khttpd.h"
 
-#define KHTTPD_OPTS                                                 \
-	(BIT(KTCP_OPT_A_HTTP_ROOT) | BIT(KTCP_OPT_A_HTTP_LISTING) | \
-	 BIT(KTCP_OPT_A_HTTP_KEEPALIVE_MAX) |                       \
-	 BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE) |                    \
-	 BIT(KTCP_OPT_A_HTTP_MAX_HEADER) | BIT(KTCP_OPT_A_HTTP_SENDFILE))
+#define KHTTPD_OPTS                                                        \
+	(BIT(KTCP_OPT_A_HTTP_ROOT) | BIT(KTCP_OPT_A_HTTP_LISTING) |        \
+	 BIT(KTCP_OPT_A_HTTP_KEEPALIVE_MAX) |                              \
+	 BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE) |                           \
+	 BIT(KTCP_OPT_A_HTTP_MAX_HEADER) | BIT(KTCP_OPT_A_HTTP_SENDFILE) | \
+	 KHTTPD_USER_OPTS)
 
 /* Fill in the defaults, so that the server reports what it uses. */
 static int khttpd_configure(struct ktcp_server_params *p,
 			    struct ktcp_opts *opts, const char **why)
 {
-	u32 all = KHTTPD_OPTS & ~BIT(KTCP_OPT_A_HTTP_ROOT);
+	u32 all = KHTTPD_OPTS & ~BIT(KTCP_OPT_A_HTTP_ROOT) & ~KHTTPD_USER_OPTS;
 	bool line_given = opts->present & BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE);
+	int err;
 
 	if (opts->http_root && opts->http_root[0] != '/') {
 		*why = "the document root must be an absolute path";
@@ -46,6 +49,9 @@ static int khttpd_configure(struct ktcp_server_params *p,
 		*why = "the request line limit is larger than the header limit";
 		return -EINVAL;
 	}
+	err = khttpd_user_configure(opts, why);
+	if (err)
+		return err;
 	/* Absent listing and keep-alive limit are 0, their defaults. */
 	opts->present |= all;
 	return 0;
@@ -55,6 +61,7 @@ static int khttpd_server_init(struct ktcp_server *srv,
 			      const struct ktcp_opts *opts, const char **why)
 {
 	struct khttpd_server *ks = ktcp_server_priv(srv);
+	const struct cred *old;
 	int err;
 
 	ks->lim.max_request_line = opts->http_max_request_line;
@@ -63,18 +70,33 @@ static int khttpd_server_init(struct ktcp_server *srv,
 	ks->keepalive_max = opts->http_keepalive_max;
 	ks->listing = opts->http_listing;
 	ks->sendfile = opts->http_sendfile;
+	ks->cred = khttpd_cred_prepare(opts);
+	if (IS_ERR(ks->cred)) {
+		err = PTR_ERR(ks->cred);
+		ks->cred = NULL;
+		return err;
+	}
 	if (opts->http_root) {
-		/* As the caller, in the caller's mount namespace. */
+		/*
+		 * In the caller's mount namespace, as the user that serves
+		 * the files: a root that user cannot reach fails here.
+		 */
+		old = override_creds(ks->cred);
 		err = kern_path(opts->http_root,
 				LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ks->root);
+		revert_creds(old);
 		if (err) {
-			*why = err == -ENOTDIR ?
-				       "the document root is not a directory" :
-				       "cannot look up the document root";
+			if (err == -ENOTDIR)
+				*why = "the document root is not a directory";
+			else if (err == -EACCES)
+				*why = "the serving user cannot reach the document root";
+			else
+				*why = "cannot look up the document root";
+			put_cred(ks->cred);
+			ks->cred = NULL;
 			return err;
 		}
 	}
-	ks->cred = get_current_cred();
 	return 0;
 }
 

@@ -33,7 +33,8 @@
  *   Reply:   KTCP_CMD_SERVER_START with KTCP_A_SERVER_ID.
  *   Errors:  EADDRINUSE (port taken), ENOENT (unknown service; the extack
  *            message lists the known ones), EINVAL (options that the
- *            service does not take), EPERM.
+ *            service does not take), EPERM (no CAP_NET_ADMIN; or an http
+ *            user other than the caller without CAP_SETUID/CAP_SETGID).
  *   A service whose module is not loaded is loaded ("ktcp-service-NAME"
  *   module alias) when it is installed.
  *
@@ -144,6 +145,10 @@
 #define KTCP_PATH_MAX 4095
 /* Most tuples in one SOCK_DROP request (bounds the reply's size). */
 #define KTCP_DROP_TUPLES_MAX 256
+/* Largest uid or gid of KTCP_OPT_A_HTTP_*: (u32)-1 is no id. */
+#define KTCP_HTTP_ID_MAX 0xfffffffeU
+/* Most supplementary groups in KTCP_OPT_A_HTTP_GROUPS. */
+#define KTCP_HTTP_GROUPS_MAX 64
 
 enum ktcp_cmd {
 	KTCP_CMD_UNSPEC,
@@ -264,8 +269,8 @@ enum ktcp_opt_attr {
 	/*
 	 * http: NUL-terminated absolute path of the document root, at most
 	 * KTCP_PATH_MAX chars. Resolved once at start, by the starting
-	 * process; files are opened beneath it with that process's
-	 * credentials. Absent: a built-in page is served.
+	 * process; files are opened beneath it as the user of
+	 * KTCP_OPT_A_HTTP_UID (below). Absent: a built-in page is served.
 	 */
 	KTCP_OPT_A_HTTP_ROOT,
 	KTCP_OPT_A_HTTP_LISTING, /* u8, 0 or 1: list directories without
@@ -281,6 +286,34 @@ enum ktcp_opt_attr {
 				   * page cache without copying them (http;
 				   * default 1); 0 reads them into a buffer
 				   * and sends that */
+	/*
+	 * http: the user that files are looked up, opened and read as:
+	 * KTCP_OPT_A_HTTP_UID and KTCP_OPT_A_HTTP_GID (u32, 0..
+	 * KTCP_HTTP_ID_MAX, ids of the caller's user namespace), and
+	 * KTCP_OPT_A_HTTP_GROUPS, the supplementary groups (binary: an array
+	 * of u32 gids, host order, at most KTCP_HTTP_GROUPS_MAX; empty for
+	 * none). Whoever the user, files are opened with no capabilities at
+	 * all, so CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH of a root caller
+	 * never serve a file that the user could not read.
+	 *
+	 * UID and GID come together, GROUPS only with them (UID and GID
+	 * without GROUPS: no supplementary groups); an id without a
+	 * mapping in the caller's user namespace is EINVAL. Naming a user
+	 * other than the caller (a uid other than its fsuid: CAP_SETUID; a
+	 * gid other than its fsgid, or groups other than exactly its own:
+	 * CAP_SETGID, both in the initial user namespace, as setresuid(2)
+	 * and setgroups(2) want) is EPERM without those capabilities:
+	 * CAP_NET_ADMIN alone lets a caller serve as itself, not as another.
+	 *
+	 * Absent, files are opened as the caller (its fsuid, fsgid and
+	 * groups), without its capabilities. Replies always carry UID and
+	 * GID (the caller's when not given), GROUPS when UID was given;
+	 * ids as the initial user namespace numbers them.
+	 */
+	KTCP_OPT_A_HTTP_UID, /* u32, 0..KTCP_HTTP_ID_MAX (http) */
+	KTCP_OPT_A_HTTP_GID, /* u32, 0..KTCP_HTTP_ID_MAX (http) */
+	KTCP_OPT_A_HTTP_GROUPS, /* binary, u32 gids, at most
+				 * KTCP_HTTP_GROUPS_MAX (http) */
 	__KTCP_OPT_A_MAX
 };
 #define KTCP_OPT_A_MAX (__KTCP_OPT_A_MAX - 1)
