@@ -364,6 +364,136 @@ START_TEST(http_parse_server_reply)
 }
 END_TEST
 
+START_TEST(http_user_request)
+{
+	static const uint32_t groups[] = { 1000, 27, 100 };
+	struct ktcp_server_cfg cfg = { .service = "http", .port = 8081 };
+	struct nlattr *tb[KTCP_A_MAX + 1], *ob[KTCP_OPT_A_MAX + 1];
+	struct nl_msg *msg;
+	const char *why;
+
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_HTTP_USER;
+	cfg.http_uid = 1000;
+	cfg.http_gid = 1001;
+	cfg.http_groups = groups;
+	cfg.http_ngroups = 3;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(
+		nla_parse_nested(ob, KTCP_OPT_A_MAX, tb[KTCP_A_OPTS], NULL), 0);
+	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_UID]), 1000);
+	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_GID]), 1001);
+	ck_assert_int_eq(nla_len(ob[KTCP_OPT_A_HTTP_GROUPS]), 12);
+	ck_assert_mem_eq(nla_data(ob[KTCP_OPT_A_HTTP_GROUPS]), groups, 12);
+	nlmsg_free(msg);
+
+	/* No groups: an empty GROUPS, so that the kernel drops the caller's. */
+	cfg.http_groups = NULL;
+	cfg.http_ngroups = 0;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(
+		nla_parse_nested(ob, KTCP_OPT_A_MAX, tb[KTCP_A_OPTS], NULL), 0);
+	ck_assert_ptr_nonnull(ob[KTCP_OPT_A_HTTP_GROUPS]);
+	ck_assert_int_eq(nla_len(ob[KTCP_OPT_A_HTTP_GROUPS]), 0);
+	nlmsg_free(msg);
+
+	/* Without the bit, no user at all: the kernel uses the caller. */
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_HTTP_LISTING;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(
+		nla_parse_nested(ob, KTCP_OPT_A_MAX, tb[KTCP_A_OPTS], NULL), 0);
+	ck_assert_ptr_null(ob[KTCP_OPT_A_HTTP_UID]);
+	ck_assert_ptr_null(ob[KTCP_OPT_A_HTTP_GID]);
+	ck_assert_ptr_null(ob[KTCP_OPT_A_HTTP_GROUPS]);
+	nlmsg_free(msg);
+
+	/* Bad users are refused before anything is sent. */
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_HTTP_USER;
+	cfg.http_uid = UINT32_MAX;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(why);
+	cfg.http_uid = 1000;
+	cfg.http_ngroups = 2;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	cfg.http_groups = groups;
+	cfg.http_ngroups = KTCP_HTTP_GROUPS_MAX + 1;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "64"));
+	/* Nor can a running server change its user. */
+	cfg.has = KTCP_HAS_HTTP_USER;
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg, &why),
+			 -EINVAL);
+}
+END_TEST
+
+START_TEST(http_user_reply)
+{
+	static const uint32_t groups[] = { 2500, 3000 };
+	struct nl_msg *msg = reply(KTCP_CMD_SERVER_GET);
+	struct ktcp_server s;
+	struct nlattr *opts;
+
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_UID, 2500);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_GID, 2501);
+	nla_put(msg, KTCP_OPT_A_HTTP_GROUPS, sizeof(groups), groups);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
+	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_HTTP_USER |
+					 KTCP_HAS_HTTP_GROUPS);
+	ck_assert_uint_eq(s.http_uid, 2500);
+	ck_assert_uint_eq(s.http_gid, 2501);
+	ck_assert_uint_eq(s.http_ngroups, 2);
+	ck_assert_mem_eq(s.http_groups, groups, sizeof(groups));
+	nlmsg_free(msg);
+
+	/* The starter's own user: uid and gid, no groups. */
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_UID, 0);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_GID, 0);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
+	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_HTTP_USER);
+	ck_assert_ptr_null(s.http_groups);
+	nlmsg_free(msg);
+
+	/* Empty groups: present, none. */
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put(msg, KTCP_OPT_A_HTTP_GROUPS, 0, NULL);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
+	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_HTTP_GROUPS);
+	ck_assert_uint_eq(s.http_ngroups, 0);
+	nlmsg_free(msg);
+
+	/* Groups that are not whole u32s, or a short uid, are refused. */
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put(msg, KTCP_OPT_A_HTTP_GROUPS, 6, groups);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
+	nla_put_u16(msg, KTCP_OPT_A_HTTP_UID, 1);
+	nla_nest_end(msg, opts);
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+}
+END_TEST
+
 START_TEST(parse_server_minimal)
 {
 	struct nl_msg *msg = reply(KTCP_CMD_SERVER_GET);
@@ -644,6 +774,8 @@ Suite *make_msg_suite(void)
 	tcase_add_test(build, start_request);
 	tcase_add_test(build, http_start_request);
 	tcase_add_test(build, http_parse_server_reply);
+	tcase_add_test(build, http_user_request);
+	tcase_add_test(parse, http_user_reply);
 	tcase_add_test(build, start_request_minimal);
 	tcase_add_test(build, start_request_rejected);
 	tcase_add_test(build, set_request);

@@ -70,6 +70,9 @@ enum ktcp_wq {
 #define KTCP_HAS_HTTP_MAX_REQUEST_LINE (1U << 10)
 #define KTCP_HAS_HTTP_MAX_HEADER (1U << 11)
 #define KTCP_HAS_HTTP_SENDFILE (1U << 12)
+#define KTCP_HAS_HTTP_USER (1U << 13)
+/* Only in struct ktcp_server: */
+#define KTCP_HAS_HTTP_GROUPS (1U << 14)
 /* Only in struct ktcp_server and struct ktcp_event: */
 #define KTCP_HAS_ID (1U << 16)
 #define KTCP_HAS_SERVICE (1U << 17)
@@ -103,7 +106,20 @@ struct ktcp_server_cfg {
 	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING; 0 or 1 */
 	uint8_t http_sendfile; /* KTCP_HAS_HTTP_SENDFILE; 0 copies file
 				* bodies through a buffer; default 1 */
-	uint64_t reserved[5]; /* for later options: leave zeroed */
+	/*
+	 * KTCP_HAS_HTTP_USER: open files as this user, with these
+	 * supplementary groups (http_ngroups gids, 0..64, at http_groups,
+	 * the caller's array; none when 0), and no capabilities. Without
+	 * it, files are opened as the caller, also without capabilities.
+	 * A user other than the caller needs CAP_SETUID and CAP_SETGID
+	 * (-EPERM). Ids are numbers, as getpwnam(3) and getgrouplist(3)
+	 * give them: the library looks up no names.
+	 */
+	uint32_t http_uid;
+	uint32_t http_gid;
+	const uint32_t *http_groups;
+	uint32_t http_ngroups;
+	uint64_t reserved[2]; /* for later options: leave zeroed */
 };
 
 /* Counter presence bits for struct ktcp_stats.has. */
@@ -173,7 +189,17 @@ struct ktcp_server {
 	uint32_t http_max_header; /* KTCP_HAS_HTTP_MAX_HEADER */
 	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING */
 	uint8_t http_sendfile; /* KTCP_HAS_HTTP_SENDFILE */
-	uint64_t reserved[5]; /* for later fields */
+	/*
+	 * The user that files are opened as (KTCP_HAS_HTTP_USER: the
+	 * starter's own when none was named) and, when one was named,
+	 * its supplementary groups (KTCP_HAS_HTTP_GROUPS: http_ngroups
+	 * gids at http_groups, owned by the library like http_root).
+	 */
+	uint32_t http_uid;
+	uint32_t http_gid;
+	const uint32_t *http_groups;
+	uint32_t http_ngroups;
+	uint64_t reserved[2]; /* for later fields */
 };
 
 enum ktcp_event_type {

@@ -96,7 +96,20 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 #define HTTP_OPTS                                                       \
 	(KTCP_HAS_HTTP_ROOT | KTCP_HAS_HTTP_LISTING |                   \
 	 KTCP_HAS_HTTP_KEEPALIVE_MAX | KTCP_HAS_HTTP_MAX_REQUEST_LINE | \
-	 KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE)
+	 KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE |            \
+	 KTCP_HAS_HTTP_USER)
+
+/* The user to serve files as: uid, gid and groups, always together. */
+static int put_http_user(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
+{
+	if (nla_put_u32(msg, KTCP_OPT_A_HTTP_UID, cfg->http_uid) ||
+	    nla_put_u32(msg, KTCP_OPT_A_HTTP_GID, cfg->http_gid) ||
+	    nla_put(msg, KTCP_OPT_A_HTTP_GROUPS,
+		    (int)(cfg->http_ngroups * sizeof(uint32_t)),
+		    cfg->http_groups))
+		return -1;
+	return 0;
+}
 
 static int put_http_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 {
@@ -122,6 +135,8 @@ static int put_http_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	if ((has & KTCP_HAS_HTTP_SENDFILE) &&
 	    nla_put_u8(msg, KTCP_OPT_A_HTTP_SENDFILE, cfg->http_sendfile))
 		return -1;
+	if ((has & KTCP_HAS_HTTP_USER) && put_http_user(msg, cfg) < 0)
+		return -1;
 	return 0;
 }
 
@@ -141,6 +156,24 @@ static int put_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	if (put_http_opts(msg, cfg) < 0)
 		return -1;
 	return nla_nest_end(msg, nest) < 0 ? -1 : 0;
+}
+
+/* Why the user of cfg cannot be sent, or NULL. */
+static const char *http_user_invalid(const struct ktcp_server_cfg *cfg)
+{
+	uint32_t i;
+
+	if (cfg->http_uid > KTCP_HTTP_ID_MAX ||
+	    cfg->http_gid > KTCP_HTTP_ID_MAX)
+		return "the uid and gid must be 0 to 4294967294";
+	if (cfg->http_ngroups > KTCP_HTTP_GROUPS_MAX)
+		return "at most 64 supplementary groups can be given";
+	if (cfg->http_ngroups && !cfg->http_groups)
+		return "http_ngroups is not 0, but http_groups is NULL";
+	for (i = 0; i < cfg->http_ngroups; i++)
+		if (cfg->http_groups[i] > KTCP_HTTP_ID_MAX)
+			return "a group id must be 0 to 4294967294";
+	return NULL;
 }
 
 static bool addr_valid(const struct ktcp_server_cfg *cfg)
@@ -176,6 +209,11 @@ int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
 	     strlen(cfg->http_root) > KTCP_PATH_MAX)) {
 		*why = "the document root must be an absolute path of at most 4095 characters";
 		return -EINVAL;
+	}
+	if (cfg->has & KTCP_HAS_HTTP_USER) {
+		*why = http_user_invalid(cfg);
+		if (*why)
+			return -EINVAL;
 	}
 	err = ktcp_msg_new(family, KTCP_CMD_SERVER_START, 0, &msg);
 	if (err)
@@ -454,6 +492,33 @@ static int parse_stats_nest(struct nlattr *nest, struct ktcp_stats *st)
 }
 
 /*
+ * The user files are served as: uid and gid together, and the groups.
+ * http_groups points into the message (4-byte aligned, as every attribute's
+ * payload), like http_root.
+ */
+static int parse_http_user(struct nlattr **tb, struct ktcp_server *srv)
+{
+	struct nlattr *groups = tb[KTCP_OPT_A_HTTP_GROUPS];
+	int uid, gid;
+
+	uid = get_u32(tb[KTCP_OPT_A_HTTP_UID], &srv->http_uid);
+	gid = get_u32(tb[KTCP_OPT_A_HTTP_GID], &srv->http_gid);
+	if (uid < 0 || gid < 0)
+		return -EBADMSG;
+	if (uid == 0 && gid == 0)
+		srv->has |= KTCP_HAS_HTTP_USER;
+	if (groups) {
+		if (nla_len(groups) % 4 ||
+		    nla_len(groups) > KTCP_HTTP_GROUPS_MAX * 4)
+			return -EBADMSG;
+		srv->http_ngroups = (uint32_t)nla_len(groups) / 4;
+		srv->http_groups = srv->http_ngroups ? nla_data(groups) : NULL;
+		srv->has |= KTCP_HAS_HTTP_GROUPS;
+	}
+	return 0;
+}
+
+/*
  * The http options. http_root points into the message: the caller copies
  * it before the message goes (server.c).
  */
@@ -487,6 +552,8 @@ static int parse_http_opts(struct nlattr **tb, struct ktcp_server *srv)
 		ret = get_u8_has(tb[KTCP_OPT_A_HTTP_SENDFILE],
 				 &srv->http_sendfile, &srv->has,
 				 KTCP_HAS_HTTP_SENDFILE);
+	if (ret >= 0)
+		ret = parse_http_user(tb, srv);
 	return ret < 0 ? ret : 0;
 }
 
@@ -659,6 +726,9 @@ static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE] = "http_max_request_line",
 	[KTCP_OPT_A_HTTP_MAX_HEADER] = "http_max_header",
 	[KTCP_OPT_A_HTTP_SENDFILE] = "http_sendfile",
+	[KTCP_OPT_A_HTTP_UID] = "http_uid",
+	[KTCP_OPT_A_HTTP_GID] = "http_gid",
+	[KTCP_OPT_A_HTTP_GROUPS] = "http_groups",
 };
 
 static const char *const sock_names[KTCP_SOCK_A_MAX + 1] = {

@@ -41,7 +41,7 @@ struct ktcp {
 	struct nl_sock *mon;
 	struct ktcp_event *evq; /* parsed, not yet returned */
 	size_t evq_head, evq_len, evq_cap;
-	char *kept; /* ktcp_keep_string(): until the next one or close */
+	void *kept; /* ktcp_keep(): until the next one or close */
 };
 
 /* State of one request: what to call, and how it ended. */
@@ -115,15 +115,10 @@ void ktcp_set_errmsg(struct ktcp *h, const char *msg)
 		h->errmsg[0] = '\0';
 }
 
-const char *ktcp_keep_string(struct ktcp *h, const char *s)
+void ktcp_keep(struct ktcp *h, void *block)
 {
-	char *copy = strdup(s);
-
-	if (!copy)
-		return NULL;
 	free(h->kept);
-	h->kept = copy;
-	return copy;
+	h->kept = block;
 }
 
 KTCP_EXPORT const char *ktcp_errmsg(const struct ktcp *h)

@@ -105,18 +105,77 @@ struct server_get {
 	struct ktcp_server *srv;
 };
 
-/* Strings in a parsed server point into the message: keep copies. */
+/*
+ * A parsed server's groups and root point into the message. Its "extra"
+ * is both, groups first (so they stay 4-byte aligned), in one block of
+ * extra_len() bytes that starts at extra_start().
+ */
+static size_t extra_len(const struct ktcp_server *srv)
+{
+	size_t n = 0;
+
+	if (srv->http_groups)
+		n += srv->http_ngroups * sizeof(uint32_t);
+	if (srv->http_root)
+		n += strlen(srv->http_root) + 1;
+	return n;
+}
+
+static void *extra_start(const struct ktcp_server *srv)
+{
+	return srv->http_groups ? (void *)srv->http_groups :
+				  (void *)srv->http_root;
+}
+
+/* Copy srv's extra to p (4-byte aligned) and point srv there. */
+static size_t extra_move(struct ktcp_server *srv, char *p)
+{
+	size_t off = 0, n;
+
+	if (srv->http_groups) {
+		n = srv->http_ngroups * sizeof(uint32_t);
+		memcpy(p, srv->http_groups, n);
+		srv->http_groups = (const uint32_t *)(void *)p;
+		off = n;
+	}
+	if (srv->http_root) {
+		n = strlen(srv->http_root) + 1;
+		memcpy(p + off, srv->http_root, n);
+		srv->http_root = p + off;
+		off += n;
+	}
+	return off;
+}
+
+/* Move srv's extra out of the message into a block of its own. */
+static int extra_copy(struct ktcp_server *srv, void **block)
+{
+	size_t n = extra_len(srv);
+
+	*block = NULL;
+	if (!n)
+		return 0;
+	*block = malloc(n);
+	if (!*block) {
+		srv->http_groups = NULL;
+		srv->http_root = NULL;
+		return -ENOMEM;
+	}
+	extra_move(srv, *block);
+	return 0;
+}
+
 static int server_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct server_get *g = arg;
+	void *block;
 	int err;
 
 	err = ktcp_parse_server(nlh, g->srv);
-	if (!err && g->srv->http_root) {
-		g->srv->http_root = ktcp_keep_string(g->h, g->srv->http_root);
-		if (!g->srv->http_root)
-			return -ENOMEM;
-	}
+	if (!err)
+		err = extra_copy(g->srv, &block);
+	if (!err)
+		ktcp_keep(g->h, block);
 	return err;
 }
 
@@ -147,25 +206,25 @@ static void vec_reset(void *arg)
 }
 
 /*
- * While the dump runs, each server's strings are strdup()ed; at the end
- * they move behind the array, in the same allocation, so that
- * ktcp_server_list_free() is one free().
+ * While the dump runs, each server's extra is copied to a block of its
+ * own; at the end they move behind the array, in the same allocation, so
+ * that ktcp_server_list_free() is one free().
  */
 static int server_list_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct ktcp_server *srv = vec_add(arg);
+	void *block;
 	int err;
 
 	if (!srv)
 		return -ENOMEM;
 	err = ktcp_parse_server(nlh, srv);
-	if (!err && srv->http_root) {
-		srv->http_root = strdup(srv->http_root);
-		if (!srv->http_root)
-			err = -ENOMEM;
-	}
-	if (err)
+	if (!err)
+		err = extra_copy(srv, &block);
+	if (err) {
+		srv->http_groups = NULL;
 		srv->http_root = NULL;
+	}
 	return err;
 }
 
@@ -175,7 +234,8 @@ static void server_vec_strings_free(struct vec *v)
 	size_t i;
 
 	for (i = 0; i < v->len; i++) {
-		free((char *)arr[i].http_root);
+		free(extra_start(&arr[i]));
+		arr[i].http_groups = NULL;
 		arr[i].http_root = NULL;
 	}
 }
@@ -186,7 +246,9 @@ static void server_vec_reset(void *arg)
 	vec_reset(arg);
 }
 
-/* Move the strdup()ed strings behind the array. */
+#define ALIGN4(n) (((n) + 3) & ~(size_t)3)
+
+/* Move each server's extra behind the array, groups 4-byte aligned. */
 static int server_vec_pack(struct vec *v)
 {
 	size_t i, total = 0, off = v->len * v->size;
@@ -195,8 +257,8 @@ static int server_vec_pack(struct vec *v)
 
 	arr = v->data;
 	for (i = 0; i < v->len; i++)
-		if (arr[i].http_root)
-			total += strlen(arr[i].http_root) + 1;
+		if (extra_len(&arr[i]))
+			total += ALIGN4(extra_len(&arr[i]));
 	if (!total)
 		return 0;
 	p = realloc(v->data, off + total);
@@ -205,16 +267,12 @@ static int server_vec_pack(struct vec *v)
 	v->data = p;
 	arr = v->data;
 	for (i = 0; i < v->len; i++) {
-		char *str = (char *)arr[i].http_root;
-		size_t n;
+		void *block = extra_start(&arr[i]);
 
-		if (!str)
+		if (!block)
 			continue;
-		n = strlen(str) + 1;
-		memcpy(p + off, str, n);
-		free(str);
-		arr[i].http_root = p + off;
-		off += n;
+		off += ALIGN4(extra_move(&arr[i], p + off));
+		free(block);
 	}
 	return 0;
 }
