@@ -156,6 +156,45 @@ START_TEST(document_root)
 }
 END_TEST
 
+START_TEST(users)
+{
+	struct args_user u;
+	struct args_err e;
+	uint32_t i;
+	int root_group = 0;
+
+	/* root is in every passwd; its groups include its primary one. */
+	ck_assert_int_eq(args_user("root", &u, &e), 0);
+	ck_assert_uint_eq(u.uid, 0);
+	ck_assert_uint_eq(u.gid, 0);
+	ck_assert_uint_ge(u.ngroups, 1);
+	for (i = 0; i < u.ngroups; i++)
+		root_group |= u.groups[i] == 0;
+	ck_assert_int_eq(root_group, 1);
+	ck_assert_int_eq(args_user("0", &u, &e), 0);
+	ck_assert_uint_eq(u.uid, 0);
+	ck_assert_uint_ge(u.ngroups, 1);
+	/* A uid that no passwd entry has: as it is, its own gid, no groups. */
+	ck_assert_int_eq(args_user("3999999999", &u, &e), 0);
+	ck_assert_uint_eq(u.uid, 3999999999U);
+	ck_assert_uint_eq(u.gid, 3999999999U);
+	ck_assert_uint_eq(u.ngroups, 0);
+	ck_assert_int_eq(args_user("4294967294", &u, &e), 0);
+	/* Errors name the input. */
+	ck_assert_int_eq(args_user("4294967295", &u, &e), -ERANGE);
+	ck_assert_str_eq(e.msg,
+			 "uid '4294967295' is out of range (0-4294967294)");
+	ck_assert_int_eq(args_user("ktcp-no-such-user", &u, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no user 'ktcp-no-such-user'"));
+	ck_assert_int_eq(args_user("-1", &u, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no user '-1'"));
+	ck_assert_int_eq(args_user("bad\nname", &u, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no user 'bad?name'"));
+	ck_assert_int_eq(args_user("", &u, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "the user name is empty");
+}
+END_TEST
+
 START_TEST(server_settings)
 {
 	struct ktcp_server_cfg cfg = { 0 };
@@ -188,6 +227,7 @@ Suite *make_args_suite(void)
 	tcase_add_test(tc, ids_services_wq);
 	tcase_add_test(tc, document_root);
 	tcase_add_test(tc, server_settings);
+	tcase_add_test(tc, users);
 	suite_add_tcase(s, tc);
 	return s;
 }

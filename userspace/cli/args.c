@@ -5,6 +5,8 @@
  * 4294967295) and trailing junk, none of which a user means.
  */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -203,4 +205,67 @@ int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
 					&cfg->idle_timeout_ms, e);
 	}
 	return -ENOENT;
+}
+
+/* The passwd entry of s: by name, or by uid when s is all digits. */
+static int user_entry(const char *s, const char *q, struct passwd **pw,
+		      uint32_t *uid, struct args_err *e)
+{
+	const char *end;
+	uint64_t n;
+	int err;
+
+	if (!*s)
+		return args_fail(e, -EINVAL, "the user name is empty");
+	err = parse_digits(s, &end, KTCP_HTTP_ID_MAX, &n);
+	if (err == -EINVAL || *end) {
+		errno = 0;
+		*pw = getpwnam(s);
+		if (!*pw)
+			return args_fail(e, -EINVAL, "no user '%s'%s%s", q,
+					 errno ? ": " : "",
+					 errno ? strerror(errno) : "");
+		*uid = (uint32_t)(*pw)->pw_uid;
+		return 0;
+	}
+	if (err)
+		return args_fail(e, -ERANGE, "uid '%s' is out of range (0-%u)",
+				 q, KTCP_HTTP_ID_MAX);
+	*uid = (uint32_t)n;
+	*pw = getpwuid((uid_t)n);
+	return 0;
+}
+
+int args_user(const char *s, struct args_user *u, struct args_err *e)
+{
+	gid_t groups[KTCP_HTTP_GROUPS_MAX];
+	int n = KTCP_HTTP_GROUPS_MAX, i, err;
+	char q[ARGS_QUOTE_MAX];
+	struct passwd *pw = NULL;
+
+	args_quote(s, q, sizeof(q));
+	err = user_entry(s, q, &pw, &u->uid, e);
+	if (err)
+		return err;
+	u->ngroups = 0;
+	if (!pw) {
+		/* A bare uid: its own number as the group, nothing more. */
+		u->gid = u->uid;
+		return 0;
+	}
+	u->gid = (uint32_t)pw->pw_gid;
+	if (u->uid > KTCP_HTTP_ID_MAX || u->gid > KTCP_HTTP_ID_MAX)
+		return args_fail(e, -ERANGE,
+				 "user '%s' has an invalid uid or gid", q);
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return args_fail(e, -ERANGE,
+				 "user '%s' is in %d groups, more than %d", q,
+				 n, KTCP_HTTP_GROUPS_MAX);
+	for (i = 0; i < n; i++) {
+		if ((uint32_t)groups[i] > KTCP_HTTP_ID_MAX)
+			return args_fail(e, -ERANGE,
+					 "user '%s' is in an invalid group", q);
+		u->groups[u->ngroups++] = (uint32_t)groups[i];
+	}
+	return 0;
 }

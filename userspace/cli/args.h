@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <ktcp.h>
+#include <linux/ktcp.h>
 
 struct args_err {
 	char msg[192];
@@ -31,6 +32,25 @@ int args_wq(const char *s, uint8_t *wq, struct args_err *e);
 int args_service(const char *s, char *out, struct args_err *e);
 /* A document root: an absolute path of at most max characters. */
 int args_root(const char *s, size_t max, struct args_err *e);
+
+/*
+ * A user to serve files as (start http --user): uid, primary gid and
+ * supplementary groups, as a daemon that drops privileges would take them.
+ */
+struct args_user {
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t ngroups;
+	uint32_t groups[KTCP_HTTP_GROUPS_MAX];
+};
+/*
+ * USER or UID: a name is looked up with getpwnam(), digits with
+ * getpwuid(); the groups come from getgrouplist(). A UID without a passwd
+ * entry is taken as it is, with the same number as its gid and no
+ * supplementary groups. Errors name the input: -EINVAL (no such user),
+ * -ERANGE (a uid beyond 4294967294, more than KTCP_HTTP_GROUPS_MAX groups).
+ */
+int args_user(const char *s, struct args_user *u, struct args_err *e);
 
 /* Option codes of the settings that both `start` and `set` take. */
 enum {

@@ -116,7 +116,8 @@ int cli_fail(const struct ktcp *h, int err, const char *fmt, ...)
 	fprintf(stderr, ": %s", strerror(-err));
 	if (msg)
 		fprintf(stderr, ": %s", msg);
-	if (err == -EPERM || err == -EACCES)
+	/* A message that names its capability says all there is to say. */
+	if ((err == -EPERM || err == -EACCES) && !(msg && strstr(msg, "CAP_")))
 		fputs(" (this needs CAP_NET_ADMIN in the initial user "
 		      "namespace: run it as root, outside user namespaces)",
 		      stderr);

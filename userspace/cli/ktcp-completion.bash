@@ -4,8 +4,8 @@
 #
 # Completes subcommands (also after "genl" and "help"), each subcommand's
 # options (as in userspace/cli/*.c), --wq and --state values (--state takes
-# a comma-separated list), --root directories, service names for `start`,
-# and server IDs for stop/set/list/stats. Names and IDs come from the
+# a comma-separated list), --root directories, --user names, service names
+# for `start`, and server IDs for stop/set/list/stats. Names and IDs come from the
 # kernel only when the ktcp module is already loaded: pressing Tab never
 # loads a module. Without it there are no servers, and the services are
 # the two that load on demand, echo and http.
@@ -15,7 +15,7 @@
 _ktcp_common_opts='--json --pretty --help'
 _ktcp_settings_opts='--port= --addr= --backlog= --max-conns= --idle-timeout='
 declare -gA _ktcp_opts=(
-	[start]="$_ktcp_common_opts $_ktcp_settings_opts --listeners= --wq= --root= --listing --keepalive-max= --max-request-line= --max-header= --no-sendfile"
+	[start]="$_ktcp_common_opts $_ktcp_settings_opts --listeners= --wq= --root= --listing --keepalive-max= --max-request-line= --max-header= --no-sendfile --user="
 	[stop]="$_ktcp_common_opts"
 	[set]="$_ktcp_common_opts $_ktcp_settings_opts"
 	[list]="$_ktcp_common_opts"
@@ -85,6 +85,8 @@ _ktcp_value() {
 	--root)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		compopt -o filenames 2>/dev/null ;;
+	--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur") ;;
 	--state)
 		# The word so far is a list: complete its last element.
 		[[ $cur == *,* ]] && head=${cur%,*},

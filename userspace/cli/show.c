@@ -68,6 +68,20 @@ static void add_wq(struct json_object *opts, uint8_t wq)
 		add_u64(opts, "echo_wq", wq);
 }
 
+/* The supplementary groups of an http server's user, as an array. */
+static void add_groups(struct json_object *opts, const struct ktcp_server *s)
+{
+	struct json_object *a = json_object_new_array();
+	uint32_t i;
+
+	if (!a)
+		return;
+	for (i = 0; i < s->http_ngroups && s->http_groups; i++)
+		json_object_array_add(
+			a, json_object_new_uint64(s->http_groups[i]));
+	json_object_object_add(opts, "groups", a);
+}
+
 /* Service options as "opts": {...}; nothing when there are none. */
 static void add_opts(struct json_object *o, const struct ktcp_server *s)
 {
@@ -93,6 +107,12 @@ static void add_opts(struct json_object *o, const struct ktcp_server *s)
 		add_u64(opts, "max_request_line", s->http_max_request_line);
 	if (s->has & KTCP_HAS_HTTP_MAX_HEADER)
 		add_u64(opts, "max_header", s->http_max_header);
+	if (s->has & KTCP_HAS_HTTP_USER) {
+		add_u64(opts, "uid", s->http_uid);
+		add_u64(opts, "gid", s->http_gid);
+	}
+	if (s->has & KTCP_HAS_HTTP_GROUPS)
+		add_groups(opts, s);
 	if (json_object_object_length(opts))
 		json_object_object_add(o, "opts", opts);
 	else

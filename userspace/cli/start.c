@@ -19,12 +19,22 @@ enum {
 	OPT_MAX_REQUEST_LINE,
 	OPT_MAX_HEADER,
 	OPT_NO_SENDFILE,
+	OPT_USER,
+};
+
+/* What the options fill: the config, and the user's groups it points to. */
+struct start_ctx {
+	struct ktcp_server_cfg cfg;
+	struct args_user user;
 };
 
 /* The http service's options; 0 or -errno with e filled, -ENOENT if not. */
-static int start_http_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
+static int start_http_opt(int c, const char *arg, struct start_ctx *ctx,
 			  struct args_err *e)
 {
+	struct ktcp_server_cfg *cfg = &ctx->cfg;
+	int err;
+
 	switch (c) {
 	case OPT_ROOT:
 		cfg->has |= KTCP_HAS_HTTP_ROOT;
@@ -48,14 +58,25 @@ static int start_http_opt(int c, const char *arg, struct ktcp_server_cfg *cfg,
 		cfg->has |= KTCP_HAS_HTTP_SENDFILE;
 		cfg->http_sendfile = 0;
 		return 0;
+	case OPT_USER:
+		err = args_user(arg, &ctx->user, e);
+		if (err)
+			return err;
+		cfg->has |= KTCP_HAS_HTTP_USER;
+		cfg->http_uid = ctx->user.uid;
+		cfg->http_gid = ctx->user.gid;
+		cfg->http_ngroups = ctx->user.ngroups;
+		cfg->http_groups = ctx->user.groups;
+		return 0;
 	}
 	return -ENOENT;
 }
 
 /* Parse one option into cfg; 0 or -errno with e filled. */
-static int start_opt(int c, const char *arg, void *ctx, struct args_err *e)
+static int start_opt(int c, const char *arg, void *arg_ctx, struct args_err *e)
 {
-	struct ktcp_server_cfg *cfg = ctx;
+	struct start_ctx *ctx = arg_ctx;
+	struct ktcp_server_cfg *cfg = &ctx->cfg;
 	int err;
 
 	err = args_server_setting(c, arg, cfg, e);
@@ -69,7 +90,7 @@ static int start_opt(int c, const char *arg, void *ctx, struct args_err *e)
 		cfg->has |= KTCP_HAS_ECHO_WQ;
 		return args_wq(arg, &cfg->echo_wq, e);
 	}
-	return start_http_opt(c, arg, cfg, e);
+	return start_http_opt(c, arg, ctx, e);
 }
 
 static const struct option start_opts[] = {
@@ -83,6 +104,7 @@ static const struct option start_opts[] = {
 	{ "max-request-line", required_argument, NULL, OPT_MAX_REQUEST_LINE },
 	{ "max-header", required_argument, NULL, OPT_MAX_HEADER },
 	{ "no-sendfile", no_argument, NULL, OPT_NO_SENDFILE },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,7 +128,8 @@ static void start_hint_services(struct ktcp *h)
 
 static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	struct ktcp_server_cfg cfg = { 0 };
+	struct start_ctx ctx = { 0 };
+	struct ktcp_server_cfg *cfg = &ctx.cfg;
 	struct json_object *out;
 	struct args_err e;
 	struct ktcp *h;
@@ -115,23 +138,23 @@ static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 
 	err = cli_getopt(cmd, argc, argv,
 			 CLI_COMMON_SHORT ARGS_SETTINGS_SHORT "l:w:",
-			 start_opts, start_opt, &cfg);
+			 start_opts, start_opt, &ctx);
 	if (err >= 0)
 		return err;
 	if (optind + 1 != argc)
 		return cli_usage_err(cmd, "exactly one SERVICE is required");
-	if (args_service(argv[optind], cfg.service, &e))
+	if (args_service(argv[optind], cfg->service, &e))
 		return cli_usage_err(cmd, "%s", e.msg);
-	if (!(cfg.has & KTCP_HAS_PORT))
+	if (!(cfg->has & KTCP_HAS_PORT))
 		return cli_usage_err(cmd, "--port is required");
 
 	err = cli_open(&h);
 	if (err)
 		return err;
-	err = ktcp_server_start(h, &cfg, &id);
+	err = ktcp_server_start(h, cfg, &id);
 	if (err) {
 		int ret = cli_fail(h, err, "cannot start %s on port %u",
-				   cfg.service, cfg.port);
+				   cfg->service, cfg->port);
 
 		if (err == -ENOENT)
 			start_hint_services(h);
@@ -157,5 +180,5 @@ const struct cli_cmd cmd_start = {
 		 "[--max-conns N] [--idle-timeout DURATION] [--listeners N] "
 		 "[--wq unbound|percpu] [--root DIR] [--listing] "
 		 "[--keepalive-max N] [--max-request-line N] [--max-header N] "
-		 "[--no-sendfile] [--json]",
+		 "[--no-sendfile] [--user USER|UID] [--json]",
 };
