@@ -66,7 +66,11 @@ static const struct name attrs[] = {
 
 static const struct name opts[] = {
 	{ "echo_wq", KTCP_OPT_A_ECHO_WQ },
+	{ "http_root", KTCP_OPT_A_HTTP_ROOT },
 	{ "http_sendfile", KTCP_OPT_A_HTTP_SENDFILE },
+	{ "http_uid", KTCP_OPT_A_HTTP_UID },
+	{ "http_gid", KTCP_OPT_A_HTTP_GID },
+	{ "http_groups", KTCP_OPT_A_HTTP_GROUPS },
 	{ NULL, 0 },
 };
 
@@ -121,7 +125,7 @@ static const char *errname(int e)
 
 static int put_hex(struct nl_msg *msg, int type, const char *hex)
 {
-	unsigned char buf[256];
+	unsigned char buf[512];
 	size_t n = strlen(hex) / 2, i;
 
 	if (n > sizeof(buf) || strlen(hex) % 2)
