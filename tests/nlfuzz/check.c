@@ -68,7 +68,14 @@ static int opt_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 	case KTCP_OPT_A_HTTP_KEEPALIVE_MAX:
 	case KTCP_OPT_A_HTTP_MAX_REQUEST_LINE:
 	case KTCP_OPT_A_HTTP_MAX_HEADER:
+	case KTCP_OPT_A_HTTP_UID:
+	case KTCP_OPT_A_HTTP_GID:
 		bad = check_len(a, 4);
+		break;
+	case KTCP_OPT_A_HTTP_GROUPS:
+		bad = NLA_LEN(a) % 4 || NLA_LEN(a) > KTCP_HTTP_GROUPS_MAX * 4 ?
+			      -1 :
+			      0;
 		break;
 	}
 	return bad ? NLA_TYPE(a) : 0;

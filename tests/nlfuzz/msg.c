@@ -180,6 +180,8 @@ static void gen_start_http(struct req *q, uint16_t p)
 
 static void gen_start_http_all(struct req *q, uint16_t p)
 {
+	static const uint32_t groups[] = { 0, 100 };
+
 	req_init(q, REQ, KTCP_CMD_SERVER_START);
 	req_put_str(q, KTCP_A_SERVICE, "http");
 	req_put_u16(q, KTCP_A_PORT, p + 4);
@@ -192,6 +194,10 @@ static void gen_start_http_all(struct req *q, uint16_t p)
 	req_put_u32(q, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE, 1024);
 	req_put_u32(q, KTCP_OPT_A_HTTP_MAX_HEADER, 4096);
 	req_put_u8(q, KTCP_OPT_A_HTTP_SENDFILE, 0);
+	/* root (the fuzzer's caller) as itself, with groups 0 and 100 */
+	req_put_u32(q, KTCP_OPT_A_HTTP_UID, 0);
+	req_put_u32(q, KTCP_OPT_A_HTTP_GID, 0);
+	req_put(q, KTCP_OPT_A_HTTP_GROUPS, groups, sizeof(groups));
 	req_nest_end(q);
 }
 
