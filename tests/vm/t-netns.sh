@@ -70,21 +70,28 @@ ktcp stop "$id"
 # exit, when it can no longer be held: no reference may be taken then
 # (the runner fails on the kernel's refcount warning), and TCP drops the
 # connection at once. The kernel's count of TCP sockets comes back.
-base=$(tcp_alloc)
-unshare -n sleep 600 &
-holder=$!
+#
+# veth_netns OUT IN NET : a namespace held by process $holder alone (killing
+# it deletes the namespace), joined to ours by a veth pair: OUT here with
+# NET.1, IN there with NET.2.
+veth_netns() {
+	unshare -n sleep 600 &
+	holder=$!
+	for _ in $(seq 50); do
+		own_ns && break
+		sleep 0.1
+	done
+	own_ns || fail "unshare -n did not make its netns"
+	ip link add "$1" type veth peer name "$2" netns "$holder"
+	ip addr add "$3.1/24" dev "$1"
+	ip link set "$1" up
+	in_ns ip addr add "$3.2/24" dev "$2"
+	in_ns ip link set "$2" up
+}
 own_ns() { [ "$(readlink "/proc/$holder/ns/net")" != "$(readlink /proc/self/ns/net)" ]; }
-for _ in $(seq 50); do
-	own_ns && break
-	sleep 0.1
-done
-own_ns || fail "unshare -n did not make its netns"
-ip link add ktcp-out type veth peer name ktcp-in netns "$holder"
-ip addr add 10.199.0.1/24 dev ktcp-out
-ip link set ktcp-out up
 in_ns() { nsenter -t "$holder" -n "$@"; }
-in_ns ip addr add 10.199.0.2/24 dev ktcp-in
-in_ns ip link set ktcp-in up
+base=$(tcp_alloc)
+veth_netns ktcp-out ktcp-in 10.199.0
 gid=$(in_ns ktcp start echo --addr 10.199.0.2 --port 12345 --json |
 	jq -r .id)
 exec {c}<>/dev/tcp/10.199.0.2/12345
@@ -112,18 +119,7 @@ done
 # keep it for ever. The server must stop all the same once no process,
 # file or mount can reach the namespace, and refuse the peer when it is
 # back; the namespace goes once TCP is done with the socket.
-unshare -n sleep 600 &
-holder=$!
-for _ in $(seq 50); do
-	own_ns && break
-	sleep 0.1
-done
-own_ns || fail "unshare -n did not make its netns"
-ip link add ktcp-o2 type veth peer name ktcp-i2 netns "$holder"
-ip addr add 10.199.1.1/24 dev ktcp-o2
-ip link set ktcp-o2 up
-in_ns ip addr add 10.199.1.2/24 dev ktcp-i2
-in_ns ip link set ktcp-i2 up
+veth_netns ktcp-o2 ktcp-i2 10.199.1
 hid=$(in_ns ktcp start echo --addr 10.199.1.2 --port 12346 \
 	--idle-timeout 2s --json | jq -r .id)
 exec {c}<>/dev/tcp/10.199.1.2/12346
