@@ -1,6 +1,9 @@
 #!/bin/bash
 # Judge a test VM's console log (written by scripts/vm/run.sh).
-# Usage: check-log.sh LOG      exit 0 when the kernel log is clean.
+# Usage: check-log.sh [--config KCONFIG] LOG
+#   exit 0 when the kernel log is clean and every checker the kernel has is
+#   still on at the end. KCONFIG, the kernel's .config, says which checkers
+#   it is built with (each must then be on at the end).
 #
 # Where it looks: the guest's test output shares the console with the kernel,
 # and a test may legitimately print "WARNING:" or "BUG:". So when the guest
@@ -11,14 +14,28 @@
 # report (KTCP-KMEMLEAK-BEGIN/END) is checked for "unreferenced object" only,
 # and the taint flags the guest reports catch splats that scrolled out of the
 # dmesg ring buffer.
+#
+# A checker that turned itself off reports nothing more: lockdep after its
+# first splat or a non-static key, kmemleak after an internal error (its
+# final scan then reads an empty report), the hung task detector after
+# kernel.hung_task_warnings reports. The guest prints their state at boot
+# and at the end (KTCP-VM-CHECKERS-BOOT/END: name=on|off|absent ...,
+# scripts/vm/init); one that was on at boot, or that the kernel is built
+# with, must be on at the end.
 set -eu
 
-log=${1:?usage: check-log.sh LOG}
+config=''
+if [ "${1-}" = --config ]; then
+	config=${2:?--config needs a file}
+	shift 2
+fi
+log=${1:?usage: check-log.sh [--config KCONFIG] LOG}
 [ -r "$log" ] || { echo "check-log: cannot read $log" >&2; exit 2; }
 
 # Extended regexes, one per line. "BUG:" covers KASAN, KFENCE, sleeping in
 # atomic, bad page state, soft lockups and scheduling-while-atomic; the rest
-# are splats with other headers.
+# are splats with other headers, and the messages of checkers that turn
+# themselves off (lockdep, kmemleak).
 PATTERNS='BUG:
 WARNING:
 kernel BUG at
@@ -32,6 +49,12 @@ suspicious RCU usage
 DEBUG_LOCKS_WARN_ON
 INFO: task .* blocked for more than
 rcu: INFO: .* detected stalls
+rcu: INFO: .*self-detected stall
+rcu: INFO: .*detected expedited stalls
+trying to register non-static key
+turning off the locking correctness validator
+Disabling lock debugging due to kernel taint
+Kernel memory leak detector disabled
 soft lockup
 hard LOCKUP
 general protection fault
@@ -100,6 +123,49 @@ if leaks=$(section KTCP-KMEMLEAK-BEGIN KTCP-KMEMLEAK-END); then
 		report "kmemleak found leaks:"
 		printf '%s\n' "$leaks" | head -n 40 | sed 's/^/    /'
 	fi
+fi
+
+# Modules the guest could not unload at the end (scripts/vm/init): their
+# exit paths never ran, so neither did kmemleak's view of them.
+for m in $(printf '%s\n' "$text" | sed -n 's/.*KTCP-VM-UNLOAD-FAILED: \([^ ]*\).*/\1/p'); do
+	report "module $m could not be unloaded"
+done
+
+# The checkers' state (scripts/vm/init's checkers()). Judged when the guest
+# got to the end; a crash fails the run above already.
+boot=$(printf '%s\n' "$text" | sed -n 's/.*KTCP-VM-CHECKERS-BOOT: //p' | tail -n 1)
+end=$(printf '%s\n' "$text" | sed -n 's/.*KTCP-VM-CHECKERS-END: //p' | tail -n 1)
+y() { grep -qx "$1=y" "$config"; }
+# built NAME: whether KCONFIG says the kernel has checker NAME on by default.
+built() {
+	[ -n "$config" ] || return 1
+	case $1 in
+	lockdep) y CONFIG_PROVE_LOCKING ;;
+	kmemleak) y CONFIG_DEBUG_KMEMLEAK && ! y CONFIG_DEBUG_KMEMLEAK_DEFAULT_OFF ;;
+	kfence) y CONFIG_KFENCE && ! grep -qx 'CONFIG_KFENCE_SAMPLE_INTERVAL=0' "$config" ;;
+	kasan) y CONFIG_KASAN ;;
+	hung_task) y CONFIG_DETECT_HUNG_TASK ;;
+	softlockup) y CONFIG_SOFTLOCKUP_DETECTOR ;;
+	rcu_stall) y CONFIG_RCU_STALL_COMMON ;;
+	*) return 1 ;;
+	esac
+}
+if [ -n "$result" ]; then
+	if [ -z "$end" ]; then
+		report "no KTCP-VM-CHECKERS-END line: the checkers' state is unknown"
+	else
+		echo "check-log: checkers at boot: ${boot:-(not reported)}"
+		echo "check-log: checkers at the end: $end"
+	fi
+	for kv in $end; do
+		name=${kv%%=*} state=${kv#*=}
+		[ "$state" != on ] || continue
+		if [[ " $boot " == *" $name=on "* ]]; then
+			report "$name was on at boot and is $state at the end"
+		elif built "$name"; then
+			report "$name is $state at the end, though the kernel is built with it ($config)"
+		fi
+	done
 fi
 
 taint=$(printf '%s\n' "$text" | sed -n 's/.*KTCP-VM-TAINT: \([0-9][0-9]*\).*/\1/p' | tail -n 1)

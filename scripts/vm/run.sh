@@ -77,6 +77,15 @@ else
 fi
 kernel=${kernel:-/boot/vmlinuz-$release}
 [ -r "$kernel" ] || die "cannot read kernel $kernel"
+# The kernel's configuration says which checkers (kmemleak, lockdep, ...)
+# must still be on at the end of the run (check-log.sh --config).
+config=''
+for c in "$kdir/.config" "/boot/config-$release"; do
+	if [ -r "$c" ]; then
+		config=$c
+		break
+	fi
+done
 case $mode in
 test) timeout=${timeout:-900} ;;
 demo) timeout=${timeout:-600} ;;
@@ -211,7 +220,7 @@ elif [ -z "$result" ]; then
 else
 	rc=$result
 fi
-if ! scripts/vm/check-log.sh "$log" >&2; then
+if ! scripts/vm/check-log.sh ${config:+--config "$config"} "$log" >&2; then
 	[ "$rc" -ne 0 ] || rc=1
 fi
 

@@ -5,8 +5,10 @@
 #
 # Usage: tests/runner/run.sh [--kdir KDIR] [--kernel BZIMAGE] [--cases LIST]
 #   default: the newest installed Debian cloud kernel with headers, and all
-#   cases (good,warn,fail,missing,none,crash,boot,hang,leak; leak only on kmemleak
-#   kernels).
+#   cases: good,warn,fail,missing,none,crash,boot,hang,hung,stall,pin on
+#   any kernel; leak,kmemleak-off,kasan,ubsan,lockdep,nonstatic,lockdep-off
+#   only on a kernel configured with the checker they need (the debug
+#   kernel), skipped with a note on others.
 set -eu
 
 # The body is one brace group so bash parses it before running: editing this
@@ -15,7 +17,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 O=${O:-build}
-kdir='' kernel='' cases=good,warn,fail,missing,none,crash,boot,hang,leak
+kdir='' kernel='' cases=good,warn,fail,missing,none,crash,boot,hang,hung,stall,pin,leak,kmemleak-off,kasan,ubsan,lockdep,nonstatic,lockdep-off
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kdir) kdir=$2 ;;
@@ -39,7 +41,7 @@ echo "runner: building self-test modules for $release"
 rm -rf "$work/src"
 mkdir -p "$work/src"
 cp -a tests/runner/Kbuild tests/runner/goodmod tests/runner/warnmod \
-	tests/runner/leakmod "$work/src/"
+	tests/runner/leakmod tests/runner/faultmod "$work/src/"
 # O= on the command line: ours (inherited through MAKEFLAGS) would be
 # taken by kbuild as its output directory.
 make -s -C "$kdir" M="$(cd "$work/src" && pwd)" O= modules >"$work/build.log" 2>&1 ||
@@ -105,11 +107,47 @@ expect boot nonzero 'boot2\); booting again' --test runner-good \
 # Long enough to boot, short enough to be sure the guest is still sleeping.
 expect hang 124 'TIMEOUT: QEMU killed' --test runner-hang --test-timeout 100000 \
 	--timeout $((good_secs * 2 + 20))
-if ! grep -qx 'CONFIG_DEBUG_KMEMLEAK=y' "$kdir/.config" 2>/dev/null; then
-	echo "runner: (leak case needs a kmemleak kernel; $release has none)"
-else
-	expect leak nonzero 'kmemleak found leaks' --test runner-leak
-fi
+# The detectors every Debian kernel has: a task stuck in D state (the test
+# lowers the hung task timeout to 5 s), a CPU that holds up RCU (stall
+# timeout 3 s), a module that cannot be unloaded.
+expect hung nonzero 'blocked for more than.* in the kernel log' \
+	--test runner-hung
+expect stall nonzero "self-detected stall' in the kernel log" \
+	--test runner-stall --append rcupdate.rcu_cpu_stall_timeout=3
+expect pin nonzero 'module faultmod could not be unloaded' --test runner-pin
+
+# The debug kernel's checkers, each only where the kernel has it.
+# debug_case CONFIG_SYMBOL NAME EXPECT-ARGS...
+debug_case() {
+	local sym=$1 name=$2
+	shift 2
+	case ,$cases, in
+	*,"$name",*) ;;
+	*) return 0 ;;
+	esac
+	if grep -qx "$sym=y" "$kdir/.config" 2>/dev/null; then
+		expect "$name" "$@"
+	else
+		echo "runner: ($name case needs $sym; $release has none)"
+	fi
+}
+debug_case CONFIG_DEBUG_KMEMLEAK leak nonzero 'kmemleak found leaks' \
+	--test runner-leak
+# kmemleak turned off before its final scan reads an empty report.
+debug_case CONFIG_DEBUG_KMEMLEAK kmemleak-off nonzero \
+	'kmemleak was on at boot and is off at the end' --test runner-kmemleak-off
+debug_case CONFIG_KASAN kasan nonzero "'KASAN' in the kernel log" \
+	--test runner-kasan
+debug_case CONFIG_UBSAN_BOUNDS ubsan nonzero "'UBSAN' in the kernel log" \
+	--test runner-ubsan
+debug_case CONFIG_PROVE_LOCKING lockdep nonzero \
+	"'possible circular locking' in the kernel log" --test runner-lockdep
+debug_case CONFIG_PROVE_LOCKING nonstatic nonzero \
+	"'trying to register non-static key' in the kernel log" \
+	--test runner-nonstatic
+# Silent: only the checkers' state at the end shows it.
+debug_case CONFIG_PROVE_LOCKING lockdep-off nonzero \
+	'lockdep was on at boot and is off at the end' --test runner-lockdep-off
 
 if [ $failures -ne 0 ]; then
 	echo "runner: $failures case(s) failed on $release"
