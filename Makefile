@@ -157,9 +157,11 @@ VM_KDIR = /usr/src/linux-headers-$(KERNEL_RELEASE)
 check-vm: userspace
 	@scripts/vm/check-vm.sh --timeout $(VM_TIMEOUT) $(VM_ARGS)
 
-# The runner's own self-test: known-good, warning, failing, crashing, hanging
-# (and, on kmemleak kernels, leaking) guests must be judged correctly.
-# KERNEL=dir runs it on a debug kernel instead.
+# The runner's own self-test: known-good, warning, failing, crashing and
+# hanging guests, a missing test, a hung task, an RCU stall, a module that
+# will not unload (and, on a debug kernel, KASAN, UBSAN, lockdep, kmemleak
+# and those checkers turned off) must be judged correctly
+# (tests/runner/run.sh). KERNEL=dir runs it on a debug kernel instead.
 check-runner:
 	@$(if $(KERNEL),tests/runner/run.sh --kdir $(KERNEL)/build \
 		--kernel $(KERNEL)/bzImage $(RUNNER_ARGS),tests/runner/run.sh \
