@@ -715,7 +715,7 @@ START_TEST(path_location)
 {
 	static const struct {
 		const char *target, *location;
-	} cases[] = {
+	} locs[] = {
 		{ "/docs", "/docs" },
 		/* a browser reads "//docs/" as host "docs" */
 		{ "//docs", "/docs" },
@@ -732,15 +732,15 @@ START_TEST(path_location)
 	bool dir;
 	int n;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		const char *t = cases[i].target;
+	for (i = 0; i < ARRAY_SIZE(locs); i++) {
+		const char *t = locs[i].target;
 
 		n = khttpd_path_decode(t, strlen(t), path, sizeof(path), &dir);
 		ck_assert_msg(n > 0, "'%s': decode %d", t, n);
 		n = khttpd_path_encode(path, n, loc, sizeof(loc));
-		ck_assert_msg(n == (int)strlen(cases[i].location),
+		ck_assert_msg(n == (int)strlen(locs[i].location),
 			      "'%s': got %d", t, n);
-		ck_assert_msg(!strcmp(loc, cases[i].location), "'%s': got '%s'",
+		ck_assert_msg(!strcmp(loc, locs[i].location), "'%s': got '%s'",
 			      t, loc);
 	}
 }
