@@ -44,6 +44,28 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
  * or not a regular file or directory), -EXDEV/-ELOOP (a symlink leaving
  * the root or looping), or another -errno.
  */
+#ifdef KTCP_TEST_HOOKS
+/*
+ * Test builds only (kernel/test_hooks.h): every lookup fails with this
+ * errno, for the 500 that no file system in the test VM can be made to
+ * cause.
+ */
+static unsigned int test_lookup_errno;
+module_param(test_lookup_errno, uint, 0644);
+MODULE_PARM_DESC(test_lookup_errno, "test: every lookup fails with this errno");
+
+static int khttpd_test_lookup_error(void)
+{
+	return -(int)min_t(unsigned int, READ_ONCE(test_lookup_errno),
+			   MAX_ERRNO);
+}
+#else
+static int khttpd_test_lookup_error(void)
+{
+	return 0;
+}
+#endif
+
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		  struct khttpd_node *node)
 {
@@ -51,6 +73,9 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 	umode_t mode;
 	int err;
 
+	err = khttpd_test_lookup_error();
+	if (err)
+		return err;
 	while (*name == '/')
 		name++;
 	if (!*name)

@@ -104,6 +104,17 @@ r=$(raw 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: ch
 assert_eq "$(status_line "$r")" "HTTP/1.1 400 Bad Request"
 r=$(raw 'GET / HTTP/2.0\r\nHost: x\r\n\r\n')
 assert_eq "$(status_line "$r")" "HTTP/1.1 505 HTTP Version Not Supported"
+# 500: a lookup that fails for a reason that is not the client's. No file
+# system here fails on demand: the test build's khttpd makes every lookup
+# fail with EIO.
+knob=/sys/module/khttpd/parameters/test_lookup_errno
+[ -w "$knob" ] || fail "khttpd.ko has no fault injection: the VM suite needs the test build"
+echo 5 >"$knob"
+r=$(curl -s -i "$URL/hello.txt")
+echo 0 >"$knob"
+assert_eq "$(status_line "$r")" "HTTP/1.1 500 Internal Server Error"
+assert_contains "$r" "500 Internal Server Error" "the 500's page"
+expect_code /hello.txt 200
 # 413: a body too large to read and drop
 r=$(raw 'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\nabc')
 assert_eq "$(status_line "$r")" "HTTP/1.1 413 Content Too Large"
