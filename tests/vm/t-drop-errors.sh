@@ -38,14 +38,14 @@ expect_nl EINVAL "different families" sock_drop sock.1:hex=$lo \
 	sock.2:hex=00000000000000000000000000000001 sock.3:u16=1 sock.4:u16=2
 expect_nl EINVAL "length" sock_drop sock.1:hex=$lo sock.2:hex=$lo \
 	sock.3:u32=1 sock.4:u16=2
-expect_nl EINVAL "." sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
-	sock.4:u16=2 sock.6:u8=1
-expect_nl EINVAL "." sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
-	sock.4:u16=2 flags:u32=2
+expect_nl EINVAL "Attribute failed policy validation" sock_drop \
+	sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 sock.4:u16=2 sock.6:u8=1
+expect_nl EINVAL "reserved bit set" sock_drop sock.1:hex=$lo sock.2:hex=$lo \
+	sock.3:u16=1 sock.4:u16=2 flags:u32=2
 expect_nl EINVAL "for dump requests" sock_drop filter.1:u32=64
 expect_nl EINVAL "needs KTCP_A_FILTER" --dump sock_drop
 expect_nl EINVAL "states" --dump sock_drop filter.7:u16=80
-expect_nl EINVAL "." --dump sock_drop filter.1:u32=1024 # LISTEN
+expect_nl EINVAL "reserved bit set" --dump sock_drop filter.1:u32=1024 # LISTEN
 expect_nl EINVAL "no states" --dump sock_drop filter.1:u32=0
 expect_nl EINVAL "prefix longer" --dump sock_drop filter.1:u32=64 \
 	filter.2:hex=$lo filter.3:u8=33

@@ -29,13 +29,14 @@ expect_nl ERANGE "out of range" server_start service:str=echo port:u16=7000 \
 	opts.http_sendfile:u8=2
 expect_nl EINVAL "[Uu]nknown attribute" server_start service:str=echo \
 	port:u16=7000 99:u32=1
-expect_nl EINVAL "." server_start service:str=echo port:u16=7000 stats:flag
+expect_nl EINVAL "Attribute failed policy validation" server_start \
+	service:str=echo port:u16=7000 stats:flag
 expect_nl EINVAL "a-z, 0-9" server_start service:str=../x port:u16=7000
 # ASCII only: the kernel's ctype calls 0xE9 ('é' in Latin-1) lower case.
 expect_nl EINVAL "a-z, 0-9" server_start service:str="x$(printf '\351')" \
 	port:u16=7000
-expect_nl EINVAL "." server_start service:str=waytoolongservicename \
-	port:u16=7000
+expect_nl EINVAL "Attribute failed policy validation" server_start \
+	service:str=waytoolongservicename port:u16=7000
 expect_nl ENOENT "unknown service" server_start service:str=nosuch port:u16=7000
 expect_nl ENOENT "no server with this id" server_stop server_id:u32=4242
 expect_nl ENOENT "no server with this id" server_get server_id:u32=4242

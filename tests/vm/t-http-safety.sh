@@ -111,7 +111,7 @@ printf 'GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n' >&"$ka"
 out=$(timeout 10 cat <&"$ka") || fail "keep-alive connection not closed"
 assert_contains "$out" public
 exec {ka}>&-
-[ "$(hstat timed_out)" -ge 2 ] || fail "timed_out $(hstat timed_out)"
+assert_eq "$(hstat timed_out)" 2 "timed_out: the idle and the keep-alive connection"
 # The server is fine afterwards.
 expect_code /hello.txt 200
 

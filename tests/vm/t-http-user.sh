@@ -115,7 +115,8 @@ expect_nl EINVAL "array of u32" "${start[@]}" opts.http_uid:u32=1 \
 expect_nl ERANGE "group id is out of range" "${start[@]}" opts.http_uid:u32=1 \
 	opts.http_gid:u32=1 opts.http_groups:hex=e8030000ffffffff
 # 65 groups: one more than KTCP_HTTP_GROUPS_MAX
-expect_nl ERANGE "." "${start[@]}" opts.http_uid:u32=1 opts.http_gid:u32=1 \
+expect_nl ERANGE "Attribute failed policy validation" "${start[@]}" \
+	opts.http_uid:u32=1 opts.http_gid:u32=1 \
 	opts.http_groups:hex="$(printf 'e8030000%.0s' $(seq 65))"
 expect_nl EINVAL "not supported by this service" server_start \
 	service:str=echo port:u16=7000 opts.http_uid:u32=1 opts.http_gid:u32=1
