@@ -13,6 +13,19 @@ http_start() {
 	wait_port "$HTTP_PORT"
 }
 
+# http_idle : every connection of the server is gone: curl closed each one
+# when done, and the server closes its end when it sees that (10 s, 60 s
+# on a debug kernel).
+http_idle() {
+	local n=50
+	slow_kernel && n=300
+	for _ in $(seq "$n"); do
+		[ "$(hstat active)" -eq 0 ] && return 0
+		sleep 0.2
+	done
+	fail "$(hstat active) connections still active"
+}
+
 # code PATH [CURL ARGS...] : the status code curl gets for PATH.
 code() {
 	local path=$1

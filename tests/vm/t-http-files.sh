@@ -109,7 +109,7 @@ same_range /sparse.img 500000000-500999999 500000000 1000000 \
 slab_after=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
 [ $((slab_after - slab_before)) -lt 65536 ] ||
 	fail "slab grew by $((slab_after - slab_before)) kB serving sparse files"
-[ "$(hstat active)" -eq 0 ] || sleep 1
+http_idle
 ktcp stop "$HTTP_ID"
 
 # --no-sendfile: every body is read into the send buffer and sent from
@@ -148,6 +148,6 @@ out=$(hstat bytes_out)
 assert_eq "$zc" "$zc0" "bytes_zerocopy with --no-sendfile"
 [ $((out - out0)) -ge "$body" ] ||
 	fail "bytes_out grew by $((out - out0)), less than the $body body bytes"
-[ "$(hstat active)" -eq 0 ] || sleep 1
+http_idle
 ktcp stop "$HTTP_ID"
 rm -rf "$www"
