@@ -424,7 +424,9 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		r.type = NULL;
 		return khttpd_respond(conn, hc, &r);
 	}
-	if ((req->present & KHTTPD_HDR_RANGE) &&
+	/* Range is defined for GET only: HEAD ignores it (RFC 9110 14.2). */
+	if (req->method == KHTTPD_METHOD_GET &&
+	    (req->present & KHTTPD_HDR_RANGE) &&
 	    khttpd_if_range(req, r.mtime)) {
 		switch (khttpd_range_parse(req->range.p, req->range.len, size,
 					   &start, &count)) {
