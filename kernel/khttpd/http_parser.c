@@ -394,8 +394,14 @@ static int check_head(const struct khttpd_request *req)
 	if (te && ((req->present & KHTTPD_HDR_CONTENT_LENGTH) ||
 		   req->version_minor == 0))
 		return -400;
+	/*
+	 * khttpd takes no request content of unannounced length: 400, and
+	 * the connection closes (RFC 9112 6.3 requires 400 unless chunked
+	 * is the final coding; for chunked, RFC 9112 7 lets a server refuse
+	 * the message, though not with 501: every recipient understands it).
+	 */
 	if (te)
-		return -501;
+		return -400;
 	if (req->method == KHTTPD_METHOD_UNKNOWN)
 		return -501;
 	return 0;

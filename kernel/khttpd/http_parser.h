@@ -21,9 +21,9 @@
  *          same, garbage and over-long lines are just refused later.
  *   < 0    minus the HTTP status to answer with, then close the
  *          connection (the framing can no longer be trusted):
- *          -400 malformed, -414 request line too long, -431 head too
- *          large or too many fields, -501 unknown method or a
- *          Transfer-Encoding, -505 HTTP major version other than 1.
+ *          -400 malformed or a Transfer-Encoding, -414 request line
+ *          too long, -431 head too large or too many fields, -501
+ *          unknown method, -505 HTTP major version other than 1.
  *
  * Feeding the bytes one at a time gives the same answer as feeding them all
  * at once: a prefix of the input answers 0 or the final answer, never
@@ -53,8 +53,9 @@
  *   same value are one; different values, a comma list, a sign, spaces or
  *   hex are 400 (RFC 9110 8.6).
  * - Transfer-Encoding: with Content-Length, or in an HTTP/1.0 request, 400
- *   (RFC 9112 6.1, smuggling); otherwise 501, as khttpd takes no chunked
- *   bodies.
+ *   (RFC 9112 6.1, smuggling); otherwise 400 as well, and the connection
+ *   closes: khttpd takes no body of unannounced length. Not 501, since
+ *   every HTTP/1.1 recipient understands chunked (RFC 9112 7).
  * - Connection: a comma list of tokens; "close" and "keep-alive" are noted,
  *   others ignored.
  * - If-Modified-Since, Range and If-Range are returned raw; when one

@@ -228,9 +228,9 @@ static const struct {
 	  "transfer-encoding: chunked\r\nContent-Length: 0\r\n\r\n",
 	  -400 },
 	{ "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", -400 },
-	{ "POST /" H11 "Transfer-Encoding: chunked\r\n\r\n", -501 },
-	{ "GET /" H11 "Transfer-Encoding: identity\r\n\r\n", -501 },
-	{ "GET /" H11 "Transfer-Encoding:\r\n\r\n", -501 },
+	{ "POST /" H11 "Transfer-Encoding: chunked\r\n\r\n", -400 },
+	{ "GET /" H11 "Transfer-Encoding: identity\r\n\r\n", -400 },
+	{ "GET /" H11 "Transfer-Encoding:\r\n\r\n", -400 },
 	{ "GET /" H11 "Transfer-Encoding : chunked\r\n\r\n", -400 },
 	{ "GET /" H11 "Transfer-Encoding: chunked\r\n chunked\r\n\r\n", -400 },
 
