@@ -17,13 +17,9 @@ http_start() {
 # when done, and the server closes its end when it sees that (10 s, 60 s
 # on a debug kernel).
 http_idle() {
-	local n=50
-	slow_kernel && n=300
-	for _ in $(seq "$n"); do
-		[ "$(hstat active)" -eq 0 ] && return 0
-		sleep 0.2
-	done
-	fail "$(hstat active) connections still active"
+	local secs=10
+	slow_kernel && secs=60
+	no_active "$HTTP_ID" "$secs"
 }
 
 # code PATH [CURL ARGS...] : the status code curl gets for PATH.

@@ -105,6 +105,18 @@ slow_kernel() {
 	[ -e /proc/lockdep ] || [ -e /sys/kernel/debug/kmemleak ]
 }
 
+# no_active ID SECS : wait until server ID has no connection left, or fail
+# after SECS seconds.
+no_active() {
+	local n
+	for _ in $(seq $(($2 * 5))); do
+		n=$(ktcp stats "$1" --json | jq -r .stats.active)
+		[ "$n" = 0 ] && return 0
+		sleep 0.2
+	done
+	fail "server $1 still has $n connections after $2 s"
+}
+
 # tcp_alloc : TCP sockets allocated, in every network namespace.
 tcp_alloc() { awk '$1 == "TCP:" { print $9 }' /proc/net/sockstat; }
 
