@@ -21,6 +21,11 @@
 
 /* Work done per run before yielding the worker to other connections. */
 #define KTCP_CONN_BUDGET 16
+/*
+ * Connections looked at, oldest first, for one to evict at max_conns:
+ * bounded, as it happens under conns_lock at every accept over the limit.
+ */
+#define KTCP_EVICT_SCAN 32
 
 static void ktcp_conn_queue(struct ktcp_conn *conn)
 {
@@ -161,6 +166,8 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 		sock_no_linger(sk);
 	spin_lock_bh(&srv->conns_lock);
 	list_del(&conn->node);
+	if (test_bit(KTCP_CONN_EVICTED, &conn->flags))
+		srv->nevicted--;
 	spin_unlock_bh(&srv->conns_lock);
 	timer_delete_sync(&conn->idle_timer);
 	/*
@@ -171,6 +178,7 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 
 	if (svc->conn_release)
 		svc->conn_release(conn);
+	atomic_long_sub(conn->mem, &srv->mem);
 	ktcp_sock_release(conn->sock);
 	if (why)
 		ktcp_stats_add(&srv->stats, why, 1);
@@ -183,6 +191,16 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 	if (!--srv->nconns)
 		wake_up(&srv->conns_empty);
 	spin_unlock_bh(&srv->conns_lock);
+}
+
+/* The counter a connection closed by @ret (or asked to close) adds to. */
+static unsigned int ktcp_conn_why(struct ktcp_conn *conn, int ret)
+{
+	if (test_bit(KTCP_CONN_EVICTED, &conn->flags))
+		return KTCP_STATS_A_EVICTED;
+	if (test_bit(KTCP_CONN_OVER_MEM, &conn->flags))
+		return KTCP_STATS_A_OVER_MEM;
+	return ret < 0 ? KTCP_STATS_A_ERRORS : 0;
 }
 
 static void ktcp_conn_work(struct work_struct *work)
@@ -212,7 +230,7 @@ static void ktcp_conn_work(struct work_struct *work)
 		return;
 	}
 close:
-	ktcp_conn_close(conn, ret < 0 ? KTCP_STATS_A_ERRORS : 0);
+	ktcp_conn_close(conn, ktcp_conn_why(conn, ret));
 }
 
 static struct ktcp_conn *ktcp_conn_alloc(struct ktcp_server *srv,
@@ -248,6 +266,37 @@ static void ktcp_conn_attach(struct ktcp_conn *conn)
 }
 
 /*
+ * Make room at max_conns: ask the waiting connection that has been quiet
+ * the longest, among the oldest few, to close. It stays listed (and in
+ * nconns) until its work closes it, but no longer counts against the
+ * limit. An idle keep-alive client loses a connection it can reopen; a
+ * client that holds a half-sent request loses its hold. Caller holds
+ * conns_lock.
+ */
+static bool ktcp_conn_evict(struct ktcp_server *srv)
+{
+	struct ktcp_conn *conn, *victim = NULL;
+	int n = 0;
+
+	list_for_each_entry(conn, &srv->conns, node) {
+		if (++n > KTCP_EVICT_SCAN)
+			break;
+		if (!test_bit(KTCP_CONN_WAITING, &conn->flags) ||
+		    test_bit(KTCP_CONN_CLOSING, &conn->flags))
+			continue;
+		if (!victim || time_before(READ_ONCE(conn->last_active),
+					   READ_ONCE(victim->last_active)))
+			victim = conn;
+	}
+	if (!victim)
+		return false;
+	set_bit(KTCP_CONN_EVICTED, &victim->flags);
+	srv->nevicted++;
+	ktcp_conn_request_close(victim);
+	return true;
+}
+
+/*
  * Enter the registry, fully set up: once listed, a stopping server or a
  * settings change may touch the connection, so the callbacks and the idle
  * timer are in place before anyone can see it. False when the server is
@@ -266,7 +315,8 @@ static bool ktcp_conn_register(struct ktcp_server *srv, struct ktcp_conn *conn)
 	bool ok;
 
 	spin_lock_bh(&srv->conns_lock);
-	ok = !srv->stopping && (!max || srv->nconns < max);
+	ok = !srv->stopping &&
+	     (!max || srv->nconns - srv->nevicted < max || ktcp_conn_evict(srv));
 	if (ok) {
 		ktcp_conn_attach(conn);
 		list_add_tail(&conn->node, &srv->conns);
@@ -313,6 +363,39 @@ unsigned long ktcp_conn_idle_timeout(struct ktcp_conn *conn)
 	return READ_ONCE(conn->srv->idle_jiffies);
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_idle_timeout);
+
+int ktcp_conn_mem_charge(struct ktcp_conn *conn, size_t n)
+{
+	struct ktcp_server *srv = conn->srv;
+	long max = (long)READ_ONCE(srv->params.max_mem_kb) << 10;
+
+	if (atomic_long_add_return(n, &srv->mem) > max && max) {
+		atomic_long_sub(n, &srv->mem);
+		set_bit(KTCP_CONN_OVER_MEM, &conn->flags);
+		return -ENOBUFS;
+	}
+	conn->mem += n;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_mem_charge);
+
+void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n)
+{
+	if (WARN_ON_ONCE(n > conn->mem))
+		n = conn->mem;
+	conn->mem -= n;
+	atomic_long_sub(n, &conn->srv->mem);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_mem_uncharge);
+
+void ktcp_conn_set_waiting(struct ktcp_conn *conn, bool waiting)
+{
+	if (waiting)
+		set_bit(KTCP_CONN_WAITING, &conn->flags);
+	else
+		clear_bit(KTCP_CONN_WAITING, &conn->flags);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_set_waiting);
 
 struct ktcp_server *ktcp_conn_server(struct ktcp_conn *conn)
 {

@@ -26,6 +26,15 @@ static struct netlink_range_validation ktcp_idle_range = {
 	.max = KTCP_IDLE_TIMEOUT_MS_MAX,
 };
 
+static struct netlink_range_validation ktcp_head_timeout_range = {
+	.min = 1,
+	.max = KTCP_IDLE_TIMEOUT_MS_MAX,
+};
+
+static struct netlink_range_validation ktcp_max_mem_range = {
+	.max = KTCP_MAX_MEM_KB_MAX,
+};
+
 static struct netlink_range_validation ktcp_http_line_range = {
 	.min = 64,
 	.max = 32768,
@@ -92,6 +101,8 @@ static const struct nla_policy ktcp_opt_policy[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_HTTP_GROUPS] =
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, ktcp_validate_groups,
 				       KTCP_HTTP_GROUPS_MAX * sizeof(u32)),
+	[KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_head_timeout_range),
 };
 
 static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
@@ -114,6 +125,7 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 	[KTCP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KTCP_DROP_F_ALL),
 	[KTCP_A_DROPPED] = { .type = NLA_REJECT },
 	[KTCP_A_NOT_FOUND] = { .type = NLA_REJECT },
+	[KTCP_A_MAX_MEM_KB] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_max_mem_range),
 };
 
 /*
@@ -237,6 +249,10 @@ static int ktcp_put_opts(struct sk_buff *skb, const struct ktcp_opts *opts)
 	    nla_put(skb, KTCP_OPT_A_HTTP_GROUPS,
 		    opts->http_ngroups * sizeof(u32), opts->http_groups))
 		return -EMSGSIZE;
+	if ((opts->present & BIT(KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS)) &&
+	    nla_put_u32(skb, KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS,
+			opts->http_head_timeout_ms))
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -246,13 +262,14 @@ static int ktcp_put_server(struct sk_buff *skb, const struct ktcp_server *srv)
 	const struct ktcp_server_params *p = &srv->params;
 	u64 stats[KTCP_STATS_A_MAX + 1];
 
-	ktcp_stats_read(&srv->stats, stats);
+	ktcp_server_stats(srv, stats);
 	if (nla_put_u32(skb, KTCP_A_SERVER_ID, srv->id) ||
 	    nla_put_string(skb, KTCP_A_SERVICE, srv->svc->name) ||
 	    ktcp_put_addr(skb, &p->addr) ||
 	    nla_put_u32(skb, KTCP_A_BACKLOG, p->backlog) ||
 	    nla_put_u32(skb, KTCP_A_MAX_CONNS, p->max_conns) ||
 	    nla_put_u32(skb, KTCP_A_IDLE_TIMEOUT_MS, p->idle_timeout_ms) ||
+	    nla_put_u32(skb, KTCP_A_MAX_MEM_KB, p->max_mem_kb) ||
 	    nla_put_u32(skb, KTCP_A_LISTENERS, p->listeners) ||
 	    ktcp_put_opts(skb, &srv->opts) || ktcp_put_stats(skb, stats))
 		return -EMSGSIZE;
@@ -264,7 +281,7 @@ static int ktcp_put_server_stats(struct sk_buff *skb,
 {
 	u64 stats[KTCP_STATS_A_MAX + 1];
 
-	ktcp_stats_read(&srv->stats, stats);
+	ktcp_server_stats(srv, stats);
 	if (nla_put_u32(skb, KTCP_A_SERVER_ID, srv->id) ||
 	    nla_put_string(skb, KTCP_A_SERVICE, srv->svc->name) ||
 	    ktcp_put_stats(skb, stats))
@@ -341,11 +358,18 @@ static void ktcp_parse_addr(struct genl_info *info,
 		sin->sin_port = htons(nla_get_u16(info->attrs[KTCP_A_PORT]));
 }
 
-/* Settings that both START and SET take. */
+/* Settings that both START and SET take, as BIT(KTCP_A_*). */
+static const u32 ktcp_param_attrs =
+	BIT(KTCP_A_ADDR) | BIT(KTCP_A_PORT) | BIT(KTCP_A_BACKLOG) |
+	BIT(KTCP_A_MAX_CONNS) | BIT(KTCP_A_IDLE_TIMEOUT_MS) |
+	BIT(KTCP_A_MAX_MEM_KB);
+
+
 static void ktcp_parse_params(struct genl_info *info,
 			      struct ktcp_server_params *p)
 {
 	struct nlattr **a = info->attrs;
+	int i;
 
 	ktcp_parse_addr(info, p);
 	if (a[KTCP_A_BACKLOG])
@@ -354,6 +378,12 @@ static void ktcp_parse_params(struct genl_info *info,
 		p->max_conns = nla_get_u32(a[KTCP_A_MAX_CONNS]);
 	if (a[KTCP_A_IDLE_TIMEOUT_MS])
 		p->idle_timeout_ms = nla_get_u32(a[KTCP_A_IDLE_TIMEOUT_MS]);
+	if (a[KTCP_A_MAX_MEM_KB])
+		p->max_mem_kb = nla_get_u32(a[KTCP_A_MAX_MEM_KB]);
+	BUILD_BUG_ON(KTCP_A_MAX >= 32);
+	for (i = 1; i <= KTCP_A_MAX; i++)
+		if (a[i] && (ktcp_param_attrs & BIT(i)))
+			p->given |= BIT(i);
 }
 
 static int ktcp_parse_opts(struct genl_info *info, struct ktcp_opts *opts)
@@ -392,6 +422,9 @@ static int ktcp_parse_opts(struct genl_info *info, struct ktcp_opts *opts)
 		opts->http_uid = nla_get_u32(tb[KTCP_OPT_A_HTTP_UID]);
 	if (tb[KTCP_OPT_A_HTTP_GID])
 		opts->http_gid = nla_get_u32(tb[KTCP_OPT_A_HTTP_GID]);
+	if (tb[KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS])
+		opts->http_head_timeout_ms =
+			nla_get_u32(tb[KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS]);
 	if (tb[KTCP_OPT_A_HTTP_GROUPS]) {
 		/* The policy bounds it to KTCP_HTTP_GROUPS_MAX whole gids. */
 		opts->http_ngroups =
@@ -643,7 +676,7 @@ static int ktcp_put_totals(struct sk_buff *skb, struct net *net)
 	int id = 0, i;
 
 	while ((srv = idr_get_next(&ktcp_net(net)->servers, &id))) {
-		ktcp_stats_read(&srv->stats, v);
+		ktcp_server_stats(srv, v);
 		for (i = 0; i <= KTCP_STATS_A_MAX; i++)
 			sum[i] += v[i];
 		id++;

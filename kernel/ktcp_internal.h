@@ -67,12 +67,14 @@ struct ktcp_server {
 	struct ktcp_listener *listeners; /* params.listeners of them */
 	unsigned int nlisteners;
 
-	spinlock_t conns_lock; /* conns, nconns, stopping */
-	struct list_head conns;
+	spinlock_t conns_lock; /* conns, nconns, nevicted, stopping */
+	struct list_head conns; /* oldest first */
 	unsigned int nconns;
+	unsigned int nevicted; /* of nconns, evicted and not yet closed */
 	bool stopping;
 	wait_queue_head_t conns_empty;
 	unsigned long idle_jiffies; /* 0: no idle timeout */
+	atomic_long_t mem; /* bytes charged by connections */
 
 	struct ktcp_stats stats;
 	struct list_head node; /* in ktcp_servers, under ktcp_lock */
@@ -83,6 +85,9 @@ struct ktcp_server {
 enum ktcp_conn_flags {
 	KTCP_CONN_CLOSING, /* server stopping: close at the next run */
 	KTCP_CONN_TIMED_OUT, /* idle timer expired */
+	KTCP_CONN_WAITING, /* waits for the peer: may be evicted */
+	KTCP_CONN_EVICTED, /* closing to make room for a new connection */
+	KTCP_CONN_OVER_MEM, /* a charge failed: the memory bound was reached */
 };
 
 struct ktcp_conn {
@@ -93,6 +98,7 @@ struct ktcp_conn {
 	struct timer_list idle_timer;
 	unsigned long last_active; /* jiffies */
 	unsigned long flags;
+	size_t mem; /* bytes charged to srv->mem */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
@@ -116,6 +122,7 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 				      const struct ktcp_opts *opts,
 				      const char **why);
 void ktcp_server_stop(struct ktcp_server *srv);
+void ktcp_server_stats(const struct ktcp_server *srv, u64 *v);
 int ktcp_server_update(struct ktcp_server *srv,
 		       const struct ktcp_server_params *p, const char **why);
 

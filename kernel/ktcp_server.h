@@ -47,6 +47,7 @@ struct ktcp_opts {
 	u32 http_gid;
 	u32 http_ngroups;
 	u32 http_groups[KTCP_HTTP_GROUPS_MAX];
+	u32 http_head_timeout_ms;
 };
 
 /* What the framework needs to run a server; filled from the request. */
@@ -56,7 +57,13 @@ struct ktcp_server_params {
 	u32 max_conns;
 	u32 idle_timeout_ms;
 	u32 listeners;
+	u32 max_mem_kb; /* 0: unlimited */
 	bool percpu_wq; /* serve connections on a per-CPU workqueue */
+	/*
+	 * BIT(KTCP_A_*) of the settings the request gave: ->configure
+	 * fills in its own defaults for the others.
+	 */
+	u32 given;
 };
 
 /* Returned by ->conn_process(). */
@@ -158,5 +165,22 @@ void ktcp_conn_stat_add(struct ktcp_conn *conn, unsigned int stat, u64 n);
  * work (an HTTP request head) may take measures it against this.
  */
 unsigned long ktcp_conn_idle_timeout(struct ktcp_conn *conn);
+/*
+ * Memory a connection holds between runs (buffers) counts against the
+ * server's bound (KTCP_A_MAX_MEM_KB). Charge @n bytes before allocating
+ * them: -ENOBUFS when that would go beyond the bound, and the connection
+ * is then counted in KTCP_STATS_A_OVER_MEM when it closes. Uncharge what
+ * is freed; whatever is still charged when the connection closes is
+ * given back by the framework.
+ */
+int ktcp_conn_mem_charge(struct ktcp_conn *conn, size_t n);
+void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n);
+/*
+ * Whether the connection waits for its peer (between requests, or in the
+ * middle of one): at KTCP_A_MAX_CONNS, a new connection takes the place
+ * of the waiting connection that has been quiet the longest. A service
+ * that never says so has new connections refused at the limit instead.
+ */
+void ktcp_conn_set_waiting(struct ktcp_conn *conn, bool waiting);
 
 #endif /* _KTCP_SERVER_H */

@@ -330,6 +330,13 @@ static int ktcp_server_rebind(struct ktcp_server *srv,
 	return 0;
 }
 
+/* Counters, and the memory held now (a gauge the per-CPU ones lack). */
+void ktcp_server_stats(const struct ktcp_server *srv, u64 *v)
+{
+	ktcp_stats_read(&srv->stats, v);
+	v[KTCP_STATS_A_MEM] = max(atomic_long_read(&srv->mem), 0L);
+}
+
 /* Called with ktcp_lock held: apply new settings to a running server. */
 int ktcp_server_update(struct ktcp_server *srv,
 		       const struct ktcp_server_params *p, const char **why)
@@ -348,6 +355,7 @@ int ktcp_server_update(struct ktcp_server *srv,
 			kernel_listen(srv->listeners[i].sock, p->backlog);
 	}
 	WRITE_ONCE(srv->params.max_conns, p->max_conns);
+	WRITE_ONCE(srv->params.max_mem_kb, p->max_mem_kb);
 	srv->params.addr = p->addr;
 	srv->params.backlog = p->backlog;
 	srv->params.idle_timeout_ms = p->idle_timeout_ms;

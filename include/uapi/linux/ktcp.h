@@ -25,11 +25,19 @@
  *   Request: KTCP_A_SERVICE (required), KTCP_A_PORT (required),
  *            KTCP_A_ADDR (optional, default: IPv6 any, which also accepts
  *            IPv4 unless bindv6only), KTCP_A_BACKLOG (default 128),
- *            KTCP_A_MAX_CONNS (default 0 = unlimited),
- *            KTCP_A_IDLE_TIMEOUT_MS (default 0 = never),
+ *            KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS and
+ *            KTCP_A_MAX_MEM_KB (defaults below),
  *            KTCP_A_LISTENERS (default 1; >1 opens that many SO_REUSEPORT
  *            listeners), KTCP_A_OPTS (service options, nested
  *            KTCP_OPT_A_*).
+ *   Defaults: a service that faces untrusted clients has bounded ones,
+ *            so that a server started with no options survives hostile
+ *            clients; the reply to SERVER_GET always carries the values
+ *            in use. http: KTCP_HTTP_DEFAULT_MAX_CONNS connections,
+ *            KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS between requests,
+ *            KTCP_HTTP_DEFAULT_MAX_MEM_KB of buffers and (KTCP_OPT_A_*)
+ *            KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS for a request head. echo:
+ *            unlimited (0) for all three, as before.
  *   Reply:   KTCP_CMD_SERVER_START with KTCP_A_SERVER_ID.
  *   Errors:  EADDRINUSE (port taken), ENOENT (unknown service; the extack
  *            message lists the known ones), EINVAL (options that the
@@ -46,13 +54,15 @@
  *   do:   KTCP_A_SERVER_ID -> one server. dump: every server of the netns.
  *   Reply attributes: KTCP_A_SERVER_ID, KTCP_A_SERVICE, KTCP_A_ADDR,
  *   KTCP_A_PORT, KTCP_A_BACKLOG, KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS,
- *   KTCP_A_LISTENERS, KTCP_A_OPTS, KTCP_A_STATS.
+ *   KTCP_A_MAX_MEM_KB, KTCP_A_LISTENERS, KTCP_A_OPTS, KTCP_A_STATS.
  *   Dumps carry a generation counter; a dump that raced with a change has
  *   NLM_F_DUMP_INTR set on a message and should be retried.
  *
  * KTCP_CMD_SERVER_SET (do)
  *   Request: KTCP_A_SERVER_ID and any of KTCP_A_PORT, KTCP_A_ADDR,
- *   KTCP_A_BACKLOG, KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS. A new port or
+ *   KTCP_A_BACKLOG, KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS,
+ *   KTCP_A_MAX_MEM_KB. A lower limit applies to what comes next: open
+ *   connections and memory already held stay. A new port or
  *   address rebinds the listeners; established connections stay up. If
  *   the new listeners cannot be opened the old ones keep running.
  *
@@ -149,6 +159,14 @@
 #define KTCP_HTTP_ID_MAX 0xfffffffeU
 /* Most supplementary groups in KTCP_OPT_A_HTTP_GROUPS. */
 #define KTCP_HTTP_GROUPS_MAX 64
+/* Largest KTCP_A_MAX_MEM_KB: 1 TiB. */
+#define KTCP_MAX_MEM_KB_MAX (1U << 30)
+
+/* The http service's defaults (see SERVER_START). */
+#define KTCP_HTTP_DEFAULT_MAX_CONNS 1024
+#define KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS 75000 /* as nginx's keepalive */
+#define KTCP_HTTP_DEFAULT_MAX_MEM_KB 65536
+#define KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS 60000 /* as nginx's header */
 
 enum ktcp_cmd {
 	KTCP_CMD_UNSPEC,
@@ -177,7 +195,14 @@ enum ktcp_attr {
 	KTCP_A_ADDR, /* binary: 4 bytes (IPv4) or 16 (IPv6), network order */
 	KTCP_A_PORT, /* u16, host order, 1..65535 */
 	KTCP_A_BACKLOG, /* u32, 1..KTCP_BACKLOG_MAX */
-	KTCP_A_MAX_CONNS, /* u32, 0 = unlimited; beyond it, new ones refused */
+	/*
+	 * u32, 0 = unlimited. A new connection beyond it takes the place
+	 * of the connection that has waited longest for its peer (counted
+	 * in KTCP_STATS_A_EVICTED) when the service marks any as waiting
+	 * (http: between requests or in a request head), else it is
+	 * refused (KTCP_STATS_A_REFUSED).
+	 */
+	KTCP_A_MAX_CONNS, /* u32, 0 = unlimited */
 	KTCP_A_IDLE_TIMEOUT_MS, /* u32, 0 = never, ..KTCP_IDLE_TIMEOUT_MS_MAX */
 	KTCP_A_LISTENERS, /* u32, 1..KTCP_LISTENERS_MAX */
 	KTCP_A_OPTS, /* nested, KTCP_OPT_A_*: service options */
@@ -187,6 +212,15 @@ enum ktcp_attr {
 	KTCP_A_FLAGS, /* u32, KTCP_DROP_F_*; unknown bits are rejected */
 	KTCP_A_DROPPED, /* u32, sockets dropped (replies, events only) */
 	KTCP_A_NOT_FOUND, /* u32, tuples that matched nothing (replies only) */
+	/*
+	 * u32, KiB, 0 = unlimited, ..KTCP_MAX_MEM_KB_MAX: the buffers the
+	 * server's connections may hold between runs (http: request heads,
+	 * responses, listings), KTCP_STATS_A_MEM. A connection that would
+	 * go beyond it is answered with an error, if the service can, and
+	 * closed (KTCP_STATS_A_OVER_MEM). Socket buffers are TCP's, bounded
+	 * by net.ipv4.tcp_rmem, tcp_wmem and tcp_mem.
+	 */
+	KTCP_A_MAX_MEM_KB, /* u32, KiB, 0 = unlimited, ..KTCP_MAX_MEM_KB_MAX */
 	__KTCP_A_MAX
 };
 #define KTCP_A_MAX (__KTCP_A_MAX - 1)
@@ -314,12 +348,19 @@ enum ktcp_opt_attr {
 	KTCP_OPT_A_HTTP_GID, /* u32, 0..KTCP_HTTP_ID_MAX (http) */
 	KTCP_OPT_A_HTTP_GROUPS, /* binary, u32 gids, at most
 				 * KTCP_HTTP_GROUPS_MAX (http) */
+	/*
+	 * u32, ms, 1..KTCP_IDLE_TIMEOUT_MS_MAX (http; default
+	 * KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS): a request head must be
+	 * complete this long after its first byte, else 408 and close,
+	 * however the bytes trickle in. Independent of the idle timeout.
+	 */
+	KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS, /* u32, ms (http) */
 	__KTCP_OPT_A_MAX
 };
 #define KTCP_OPT_A_MAX (__KTCP_OPT_A_MAX - 1)
 
 /*
- * Counters, all u64. ACTIVE is a gauge (connections open now); the rest
+ * Counters, all u64. ACTIVE and MEM are gauges (open now, held now); the rest
  * only grow until reset. Services add their own after the common ones.
  */
 enum ktcp_stats_attr {
@@ -345,6 +386,10 @@ enum ktcp_stats_attr {
 	KTCP_STATS_A_HTTP_REUSED,
 	/* of BYTES_OUT, those sent from the page cache without a copy */
 	KTCP_STATS_A_BYTES_ZEROCOPY,
+	/* a gauge, not reset: bytes of buffers held now (KTCP_A_MAX_MEM_KB) */
+	KTCP_STATS_A_MEM,
+	KTCP_STATS_A_OVER_MEM, /* closed: KTCP_A_MAX_MEM_KB was reached */
+	KTCP_STATS_A_EVICTED, /* closed to make room at KTCP_A_MAX_CONNS */
 	__KTCP_STATS_A_MAX
 };
 #define KTCP_STATS_A_MAX (__KTCP_STATS_A_MAX - 1)
