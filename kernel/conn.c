@@ -60,36 +60,55 @@ static void ktcp_conn_write_space(struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void ktcp_conn_idle_timer(struct timer_list *t)
+/*
+ * One timer per connection serves both the idle timeout and the service's
+ * deadline (ktcp_conn_set_deadline()): it is armed for the earlier of the
+ * two. Activity only stamps last_active; the timer catches up when it
+ * fires. Arming reads the deadline after mod_timer(), so a deadline set
+ * meanwhile (its timer_reduce() overridden by our mod_timer()) is seen
+ * and re-applied here.
+ */
+static void ktcp_conn_arm(struct ktcp_conn *conn)
 {
-	struct ktcp_conn *conn = from_timer(conn, t, idle_timer);
 	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
 	unsigned long deadline;
 
-	if (!idle)
-		return;
-	/* Activity only stamps last_active; the timer catches up here. */
-	deadline = READ_ONCE(conn->last_active) + idle;
-	if (time_before(jiffies, deadline)) {
-		mod_timer(&conn->idle_timer, deadline);
+	if (idle)
+		mod_timer(&conn->idle_timer,
+			  READ_ONCE(conn->last_active) + idle);
+	deadline = READ_ONCE(conn->deadline);
+	if (deadline)
+		timer_reduce(&conn->idle_timer, deadline);
+}
+
+static void ktcp_conn_timer(struct timer_list *t)
+{
+	struct ktcp_conn *conn = from_timer(conn, t, idle_timer);
+	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
+	unsigned long deadline = READ_ONCE(conn->deadline);
+
+	if (idle &&
+	    !time_before(jiffies, READ_ONCE(conn->last_active) + idle)) {
+		set_bit(KTCP_CONN_TIMED_OUT, &conn->flags);
+		ktcp_conn_queue(conn);
 		return;
 	}
-	set_bit(KTCP_CONN_TIMED_OUT, &conn->flags);
-	ktcp_conn_queue(conn);
+	if (deadline && !time_before(jiffies, deadline)) {
+		/* The service judges its deadline when it runs; once. */
+		cmpxchg(&conn->deadline, deadline, 0);
+		ktcp_conn_queue(conn);
+	}
+	ktcp_conn_arm(conn);
 }
 
 /*
- * (Re)start the idle timer for the server's current timeout, so that a
+ * (Re)start the timer for the server's current idle timeout, so that a
  * shorter timeout set on a running server applies at once. The caller
  * holds srv->conns_lock and @conn is listed.
  */
 void ktcp_conn_arm_idle(struct ktcp_conn *conn)
 {
-	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
-
-	if (idle)
-		mod_timer(&conn->idle_timer,
-			  READ_ONCE(conn->last_active) + idle);
+	ktcp_conn_arm(conn);
 }
 
 /* Ask a connection to close; caller holds srv->conns_lock. */
@@ -245,7 +264,7 @@ static struct ktcp_conn *ktcp_conn_alloc(struct ktcp_server *srv,
 	conn->sock = sock;
 	conn->last_active = jiffies;
 	INIT_WORK(&conn->work, ktcp_conn_work);
-	timer_setup(&conn->idle_timer, ktcp_conn_idle_timer, 0);
+	timer_setup(&conn->idle_timer, ktcp_conn_timer, 0);
 	return conn;
 }
 
@@ -315,8 +334,8 @@ static bool ktcp_conn_register(struct ktcp_server *srv, struct ktcp_conn *conn)
 	bool ok;
 
 	spin_lock_bh(&srv->conns_lock);
-	ok = !srv->stopping &&
-	     (!max || srv->nconns - srv->nevicted < max || ktcp_conn_evict(srv));
+	ok = !srv->stopping && (!max || srv->nconns - srv->nevicted < max ||
+				ktcp_conn_evict(srv));
 	if (ok) {
 		ktcp_conn_attach(conn);
 		list_add_tail(&conn->node, &srv->conns);
@@ -387,6 +406,14 @@ void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n)
 	atomic_long_sub(n, &conn->srv->mem);
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_mem_uncharge);
+
+void ktcp_conn_set_deadline(struct ktcp_conn *conn, unsigned long when)
+{
+	WRITE_ONCE(conn->deadline, when);
+	if (when)
+		timer_reduce(&conn->idle_timer, when);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_set_deadline);
 
 void ktcp_conn_set_waiting(struct ktcp_conn *conn, bool waiting)
 {

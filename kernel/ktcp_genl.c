@@ -125,7 +125,8 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 	[KTCP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KTCP_DROP_F_ALL),
 	[KTCP_A_DROPPED] = { .type = NLA_REJECT },
 	[KTCP_A_NOT_FOUND] = { .type = NLA_REJECT },
-	[KTCP_A_MAX_MEM_KB] = NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_max_mem_range),
+	[KTCP_A_MAX_MEM_KB] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_max_mem_range),
 };
 
 /*
@@ -363,7 +364,6 @@ static const u32 ktcp_param_attrs =
 	BIT(KTCP_A_ADDR) | BIT(KTCP_A_PORT) | BIT(KTCP_A_BACKLOG) |
 	BIT(KTCP_A_MAX_CONNS) | BIT(KTCP_A_IDLE_TIMEOUT_MS) |
 	BIT(KTCP_A_MAX_MEM_KB);
-
 
 static void ktcp_parse_params(struct genl_info *info,
 			      struct ktcp_server_params *p)

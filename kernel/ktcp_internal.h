@@ -95,8 +95,9 @@ struct ktcp_conn {
 	struct socket *sock;
 	struct list_head node; /* in srv->conns */
 	struct work_struct work;
-	struct timer_list idle_timer;
+	struct timer_list idle_timer; /* idle timeout and deadline */
 	unsigned long last_active; /* jiffies */
+	unsigned long deadline; /* jiffies, the service's; 0: none */
 	unsigned long flags;
 	size_t mem; /* bytes charged to srv->mem */
 	void (*saved_data_ready)(struct sock *sk);

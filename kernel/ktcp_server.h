@@ -166,6 +166,12 @@ void ktcp_conn_stat_add(struct ktcp_conn *conn, unsigned int stat, u64 n);
  */
 unsigned long ktcp_conn_idle_timeout(struct ktcp_conn *conn);
 /*
+ * Run the connection at jiffies @when (0: no deadline), whether or not
+ * its socket has news, so that the service can enforce a time limit of
+ * its own (an HTTP request head's). A spurious run is possible.
+ */
+void ktcp_conn_set_deadline(struct ktcp_conn *conn, unsigned long when);
+/*
  * Memory a connection holds between runs (buffers) counts against the
  * server's bound (KTCP_A_MAX_MEM_KB). Charge @n bytes before allocating
  * them: -ENOBUFS when that would go beyond the bound, and the connection

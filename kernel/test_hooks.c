@@ -19,6 +19,11 @@ module_param(test_start_fail_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_start_fail_delay_ms,
 		 "test: sleep between a failed START and its ACK");
 
+static unsigned int test_drop_delay_ms;
+module_param(test_drop_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_drop_delay_ms,
+		 "test: sleep between finding a socket to drop and aborting it");
+
 static unsigned int test_listener_delay_ms;
 module_param(test_listener_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_listener_delay_ms,
@@ -34,6 +39,7 @@ void ktcp_test_delay(enum ktcp_test_point point)
 	static unsigned int *const ms[__KTCP_TEST_MAX] = {
 		[KTCP_TEST_ACCEPTED] = &test_accept_delay_ms,
 		[KTCP_TEST_START_FAILED] = &test_start_fail_delay_ms,
+		[KTCP_TEST_DROP_FOUND] = &test_drop_delay_ms,
 	};
 	unsigned int delay = READ_ONCE(*ms[point]);
 

@@ -2,7 +2,8 @@
 /*
  * Fault injection for the VM suite. Races that a real client can only win
  * now and then (a reset during accept, a listener failing after another
- * has accepted, a module unloading before an ACK is built) are widened
+ * has accepted, a module unloading before an ACK is built, a socket's
+ * owner turning it into a listener while droptcp aborts it) are widened
  * here into windows a test hits every time, so that a fix can be seen to
  * work. Only test builds (make KTCP_TEST_HOOKS=y, which the VM suite uses)
  * have them; in a release build every hook is an empty inline.
@@ -17,6 +18,8 @@ enum ktcp_test_point {
 	KTCP_TEST_ACCEPTED,
 	/* a failed START has dropped ktcp_lock, its ACK is not built yet */
 	KTCP_TEST_START_FAILED,
+	/* droptcp holds a socket it found, not yet locked to abort it */
+	KTCP_TEST_DROP_FOUND,
 	__KTCP_TEST_MAX,
 };
 

@@ -36,6 +36,7 @@ struct khttpd_server {
 	const struct cred *cred; /* files are served with; no capabilities */
 	struct khttpd_limits lim;
 	u32 keepalive_max; /* requests per connection, 0 = unlimited */
+	unsigned long head_timeout; /* jiffies from a head's first byte */
 	bool listing;
 	bool sendfile; /* file bodies without a copy; else through a buffer */
 };

@@ -15,10 +15,18 @@
  *
  * Slow clients: any byte resets the framework's idle timer, so a client
  * that trickles could hold a connection forever. A request head must
- * therefore arrive within one idle timeout of its first byte (else 408),
+ * therefore arrive within the head timeout of its first byte (else 408;
+ * the framework runs us at that deadline even if the client went quiet),
  * and a request body or a response must move at least KHTTPD_MIN_PACE
  * bytes per idle timeout (else the connection is closed): this catches
  * Slowloris, slow POST bodies and readers that shrink their window.
+ *
+ * Hostile numbers: every buffer below is charged to the server's memory
+ * bound (ktcp_conn_mem_charge()); a connection that would go beyond it
+ * gets a static 503 and is closed. While not answering a request, the
+ * connection is marked as waiting, so that at max_conns a new client
+ * takes the place of the one quiet the longest: half-sent heads cannot
+ * lock others out.
  *
  * Memory: the receive buffer and the send buffer exist only while a
  * request is being received or answered; an idle keep-alive connection
@@ -94,7 +102,9 @@ struct khttpd_conn {
 	bool copy; /* ... read into buf: sendfile off, or cannot splice */
 	char *mem; /* ... or memory (kvmalloc'ed) from mem_off */
 	size_t mem_off;
+	size_t mem_size; /* charged for mem */
 	u32 lingered; /* bytes dropped in LINGER */
+	bool waiting; /* told the framework we wait for the client */
 };
 
 /* What a response is made of, before it goes into the send buffer. */
@@ -115,7 +125,7 @@ static struct khttpd_server *khttpd_srv(struct ktcp_conn *conn)
 	return ktcp_server_priv(ktcp_conn_server(conn));
 }
 
-static void khttpd_body_release(struct khttpd_conn *hc)
+static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	if (hc->file) {
 		fput(hc->file);
@@ -123,14 +133,17 @@ static void khttpd_body_release(struct khttpd_conn *hc)
 	}
 	kvfree(hc->mem);
 	hc->mem = NULL;
+	ktcp_conn_mem_uncharge(conn, hc->mem_size);
+	hc->mem_size = 0;
 	hc->left = 0;
 }
 
+/* What is left charged, the framework gives back after this. */
 void khttpd_conn_release(struct ktcp_conn *conn)
 {
 	struct khttpd_conn *hc = ktcp_conn_priv(conn);
 
-	khttpd_body_release(hc);
+	khttpd_body_release(conn, hc);
 	kvfree(hc->buf);
 	kfree(hc->rx);
 }
@@ -227,16 +240,26 @@ static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	return 0;
 }
 
-/* A send buffer of at least @size bytes, keeping the hc->len in it. */
-static int khttpd_buf_reserve(struct khttpd_conn *hc, u32 size)
+/*
+ * A send buffer of at least @size bytes, keeping the hc->len in it.
+ * -ENOBUFS: the server's memory bound is reached.
+ */
+static int khttpd_buf_reserve(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			      u32 size)
 {
 	char *buf;
+	int err;
 
 	if (hc->buf_size >= size)
 		return 0;
+	err = ktcp_conn_mem_charge(conn, size - hc->buf_size);
+	if (err)
+		return err;
 	buf = kvmalloc(size, GFP_KERNEL);
-	if (!buf)
+	if (!buf) {
+		ktcp_conn_mem_uncharge(conn, size - hc->buf_size);
 		return -ENOMEM;
+	}
 	if (hc->buf)
 		memcpy(buf, hc->buf, hc->len);
 	kvfree(hc->buf);
@@ -255,13 +278,13 @@ static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	int err;
 
 	hc->len = 0;
-	err = khttpd_buf_reserve(hc, KHTTPD_HEAD_SIZE);
+	err = khttpd_buf_reserve(conn, hc, KHTTPD_HEAD_SIZE);
 	if (err)
 		return err;
 	err = khttpd_head(conn, hc, r);
 	/* Only a long Location needs more room. */
 	if (err == -EOVERFLOW) {
-		err = khttpd_buf_reserve(hc, KHTTPD_BUF_SIZE);
+		err = khttpd_buf_reserve(conn, hc, KHTTPD_BUF_SIZE);
 		if (!err)
 			err = khttpd_head(conn, hc, r);
 	}
@@ -269,7 +292,7 @@ static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		return err;
 	hc->left = r->head || r->status == 304 ? 0 : r->length;
 	if (!hc->left)
-		khttpd_body_release(hc);
+		khttpd_body_release(conn, hc);
 	hc->state = KHTTPD_SEND;
 	khttpd_pace_start(hc);
 	return 0;
@@ -289,7 +312,7 @@ static int khttpd_respond_mem(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	/* It goes after the headers: one send, no separate small segment. */
 	if (hc->len + len > KHTTPD_BUF_SIZE)
 		return -EOVERFLOW;
-	err = khttpd_buf_reserve(hc, hc->len + len);
+	err = khttpd_buf_reserve(conn, hc, hc->len + len);
 	if (err)
 		return err;
 	memcpy(hc->buf + hc->len, body, len);
@@ -507,8 +530,14 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	fput(dir);
 	if (err)
 		return khttpd_respond_error(conn, hc, 500, head);
+	err = ktcp_conn_mem_charge(conn, len);
+	if (err) {
+		kvfree(body);
+		return err;
+	}
 	r.length = len;
 	hc->mem = body;
+	hc->mem_size = len;
 	hc->mem_off = 0;
 	return khttpd_respond(conn, hc, &r);
 }
@@ -569,34 +598,44 @@ out:
 	return err;
 }
 
+/*
+ * A request head begins now. Slowloris: a client trickling a head resets
+ * the idle timer with every byte, so the head as a whole must arrive
+ * within head_timeout of its first byte. The framework runs us then even
+ * if the client has gone quiet.
+ */
+static void khttpd_head_begins(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	hc->head_start = jiffies;
+	ktcp_conn_set_deadline(conn,
+			       hc->head_start + khttpd_srv(conn)->head_timeout);
+}
+
+static bool khttpd_head_late(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	return hc->rx_len && !hc->discard &&
+	       time_after(jiffies,
+			  hc->head_start + khttpd_srv(conn)->head_timeout);
+}
+
 /* Drop @n bytes from the front of the receive buffer. */
-static void khttpd_rx_consume(struct khttpd_conn *hc, u32 n)
+static void khttpd_rx_consume(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			      u32 n)
 {
 	hc->rx_len -= n;
 	memmove(hc->rx, hc->rx + n, hc->rx_len);
 	hc->rx_scanned = 0;
 	/* What is left begins the next request (or its body, dropped). */
-	hc->head_start = jiffies;
-}
-
-/*
- * Slowloris: a client trickling a request head resets the idle timer with
- * every byte, so the head as a whole must arrive within one idle timeout
- * of its first byte.
- */
-static bool khttpd_head_late(struct ktcp_conn *conn, struct khttpd_conn *hc)
-{
-	return hc->rx_len && !hc->discard &&
-	       khttpd_idle_since(conn, hc->head_start);
+	khttpd_head_begins(conn, hc);
 }
 
 /* Drop request body bytes that are already in the receive buffer. */
-static void khttpd_rx_discard(struct khttpd_conn *hc)
+static void khttpd_rx_discard(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	u32 n = min_t(u64, hc->discard, hc->rx_len);
 
 	if (n) {
-		khttpd_rx_consume(hc, n);
+		khttpd_rx_consume(conn, hc, n);
 		hc->discard -= n;
 	}
 }
@@ -630,9 +669,9 @@ static int khttpd_request(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		err = khttpd_serve(conn, hc, req);
 	}
 	if (!hc->close) {
-		khttpd_rx_consume(hc, len);
+		khttpd_rx_consume(conn, hc, len);
 		hc->discard = req->content_length;
-		khttpd_rx_discard(hc);
+		khttpd_rx_discard(conn, hc);
 	}
 	return err;
 }
@@ -665,8 +704,9 @@ static int khttpd_parse(struct ktcp_conn *conn, struct khttpd_conn *hc,
 }
 
 /* Nothing pending: give the buffers back while the client is quiet. */
-static void khttpd_trim(struct khttpd_conn *hc)
+static void khttpd_trim(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
+	ktcp_conn_mem_uncharge(conn, hc->buf_size + hc->rx_cap);
 	kvfree(hc->buf);
 	hc->buf = NULL;
 	hc->buf_size = 0;
@@ -681,19 +721,26 @@ static void khttpd_trim(struct khttpd_conn *hc)
  * it, up to max_header bytes. A head that fills all of those has been
  * refused by the parser before we get here, so there is always room.
  */
-static int khttpd_rx_room(struct khttpd_conn *hc, u32 max)
+static int khttpd_rx_room(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			  u32 max)
 {
 	u32 cap;
 	char *rx;
+	int err;
 
 	if (hc->rx_len < hc->rx_cap)
 		return 0;
 	cap = min(hc->rx_cap ? hc->rx_cap * 4 : KHTTPD_RX_MIN, max);
 	if (WARN_ON_ONCE(cap <= hc->rx_len))
 		return -EOVERFLOW;
+	err = ktcp_conn_mem_charge(conn, cap - hc->rx_cap);
+	if (err)
+		return err;
 	rx = krealloc(hc->rx, cap, GFP_KERNEL);
-	if (!rx)
+	if (!rx) {
+		ktcp_conn_mem_uncharge(conn, cap - hc->rx_cap);
 		return -ENOMEM;
+	}
 	hc->rx = rx;
 	hc->rx_cap = cap;
 	return 0;
@@ -705,35 +752,35 @@ static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	bool again, was_body;
 	int n;
 
-	if (hc->rx_len && !hc->discard) {
-		n = khttpd_parse(conn, hc, &again);
-		if (n < 0 || again)
-			return n < 0 ? n : KTCP_CONN_AGAIN;
-	}
-	n = khttpd_rx_room(hc, ks->lim.max_header_bytes);
-	if (n)
-		return n;
-	n = ktcp_conn_recv(conn, hc->rx + hc->rx_len, hc->rx_cap - hc->rx_len);
-	if (n == -EAGAIN) {
-		if (!hc->rx_len)
-			khttpd_trim(hc);
-		return KTCP_CONN_WAIT;
-	}
-	if (n <= 0)
-		return n ? n : KTCP_CONN_DONE; /* 0: the client closed */
-	if (!hc->rx_len)
-		hc->head_start = jiffies;
-	was_body = hc->discard;
-	hc->rx_len += n;
-	khttpd_rx_discard(hc);
-	if (was_body && khttpd_too_slow(conn, hc, n))
-		return KTCP_CONN_TOO_SLOW; /* its response is out: just close */
 	if (khttpd_head_late(conn, hc)) {
 		ktcp_conn_stat_add(conn, KTCP_STATS_A_TIMED_OUT, 1);
 		hc->close = true;
 		n = khttpd_respond_error(conn, hc, 408, false);
 		return n ? n : KTCP_CONN_AGAIN;
 	}
+	if (hc->rx_len && !hc->discard) {
+		n = khttpd_parse(conn, hc, &again);
+		if (n < 0 || again)
+			return n < 0 ? n : KTCP_CONN_AGAIN;
+	}
+	n = khttpd_rx_room(conn, hc, ks->lim.max_header_bytes);
+	if (n)
+		return n;
+	n = ktcp_conn_recv(conn, hc->rx + hc->rx_len, hc->rx_cap - hc->rx_len);
+	if (n == -EAGAIN) {
+		if (!hc->rx_len)
+			khttpd_trim(conn, hc);
+		return KTCP_CONN_WAIT;
+	}
+	if (n <= 0)
+		return n ? n : KTCP_CONN_DONE; /* 0: the client closed */
+	if (!hc->rx_len)
+		khttpd_head_begins(conn, hc);
+	was_body = hc->discard;
+	hc->rx_len += n;
+	khttpd_rx_discard(conn, hc);
+	if (was_body && khttpd_too_slow(conn, hc, n))
+		return KTCP_CONN_TOO_SLOW; /* its response is out: just close */
 	return KTCP_CONN_AGAIN;
 }
 
@@ -745,7 +792,7 @@ static int khttpd_refill(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	int err;
 
 	hc->len = 0; /* all of it sent: nothing to keep */
-	err = khttpd_buf_reserve(hc, n);
+	err = khttpd_buf_reserve(conn, hc, n);
 	if (err)
 		return err;
 	if (hc->file) {
@@ -764,7 +811,7 @@ static int khttpd_refill(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	hc->off = 0;
 	hc->left -= n;
 	if (!hc->left)
-		khttpd_body_release(hc);
+		khttpd_body_release(conn, hc);
 	return 0;
 }
 
@@ -790,7 +837,7 @@ static int khttpd_splice(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		return KTCP_CONN_TOO_SLOW;
 	hc->left -= sent;
 	if (!hc->left)
-		khttpd_body_release(hc);
+		khttpd_body_release(conn, hc);
 	return KTCP_CONN_AGAIN;
 }
 
@@ -808,6 +855,9 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 			} else {
 				hc->state = KHTTPD_READ;
 				khttpd_pace_start(hc); /* for a body to drop */
+				/* A head that came while we sent: from now. */
+				if (hc->rx_len)
+					khttpd_head_begins(conn, hc);
 			}
 			return KTCP_CONN_AGAIN;
 		}
@@ -832,12 +882,14 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 
 static int khttpd_linger_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
-	char *scratch = hc->buf;
+	char stack[256];
 	int n;
 
-	if (!scratch)
-		return KTCP_CONN_DONE;
-	n = ktcp_conn_recv(conn, scratch, hc->buf_size);
+	/* Over the memory bound, the buffers are gone: read into the stack. */
+	if (hc->buf)
+		n = ktcp_conn_recv(conn, hc->buf, hc->buf_size);
+	else
+		n = ktcp_conn_recv(conn, stack, sizeof(stack));
 	if (n == -EAGAIN)
 		return KTCP_CONN_WAIT;
 	if (n <= 0)
@@ -850,10 +902,35 @@ static int khttpd_linger_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	return KTCP_CONN_AGAIN;
 }
 
-int khttpd_conn_process(struct ktcp_conn *conn)
+/*
+ * The server's memory bound is reached. Before a response has begun, the
+ * client is told so without taking any memory (a static answer, sent
+ * directly), and the connection closes as after any error answer. In the
+ * middle of one, it can only close.
+ */
+static int khttpd_over_mem(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
-	struct khttpd_conn *hc = ktcp_conn_priv(conn);
+	static const char resp[] = "HTTP/1.1 503 Service Unavailable\r\n"
+				   "Server: khttpd\r\n"
+				   "Retry-After: 1\r\n"
+				   "Content-Length: 0\r\n"
+				   "Connection: close\r\n\r\n";
 
+	if (hc->state != KHTTPD_READ)
+		return -ENOBUFS;
+	khttpd_body_release(conn, hc);
+	khttpd_trim(conn, hc);
+	hc->rx_len = 0;
+	if (ktcp_conn_send(conn, resp, sizeof(resp) - 1, false) > 0)
+		khttpd_count(conn, 503);
+	ktcp_conn_shutdown_write(conn);
+	hc->state = KHTTPD_LINGER;
+	khttpd_pace_start(hc);
+	return KTCP_CONN_AGAIN;
+}
+
+static int khttpd_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
 	switch (hc->state) {
 	case KHTTPD_SEND:
 		return khttpd_send_step(conn, hc);
@@ -862,6 +939,23 @@ int khttpd_conn_process(struct ktcp_conn *conn)
 	default:
 		return khttpd_read_step(conn, hc);
 	}
+}
+
+int khttpd_conn_process(struct ktcp_conn *conn)
+{
+	struct khttpd_conn *hc = ktcp_conn_priv(conn);
+	int ret = khttpd_step(conn, hc);
+	bool waiting;
+
+	if (ret == -ENOBUFS)
+		ret = khttpd_over_mem(conn, hc);
+	/* Not while answering: at max_conns, others may take its place. */
+	waiting = hc->state != KHTTPD_SEND;
+	if (waiting != hc->waiting) {
+		hc->waiting = waiting;
+		ktcp_conn_set_waiting(conn, waiting);
+	}
+	return ret;
 }
 
 const size_t khttpd_conn_priv_size = sizeof(struct khttpd_conn);

@@ -23,7 +23,22 @@
 	 BIT(KTCP_OPT_A_HTTP_KEEPALIVE_MAX) |                              \
 	 BIT(KTCP_OPT_A_HTTP_MAX_REQUEST_LINE) |                           \
 	 BIT(KTCP_OPT_A_HTTP_MAX_HEADER) | BIT(KTCP_OPT_A_HTTP_SENDFILE) | \
-	 KHTTPD_USER_OPTS)
+	 BIT(KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS) | KHTTPD_USER_OPTS)
+
+/*
+ * Safe without options: a server facing the Internet must bound what
+ * hostile clients can hold (connections, buffers, time), as nginx does
+ * by default. A setting the request gave, even 0 (none), is kept.
+ */
+static void khttpd_default_params(struct ktcp_server_params *p)
+{
+	if (!(p->given & BIT(KTCP_A_MAX_CONNS)))
+		p->max_conns = KTCP_HTTP_DEFAULT_MAX_CONNS;
+	if (!(p->given & BIT(KTCP_A_IDLE_TIMEOUT_MS)))
+		p->idle_timeout_ms = KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS;
+	if (!(p->given & BIT(KTCP_A_MAX_MEM_KB)))
+		p->max_mem_kb = KTCP_HTTP_DEFAULT_MAX_MEM_KB;
+}
 
 /* Fill in the defaults, so that the server reports what it uses. */
 static int khttpd_configure(struct ktcp_server_params *p,
@@ -41,6 +56,8 @@ static int khttpd_configure(struct ktcp_server_params *p,
 		opts->http_max_header = KHTTPD_DEFAULT_MAX_HEADER_BYTES;
 	if (!(opts->present & BIT(KTCP_OPT_A_HTTP_SENDFILE)))
 		opts->http_sendfile = 1;
+	if (!(opts->present & BIT(KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS)))
+		opts->http_head_timeout_ms = KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS;
 	if (!line_given)
 		opts->http_max_request_line =
 			min_t(u32, KHTTPD_DEFAULT_MAX_REQUEST_LINE,
@@ -52,6 +69,7 @@ static int khttpd_configure(struct ktcp_server_params *p,
 	err = khttpd_user_configure(opts, why);
 	if (err)
 		return err;
+	khttpd_default_params(p);
 	/* Absent listing and keep-alive limit are 0, their defaults. */
 	opts->present |= all;
 	return 0;
@@ -68,6 +86,7 @@ static int khttpd_server_init(struct ktcp_server *srv,
 	ks->lim.max_header_bytes = opts->http_max_header;
 	ks->lim.max_headers = KHTTPD_DEFAULT_MAX_HEADERS;
 	ks->keepalive_max = opts->http_keepalive_max;
+	ks->head_timeout = msecs_to_jiffies(opts->http_head_timeout_ms);
 	ks->listing = opts->http_listing;
 	ks->sendfile = opts->http_sendfile;
 	ks->cred = khttpd_cred_prepare(opts);
