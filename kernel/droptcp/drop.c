@@ -19,6 +19,7 @@
 #include <net/tcp.h>
 
 #include "../ktcp_internal.h"
+#include "../test_hooks.h"
 #include "droptcp.h"
 
 /* Sockets taken from one bucket per pass, referenced, lock dropped. */
@@ -89,6 +90,7 @@ static struct sock *droptcp_lookup(struct net *net,
  */
 static u8 droptcp_abort(struct sock *sk)
 {
+	ktcp_test_delay(KTCP_TEST_DROP_FOUND);
 	if (tcp_abort(sk, ECONNABORTED))
 		return KTCP_DROP_NOT_FOUND;
 	return KTCP_DROP_DROPPED;

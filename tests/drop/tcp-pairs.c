@@ -14,6 +14,14 @@
  *       (default 20) for both ends to fail and prints "local ERR" (the
  *       client's error) and "remote ERR" (the server end's), then
  *       "listener ok" if the listener still accepts a new connection.
+ *   tcp-pairs relisten ADDR PORT NEWPORT
+ *       A listener on ADDR:PORT and one connection to it. Prints "ready
+ *       SRC DST" as hold does. At the first line on stdin, the client
+ *       socket disconnects (connect(AF_UNSPEC)), binds to ADDR:NEWPORT
+ *       and listens, and "listening" is printed; at the second (or EOF),
+ *       it must accept a new connection: prints "relistener ok", or the
+ *       error that stopped it (t-drop-established: a drop that found the
+ *       connection must not abort the listener it became).
  *   tcp-pairs listen ADDR PORT SECS
  *       A listener that never accepts, for SECS seconds: connections wait
  *       in its accept queue (backlog 65535, capped by net.core.somaxconn)
@@ -44,6 +52,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: tcp-pairs tw ADDR PORT N [client|server|both]\n"
 			"       tcp-pairs hold LADDR PORT [CADDR] [SECS]\n"
+			"       tcp-pairs relisten ADDR PORT NEWPORT\n"
 			"       tcp-pairs listen ADDR PORT SECS\n");
 	exit(2);
 }
@@ -170,6 +179,8 @@ static const char *errname(int err)
 		return "ECONNRESET";
 	case ECONNABORTED:
 		return "ECONNABORTED";
+	case ECONNREFUSED:
+		return "ECONNREFUSED";
 	case EPIPE:
 		return "EPIPE";
 	case ETIMEDOUT:
@@ -250,6 +261,59 @@ static int cmd_hold(int argc, char **argv)
 	return 0;
 }
 
+/* The next line of stdin, or EOF: the test's go-ahead. */
+static void wait_line(void)
+{
+	char line[64];
+
+	if (!fgets(line, sizeof(line), stdin) && ferror(stdin))
+		die("stdin");
+}
+
+static int cmd_relisten(int argc, char **argv)
+{
+	struct sockaddr_storage ss, unspec = { .ss_family = AF_UNSPEC };
+	unsigned int port, newport;
+	int lfd, c, s, c2, s2;
+	socklen_t len;
+
+	if (argc < 5)
+		usage();
+	port = (unsigned int)atoi(argv[3]);
+	newport = (unsigned int)atoi(argv[4]);
+	lfd = listen_on(argv[2], port);
+	c = connect_to(argv[2], port);
+	s = accept(lfd, NULL, NULL);
+	if (s < 0)
+		die("accept");
+	print_end("ready ", c, 1);
+	print_end(" ", c, 0);
+	printf("\n");
+	fflush(stdout);
+	wait_line();
+	if (connect(c, (struct sockaddr *)&unspec, sizeof(unspec)))
+		die("connect AF_UNSPEC");
+	len = make_addr(argv[2], newport, &ss);
+	if (bind(c, (struct sockaddr *)&ss, len) || listen(c, 16))
+		die("bind/listen after disconnect");
+	printf("listening\n");
+	wait_line();
+	c2 = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (c2 < 0)
+		die("socket");
+	if (connect(c2, (struct sockaddr *)&ss, len)) {
+		printf("relistener %s\n", errname(errno));
+		return 0;
+	}
+	s2 = accept(c, NULL, NULL);
+	printf("relistener %s\n", s2 >= 0 ? "ok" : errname(errno));
+	close(c2);
+	close(s2);
+	close(s);
+	close(lfd);
+	return 0;
+}
+
 static int cmd_listen(int argc, char **argv)
 {
 	int lfd;
@@ -272,6 +336,8 @@ int main(int argc, char **argv)
 		return cmd_tw(argc, argv);
 	if (!strcmp(argv[1], "hold"))
 		return cmd_hold(argc, argv);
+	if (!strcmp(argv[1], "relisten"))
+		return cmd_relisten(argc, argv);
 	if (!strcmp(argv[1], "listen"))
 		return cmd_listen(argc, argv);
 	usage();

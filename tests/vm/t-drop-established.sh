@@ -3,6 +3,8 @@
 # local owner ECONNABORTED, and the listener keeps accepting. A tuple that
 # names the listener's port but no connection drops nothing. IPv4, IPv6,
 # and IPv4 connections of IPv6 sockets given as IPv4-mapped or as IPv4.
+# A connection whose owner makes its socket a listener while the drop
+# holds it is not dropped, and neither is that listener.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 need ktcp tcp-pairs ss jq
@@ -86,3 +88,65 @@ assert_eq "$(jq -r '.sockets[0].src' <<<"$res")" 127.0.0.1:12374 \
 	"reported as IPv4"
 wait $pid || true
 assert_eq "$(sed -n 's/^local //p' "$TEST_TMP/h5")" ECONNRESET "client 5"
+
+# A socket that its owner disconnects (connect(AF_UNSPEC)) and makes a
+# listener between the drop finding it and aborting it: the drop must see
+# that the connection is gone and leave the listener alone. The test
+# build's test_drop_delay_ms holds the drop in that window.
+params=/sys/module/ktcp/parameters
+[ -w "$params/test_drop_delay_ms" ] ||
+	fail "ktcp.ko has no fault injection: the VM suite needs the test build (make modules KTCP_TEST_HOOKS=y)"
+scale=1
+slow_kernel && scale=10
+
+# relisten PORT NEWPORT DROP-ARGS...: DROP-ARGS, with SRC and DST standing
+# for the connection's ends, must report it not found and drop nothing.
+relisten() {
+	local port=$1 newport=$2 out=$TEST_TMP/relisten.$1 ctl=$TEST_TMP/ctl.$1
+	local pid drop fd arg args=() res
+	shift 2
+	mkfifo "$ctl"
+	tcp-pairs relisten 127.0.0.1 "$port" "$newport" <"$ctl" >"$out" &
+	pid=$!
+	exec {fd}>"$ctl"
+	for _ in $(seq 300); do
+		grep -q '^ready' "$out" && break
+		sleep 0.1
+	done
+	# shellcheck disable=SC2046 # split into its words on purpose
+	set -- $(grep '^ready' "$out") "$@"
+	[ "$1" = ready ] || fail "tcp-pairs relisten did not start"
+	local src=$2 dst=$3
+	shift 3
+	for arg in "$@"; do
+		case $arg in
+		SRC) args+=("$src") ;;
+		DST) args+=("$dst") ;;
+		*) args+=("$arg") ;;
+		esac
+	done
+	echo $((2000 * scale)) >"$params/test_drop_delay_ms"
+	ktcp drop "${args[@]}" --json >"$TEST_TMP/res.$port" &
+	drop=$!
+	# The drop has found the socket and sleeps: now the owner moves.
+	sleep "$((scale / 2)).$((scale % 2 * 5))"
+	echo go >&"$fd"
+	for _ in $(seq 300); do
+		grep -q '^listening' "$out" && break
+		sleep 0.1
+	done
+	wait $drop || fail "ktcp drop ${args[*]} failed"
+	echo 0 >"$params/test_drop_delay_ms"
+	echo check >&"$fd"
+	exec {fd}>&-
+	wait $pid || fail "tcp-pairs relisten failed"
+	assert_eq "$(sed -n 's/^relistener //p' "$out")" ok \
+		"the listener the connection became ($*)"
+	res=$(cat "$TEST_TMP/res.$port")
+	assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" not-found \
+		"result for the connection that became a listener ($*)"
+	assert_eq "$(jq -r .dropped <<<"$res")" 0 "dropped ($*)"
+}
+
+relisten 12375 12376 SRC DST
+relisten 12377 12378 --state established --dport 12377
