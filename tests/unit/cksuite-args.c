@@ -111,6 +111,61 @@ START_TEST(durations)
 	ck_assert_int_eq(args_duration_ms("1 s", max, &ms, &e), -EINVAL);
 	ck_assert_int_eq(args_duration_ms("1sms", max, &ms, &e), -EINVAL);
 	ck_assert_int_eq(args_duration_ms("", max, &ms, &e), -EINVAL);
+	/* A lower bound: the http head timeout cannot be 0. */
+	ck_assert_int_eq(args_duration_ms_range("0", 1, max, &ms, &e), -ERANGE);
+	ck_assert_str_eq(e.msg, "'0' is out of range (1-86400000ms)");
+	ck_assert_int_eq(args_duration_ms_range("1ms", 1, max, &ms, &e), 0);
+	ck_assert_uint_eq(ms, 1);
+}
+END_TEST
+
+START_TEST(sizes)
+{
+	const uint32_t max = KTCP_MAX_MEM_KB_MAX;
+	struct args_err e;
+	uint32_t kb = 7;
+
+	ck_assert_int_eq(args_size_kb("0", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, 0);
+	ck_assert_int_eq(args_size_kb("65536", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, 64);
+	ck_assert_int_eq(args_size_kb("512K", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, 512);
+	ck_assert_int_eq(args_size_kb("512KiB", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, 512);
+	ck_assert_int_eq(args_size_kb("64M", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, 65536);
+	ck_assert_int_eq(args_size_kb("2GiB", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, 2U << 20);
+	ck_assert_int_eq(args_size_kb("1T", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, max);
+	ck_assert_int_eq(args_size_kb("1024G", max, &kb, &e), 0);
+	ck_assert_uint_eq(kb, max);
+	/* Over the maximum, and numbers that would overflow. */
+	ck_assert_int_eq(args_size_kb("1025G", max, &kb, &e), -ERANGE);
+	ck_assert_str_eq(e.msg, "'1025G' is out of range (0-1T)");
+	ck_assert_int_eq(args_size_kb("1099511628800", max, &kb, &e), -ERANGE);
+	ck_assert_int_eq(args_size_kb("18446744073709551617T", max, &kb, &e),
+			 -ERANGE);
+	ck_assert_int_eq(args_size_kb("99999999999999999999999", max, &kb, &e),
+			 -ERANGE);
+	ck_assert_int_eq(args_size_kb("2M", 1000, &kb, &e), -ERANGE);
+	ck_assert_str_eq(e.msg, "'2M' is out of range (0-1000K)");
+	/* Bytes that are no whole KiB; junk. */
+	ck_assert_int_eq(args_size_kb("1000", max, &kb, &e), -EINVAL);
+	ck_assert_str_eq(
+		e.msg, "'1000' bytes is not a whole number of KiB (e.g. 64K)");
+	ck_assert_int_eq(args_size_kb("64m", max, &kb, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "'64m' is not a size (e.g. 0, 512K, 64M, 1G)");
+	ck_assert_int_eq(args_size_kb("64MB", max, &kb, &e), -EINVAL);
+	ck_assert_int_eq(args_size_kb("-1", max, &kb, &e), -EINVAL);
+	ck_assert_int_eq(args_size_kb("1.5M", max, &kb, &e), -EINVAL);
+	ck_assert_int_eq(args_size_kb(" 1M", max, &kb, &e), -EINVAL);
+	ck_assert_int_eq(args_size_kb("M", max, &kb, &e), -EINVAL);
+	ck_assert_int_eq(args_size_kb("", max, &kb, &e), -EINVAL);
+	ck_assert_int_eq(args_size_kb("99999999999999999999999x", max, &kb, &e),
+			 -EINVAL);
+	ck_assert_uint_eq(kb, max); /* untouched by the failures */
 }
 END_TEST
 
@@ -211,6 +266,12 @@ START_TEST(server_settings)
 			 -ERANGE);
 	ck_assert_str_eq(e.msg, "'65536' is out of range (1-65535)");
 	ck_assert_int_eq(args_server_setting('w', "percpu", &cfg, &e), -ENOENT);
+	ck_assert_int_eq(args_server_setting(ARGS_OPT_MAX_MEM, "8M", &cfg, &e),
+			 0);
+	ck_assert_uint_eq(cfg.max_mem_kb, 8192);
+	ck_assert(cfg.has & KTCP_HAS_MAX_MEM);
+	ck_assert_int_eq(args_server_setting(ARGS_OPT_MAX_MEM, "2T", &cfg, &e),
+			 -ERANGE);
 }
 END_TEST
 
@@ -224,6 +285,7 @@ Suite *make_args_suite(void)
 	tcase_add_test(tc, port_quotes_input);
 	tcase_add_test(tc, quote_sanitizes);
 	tcase_add_test(tc, durations);
+	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, ids_services_wq);
 	tcase_add_test(tc, document_root);
 	tcase_add_test(tc, server_settings);

@@ -130,9 +130,12 @@ START_TEST(http_opts_json)
 	srv.http_listing = 1;
 	srv.http_sendfile = 0;
 	srv.http_max_header = 16384;
+	srv.http_head_timeout_ms = 60000;
+	srv.max_mem_kb = 65536;
 	srv.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_HTTP_ROOT |
 		  KTCP_HAS_HTTP_LISTING | KTCP_HAS_HTTP_SENDFILE |
-		  KTCP_HAS_HTTP_MAX_HEADER;
+		  KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_HEAD_TIMEOUT |
+		  KTCP_HAS_MAX_MEM;
 	o = show_server(&srv);
 	opts = get(o, "opts");
 	ck_assert_str_eq(json_object_get_string(get(opts, "root")), "/srv/www");
@@ -142,22 +145,28 @@ START_TEST(http_opts_json)
 		json_object_is_type(get(opts, "sendfile"), json_type_boolean));
 	ck_assert(!json_object_get_boolean(get(opts, "sendfile")));
 	ck_assert_int_eq(json_object_get_int(get(opts, "max_header")), 16384);
+	ck_assert_int_eq(json_object_get_int(get(opts, "head_timeout_ms")),
+			 60000);
+	ck_assert_int_eq(json_object_get_int(get(o, "max_mem_kb")), 65536);
 	ck_assert(!has(opts, "echo_wq"));
 	f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
 	show_text(f, o);
 	fclose(f);
 	ck_assert_str_eq(buf,
-			 "3: http\n"
+			 "3: http max_mem_kb 65536\n"
 			 "\topts: root /srv/www listing true sendfile false "
-			 "max_header 16384\n");
+			 "max_header 16384 head_timeout_ms 60000\n");
 	free(buf);
 	json_object_put(o);
 
 	/* A kernel without the option sends no sendfile: none is shown. */
-	srv.has &= ~KTCP_HAS_HTTP_SENDFILE;
+	srv.has &= ~(KTCP_HAS_HTTP_SENDFILE | KTCP_HAS_HTTP_HEAD_TIMEOUT |
+		     KTCP_HAS_MAX_MEM);
 	o = show_server(&srv);
 	ck_assert(!has(get(o, "opts"), "sendfile"));
+	ck_assert(!has(get(o, "opts"), "head_timeout_ms"));
+	ck_assert(!has(o, "max_mem_kb"));
 	json_object_put(o);
 }
 END_TEST
@@ -176,6 +185,42 @@ START_TEST(event_json)
 							JSON_C_TO_STRING_PLAIN),
 			 "{\"event\":\"stopped\",\"id\":4,\"service\":\"http\","
 			 "\"port\":80}");
+	json_object_put(o);
+}
+END_TEST
+
+/* The memory gauge and the two ways a server closes to stay in bounds. */
+START_TEST(mem_counters)
+{
+	struct ktcp_stats st = { 0 };
+	struct json_object *o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	st.accepted = 9;
+	st.mem = 1ULL << 33;
+	st.over_mem = 2;
+	st.evicted = 3;
+	st.has = KTCP_STAT_ACCEPTED | KTCP_STAT_MEM | KTCP_STAT_OVER_MEM |
+		 KTCP_STAT_EVICTED;
+	o = show_stats(&st);
+	ck_assert_str_eq(json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
+			 "{\"accepted\":9,\"mem\":8589934592,\"over_mem\":2,"
+			 "\"evicted\":3}");
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	show_text_line(f, "total", o);
+	fclose(f);
+	ck_assert_str_eq(
+		buf, "total: accepted 9 mem 8589934592 over_mem 2 evicted 3\n");
+	free(buf);
+	json_object_put(o);
+	/* An older kernel's counters: the new ones are absent. */
+	st.has = KTCP_STAT_ACCEPTED;
+	o = show_stats(&st);
+	ck_assert(!has(o, "mem") && !has(o, "over_mem") && !has(o, "evicted"));
 	json_object_put(o);
 }
 END_TEST
@@ -211,6 +256,7 @@ Suite *make_json_suite(void)
 	tcase_add_test(tc, unknown_wq_by_number);
 	tcase_add_test(tc, http_opts_json);
 	tcase_add_test(tc, event_json);
+	tcase_add_test(tc, mem_counters);
 	tcase_add_test(tc, text_from_json);
 	suite_add_tcase(s, tc);
 	return s;

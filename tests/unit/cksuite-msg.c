@@ -30,9 +30,10 @@ static struct ktcp_server_cfg full_cfg(void)
 	cfg.idle_timeout_ms = 60000;
 	cfg.listeners = 4;
 	cfg.echo_wq = KTCP_WQ_PERCPU;
+	cfg.max_mem_kb = 2048;
 	cfg.has = KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |
 		  KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT |
-		  KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ;
+		  KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | KTCP_HAS_MAX_MEM;
 	return cfg;
 }
 
@@ -68,6 +69,8 @@ START_TEST(start_request)
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_MAX_CONNS]), 1000);
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_IDLE_TIMEOUT_MS]), 60000);
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_LISTENERS]), 4);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_MAX_MEM_KB]), 4);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_MAX_MEM_KB]), 2048);
 	/* Strict kernel validation rejects nests without NLA_F_NESTED. */
 	ck_assert(tb[KTCP_A_OPTS]->nla_type & NLA_F_NESTED);
 	ck_assert_int_eq(
@@ -129,6 +132,67 @@ START_TEST(start_request_rejected)
 }
 END_TEST
 
+/*
+ * What a newer header could ask for and this library cannot send is
+ * refused, by start as by set: a has bit it does not know (or one that
+ * only a reply carries), a reserved field that is not zero.
+ */
+START_TEST(unknown_bits_rejected)
+{
+	const uint64_t bits[] = { 1ULL << 63, 1ULL << 22, KTCP_HAS_ID,
+				  KTCP_HAS_STATS, KTCP_HAS_HTTP_GROUPS };
+	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
+	struct nl_msg *msg = NULL;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		cfg.has = KTCP_HAS_PORT | bits[i];
+		ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg,
+						       &why),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(why, "'has' bit"));
+		ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg,
+						     &why),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(why, "'has' bit"));
+	}
+	cfg.has = KTCP_HAS_PORT;
+	for (i = 0; i < sizeof(cfg.reserved) / sizeof(cfg.reserved[0]); i++) {
+		cfg.reserved[i] = 1;
+		ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg,
+						       &why),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(why, "reserved"));
+		ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg,
+						     &why),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(why, "reserved"));
+		cfg.reserved[i] = 0;
+	}
+	ck_assert_ptr_null(msg);
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	nlmsg_free(msg);
+}
+END_TEST
+
+/* The sizes ktcp.h promises (LP64), and the counter slot of each bit. */
+START_TEST(struct_layout)
+{
+	struct ktcp_stats st = { 0 };
+
+	ck_assert_uint_eq(sizeof(struct ktcp_stats), 64 * 8);
+	ck_assert_uint_eq(sizeof(struct ktcp_server_cfg), 256);
+	ck_assert_uint_eq(sizeof(struct ktcp_server), 1024);
+	ck_assert_uint_eq(sizeof(struct ktcp_event), 128);
+	ck_assert_ptr_eq(&st.accepted, (uint64_t *)&st + 1);
+	ck_assert_ptr_eq(&st.bytes_zerocopy, (uint64_t *)&st + 16);
+	ck_assert_ptr_eq(&st.mem, (uint64_t *)&st + 17);
+	ck_assert_ptr_eq(&st.evicted, (uint64_t *)&st + 19);
+	ck_assert_ptr_eq(&st.reserved[0], (uint64_t *)&st + 20);
+}
+END_TEST
+
 START_TEST(set_request)
 {
 	struct ktcp_server_cfg cfg = { .port = 8080, .backlog = 64 };
@@ -147,7 +211,18 @@ START_TEST(set_request)
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_BACKLOG]), 64);
 	ck_assert_ptr_null(tb[KTCP_A_SERVICE]);
 	ck_assert_ptr_null(tb[KTCP_A_MAX_CONNS]);
+	ck_assert_ptr_null(tb[KTCP_A_MAX_MEM_KB]);
 	nlmsg_free(msg);
+	/* The memory bound can be changed; 0 is sent, as unlimited. */
+	cfg.has = KTCP_HAS_MAX_MEM;
+	cfg.max_mem_kb = 0;
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 9, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_SET, tb);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_MAX_MEM_KB]), 4);
+	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_MAX_MEM_KB]), 0);
+	ck_assert_ptr_null(tb[KTCP_A_PORT]);
+	nlmsg_free(msg);
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_BACKLOG;
 	/* SERVER_SET takes neither listeners nor service options. */
 	cfg.has |= KTCP_HAS_LISTENERS;
 	msg = NULL;
@@ -210,6 +285,7 @@ static struct nl_msg *server_reply(void)
 	nla_put_u32(msg, KTCP_A_MAX_CONNS, 0);
 	nla_put_u32(msg, KTCP_A_IDLE_TIMEOUT_MS, 1500);
 	nla_put_u32(msg, KTCP_A_LISTENERS, 1);
+	nla_put_u32(msg, KTCP_A_MAX_MEM_KB, 65536);
 	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
 	nla_put_u8(msg, KTCP_OPT_A_ECHO_WQ, KTCP_WQ_UNBOUND);
 	nla_nest_end(msg, opts);
@@ -235,17 +311,22 @@ START_TEST(parse_server_reply)
 	ck_assert_uint_eq(s.idle_timeout_ms, 1500);
 	ck_assert_uint_eq(s.listeners, 1);
 	ck_assert_uint_eq(s.echo_wq, KTCP_WQ_UNBOUND);
+	ck_assert_uint_eq(s.max_mem_kb, 65536);
 	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_SERVICE |
 					 KTCP_HAS_ADDR | KTCP_HAS_PORT |
 					 KTCP_HAS_BACKLOG | KTCP_HAS_MAX_CONNS |
 					 KTCP_HAS_IDLE_TIMEOUT |
 					 KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ |
-					 KTCP_HAS_STATS);
+					 KTCP_HAS_MAX_MEM | KTCP_HAS_STATS);
 	ck_assert_uint_eq(s.stats.accepted, 1000 + KTCP_STATS_A_ACCEPTED);
 	ck_assert_uint_eq(s.stats.errors, 1000 + KTCP_STATS_A_ERRORS);
-	ck_assert_uint_eq(s.stats.has, 0xffff); /* through bytes_zerocopy */
+	ck_assert_uint_eq(s.stats.has, 0x7ffff); /* through evicted */
 	ck_assert_uint_eq(s.stats.bytes_zerocopy,
 			  1000 + KTCP_STATS_A_BYTES_ZEROCOPY);
+	ck_assert_uint_eq(s.stats.mem, 1000 + KTCP_STATS_A_MEM);
+	ck_assert_uint_eq(s.stats.over_mem, 1000 + KTCP_STATS_A_OVER_MEM);
+	ck_assert_uint_eq(s.stats.evicted, 1000 + KTCP_STATS_A_EVICTED);
+	ck_assert_uint_eq(s.stats.reserved[0], 0); /* the newer counter */
 	nlmsg_free(msg);
 }
 END_TEST
@@ -259,7 +340,9 @@ START_TEST(http_start_request)
 
 	cfg.has = KTCP_HAS_PORT | KTCP_HAS_HTTP_ROOT | KTCP_HAS_HTTP_LISTING |
 		  KTCP_HAS_HTTP_KEEPALIVE_MAX | KTCP_HAS_HTTP_MAX_REQUEST_LINE |
-		  KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE;
+		  KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE |
+		  KTCP_HAS_HTTP_HEAD_TIMEOUT;
+	cfg.http_head_timeout_ms = 5000;
 	cfg.http_root = "/srv/www";
 	cfg.http_listing = 1;
 	cfg.http_sendfile = 0;
@@ -278,6 +361,9 @@ START_TEST(http_start_request)
 	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_MAX_REQUEST_LINE]),
 			  1024);
 	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_MAX_HEADER]), 4096);
+	ck_assert_int_eq(nla_len(ob[KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS]), 4);
+	ck_assert_uint_eq(nla_get_u32(ob[KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS]),
+			  5000);
 	/* Sent although 0: its bit is what counts. */
 	ck_assert_int_eq(nla_len(ob[KTCP_OPT_A_HTTP_SENDFILE]), 1);
 	ck_assert_uint_eq(nla_get_u8(ob[KTCP_OPT_A_HTTP_SENDFILE]), 0);
@@ -302,6 +388,9 @@ START_TEST(http_start_request)
 	cfg.has = KTCP_HAS_HTTP_KEEPALIVE_MAX;
 	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg, &why),
 			 -EINVAL);
+	cfg.has = KTCP_HAS_HTTP_HEAD_TIMEOUT;
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg, &why),
+			 -EINVAL);
 }
 END_TEST
 
@@ -319,9 +408,11 @@ START_TEST(http_parse_server_reply)
 	nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE, 8192);
 	nla_put_u32(msg, KTCP_OPT_A_HTTP_MAX_HEADER, 16384);
 	nla_put_u8(msg, KTCP_OPT_A_HTTP_SENDFILE, 1);
+	nla_put_u32(msg, KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS, 60000);
 	nla_nest_end(msg, opts);
 	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
 	ck_assert_str_eq(s.http_root, "/tmp/www");
+	ck_assert_uint_eq(s.http_head_timeout_ms, 60000);
 	ck_assert_uint_eq(s.http_listing, 0);
 	ck_assert_uint_eq(s.http_max_request_line, 8192);
 	ck_assert_uint_eq(s.http_max_header, 16384);
@@ -331,7 +422,8 @@ START_TEST(http_parse_server_reply)
 					 KTCP_HAS_HTTP_KEEPALIVE_MAX |
 					 KTCP_HAS_HTTP_MAX_REQUEST_LINE |
 					 KTCP_HAS_HTTP_MAX_HEADER |
-					 KTCP_HAS_HTTP_SENDFILE);
+					 KTCP_HAS_HTTP_SENDFILE |
+					 KTCP_HAS_HTTP_HEAD_TIMEOUT);
 	nlmsg_free(msg);
 
 	/* An older kernel sends no sendfile: its bit stays clear. */
@@ -558,8 +650,14 @@ START_TEST(parse_stats_reply)
 	ck_assert_int_eq(ktcp_parse_stats(nlmsg_hdr(msg), &st), 0);
 	ck_assert_uint_eq(st.active, KTCP_STATS_A_ACTIVE);
 	ck_assert_uint_eq(st.bytes_out, KTCP_STATS_A_BYTES_OUT);
-	ck_assert_uint_eq(st.has, 0xffff);
+	ck_assert_uint_eq(st.has, 0x7ffff);
+	ck_assert_uint_eq(st.has & (KTCP_STAT_MEM | KTCP_STAT_OVER_MEM |
+				    KTCP_STAT_EVICTED),
+			  KTCP_STAT_MEM | KTCP_STAT_OVER_MEM |
+				  KTCP_STAT_EVICTED);
 	ck_assert_uint_eq(st.dropped, KTCP_STATS_A_DROPPED);
+	ck_assert_uint_eq(st.mem, KTCP_STATS_A_MEM);
+	ck_assert_uint_eq(st.evicted, KTCP_STATS_A_EVICTED);
 	nlmsg_free(msg);
 
 	msg = reply(KTCP_CMD_STATS_GET); /* no stats at all */
@@ -778,6 +876,8 @@ Suite *make_msg_suite(void)
 	tcase_add_test(parse, http_user_reply);
 	tcase_add_test(build, start_request_minimal);
 	tcase_add_test(build, start_request_rejected);
+	tcase_add_test(build, unknown_bits_rejected);
+	tcase_add_test(build, struct_layout);
 	tcase_add_test(build, set_request);
 	tcase_add_test(build, id_request);
 	tcase_add_test(parse, parse_server_reply);

@@ -30,7 +30,8 @@ id=$(ktcp start echo --port 12345 --json | jq -r .id)
 grep -q '^kecho ' /proc/modules || fail "starting echo did not load kecho"
 wait_port 12345
 id2=$(ktcp start echo --port 12346 --addr 127.0.0.1 --backlog 7 \
-	--max-conns 9 --idle-timeout 3s --wq percpu --json | jq -r .id)
+	--max-conns 9 --idle-timeout 3s --max-mem 2M --wq percpu --json |
+	jq -r .id)
 [ "$id" != "$id2" ] || fail "two servers got one id: $id"
 
 list=$(ktcp list --json)
@@ -42,6 +43,10 @@ assert_eq "$(jq -r .port <<<"$s2")" 12346
 assert_eq "$(jq -r .backlog <<<"$s2")" 7
 assert_eq "$(jq -r .max_conns <<<"$s2")" 9
 assert_eq "$(jq -r .idle_timeout_ms <<<"$s2")" 3000
+assert_eq "$(jq -r .max_mem_kb <<<"$s2")" 2048
+# An echo server has no memory bound unless given; mem is a gauge of 0.
+assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .max_mem_kb' <<<"$list")" 0
+assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .stats.mem' <<<"$list")" 0
 assert_eq "$(jq -r .opts.echo_wq <<<"$s2")" percpu
 assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .opts.echo_wq' <<<"$list")" \
 	unbound
@@ -59,6 +64,9 @@ ktcp set "$id2" --port 12347 --backlog 8
 wait_port 12347
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].port')" 12347 "set port"
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].backlog')" 8 "set backlog"
+ktcp set "$id2" --max-mem 0
+assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].max_mem_kb')" 0 "set max-mem"
+assert_contains "$(ktcp list "$id2")" "max_mem_kb 0"
 ss -Htln 'sport = :12346' | grep -q . && fail "12346 still listening"
 
 # Errors: the reason, the bad input, a non-zero exit.
@@ -67,6 +75,10 @@ expect_fail_with "unknown service" ktcp start nosuch --port 1000
 expect_fail_with "known services: echo" ktcp start nosuch --port 1000
 expect_fail_with "'70000'" ktcp start echo --port 70000
 expect_fail_with "'abc'" ktcp stop abc
+expect_fail_with "'12x' is not a size" ktcp set "$id2" --max-mem 12x
+expect_fail_with "'2T' is out of range \\(0-1T\\)" ktcp set "$id2" --max-mem 2T
+expect_fail_with "'0' is out of range" ktcp start http --port 1000 \
+	--head-timeout 0
 expect_fail_with "no server with this id" ktcp stop 4242
 expect_fail_with "no server with this id" ktcp set 4242 --port 1
 expect_fail_with "no server with this id" ktcp stats 4242

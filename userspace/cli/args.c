@@ -108,6 +108,12 @@ static const struct {
 int args_duration_ms(const char *s, uint32_t max_ms, uint32_t *ms,
 		     struct args_err *e)
 {
+	return args_duration_ms_range(s, 0, max_ms, ms, e);
+}
+
+int args_duration_ms_range(const char *s, uint32_t min_ms, uint32_t max_ms,
+			   uint32_t *ms, struct args_err *e)
+{
 	char q[ARGS_QUOTE_MAX];
 	const char *end;
 	uint64_t n;
@@ -120,16 +126,74 @@ int args_duration_ms(const char *s, uint32_t max_ms, uint32_t *ms,
 	     i++) {
 		if (strcmp(end, units[i].suffix))
 			continue;
-		if (err || n * units[i].ms > max_ms)
+		if (err || n * units[i].ms > max_ms || n * units[i].ms < min_ms)
 			return args_fail(e, -ERANGE,
-					 "'%s' is out of range (0-%ums)", q,
-					 max_ms);
+					 "'%s' is out of range (%u-%ums)", q,
+					 min_ms, max_ms);
 		*ms = (uint32_t)(n * units[i].ms);
 		return 0;
 	}
 	return args_fail(
 		e, -EINVAL,
 		"'%s' is not a duration (e.g. 500, 500ms, 30s, 5m, 1h)", q);
+}
+
+static const struct {
+	const char *suffix, *iec;
+	uint64_t bytes;
+} size_units[] = {
+	{ "", "", 1 },
+	{ "K", "KiB", 1ULL << 10 },
+	{ "M", "MiB", 1ULL << 20 },
+	{ "G", "GiB", 1ULL << 30 },
+	{ "T", "TiB", 1ULL << 40 },
+};
+#define N_SIZE_UNITS (sizeof(size_units) / sizeof(size_units[0]))
+
+/* max_kb in the largest unit that divides it: "1T", "64M", "1000K". */
+static void size_format(uint32_t kb, char *buf, size_t len)
+{
+	uint64_t bytes = (uint64_t)kb << 10;
+	size_t i = N_SIZE_UNITS - 1;
+
+	while (i > 1 && bytes % size_units[i].bytes)
+		i--;
+	snprintf(buf, len, "%llu%s",
+		 (unsigned long long)(bytes / size_units[i].bytes),
+		 size_units[i].suffix);
+}
+
+int args_size_kb(const char *s, uint32_t max_kb, uint32_t *kb,
+		 struct args_err *e)
+{
+	const uint64_t max = (uint64_t)max_kb << 10;
+	char q[ARGS_QUOTE_MAX], m[32];
+	const char *end;
+	uint64_t n, bytes;
+	size_t i;
+	int err;
+
+	args_quote(s, q, sizeof(q));
+	size_format(max_kb, m, sizeof(m));
+	err = parse_digits(s, &end, max, &n);
+	for (i = 0; err != -EINVAL && i < N_SIZE_UNITS; i++) {
+		if (strcmp(end, size_units[i].suffix) &&
+		    strcmp(end, size_units[i].iec))
+			continue;
+		if (err || n > max / size_units[i].bytes)
+			return args_fail(e, -ERANGE,
+					 "'%s' is out of range (0-%s)", q, m);
+		bytes = n * size_units[i].bytes;
+		if (bytes % 1024)
+			return args_fail(
+				e, -EINVAL,
+				"'%s' bytes is not a whole number of KiB (e.g. 64K)",
+				q);
+		*kb = (uint32_t)(bytes >> 10);
+		return 0;
+	}
+	return args_fail(e, -EINVAL,
+			 "'%s' is not a size (e.g. 0, 512K, 64M, 1G)", q);
 }
 
 int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e)
@@ -203,6 +267,10 @@ int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
 		cfg->has |= KTCP_HAS_IDLE_TIMEOUT;
 		return args_duration_ms(arg, KTCP_IDLE_TIMEOUT_MS_MAX,
 					&cfg->idle_timeout_ms, e);
+	case ARGS_OPT_MAX_MEM:
+		cfg->has |= KTCP_HAS_MAX_MEM;
+		return args_size_kb(arg, KTCP_MAX_MEM_KB_MAX, &cfg->max_mem_kb,
+				    e);
 	}
 	return -ENOENT;
 }

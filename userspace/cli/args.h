@@ -27,6 +27,16 @@ int args_id(const char *s, uint32_t *id, struct args_err *e);
 /* "500" and "500ms" are milliseconds; "30s", "5m", "1h" are converted. */
 int args_duration_ms(const char *s, uint32_t max_ms, uint32_t *ms,
 		     struct args_err *e);
+/* The same, with a lower bound too. */
+int args_duration_ms_range(const char *s, uint32_t min_ms, uint32_t max_ms,
+			   uint32_t *ms, struct args_err *e);
+/*
+ * A size in bytes, into KiB: "0" (unlimited), "65536" (bytes), "64K" or
+ * "64KiB", "64M"/"64MiB", "1G"/"1GiB", "1T"/"1TiB" (powers of 1024). A
+ * number of bytes must be a whole number of KiB. -ERANGE beyond max_kb.
+ */
+int args_size_kb(const char *s, uint32_t max_kb, uint32_t *kb,
+		 struct args_err *e);
 int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e);
 int args_wq(const char *s, uint8_t *wq, struct args_err *e);
 int args_service(const char *s, char *out, struct args_err *e);
@@ -59,6 +69,7 @@ enum {
 	ARGS_OPT_BACKLOG = 'b',
 	ARGS_OPT_MAX_CONNS = 'm',
 	ARGS_OPT_IDLE = 't',
+	ARGS_OPT_MAX_MEM = 512, /* long only; subcommands use 256.. */
 };
 #define ARGS_SETTINGS_SHORT "P:a:b:m:t:"
 /*

@@ -46,7 +46,8 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
 	{ "addr", required_argument, NULL, ARGS_OPT_ADDR },		\
 	{ "backlog", required_argument, NULL, ARGS_OPT_BACKLOG },	\
 	{ "max-conns", required_argument, NULL, ARGS_OPT_MAX_CONNS },	\
-	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE }
+	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE },	\
+	{ "max-mem", required_argument, NULL, ARGS_OPT_MAX_MEM }
 /* clang-format on */
 #define CLI_COMMON_SHORT "jph"
 

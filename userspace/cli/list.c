@@ -11,14 +11,16 @@ static const struct option list_opts[] = {
 
 static int list_one(struct ktcp *h, uint32_t id)
 {
-	struct ktcp_server srv;
+	struct ktcp_server *srv;
 	int err;
 
 	err = ktcp_server_get(h, id, &srv);
 	if (err)
 		return cli_fail(h, err, "cannot get server %u", id);
 	/* An array of one: the same schema as the whole list. */
-	return cli_print(show_servers(&srv, 1));
+	err = cli_print(show_servers(srv, 1));
+	ktcp_server_free(srv);
+	return err;
 }
 
 static int list_all(struct ktcp *h)

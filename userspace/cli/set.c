@@ -50,5 +50,5 @@ const struct cli_cmd cmd_set = {
 	.fn = set_main,
 	.summary = "change the address, port or limits of a running server",
 	.usage = "ID [--port N] [--addr ADDR] [--backlog N] [--max-conns N] "
-		 "[--idle-timeout DURATION]",
+		 "[--idle-timeout DURATION] [--max-mem SIZE]",
 };

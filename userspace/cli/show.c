@@ -39,6 +39,9 @@ struct json_object *show_stats(const struct ktcp_stats *st)
 		{ "http_reused", KTCP_STAT_HTTP_REUSED, st->http_reused },
 		{ "bytes_zerocopy", KTCP_STAT_BYTES_ZEROCOPY,
 		  st->bytes_zerocopy },
+		{ "mem", KTCP_STAT_MEM, st->mem },
+		{ "over_mem", KTCP_STAT_OVER_MEM, st->over_mem },
+		{ "evicted", KTCP_STAT_EVICTED, st->evicted },
 	};
 	struct json_object *o = json_object_new_object();
 	size_t i;
@@ -107,6 +110,8 @@ static void add_opts(struct json_object *o, const struct ktcp_server *s)
 		add_u64(opts, "max_request_line", s->http_max_request_line);
 	if (s->has & KTCP_HAS_HTTP_MAX_HEADER)
 		add_u64(opts, "max_header", s->http_max_header);
+	if (s->has & KTCP_HAS_HTTP_HEAD_TIMEOUT)
+		add_u64(opts, "head_timeout_ms", s->http_head_timeout_ms);
 	if (s->has & KTCP_HAS_HTTP_USER) {
 		add_u64(opts, "uid", s->http_uid);
 		add_u64(opts, "gid", s->http_gid);
@@ -139,6 +144,8 @@ struct json_object *show_server(const struct ktcp_server *s)
 		add_u64(o, "max_conns", s->max_conns);
 	if (s->has & KTCP_HAS_IDLE_TIMEOUT)
 		add_u64(o, "idle_timeout_ms", s->idle_timeout_ms);
+	if (s->has & KTCP_HAS_MAX_MEM)
+		add_u64(o, "max_mem_kb", s->max_mem_kb);
 	if (s->has & KTCP_HAS_LISTENERS)
 		add_u64(o, "listeners", s->listeners);
 	add_opts(o, s);

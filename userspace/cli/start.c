@@ -20,6 +20,7 @@ enum {
 	OPT_MAX_HEADER,
 	OPT_NO_SENDFILE,
 	OPT_USER,
+	OPT_HEAD_TIMEOUT,
 };
 
 /* What the options fill: the config, and the user's groups it points to. */
@@ -54,6 +55,10 @@ static int start_http_opt(int c, const char *arg, struct start_ctx *ctx,
 	case OPT_MAX_HEADER:
 		cfg->has |= KTCP_HAS_HTTP_MAX_HEADER;
 		return args_u32(arg, 256, 65536, &cfg->http_max_header, e);
+	case OPT_HEAD_TIMEOUT:
+		cfg->has |= KTCP_HAS_HTTP_HEAD_TIMEOUT;
+		return args_duration_ms_range(arg, 1, KTCP_IDLE_TIMEOUT_MS_MAX,
+					      &cfg->http_head_timeout_ms, e);
 	case OPT_NO_SENDFILE:
 		cfg->has |= KTCP_HAS_HTTP_SENDFILE;
 		cfg->http_sendfile = 0;
@@ -105,6 +110,7 @@ static const struct option start_opts[] = {
 	{ "max-header", required_argument, NULL, OPT_MAX_HEADER },
 	{ "no-sendfile", no_argument, NULL, OPT_NO_SENDFILE },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "head-timeout", required_argument, NULL, OPT_HEAD_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -177,8 +183,9 @@ const struct cli_cmd cmd_start = {
 	.fn = start_main,
 	.summary = "start a server and print its id",
 	.usage = "SERVICE --port N [--addr ADDR] [--backlog N] "
-		 "[--max-conns N] [--idle-timeout DURATION] [--listeners N] "
-		 "[--wq unbound|percpu] [--root DIR] [--listing] "
-		 "[--keepalive-max N] [--max-request-line N] [--max-header N] "
-		 "[--no-sendfile] [--user USER|UID] [--json]",
+		 "[--max-conns N] [--idle-timeout DURATION] [--max-mem SIZE] "
+		 "[--listeners N] [--wq unbound|percpu] [--root DIR] "
+		 "[--listing] [--keepalive-max N] [--max-request-line N] "
+		 "[--max-header N] [--head-timeout DURATION] [--no-sendfile] "
+		 "[--user USER|UID] [--json]",
 };

@@ -83,8 +83,6 @@ int ktcp_handle_new(struct ktcp **hp);
 void ktcp_handle_set_family(struct ktcp *h, const struct ktcp_family *fam);
 int ktcp_family_id(const struct ktcp *h);
 void ktcp_set_errmsg(struct ktcp *h, const char *msg);
-/* Free block (malloc'ed, or NULL) at the next ktcp_keep() or ktcp_close(). */
-void ktcp_keep(struct ktcp *h, void *block);
 int ktcp_request(struct ktcp *h, struct nl_msg *msg, ktcp_reply_fn fn,
 		 void *arg);
 int ktcp_dump(struct ktcp *h, uint8_t cmd, ktcp_reply_fn fn,

@@ -17,9 +17,17 @@
  *   Fields that an older kernel does not send, or that a newer kernel sends
  *   and this library does not know, never cause an error.
  * - Everything the library allocates has a matching _free().
- * - The structs end in reserved space so that later versions can add
- *   fields without changing their size (the ABI of libktcp.so.1);
- *   zero-initialize them (= { 0 } or memset) and leave it alone.
+ * - The structs have a fixed size and end in reserved space, so that
+ *   later versions add fields by taking reserved space, never by changing
+ *   a size or moving a field (the ABI of libktcp.so.2, checked against a
+ *   baseline by `make check-abi`): struct ktcp_stats is 64 uint64_t
+ *   slots, one "has" mask of 64 bits and up to 63 counters; struct
+ *   ktcp_server_cfg is 256 bytes, struct ktcp_server 1024 (its stats
+ *   included) and struct ktcp_event 128. Zero-initialize them (= { 0 } or
+ *   memset) and leave the reserved space alone: ktcp_server_start() and
+ *   ktcp_server_set() reject a "has" bit or a reserved field that this
+ *   library does not know (-EINVAL), so a program built against a newer
+ *   header learns that an older library cannot do what it asked.
  * - A handle is not thread-safe; use one handle per thread.
  */
 #ifndef KTCP_LIB_H
@@ -57,55 +65,69 @@ enum ktcp_wq {
 };
 
 /* Presence bits for struct ktcp_server_cfg and struct ktcp_server. */
-#define KTCP_HAS_ADDR (1U << 0)
-#define KTCP_HAS_PORT (1U << 1)
-#define KTCP_HAS_BACKLOG (1U << 2)
-#define KTCP_HAS_MAX_CONNS (1U << 3)
-#define KTCP_HAS_IDLE_TIMEOUT (1U << 4)
-#define KTCP_HAS_LISTENERS (1U << 5)
-#define KTCP_HAS_ECHO_WQ (1U << 6)
-#define KTCP_HAS_HTTP_ROOT (1U << 7)
-#define KTCP_HAS_HTTP_LISTING (1U << 8)
-#define KTCP_HAS_HTTP_KEEPALIVE_MAX (1U << 9)
-#define KTCP_HAS_HTTP_MAX_REQUEST_LINE (1U << 10)
-#define KTCP_HAS_HTTP_MAX_HEADER (1U << 11)
-#define KTCP_HAS_HTTP_SENDFILE (1U << 12)
-#define KTCP_HAS_HTTP_USER (1U << 13)
+#define KTCP_HAS_ADDR (1ULL << 0)
+#define KTCP_HAS_PORT (1ULL << 1)
+#define KTCP_HAS_BACKLOG (1ULL << 2)
+#define KTCP_HAS_MAX_CONNS (1ULL << 3)
+#define KTCP_HAS_IDLE_TIMEOUT (1ULL << 4)
+#define KTCP_HAS_LISTENERS (1ULL << 5)
+#define KTCP_HAS_ECHO_WQ (1ULL << 6)
+#define KTCP_HAS_HTTP_ROOT (1ULL << 7)
+#define KTCP_HAS_HTTP_LISTING (1ULL << 8)
+#define KTCP_HAS_HTTP_KEEPALIVE_MAX (1ULL << 9)
+#define KTCP_HAS_HTTP_MAX_REQUEST_LINE (1ULL << 10)
+#define KTCP_HAS_HTTP_MAX_HEADER (1ULL << 11)
+#define KTCP_HAS_HTTP_SENDFILE (1ULL << 12)
+#define KTCP_HAS_HTTP_USER (1ULL << 13)
 /* Only in struct ktcp_server: */
-#define KTCP_HAS_HTTP_GROUPS (1U << 14)
+#define KTCP_HAS_HTTP_GROUPS (1ULL << 14)
 /* Only in struct ktcp_server and struct ktcp_event: */
-#define KTCP_HAS_ID (1U << 16)
-#define KTCP_HAS_SERVICE (1U << 17)
-#define KTCP_HAS_STATS (1U << 18)
-#define KTCP_HAS_DROPPED (1U << 19)
+#define KTCP_HAS_ID (1ULL << 16)
+#define KTCP_HAS_SERVICE (1ULL << 17)
+#define KTCP_HAS_STATS (1ULL << 18)
+#define KTCP_HAS_DROPPED (1ULL << 19)
+/* Since 2.0: */
+#define KTCP_HAS_MAX_MEM (1ULL << 20)
+#define KTCP_HAS_HTTP_HEAD_TIMEOUT (1ULL << 21)
 
 /*
  * Configuration for ktcp_server_start() and ktcp_server_set(). Fields
  * without their KTCP_HAS_* bit are not sent and the kernel uses its
- * default (start) or keeps the current value (set). service is required
- * by start and ignored by set.
+ * default (start) or keeps the current value (set); the defaults of each
+ * service are in <linux/ktcp.h> (KTCP_HTTP_DEFAULT_*). service is
+ * required by start and ignored by set. 256 bytes.
  */
 struct ktcp_server_cfg {
 	char service[KTCP_SERVICE_LEN];
+	uint64_t has; /* KTCP_HAS_* */
 	struct ktcp_addr addr; /* KTCP_HAS_ADDR; default: IPv6 any */
 	uint16_t port; /* KTCP_HAS_PORT; 1..65535, required by start */
+	uint8_t echo_wq; /* KTCP_HAS_ECHO_WQ; enum ktcp_wq, start only */
+	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING; 0 or 1 */
 	uint32_t backlog; /* KTCP_HAS_BACKLOG; 1..65535 */
 	uint32_t max_conns; /* KTCP_HAS_MAX_CONNS; 0 = unlimited */
 	uint32_t idle_timeout_ms; /* KTCP_HAS_IDLE_TIMEOUT; 0 = never */
 	uint32_t listeners; /* KTCP_HAS_LISTENERS; 1..64, start only */
-	uint8_t echo_wq; /* KTCP_HAS_ECHO_WQ; enum ktcp_wq, start only */
-	unsigned int has;
+	/*
+	 * KTCP_HAS_MAX_MEM: KiB of buffers the server's connections may
+	 * hold, 0 = unlimited, at most KTCP_MAX_MEM_KB_MAX.
+	 */
+	uint32_t max_mem_kb;
 	/* http service options, start only: */
-	const char *http_root; /* KTCP_HAS_HTTP_ROOT; absolute path of at
-				* most 4095 chars, the caller's string */
 	uint32_t http_keepalive_max; /* KTCP_HAS_HTTP_KEEPALIVE_MAX; requests
 				      * per connection, 0 = unlimited */
 	uint32_t http_max_request_line; /* KTCP_HAS_HTTP_MAX_REQUEST_LINE;
 					 * 64..32768 bytes */
 	uint32_t http_max_header; /* KTCP_HAS_HTTP_MAX_HEADER; 256..65536 */
-	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING; 0 or 1 */
+	/*
+	 * KTCP_HAS_HTTP_HEAD_TIMEOUT: a request head must be complete this
+	 * many ms after its first byte; 1..KTCP_IDLE_TIMEOUT_MS_MAX.
+	 */
+	uint32_t http_head_timeout_ms;
 	uint8_t http_sendfile; /* KTCP_HAS_HTTP_SENDFILE; 0 copies file
 				* bodies through a buffer; default 1 */
+	const char *http_root; /* KTCP_HAS_HTTP_ROOT; absolute path of at
+				* most 4095 chars, the caller's string */
 	/*
 	 * KTCP_HAS_HTTP_USER: open files as this user, with these
 	 * supplementary groups (http_ngroups gids, 0..64, at http_groups,
@@ -119,10 +141,14 @@ struct ktcp_server_cfg {
 	uint32_t http_gid;
 	const uint32_t *http_groups;
 	uint32_t http_ngroups;
-	uint64_t reserved[2]; /* for later options: leave zeroed */
+	uint64_t reserved[17]; /* for later options: leave zeroed */
 };
 
-/* Counter presence bits for struct ktcp_stats.has. */
+/*
+ * Counter presence bits for struct ktcp_stats.has: bit n is the counter
+ * in slot n + 1 of the struct, the n-th counter of <linux/ktcp.h>
+ * (KTCP_STATS_A_<NAME> - KTCP_STATS_A_ACCEPTED).
+ */
 #define KTCP_STAT_ACCEPTED (1ULL << 0)
 #define KTCP_STAT_ACTIVE (1ULL << 1)
 #define KTCP_STAT_CLOSED (1ULL << 2)
@@ -139,12 +165,21 @@ struct ktcp_server_cfg {
 #define KTCP_STAT_HTTP_5XX (1ULL << 13)
 #define KTCP_STAT_HTTP_REUSED (1ULL << 14)
 #define KTCP_STAT_BYTES_ZEROCOPY (1ULL << 15)
+#define KTCP_STAT_MEM (1ULL << 16)
+#define KTCP_STAT_OVER_MEM (1ULL << 17)
+#define KTCP_STAT_EVICTED (1ULL << 18)
+
+/* Slots of struct ktcp_stats: has, then up to 63 counters. */
+#define KTCP_STATS_SLOTS 64
 
 /*
- * Counters of one server or the totals of a netns. active is a gauge
- * (connections open now); the others only grow until reset.
+ * Counters of one server or the totals of a netns. active and mem are
+ * gauges (open now, held now); the others only grow until reset. Always
+ * KTCP_STATS_SLOTS uint64_t: a new counter takes the first reserved slot
+ * and the next bit of has, so the size never changes.
  */
 struct ktcp_stats {
+	uint64_t has; /* KTCP_STAT_* bits of the counters present */
 	uint64_t accepted;
 	uint64_t active;
 	uint64_t closed;
@@ -153,7 +188,6 @@ struct ktcp_stats {
 	uint64_t bytes_in;
 	uint64_t bytes_out;
 	uint64_t errors; /* closed by a socket error */
-	uint64_t has; /* KTCP_STAT_* bits of the counters present */
 	/* Sockets dropped by ktcp_sock_drop*() in the netns: in the totals
 	 * (ktcp_stats_get() with id 0) only. */
 	uint64_t dropped;
@@ -163,43 +197,53 @@ struct ktcp_stats {
 	uint64_t http_reused; /* requests on a kept-alive connection */
 	/* of bytes_out, those sent from the page cache without a copy */
 	uint64_t bytes_zerocopy;
+	uint64_t mem; /* a gauge, not reset: bytes of buffers held now */
+	uint64_t over_mem; /* closed: max_mem_kb was reached */
+	uint64_t evicted; /* closed to make room at max_conns */
+	uint64_t reserved[KTCP_STATS_SLOTS - 20]; /* later counters */
 };
 
-/* A running server, as reported by ktcp_server_get()/ktcp_server_list(). */
+/*
+ * A running server, as reported by ktcp_server_get()/ktcp_server_list().
+ * 1024 bytes.
+ */
 struct ktcp_server {
 	uint32_t id; /* KTCP_HAS_ID */
 	char service[KTCP_SERVICE_LEN]; /* KTCP_HAS_SERVICE */
+	uint64_t has; /* KTCP_HAS_* */
 	struct ktcp_addr addr;
 	uint16_t port;
+	uint8_t echo_wq; /* KTCP_HAS_ECHO_WQ: echo servers only */
+	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING */
 	uint32_t backlog;
 	uint32_t max_conns;
 	uint32_t idle_timeout_ms;
 	uint32_t listeners;
-	uint8_t echo_wq; /* KTCP_HAS_ECHO_WQ: echo servers only */
-	struct ktcp_stats stats; /* KTCP_HAS_STATS */
-	unsigned int has; /* KTCP_HAS_* */
-	/*
-	 * http servers. http_root (KTCP_HAS_HTTP_ROOT) is owned by the
-	 * library: from ktcp_server_list() it lives as long as the array,
-	 * from ktcp_server_get() until the next call on the handle.
-	 */
-	const char *http_root;
+	uint32_t max_mem_kb; /* KTCP_HAS_MAX_MEM: KiB, 0 = unlimited */
+	/* http servers: */
 	uint32_t http_keepalive_max; /* KTCP_HAS_HTTP_KEEPALIVE_MAX */
 	uint32_t http_max_request_line; /* KTCP_HAS_HTTP_MAX_REQUEST_LINE */
 	uint32_t http_max_header; /* KTCP_HAS_HTTP_MAX_HEADER */
-	uint8_t http_listing; /* KTCP_HAS_HTTP_LISTING */
+	uint32_t http_head_timeout_ms; /* KTCP_HAS_HTTP_HEAD_TIMEOUT */
 	uint8_t http_sendfile; /* KTCP_HAS_HTTP_SENDFILE */
+	/*
+	 * KTCP_HAS_HTTP_ROOT. Like http_groups, it points into the memory
+	 * that ktcp_server_get() or ktcp_server_list() returned, and is
+	 * freed with it.
+	 */
+	const char *http_root;
 	/*
 	 * The user that files are opened as (KTCP_HAS_HTTP_USER: the
 	 * starter's own when none was named) and, when one was named,
 	 * its supplementary groups (KTCP_HAS_HTTP_GROUPS: http_ngroups
-	 * gids at http_groups, owned by the library like http_root).
+	 * gids at http_groups).
 	 */
 	uint32_t http_uid;
 	uint32_t http_gid;
 	const uint32_t *http_groups;
 	uint32_t http_ngroups;
-	uint64_t reserved[2]; /* for later fields */
+	uint64_t reserved[48]; /* for later fields */
+	struct ktcp_stats stats; /* KTCP_HAS_STATS */
 };
 
 enum ktcp_event_type {
@@ -216,9 +260,9 @@ struct ktcp_event {
 	char service[KTCP_SERVICE_LEN]; /* KTCP_HAS_SERVICE */
 	struct ktcp_addr addr; /* KTCP_HAS_ADDR */
 	uint16_t port; /* KTCP_HAS_PORT */
-	unsigned int has;
+	uint64_t has; /* KTCP_HAS_* */
 	uint64_t dropped; /* KTCP_HAS_DROPPED: sockets, SOCK_DROPPED only */
-	uint64_t reserved[3]; /* for later fields */
+	uint64_t reserved[8]; /* for later fields; 128 bytes in all */
 };
 
 /* --- dropping connections: types ------------------------------------------ */
@@ -331,7 +375,9 @@ const char *ktcp_lib_version(void);
 /*
  * ktcp_server_start() - start a server of cfg->service on cfg->port.
  * Returns 0 and the new server's id in *id (id may be NULL), or:
- *   -EINVAL      missing service or port, or a value the kernel rejected;
+ *   -EINVAL      missing service or port, a has bit or reserved field
+ *                this library does not know, or a value the kernel
+ *                rejected;
  *   -ENOENT      unknown service (the message lists the known ones);
  *   -EADDRINUSE  the port is taken;
  *   -EPERM       the caller lacks CAP_NET_ADMIN;
@@ -348,19 +394,28 @@ int ktcp_server_stop(struct ktcp *h, uint32_t id);
 
 /*
  * ktcp_server_set() - change a running server: any of addr, port,
- * backlog, max_conns and idle_timeout_ms (cfg->service is ignored). A new
- * address or port rebinds the listeners; if that fails the old ones keep
- * running. Returns 0, -EINVAL (nothing to set, or listeners/echo_wq,
- * which cannot be changed), -ENOENT, -EADDRINUSE, -EPERM, or -errno.
+ * backlog, max_conns, idle_timeout_ms and max_mem_kb (cfg->service is
+ * ignored). A new address or port rebinds the listeners; if that fails
+ * the old ones keep running. A lower limit applies to what comes next:
+ * open connections and memory already held stay. Returns 0, -EINVAL
+ * (nothing to set; listeners or service options, which cannot be
+ * changed; a has bit or reserved field this library does not know),
+ * -ENOENT, -EADDRINUSE, -EPERM, or -errno.
  */
 int ktcp_server_set(struct ktcp *h, uint32_t id,
 		    const struct ktcp_server_cfg *cfg);
 
 /*
- * ktcp_server_get() - fill *srv with server id's configuration and
- * counters. Returns 0, -ENOENT (no such server), or -errno.
+ * ktcp_server_get() - server id's configuration and counters, in memory
+ * the caller owns. Returns 0 with a malloc'ed server in *srv (its
+ * http_root and http_groups in the same allocation), to free with
+ * ktcp_server_free(), or -ENOENT (no such server), or -errno, with *srv
+ * NULL.
  */
-int ktcp_server_get(struct ktcp *h, uint32_t id, struct ktcp_server *srv);
+int ktcp_server_get(struct ktcp *h, uint32_t id, struct ktcp_server **srv);
+
+/* ktcp_server_free() - free a server from ktcp_server_get(). NULL: no-op. */
+void ktcp_server_free(struct ktcp_server *srv);
 
 /*
  * ktcp_server_list() - every server of the netns, as one consistent

@@ -10,6 +10,7 @@
  * used.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,11 +27,21 @@ _Static_assert(KTCP_SERVICE_LEN == KTCP_SERVICE_NAME_MAX + 1,
 _Static_assert((int)KTCP_WQ_UNBOUND == (int)KTCP_ECHO_WQ_UNBOUND &&
 		       (int)KTCP_WQ_PERCPU == (int)KTCP_ECHO_WQ_PERCPU,
 	       "workqueue values differ from the UAPI");
-/* Reserved space took the http and zero-copy fields: the sizes stay. */
-_Static_assert(sizeof(struct ktcp_server_cfg) == 128 &&
-		       sizeof(struct ktcp_server) == 272 &&
-		       sizeof(struct ktcp_stats) == 136,
+/*
+ * The sizes ktcp.h promises: a new field takes reserved space, and these
+ * stay (the ABI baseline, `make check-abi`, checks the layout too).
+ */
+_Static_assert(sizeof(struct ktcp_stats) == KTCP_STATS_SLOTS * 8 &&
+		       offsetof(struct ktcp_stats, evicted) ==
+			       (KTCP_STATS_A_EVICTED - KTCP_STATS_A_ACCEPTED +
+				1) * 8,
+	       "struct ktcp_stats: 64 slots, has and then a counter per bit");
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(struct ktcp_server_cfg) == 256 &&
+		       sizeof(struct ktcp_server) == 1024 &&
+		       sizeof(struct ktcp_event) == 128,
 	       "libktcp struct sizes changed");
+#endif
 
 int ktcp_msg_new(int family, uint8_t cmd, int flags, struct nl_msg **msgp)
 {
@@ -75,7 +86,7 @@ static int put_addr(struct nl_msg *msg, const struct ktcp_addr *addr)
 /* The attributes that start and set share. */
 static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 {
-	unsigned int has = cfg->has;
+	uint64_t has = cfg->has;
 
 	if ((has & KTCP_HAS_ADDR) && put_addr(msg, &cfg->addr) < 0)
 		return -1;
@@ -90,6 +101,9 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	if ((has & KTCP_HAS_IDLE_TIMEOUT) &&
 	    nla_put_u32(msg, KTCP_A_IDLE_TIMEOUT_MS, cfg->idle_timeout_ms))
 		return -1;
+	if ((has & KTCP_HAS_MAX_MEM) &&
+	    nla_put_u32(msg, KTCP_A_MAX_MEM_KB, cfg->max_mem_kb))
+		return -1;
 	return 0;
 }
 
@@ -97,7 +111,13 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	(KTCP_HAS_HTTP_ROOT | KTCP_HAS_HTTP_LISTING |                   \
 	 KTCP_HAS_HTTP_KEEPALIVE_MAX | KTCP_HAS_HTTP_MAX_REQUEST_LINE | \
 	 KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE |            \
-	 KTCP_HAS_HTTP_USER)
+	 KTCP_HAS_HTTP_USER | KTCP_HAS_HTTP_HEAD_TIMEOUT)
+/* What start and set take: anything else in has is refused. */
+#define SET_BITS                                            \
+	(KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG | \
+	 KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM)
+#define START_BITS \
+	(SET_BITS | KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | HTTP_OPTS)
 
 /* The user to serve files as: uid, gid and groups, always together. */
 static int put_http_user(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
@@ -113,7 +133,7 @@ static int put_http_user(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 
 static int put_http_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 {
-	unsigned int has = cfg->has;
+	uint64_t has = cfg->has;
 
 	if ((has & KTCP_HAS_HTTP_ROOT) &&
 	    nla_put_string(msg, KTCP_OPT_A_HTTP_ROOT, cfg->http_root))
@@ -136,6 +156,10 @@ static int put_http_opts(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	    nla_put_u8(msg, KTCP_OPT_A_HTTP_SENDFILE, cfg->http_sendfile))
 		return -1;
 	if ((has & KTCP_HAS_HTTP_USER) && put_http_user(msg, cfg) < 0)
+		return -1;
+	if ((has & KTCP_HAS_HTTP_HEAD_TIMEOUT) &&
+	    nla_put_u32(msg, KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS,
+			cfg->http_head_timeout_ms))
 		return -1;
 	return 0;
 }
@@ -176,6 +200,24 @@ static const char *http_user_invalid(const struct ktcp_server_cfg *cfg)
 	return NULL;
 }
 
+/*
+ * Why cfg asks for something this library does not know, or NULL: a has
+ * bit outside known, or a reserved field that is not zero (a field of a
+ * newer header that an older library would silently drop).
+ */
+static const char *cfg_unknown(const struct ktcp_server_cfg *cfg,
+			       uint64_t known)
+{
+	size_t i;
+
+	if (cfg->has & ~known)
+		return "the configuration has a 'has' bit this library does not know";
+	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
+		if (cfg->reserved[i])
+			return "the configuration's reserved space is not zero";
+	return NULL;
+}
+
 static bool addr_valid(const struct ktcp_server_cfg *cfg)
 {
 	int family = cfg->addr.family;
@@ -191,7 +233,9 @@ int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
 	struct nl_msg *msg;
 	int err;
 
-	*why = NULL;
+	*why = cfg_unknown(cfg, START_BITS);
+	if (*why)
+		return -EINVAL;
 	if (len == 0 || len >= sizeof(cfg->service)) {
 		*why = "a service name of 1 to 15 characters is required";
 		return -EINVAL;
@@ -234,19 +278,18 @@ int ktcp_msg_server_set(int family, uint32_t id,
 			const struct ktcp_server_cfg *cfg, struct nl_msg **msgp,
 			const char **why)
 {
-	const unsigned int settable = KTCP_HAS_ADDR | KTCP_HAS_PORT |
-				      KTCP_HAS_BACKLOG | KTCP_HAS_MAX_CONNS |
-				      KTCP_HAS_IDLE_TIMEOUT;
 	struct nl_msg *msg;
 	int err;
 
-	*why = NULL;
+	*why = cfg_unknown(cfg, START_BITS);
+	if (*why)
+		return -EINVAL;
 	/* Rejected here because SERVER_SET does not take them at all. */
-	if (cfg->has & ~settable) {
+	if (cfg->has & ~SET_BITS) {
 		*why = "listeners and service options of a running server cannot be changed";
 		return -EINVAL;
 	}
-	if (!(cfg->has & settable)) {
+	if (!(cfg->has & SET_BITS)) {
 		*why = "nothing to change";
 		return -EINVAL;
 	}
@@ -338,8 +381,7 @@ static int get_u8(struct nlattr *a, uint8_t *v)
 }
 
 /* A u8 attribute into *v, setting bit in *has when present. */
-static int get_u8_has(struct nlattr *a, uint8_t *v, unsigned int *has,
-		      unsigned int bit)
+static int get_u8_has(struct nlattr *a, uint8_t *v, uint64_t *has, uint64_t bit)
 {
 	int ret = get_u8(a, v);
 
@@ -349,8 +391,8 @@ static int get_u8_has(struct nlattr *a, uint8_t *v, unsigned int *has,
 }
 
 /* A u32 attribute into *v, setting bit in *has when present. */
-static int get_u32_has(struct nlattr *a, uint32_t *v, unsigned int *has,
-		       unsigned int bit)
+static int get_u32_has(struct nlattr *a, uint32_t *v, uint64_t *has,
+		       uint64_t bit)
 {
 	int ret = get_u32(a, v);
 
@@ -461,9 +503,12 @@ static uint64_t *stat_field(struct ktcp_stats *st, int type, uint64_t *bit)
 		[KTCP_STATS_A_HTTP_5XX] = &st->http_5xx,
 		[KTCP_STATS_A_HTTP_REUSED] = &st->http_reused,
 		[KTCP_STATS_A_BYTES_ZEROCOPY] = &st->bytes_zerocopy,
+		[KTCP_STATS_A_MEM] = &st->mem,
+		[KTCP_STATS_A_OVER_MEM] = &st->over_mem,
+		[KTCP_STATS_A_EVICTED] = &st->evicted,
 	};
 
-	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_BYTES_ZEROCOPY)
+	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_EVICTED)
 		return NULL;
 	*bit = 1ULL << (type - KTCP_STATS_A_ACCEPTED);
 	return fields[type];
@@ -553,6 +598,10 @@ static int parse_http_opts(struct nlattr **tb, struct ktcp_server *srv)
 				 &srv->http_sendfile, &srv->has,
 				 KTCP_HAS_HTTP_SENDFILE);
 	if (ret >= 0)
+		ret = get_u32_has(tb[KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS],
+				  &srv->http_head_timeout_ms, &srv->has,
+				  KTCP_HAS_HTTP_HEAD_TIMEOUT);
+	if (ret >= 0)
 		ret = parse_http_user(tb, srv);
 	return ret < 0 ? ret : 0;
 }
@@ -574,8 +623,7 @@ static int parse_opts_nest(struct nlattr *nest, struct ktcp_server *srv)
 
 /* id, service, addr and port: what servers and events share. */
 static int parse_ident(struct nlattr **tb, uint32_t *id, char *service,
-		       struct ktcp_addr *addr, uint16_t *port,
-		       unsigned int *has)
+		       struct ktcp_addr *addr, uint16_t *port, uint64_t *has)
 {
 	int ret;
 
@@ -625,6 +673,9 @@ int ktcp_parse_server(struct nlmsghdr *nlh, struct ktcp_server *srv)
 	if (!err)
 		err = get_u32_has(tb[KTCP_A_LISTENERS], &s.listeners, &s.has,
 				  KTCP_HAS_LISTENERS);
+	if (!err)
+		err = get_u32_has(tb[KTCP_A_MAX_MEM_KB], &s.max_mem_kb, &s.has,
+				  KTCP_HAS_MAX_MEM);
 	if (!err && tb[KTCP_A_OPTS])
 		err = parse_opts_nest(tb[KTCP_A_OPTS], &s);
 	if (!err && tb[KTCP_A_STATS]) {
@@ -716,6 +767,7 @@ static const char *const attr_names[KTCP_A_MAX + 1] = {
 	[KTCP_A_FLAGS] = "flags",
 	[KTCP_A_DROPPED] = "dropped",
 	[KTCP_A_NOT_FOUND] = "not_found",
+	[KTCP_A_MAX_MEM_KB] = "max_mem_kb",
 };
 
 static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {
@@ -729,6 +781,7 @@ static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {
 	[KTCP_OPT_A_HTTP_UID] = "http_uid",
 	[KTCP_OPT_A_HTTP_GID] = "http_gid",
 	[KTCP_OPT_A_HTTP_GROUPS] = "http_groups",
+	[KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS] = "http_head_timeout_ms",
 };
 
 static const char *const sock_names[KTCP_SOCK_A_MAX + 1] = {

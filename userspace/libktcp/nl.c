@@ -41,7 +41,6 @@ struct ktcp {
 	struct nl_sock *mon;
 	struct ktcp_event *evq; /* parsed, not yet returned */
 	size_t evq_head, evq_len, evq_cap;
-	void *kept; /* ktcp_keep(): until the next one or close */
 };
 
 /* State of one request: what to call, and how it ended. */
@@ -113,12 +112,6 @@ void ktcp_set_errmsg(struct ktcp *h, const char *msg)
 		snprintf(h->errmsg, sizeof(h->errmsg), "%s", msg);
 	else
 		h->errmsg[0] = '\0';
-}
-
-void ktcp_keep(struct ktcp *h, void *block)
-{
-	free(h->kept);
-	h->kept = block;
 }
 
 KTCP_EXPORT const char *ktcp_errmsg(const struct ktcp *h)
@@ -372,7 +365,6 @@ KTCP_EXPORT void ktcp_close(struct ktcp *h)
 	nl_socket_free(h->sk);
 	nl_cb_put(h->cb);
 	free(h->evq);
-	free(h->kept);
 	free(h);
 }
 

@@ -100,11 +100,6 @@ KTCP_EXPORT int ktcp_server_set(struct ktcp *h, uint32_t id,
 	return ktcp_request(h, msg, NULL, NULL);
 }
 
-struct server_get {
-	struct ktcp *h;
-	struct ktcp_server *srv;
-};
-
 /*
  * A parsed server's groups and root point into the message. Its "extra"
  * is both, groups first (so they stay 4-byte aligned), in one block of
@@ -163,39 +158,6 @@ static int extra_copy(struct ktcp_server *srv, void **block)
 	}
 	extra_move(srv, *block);
 	return 0;
-}
-
-static int server_cb(struct nlmsghdr *nlh, void *arg)
-{
-	struct server_get *g = arg;
-	void *block;
-	int err;
-
-	err = ktcp_parse_server(nlh, g->srv);
-	if (!err)
-		err = extra_copy(g->srv, &block);
-	if (!err)
-		ktcp_keep(g->h, block);
-	return err;
-}
-
-KTCP_EXPORT int ktcp_server_get(struct ktcp *h, uint32_t id,
-				struct ktcp_server *srv)
-{
-	struct nl_msg *msg;
-	int err;
-
-	if (!id)
-		return build_error(h, -EINVAL, "server ids start at 1");
-	memset(srv, 0, sizeof(*srv));
-	err = ktcp_msg_id(ktcp_family_id(h), KTCP_CMD_SERVER_GET, id, &msg);
-	if (err)
-		return err;
-	err = ktcp_request(h, msg, server_cb,
-			   &(struct server_get){ .h = h, .srv = srv });
-	if (!err && !(srv->has & KTCP_HAS_ID))
-		err = build_error(h, -EBADMSG, "no server in the reply");
-	return err;
 }
 
 static void vec_reset(void *arg)
@@ -302,6 +264,42 @@ KTCP_EXPORT int ktcp_server_list(struct ktcp *h, struct ktcp_server **arr,
 KTCP_EXPORT void ktcp_server_list_free(struct ktcp_server *arr)
 {
 	free(arr);
+}
+
+/*
+ * One server, in the same shape as a list of one: its http_root and
+ * http_groups behind it in one allocation, which the caller owns.
+ */
+KTCP_EXPORT int ktcp_server_get(struct ktcp *h, uint32_t id,
+				struct ktcp_server **srv)
+{
+	struct vec v = { .size = sizeof(struct ktcp_server) };
+	struct nl_msg *msg;
+	int err;
+
+	*srv = NULL;
+	if (!id)
+		return build_error(h, -EINVAL, "server ids start at 1");
+	err = ktcp_msg_id(ktcp_family_id(h), KTCP_CMD_SERVER_GET, id, &msg);
+	if (err)
+		return err;
+	err = ktcp_request(h, msg, server_list_cb, &v);
+	if (!err && v.len != 1)
+		err = build_error(h, -EBADMSG, "no server in the reply");
+	if (!err)
+		err = server_vec_pack(&v);
+	if (err) {
+		server_vec_strings_free(&v);
+		free(v.data);
+		return err;
+	}
+	*srv = v.data;
+	return 0;
+}
+
+KTCP_EXPORT void ktcp_server_free(struct ktcp_server *srv)
+{
+	free(srv);
 }
 
 static int stats_cb(struct nlmsghdr *nlh, void *arg)
