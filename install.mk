@@ -3,14 +3,14 @@
 # LIBKTCP_*, the krelease function, KDIR and PREFIX).
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=] [KDIR=...]
-#       install-user:    bin/ktcp, lib/libktcp.so.1.x + links, libktcp.a,
+#       install-user:    bin/ktcp, lib/libktcp.so.2.x.y + links, libktcp.a,
 #                        pkgconfig/libktcp.pc, include/ktcp.h and
 #                        include/linux/ktcp.h, man pages, bash completion
 #       install-modules: ktcp.ko, kecho.ko, khttpd.ko (built with
 #                        `make modules KDIR=...`) to
 #                        $(DESTDIR)/lib/modules/$(KRELEASE)/extra, then depmod
 #   make uninstall       removes exactly those files (same variables)
-#   make install-dkms    module sources and dkms.conf to
+#   make install-dkms    module sources and dkms.conf (from dkms.conf.in) to
 #                        $(DESTDIR)/usr/src/ktcp-$(KTCP_VERSION) for
 #                        `dkms add/build/install ktcp/$(KTCP_VERSION)`
 #   make uninstall-dkms  removes that directory
@@ -18,9 +18,9 @@
 # With DESTDIR set (staging, packaging) neither depmod nor ldconfig runs:
 # the target system runs them when the files land there.
 
-# The one version number of the package lives in dkms.conf, which dkms
-# itself reads.
-KTCP_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+# The one version number of the package: KTCP_VERSION_* in libktcp's ktcp.h
+# (userspace/libktcp/build.mk reads it); dkms.conf is made from it.
+KTCP_VERSION := $(LIBKTCP_VERSION)
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
@@ -42,19 +42,24 @@ INST_COMPLETION := userspace/cli/ktcp-completion.bash
 # Every file install-user creates, relative to $(DESTDIR); uninstall-user
 # removes this list, so the two cannot disagree.
 INST_USER_FILES = $(BINDIR)/ktcp $(LIBDIR)/$(INST_LIB_REAL) \
-	$(LIBDIR)/libktcp.so.1 $(LIBDIR)/libktcp.so $(LIBDIR)/libktcp.a \
+	$(LIBDIR)/$(LIBKTCP_SONAME) $(LIBDIR)/libktcp.so $(LIBDIR)/libktcp.a \
 	$(LIBDIR)/pkgconfig/libktcp.pc $(INCLUDEDIR)/ktcp.h \
 	$(INCLUDEDIR)/linux/ktcp.h $(BASHCOMPDIR)/ktcp \
 	$(foreach m,$(INST_MAN),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 # What the module build needs, for DKMS: sources and Kbuild files of
-# kernel/ (no build products) and the UAPI header.
-DKMS_FILES = dkms.conf include/uapi/linux/ktcp.h \
+# kernel/ (no build products) and the UAPI header; and dkms.conf, made
+# from dkms.conf.in.
+DKMS_FILES = include/uapi/linux/ktcp.h \
 	$(shell find kernel -name Kbuild -o \( -name '*.[ch]' ! -name '*.mod.c' \) | sort)
 
 .PHONY: install uninstall install-user uninstall-user install-modules \
+	print-version \
 	uninstall-modules install-dkms uninstall-dkms install-libktcp \
 	check-install check-dkms check-spec check-completion
 install: install-user install-modules
+# For scripts: the package's version, e.g. 2.0.0.
+print-version:
+	@echo $(KTCP_VERSION)
 uninstall: uninstall-user uninstall-modules
 # The former name of install-user.
 install-libktcp: install-user
@@ -71,8 +76,8 @@ install-user: $(O)/ktcp $(LIBKTCP_SO) $(LIBKTCP_A)
 		$(foreach s,3 7 8,$(DESTDIR)$(MANDIR)/man$(s))
 	install -m 0755 $(O)/ktcp $(DESTDIR)$(BINDIR)/ktcp
 	install -m 0755 $(LIBKTCP_SO) $(DESTDIR)$(LIBDIR)/$(INST_LIB_REAL)
-	ln -sfn $(INST_LIB_REAL) $(DESTDIR)$(LIBDIR)/libktcp.so.1
-	ln -sfn libktcp.so.1 $(DESTDIR)$(LIBDIR)/libktcp.so
+	ln -sfn $(INST_LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIBKTCP_SONAME)
+	ln -sfn $(LIBKTCP_SONAME) $(DESTDIR)$(LIBDIR)/libktcp.so
 	install -m 0644 $(LIBKTCP_A) $(DESTDIR)$(LIBDIR)/libktcp.a
 	# Generated here, not copied from $(O): PREFIX may differ from the build's.
 	sed $(INST_PC_SED) $(LIBKTCP_DIR)/libktcp.pc.in \
@@ -110,15 +115,16 @@ uninstall-modules:
 		depmod -a $(KRELEASE); fi
 
 install-dkms:
-	@test -n "$(KTCP_VERSION)" || { echo "make: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
 	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
 	@for f in $(DKMS_FILES); do \
 		install -D -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f || exit 1; done
+	sed 's|@VERSION@|$(KTCP_VERSION)|' dkms.conf.in \
+		>$(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
 	@echo "make: sources in $(DESTDIR)$(DKMS_SRCDIR); now:" \
 		"dkms add ktcp/$(KTCP_VERSION) && dkms install ktcp/$(KTCP_VERSION)"
 
 uninstall-dkms:
-	@test -n "$(KTCP_VERSION)" || { echo "make: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
 	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
 
 # --- the libnl client of ktcp(7) --------------------------------------------

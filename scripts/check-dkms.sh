@@ -39,8 +39,8 @@ if [ ${#releases[@]} -eq 0 ]; then
 fi
 [ ${#releases[@]} -gt 0 ] || die "no kernel with headers installed (make deps)"
 
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
-[ -n "$version" ] || die "no PACKAGE_VERSION in dkms.conf"
+version=$("$make" -s --no-print-directory print-version)
+[ -n "$version" ] || die "make print-version printed no version"
 scratch_dir dkms "$keep"
 # dkms runs make for the kernel: our make's command-line variables (O= above
 # all, which kbuild takes as its output tree) must not reach it.
@@ -56,6 +56,8 @@ export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub
 "$make" --no-print-directory install-dkms DESTDIR="$root" >/dev/null
 src=$root/usr/src/ktcp-$version
 [ -r "$src/dkms.conf" ] || die "install-dkms left no $src/dkms.conf"
+grep -qx "PACKAGE_VERSION=\"$version\"" "$src/dkms.conf" ||
+	die "$src/dkms.conf does not say PACKAGE_VERSION=\"$version\""
 dkms add -m ktcp -v "$version" "${trees[@]}" >/dev/null ||
 	die "dkms add failed"
 

@@ -46,8 +46,13 @@ if [ -z "$kdir" ]; then
 fi
 release=$(scripts/vm/krelease.sh "$kdir") || die "no kernel release in $kdir"
 kargs=(KDIR="$kdir")
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
-libversion=$(sed -n 's/^LIBKTCP_VERSION := //p' userspace/libktcp/build.mk)
+# One version for everything (KTCP_VERSION_* in ktcp.h); the soname is its
+# major number.
+version=$("$make" -s --no-print-directory print-version)
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
+	die "make print-version printed '$version'"
+libversion=$version
+soname=libktcp.so.${version%%.*}
 
 scratch_dir install "$keep"
 stage=$tmp/stage
@@ -76,9 +81,9 @@ $p/bin/ktcp
 $p/include/ktcp.h
 $p/include/linux/ktcp.h
 $p/lib/libktcp.a
-$p/lib/libktcp.so -> libktcp.so.1
+$p/lib/libktcp.so -> $soname
 $p/lib/libktcp.so.$libversion
-$p/lib/libktcp.so.1 -> libktcp.so.$libversion
+$p/lib/$soname -> libktcp.so.$libversion
 $p/lib/pkgconfig/libktcp.pc
 $p/share/bash-completion/completions/ktcp
 $p/share/man/man3/libktcp.3
@@ -89,9 +94,13 @@ got=$(staged_files "$stage")
 [ "$got" = "$expected" ] ||
 	die "installed files differ (- expected, + installed):
 $(diff <(echo "$expected") <(echo "$got") | grep '^[<>]' | sed 's/^</-/; s/^>/+/')"
-soname=$(readelf -d "$stage$p/lib/libktcp.so.$libversion" |
+got=$(readelf -d "$stage$p/lib/libktcp.so.$libversion" |
 	sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-[ "$soname" = libktcp.so.1 ] || die "installed library's soname is '$soname'"
+[ "$got" = "$soname" ] || die "installed library's soname is '$got', not $soname"
+# The header's version macros are the package's.
+got=$(printf '#include <ktcp.h>\nKTCP_VERSION_MAJOR.KTCP_VERSION_MINOR.KTCP_VERSION_PATCH\n' |
+	cc -E -P -I"$stage$p/include" - | tail -n 1 | tr -d ' ')
+[ "$got" = "$version" ] || die "installed ktcp.h says version '$got', not $version"
 cmp -s include/uapi/linux/ktcp.h "$stage$p/include/linux/ktcp.h" ||
 	die "include/linux/ktcp.h is not the UAPI header"
 
@@ -115,8 +124,8 @@ PKG_CONFIG_PATH=$stage$p/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage \
 grep -q -- "-I$stage$p/include" "$tmp/example.out" ||
 	die "examples/ was not compiled with the staged header: $(cat "$tmp/example.out")"
 lib=$(LD_LIBRARY_PATH=$stage$p/lib ldd "$tmp/ktcp-example" |
-	awk '$1 == "libktcp.so.1" { print $3 }')
-[ "$lib" = "$stage$p/lib/libktcp.so.1" ] ||
+	awk -v so="$soname" '$1 == so { print $3 }')
+[ "$lib" = "$stage$p/lib/$soname" ] ||
 	die "ktcp-example loads libktcp from '$lib', not the staged tree"
 rc=0
 out=$(LD_LIBRARY_PATH=$stage$p/lib "$tmp/ktcp-example" 2>&1) || rc=$?
@@ -129,7 +138,10 @@ out=$(LD_LIBRARY_PATH=$stage$p/lib "$stage$p/bin/ktcp" --help) ||
 [[ $out == "usage: ktcp "* ]] || die "installed ktcp --help printed: $out"
 out=$(LD_LIBRARY_PATH=$stage$p/lib "$stage$p/bin/ktcp" --version)
 [ "$out" = "ktcp $version" ] ||
-	die "ktcp --version says '$out', the package is $version (dkms.conf)"
+	die "ktcp --version says '$out', the package is $version (ktcp.h)"
+out=$(LD_LIBRARY_PATH=$stage$p/lib "$stage$p/bin/ktcp" version | head -n 1)
+[ "$out" = "ktcp $version, libktcp $version" ] ||
+	die "ktcp version says '$out', the package is $version"
 for m in man3/libktcp.3 man7/ktcp.7 man8/ktcp.8; do
 	out=$(MANWIDTH=80 man -l "$stage$p/share/man/$m" 2>&1) ||
 		die "man -l $m: $out"
@@ -160,7 +172,7 @@ pc2() {
 got="$(pc2 --variable=prefix) $(pc2 --variable=libdir) $(pc2 --variable=includedir)"
 [ "$got" = "$p $libdir $p/include" ] ||
 	die "PREFIX=$p LIBDIR=$libdir: libktcp.pc has prefix, libdir, includedir $got"
-if [ ! -e "$stage$libdir/libktcp.so.1" ] || [ ! -e "$stage$p/bin/ktcp" ]; then
+if [ ! -e "$stage$libdir/$soname" ] || [ ! -e "$stage$p/bin/ktcp" ]; then
 	die "PREFIX=$p LIBDIR=$libdir: files not where expected: $(staged_files "$stage")"
 fi
 "$make" --no-print-directory uninstall-user DESTDIR="$stage" PREFIX=$p \

@@ -1,5 +1,6 @@
 # Unit tests (Check): $(O)/tests/check-all runs every cksuite-*.c. They
-# link the library's and the CLI's objects directly, internals included.
+# link the library's and the CLI's objects directly, internals included
+# (libktcp.a exports the API only).
 UNIT_DIR := tests/unit
 UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(UNIT_DIR)/*.c))
 
@@ -14,10 +15,10 @@ $(O)/obj/$(UNIT_DIR)/%.o: BASE_CFLAGS += -I$(LIBKTCP_DIR) -I$(CLI_DIR) \
 	-I$(KHTTPD_DIR) $(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
 
 $(O)/tests/check-all: $(UNIT_OBJS) $(CLI_PURE_OBJS) $(KHTTPD_PURE_OBJS) \
-		$(LIBKTCP_A)
+		$(LIBKTCP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJS) $(CLI_PURE_OBJS) \
-		$(KHTTPD_PURE_OBJS) $(LIBKTCP_A) $(NL_LIBS) $(JSON_LIBS) \
+		$(KHTTPD_PURE_OBJS) $(LIBKTCP_OBJS) $(NL_LIBS) $(JSON_LIBS) \
 		$(CHECK_LIBS)
 
 UNIT_TESTS += $(O)/tests/check-all

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -173,6 +174,21 @@ START_TEST(unknown_bits_rejected)
 	ck_assert_ptr_null(msg);
 	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
 	nlmsg_free(msg);
+}
+END_TEST
+
+/* One version: the library's string is the header's macros. */
+START_TEST(lib_version)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "%d.%d.%d", KTCP_VERSION_MAJOR,
+		 KTCP_VERSION_MINOR, KTCP_VERSION_PATCH);
+	ck_assert_str_eq(ktcp_lib_version(), want);
+	ck_assert_int_eq(KTCP_VERSION, KTCP_VERSION_NUM(KTCP_VERSION_MAJOR,
+							KTCP_VERSION_MINOR,
+							KTCP_VERSION_PATCH));
+	ck_assert(KTCP_VERSION >= KTCP_VERSION_NUM(2, 0, 0));
 }
 END_TEST
 
@@ -878,6 +894,7 @@ Suite *make_msg_suite(void)
 	tcase_add_test(build, start_request_rejected);
 	tcase_add_test(build, unknown_bits_rejected);
 	tcase_add_test(build, struct_layout);
+	tcase_add_test(build, lib_version);
 	tcase_add_test(build, set_request);
 	tcase_add_test(build, id_request);
 	tcase_add_test(parse, parse_server_reply);

@@ -16,7 +16,12 @@
 
 struct json_object;
 
-#define KTCP_CLI_VERSION "1.0.0"
+/* The package's version, from ktcp.h (the CLI is built with its libktcp). */
+#define CLI_STR(x) #x
+#define CLI_XSTR(x) CLI_STR(x)
+#define KTCP_CLI_VERSION             \
+	CLI_XSTR(KTCP_VERSION_MAJOR) \
+	"." CLI_XSTR(KTCP_VERSION_MINOR) "." CLI_XSTR(KTCP_VERSION_PATCH)
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 

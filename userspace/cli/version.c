@@ -38,7 +38,7 @@ static int version_main(const struct cli_cmd *cmd, int argc, char **argv)
 		ktcp_close(h);
 		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
 	}
-	/* { "cli": "1.0.0", "lib": "1.0.0", "family_version": N | null } */
+	/* { "cli": "2.0.0", "lib": "2.0.0", "family_version": N | null } */
 	o = json_object_new_object();
 	json_object_object_add(o, "cli",
 			       json_object_new_string(KTCP_CLI_VERSION));

@@ -13,7 +13,12 @@
 #include "ktcp.h"
 
 #define KTCP_EXPORT __attribute__((visibility("default")))
-#define KTCP_LIB_VERSION "1.0.0"
+#define KTCP_STR(x) #x
+#define KTCP_XSTR(x) KTCP_STR(x)
+/* "2.0.0", from ktcp.h's KTCP_VERSION_MAJOR/MINOR/PATCH. */
+#define KTCP_LIB_VERSION              \
+	KTCP_XSTR(KTCP_VERSION_MAJOR) \
+	"." KTCP_XSTR(KTCP_VERSION_MINOR) "." KTCP_XSTR(KTCP_VERSION_PATCH)
 
 /* Room for an extack message plus the attribute it points at. */
 #define KTCP_ERRMSG_LEN 256

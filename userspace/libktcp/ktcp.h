@@ -41,6 +41,23 @@
 extern "C" {
 #endif
 
+/*
+ * The version of libktcp this header belongs to, and of the package: the
+ * one place it is written. The build reads these three lines for the
+ * soname (libktcp.so.MAJOR), the file name, libktcp.pc, dkms.conf and
+ * ktcp_lib_version(). ktcp_lib_version() tells the version of the library
+ * that is running, which may be a later MINOR or PATCH than this.
+ */
+#define KTCP_VERSION_MAJOR 2
+#define KTCP_VERSION_MINOR 0
+#define KTCP_VERSION_PATCH 0
+/* For #if: KTCP_VERSION >= KTCP_VERSION_NUM(2, 1, 0). */
+#define KTCP_VERSION_NUM(major, minor, patch) \
+	(((major) << 16) | ((minor) << 8) | (patch))
+#define KTCP_VERSION                                             \
+	KTCP_VERSION_NUM(KTCP_VERSION_MAJOR, KTCP_VERSION_MINOR, \
+			 KTCP_VERSION_PATCH)
+
 /* Service names: at most 15 characters, NUL-terminated. */
 #define KTCP_SERVICE_LEN 16
 /* Big enough for ktcp_addrport_format(): "[v6-address]:65535". */
@@ -367,7 +384,10 @@ const char *ktcp_errmsg(const struct ktcp *h);
  */
 uint32_t ktcp_family_version(const struct ktcp *h);
 
-/* ktcp_lib_version() - this library's version, e.g. "1.0.0". */
+/*
+ * ktcp_lib_version() - the running library's version, "MAJOR.MINOR.PATCH"
+ * (e.g. "2.0.0"; the header's is KTCP_VERSION_MAJOR/MINOR/PATCH).
+ */
 const char *ktcp_lib_version(void);
 
 /* --- servers ------------------------------------------------------------- */
