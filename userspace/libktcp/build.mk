@@ -61,4 +61,14 @@ $(O)/libktcp-uninstalled.pc: $(LIBKTCP_DIR)/libktcp-uninstalled.pc.in \
 
 USER_TARGETS += $(LIBKTCP_SO) $(LIBKTCP_A) $(LIBKTCP_PC)
 
+# check-abi: the exports, the version node, the archive's symbols, and the
+# ABI against the committed baseline (scripts/check-abi.sh; abigail-tools).
+.PHONY: check-abi abi-baseline
+check-abi: $(LIBKTCP_SO) $(LIBKTCP_A)
+	@scripts/check-abi.sh --lib $(LIBKTCP_SO) --archive $(LIBKTCP_A)
+
+# A new baseline, for a release that changes the soname (or adds to it).
+abi-baseline: $(LIBKTCP_SO)
+	@scripts/check-abi.sh --lib $(LIBKTCP_SO) --update
+
 # Installing (the library and everything else): install.mk.
