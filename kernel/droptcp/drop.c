@@ -4,10 +4,18 @@
  * (established, TIME_WAIT and request sockets): listeners live in another
  * table, so no lookup here can fall back to one.
  *
- * Every socket is aborted with tcp_abort(), the kernel's own code behind
- * `ss -K`: it locks a full socket, sends a RST when the state calls for
- * one, reports ECONNABORTED to the owner and closes it; it deschedules a
- * TIME_WAIT socket and unlinks a request socket from its listener.
+ * A socket is found first and aborted after, without the bucket lock, and
+ * in between its owner can disconnect it (connect(AF_UNSPEC)) and listen()
+ * on it, or connect it elsewhere. tcp_abort(), the kernel's own code
+ * behind `ss -K`, would then stop that listener: it takes the socket lock
+ * itself, so nothing can be checked under the same lock before it runs.
+ * A full socket that has an owner is therefore aborted here, by hand,
+ * under its lock, and only while it still has the state and the tuple it
+ * was found with: a RST when the state calls for one, ECONNABORTED to the
+ * owner, then closed, as tcp_abort() leaves it. Orphans (no owner can
+ * listen() on them), TIME_WAIT and request sockets go to tcp_abort(),
+ * which deschedules a TIME_WAIT socket and unlinks a request socket from
+ * its listener.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -84,29 +92,97 @@ static struct sock *droptcp_lookup(struct net *net,
 	return sk;
 }
 
-/*
- * Abort @sk, whose reference the caller keeps. tcp_abort() says -ENOENT
- * (6.12) when the socket closed since we found it: already gone.
- */
-static u8 droptcp_abort(struct sock *sk)
+/* Still the connection @t, in a state a drop may take? Socket locked. */
+static bool droptcp_same_conn(const struct sock *sk,
+			      const struct droptcp_tuple *t)
 {
-	ktcp_test_delay(KTCP_TEST_DROP_FOUND);
+	struct droptcp_tuple now;
+
+	if (!(KTCP_DROP_STATE(sk->sk_state) & KTCP_DROP_STATES_ALL))
+		return false;
+	droptcp_sock_tuple(sk, &now);
+	return now.family == t->family && now.sport == t->sport &&
+	       now.dport == t->dport &&
+	       ipv6_addr_equal(&now.saddr, &t->saddr) &&
+	       ipv6_addr_equal(&now.daddr, &t->daddr);
+}
+
+/* tcp_abort() says -ENOENT (6.12) when the socket closed meanwhile. */
+static u8 droptcp_tcp_abort(struct sock *sk)
+{
 	if (tcp_abort(sk, ECONNABORTED))
 		return KTCP_DROP_NOT_FOUND;
 	return KTCP_DROP_DROPPED;
+}
+
+/*
+ * Abort @sk as tcp_abort() would if it is still the connection @t; the
+ * caller holds its socket lock and bh lock. Returns the result, or
+ * KTCP_DROP_UNSPEC when tcp_abort() can and must do it after all.
+ */
+static u8 droptcp_abort_locked(struct sock *sk, const struct droptcp_tuple *t)
+{
+	/* No owner can make an orphan a listener, whatever its state. */
+	if (sock_flag(sk, SOCK_DEAD))
+		return KTCP_DROP_UNSPEC;
+	if (!droptcp_same_conn(sk, t))
+		return KTCP_DROP_NOT_FOUND;
+	/*
+	 * kTLS refuses to disconnect: its owner cannot disconnect the socket
+	 * either, so it can never listen() on it.
+	 */
+	if (sk->sk_prot->disconnect(sk, 0))
+		return KTCP_DROP_UNSPEC;
+	/*
+	 * disconnect sent the RST (tcp_send_active_reset() is not exported),
+	 * closed the socket and purged its queues, but left it reusable and
+	 * reported ECONNRESET. Leave it as tcp_abort() does: ECONNABORTED,
+	 * shut down both ways.
+	 */
+	WRITE_ONCE(sk->sk_err, ECONNABORTED);
+	/* Paired with the smp_rmb() in tcp_poll(). */
+	smp_wmb();
+	sk_error_report(sk);
+	tcp_done(sk);
+	return KTCP_DROP_DROPPED;
+}
+
+/*
+ * Abort @sk, found as the connection @t; the caller keeps its reference.
+ * The socket lock keeps the owner from disconnecting it while we look;
+ * the bh lock, as in tcp_abort(), keeps a listener that is closing from
+ * disconnecting and freeing it while it waits in an accept queue.
+ */
+static u8 droptcp_abort(struct sock *sk, const struct droptcp_tuple *t)
+{
+	u8 result;
+
+	ktcp_test_delay(KTCP_TEST_DROP_FOUND);
+	if (!sk_fullsock(sk))
+		return droptcp_tcp_abort(sk);
+	lock_sock(sk);
+	local_bh_disable();
+	bh_lock_sock(sk);
+	result = droptcp_abort_locked(sk, t);
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	release_sock(sk);
+	return result == KTCP_DROP_UNSPEC ? droptcp_tcp_abort(sk) : result;
 }
 
 /* Drop the socket of s->t, setting s->state and s->result. */
 void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
 {
 	struct sock *sk = droptcp_lookup(net, &s->t);
+	struct droptcp_tuple found;
 
 	s->state = 0;
 	s->result = KTCP_DROP_NOT_FOUND;
 	if (!sk)
 		return;
 	s->state = droptcp_state(sk);
-	s->result = dry_run ? KTCP_DROP_FOUND : droptcp_abort(sk);
+	droptcp_sock_tuple(sk, &found);
+	s->result = dry_run ? KTCP_DROP_FOUND : droptcp_abort(sk, &found);
 	sock_gen_put(sk);
 }
 
@@ -183,9 +259,22 @@ static unsigned int droptcp_collect(struct droptcp_walk *w, struct sock **socks,
 }
 
 /*
+ * Will a new scan of the walk's bucket meet @sk again? Not when it was
+ * dropped, nor when its owner has made it a listener (hashed elsewhere)
+ * or connected it to a tuple of another bucket.
+ */
+static bool droptcp_in_bucket(const struct droptcp_walk *w,
+			      const struct sock *sk)
+{
+	return !sk_unhashed(sk) && inet_sk_state_load(sk) != TCP_LISTEN &&
+	       (sk->sk_hash & droptcp_hashinfo(w->net)->ehash_mask) ==
+		       w->bucket;
+}
+
+/*
  * Drop (or, dry run, only report) a batch, putting every reference.
- * Sockets still hashed afterwards (all of them in a dry run) are skipped
- * when the bucket is scanned again. Returns nonzero when report() asked
+ * Sockets still in the bucket afterwards (all of them in a dry run) are
+ * skipped when it is scanned again. Returns nonzero when report() asked
  * to stop.
  */
 static int droptcp_handle(struct droptcp_walk *w, struct sock **socks,
@@ -199,11 +288,11 @@ static int droptcp_handle(struct droptcp_walk *w, struct sock **socks,
 		if (w->dry_run) {
 			info[i].result = KTCP_DROP_FOUND;
 		} else {
-			info[i].result = droptcp_abort(socks[i]);
+			info[i].result = droptcp_abort(socks[i], &info[i].t);
 			if (info[i].result == KTCP_DROP_DROPPED)
 				w->dropped++;
 		}
-		if (!sk_unhashed(socks[i]))
+		if (droptcp_in_bucket(w, socks[i]))
 			w->skip++;
 		sock_gen_put(socks[i]);
 		w->count++;

@@ -88,7 +88,11 @@
  *   sockets) is searched: a listening socket is never dropped, even when a
  *   tuple names its port. Full sockets are aborted as tcp_abort() does it:
  *   a RST goes to the peer when the state calls for one and the local
- *   owner sees ECONNABORTED. TIME_WAIT sockets are descheduled, request
+ *   owner sees ECONNABORTED. A socket is checked again, under its lock,
+ *   right before it is aborted: one that its owner disconnected
+ *   (connect(AF_UNSPEC)) since it was found, and may have made a listener
+ *   or connected elsewhere, is left alone and reported as gone
+ *   (KTCP_DROP_NOT_FOUND). TIME_WAIT sockets are descheduled, request
  *   sockets removed from their listener's queue.
  *   Sockets bound to a device (SO_BINDTODEVICE, VRF) are not found by
  *   tuple; a filter finds them.
