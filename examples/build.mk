@@ -6,6 +6,8 @@ USER_TARGETS += $(KTCP_EXAMPLE)
 
 $(KTCP_EXAMPLE): examples/ktcp-example.c $(LIBKTCP_SO) $(O)/libktcp-uninstalled.pc
 	@mkdir -p $(dir $@)
+	@# examples/Makefile knows only the source: relink for a new library.
+	rm -f $@
 	PKG_CONFIG_PATH=$(abspath $(O)) $(MAKE) -C examples \
 		CFLAGS="-O2 -g -Wall -Wextra $(if $(WERROR),-Werror)" \
 		OUT=$(abspath $@)
