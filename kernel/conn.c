@@ -263,6 +263,9 @@ static struct ktcp_conn *ktcp_conn_alloc(struct ktcp_server *srv,
 	conn->srv = srv;
 	conn->sock = sock;
 	conn->last_active = jiffies;
+	/* Quiet until served: evictable before its first run too. */
+	if (srv->svc->evict_waiting)
+		__set_bit(KTCP_CONN_WAITING, &conn->flags);
 	INIT_WORK(&conn->work, ktcp_conn_work);
 	timer_setup(&conn->idle_timer, ktcp_conn_timer, 0);
 	return conn;
@@ -298,10 +301,17 @@ static bool ktcp_conn_evict(struct ktcp_server *srv)
 	int n = 0;
 
 	list_for_each_entry(conn, &srv->conns, node) {
+		/*
+		 * Those already on their way out (the oldest, evicted by
+		 * the accepts just before) are passed over uncounted: at
+		 * most nevicted of them, and they leave the list soon.
+		 */
+		if (test_bit(KTCP_CONN_CLOSING, &conn->flags) ||
+		    test_bit(KTCP_CONN_TIMED_OUT, &conn->flags))
+			continue;
 		if (++n > KTCP_EVICT_SCAN)
 			break;
-		if (!test_bit(KTCP_CONN_WAITING, &conn->flags) ||
-		    test_bit(KTCP_CONN_CLOSING, &conn->flags))
+		if (!test_bit(KTCP_CONN_WAITING, &conn->flags))
 			continue;
 		if (!victim || time_before(READ_ONCE(conn->last_active),
 					   READ_ONCE(victim->last_active)))

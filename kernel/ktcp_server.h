@@ -95,6 +95,12 @@ struct ktcp_service {
 	 */
 	bool nodelay;
 	/*
+	 * At max_conns, let a new connection take the place of a waiting
+	 * one (ktcp_conn_set_waiting()). A new connection waits until the
+	 * service says otherwise.
+	 */
+	bool evict_waiting;
+	/*
 	 * Apply service options to @p before the server starts, and record
 	 * the defaults it chose in @opts so they are reported. On failure,
 	 * set *why to a static message.
@@ -184,8 +190,9 @@ void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n);
 /*
  * Whether the connection waits for its peer (between requests, or in the
  * middle of one): at KTCP_A_MAX_CONNS, a new connection takes the place
- * of the waiting connection that has been quiet the longest. A service
- * that never says so has new connections refused at the limit instead.
+ * of the waiting connection that has been quiet the longest, if the
+ * service has ->evict_waiting; else new connections are refused at the
+ * limit.
  */
 void ktcp_conn_set_waiting(struct ktcp_conn *conn, bool waiting);
 

@@ -104,7 +104,7 @@ struct khttpd_conn {
 	size_t mem_off;
 	size_t mem_size; /* charged for mem */
 	u32 lingered; /* bytes dropped in LINGER */
-	bool waiting; /* told the framework we wait for the client */
+	bool busy; /* told the framework we do not wait for the client */
 };
 
 /* What a response is made of, before it goes into the send buffer. */
@@ -945,15 +945,15 @@ int khttpd_conn_process(struct ktcp_conn *conn)
 {
 	struct khttpd_conn *hc = ktcp_conn_priv(conn);
 	int ret = khttpd_step(conn, hc);
-	bool waiting;
+	bool busy;
 
 	if (ret == -ENOBUFS)
 		ret = khttpd_over_mem(conn, hc);
 	/* Not while answering: at max_conns, others may take its place. */
-	waiting = hc->state != KHTTPD_SEND;
-	if (waiting != hc->waiting) {
-		hc->waiting = waiting;
-		ktcp_conn_set_waiting(conn, waiting);
+	busy = hc->state == KHTTPD_SEND;
+	if (busy != hc->busy) {
+		hc->busy = busy;
+		ktcp_conn_set_waiting(conn, !busy);
 	}
 	return ret;
 }
