@@ -97,7 +97,7 @@ assert_eq "$(status_line "$r")" "HTTP/1.1 403 Forbidden"
 ktcp stop "$HTTP_ID"
 
 # Idle timeout: a silent connection is closed.
-http_start --root "$www" --idle-timeout 1s
+http_start --root "$www" --idle-timeout 1s --head-timeout 1s
 exec {idle}<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
 start=$(date +%s)
 rc=0
@@ -116,7 +116,7 @@ assert_eq "$(hstat timed_out)" 2 "timed_out: the idle and the keep-alive connect
 expect_code /hello.txt 200
 
 # Slowloris: a header line every 0.3 s never lets the idle timer fire,
-# but the whole head must arrive within one idle timeout: 408, closed.
+# but the whole head must arrive within the head timeout: 408, closed.
 # Another client is served meanwhile.
 slow() {
 	trap '' PIPE

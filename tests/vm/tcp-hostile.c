@@ -4,7 +4,9 @@
  * corners, for the guest tests.
  *
  *   flood N      open N connections at once and hold them; report how many
- *                the server closed (refused) and how many it kept
+ *                the server closed (refused) and how many it kept; with -P,
+ *                each sends a request head of that many bytes but never its
+ *                end, and those that got a 503 are counted
  *   halfclose P  send "GET P", shut down our sending side at once, and
  *                read the whole answer (the server must still respond)
  *   rst P        send "GET P", read a little of the answer, then reset the
@@ -41,6 +43,7 @@ struct opts {
 	long bytes; /* rst: body bytes to read first */
 	int settle_ms; /* flood: time for the server to refuse */
 	int hold_s; /* flood: keep the connections this long after */
+	long partial; /* flood: bytes of a request head without its end */
 };
 
 /* vt_usage() prints it after "Usage: <program> ". */
@@ -57,6 +60,8 @@ static const char usage[] =
 	"(default 2000)\n"
 	"  -H SECS  flood: hold the connections SECS s after the "
 	"report (default 0)\n"
+	"  -P BYTES flood: send a request head of BYTES bytes, never "
+	"its end\n"
 	"Exit status: 0 done (judge the JSON), 2 usage or setup "
 	"error.\n";
 
@@ -84,11 +89,51 @@ static int peer_closed(int fd)
 	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
 }
 
+/*
+ * A request head of @len bytes that never ends: no empty line. Header
+ * lines of up to 200 bytes, so that 16 KiB take fewer than khttpd's 100
+ * header lines. @len is at least 40.
+ */
+static char *partial_head(long len)
+{
+	static const char start[] = "GET / HTTP/1.1\r\nHost: flood\r\n";
+	char *h = malloc(len);
+	long at = sizeof(start) - 1, n;
+
+	if (!h)
+		err(2, "malloc");
+	memcpy(h, start, at);
+	while (at < len) {
+		n = len - at > 200 ? 200 : len - at;
+		memset(h + at, 'a', n);
+		if (n >= 4) { /* "X" ... ": " ... "\r\n" when it fits */
+			h[at] = 'X';
+			h[at + 1] = ':';
+			h[at + n - 2] = '\r';
+			h[at + n - 1] = '\n';
+		}
+		at += n;
+	}
+	return h;
+}
+
+/* Did the server answer 503 on @fd (the answer may be followed by EOF)? */
+static int got_503(int fd)
+{
+	static const char want[] = "HTTP/1.1 503 ";
+	char buf[sizeof(want) - 1];
+
+	return recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT) ==
+		       (ssize_t)sizeof(buf) &&
+	       !memcmp(buf, want, sizeof(buf));
+}
+
 static int flood(const struct opts *o, long n)
 {
 	struct rlimit rl = { n + 64, n + 64 };
-	long i, opened = 0, failed = 0, closed = 0;
+	long i, opened = 0, failed = 0, closed = 0, unavailable = 0;
 	int *fds = calloc(n, sizeof(*fds));
+	char *head = o->partial ? partial_head(o->partial) : NULL;
 
 	if (!fds)
 		err(2, "calloc");
@@ -96,18 +141,27 @@ static int flood(const struct opts *o, long n)
 		err(2, "setrlimit (raise the open file limit)");
 	for (i = 0; i < n; i++) {
 		fds[i] = vt_connect(&o->addr);
-		if (fds[i] < 0)
+		if (fds[i] < 0) {
 			failed++;
-		else
-			opened++;
+			continue;
+		}
+		opened++;
+		if (head &&
+		    send(fds[i], head, o->partial, MSG_NOSIGNAL) != o->partial)
+			err(2, "send");
 	}
 	usleep(o->settle_ms * 1000);
-	for (i = 0; i < n; i++)
-		if (fds[i] >= 0 && peer_closed(fds[i]))
-			closed++;
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		unavailable += got_503(fds[i]);
+		closed += peer_closed(fds[i]);
+	}
 	printf("{\"opened\": %ld, \"connect_failed\": %ld, "
-	       "\"closed_by_server\": %ld, \"held\": %ld}\n",
-	       opened, failed, closed, opened - closed);
+	       "\"closed_by_server\": %ld, \"held\": %ld, "
+	       "\"answered_503\": %ld}\n",
+	       opened, failed, closed, opened - closed, unavailable);
+	free(head);
 	fflush(stdout);
 	sleep(o->hold_s);
 	for (i = 0; i < n; i++)
@@ -347,7 +401,7 @@ int main(int argc, char **argv)
 	const char *mode, *arg;
 	int c;
 
-	while ((c = getopt(argc, argv, "a:p:k:b:s:H:h")) != -1) {
+	while ((c = getopt(argc, argv, "a:p:k:b:s:H:P:h")) != -1) {
 		switch (c) {
 		case 'a':
 			if (inet_pton(AF_INET, optarg, &o.addr.sin_addr) != 1)
@@ -367,6 +421,11 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			o.hold_s = atoi(optarg);
+			break;
+		case 'P':
+			o.partial = atol(optarg);
+			if (o.partial < 40)
+				errx(2, "-P: at least 40 bytes");
 			break;
 		case 'h':
 			vt_usage(usage, 0);

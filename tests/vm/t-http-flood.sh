@@ -1,0 +1,125 @@
+#!/bin/bash
+# khttpd is safe with its defaults: a server started with only a root
+# bounds what a flood of hostile clients can hold. Clients that each send
+# most of a request head and never its end (the worst a client can make
+# it buffer) cannot lock a normal client out, the buffers they pin are
+# bounded and counted, and every byte is given back when they go. An
+# explicit memory bound is kept: a connection that would go beyond it is
+# answered 503 and closed. A request head has a deadline of its own,
+# whatever the idle timeout.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+# shellcheck source=tests/vm/http-lib.sh
+. /tests/http-lib.sh
+need ktcp jq curl
+need_module ktcp khttpd
+
+HOSTILE=/tests/tcp-hostile
+www=/tmp/www-flood
+rm -rf "$www"
+mkdir -p "$www"
+echo hello >"$www/index.html"
+
+# kernel_kb : kernel memory in use now (slab and page tables aside, what
+# buffers come from: kmalloc slabs and vmalloc), in KiB.
+kernel_kb() {
+	awk '$1 == "Slab:" || $1 == "VmallocUsed:" { kb += $2 }
+		END { print kb }' /proc/meminfo
+}
+
+# --- the defaults, as the server reports them ------------------------------
+http_start --root "$www"
+srv=$(ktcp list "$HTTP_ID" --json | jq '.[0]')
+assert_eq "$(jq -r .max_conns <<<"$srv")" 1024 "default max_conns"
+assert_eq "$(jq -r .idle_timeout_ms <<<"$srv")" 75000 "default idle timeout"
+assert_eq "$(jq -r .max_mem_kb <<<"$srv")" 65536 "default memory bound"
+assert_eq "$(jq -r .opts.head_timeout_ms <<<"$srv")" 60000 \
+	"default request head deadline"
+assert_eq "$(hstat mem)" 0 "memory held by an idle server"
+
+# --- a flood of half-sent heads against the default server -----------------
+# More attackers than max_conns, each with 15 KiB of head (the most that
+# fits the default 16 KiB header limit, so each pins a full buffer).
+n=1400
+before_kb=$(kernel_kb)
+"$HOSTILE" -p "$HTTP_PORT" -P 15000 -s 3000 -H 20 flood $n \
+	>"$TEST_TMP/flood" 2>"$TEST_TMP/flood.err" &
+flood=$!
+# Wait for the flood to be in place.
+for _ in $(seq 300); do
+	[ -s "$TEST_TMP/flood" ] && break
+	sleep 0.2
+done
+[ -s "$TEST_TMP/flood" ] ||
+	fail "the flood did not report: $(cat "$TEST_TMP/flood.err")"
+out=$(cat "$TEST_TMP/flood")
+assert_eq "$(jq -r .opened <<<"$out")" $n "flood connections opened: $out"
+
+# A normal client is answered all along, each time taking the place of an
+# attacker.
+for i in $(seq 10); do
+	expect_code / 200
+done
+during_kb=$(kernel_kb)
+mem=$(hstat mem)
+active=$(hstat active)
+evicted=$(hstat evicted)
+echo "note: flood of $n: active $active, evicted $evicted, buffers held" \
+	"$((mem / 1024)) KiB (kernel memory +$((during_kb - before_kb)) KiB)"
+# At most max_conns of the attackers are left, each with one receive
+# buffer of at most the 16 KiB header limit: every attacker past the limit
+# took the place of an older one, and the first normal client too (those
+# after it found the slot it left).
+[ "$active" -le 1024 ] || fail "active $active > max_conns 1024"
+[ "$evicted" -ge $((n - 1024 + 1)) ] ||
+	fail "evicted $evicted: expected at least $((n - 1024 + 1))"
+[ "$mem" -gt 0 ] || fail "the attackers' buffers are not counted"
+[ "$mem" -le $((1024 * 16384)) ] ||
+	fail "buffers held $mem > 1024 connections x 16 KiB"
+assert_eq "$(hstat over_mem)" 0 "nobody closed for memory by default"
+
+# The attackers go: everything they held is given back.
+kill "$flood" 2>/dev/null
+wait "$flood" 2>/dev/null || true # killed: 143
+http_idle
+assert_eq "$(hstat mem)" 0 "buffers held after the flood"
+after_kb=$(kernel_kb)
+echo "note: kernel memory before $before_kb KiB, during $during_kb," \
+	"after $after_kb"
+# TCP may keep some sockets a while (TIME_WAIT is small); the 16 MiB of
+# buffers must be gone.
+[ $((after_kb - before_kb)) -lt 8192 ] ||
+	fail "kernel memory after the flood: +$((after_kb - before_kb)) KiB"
+expect_code / 200
+ktcp stop "$HTTP_ID"
+
+# --- an explicit memory bound ------------------------------------------------
+# 256 KiB holds 16 heads of 15 KiB (16 KiB buffers): the rest get a 503.
+http_start --root "$www" --max-mem 256K
+n=60
+out=$("$HOSTILE" -p "$HTTP_PORT" -P 15000 -s 3000 flood $n) ||
+	fail "bounded flood: $out"
+over=$(hstat over_mem)
+echo "note: bound 256 KiB, flood of $n: $out; over_mem $over"
+[ "$over" -ge $((n - 16)) ] || fail "over_mem $over: expected >= $((n - 16))"
+[ "$over" -le $((n - 1)) ] || fail "over_mem $over: nobody fit"
+[ "$(jq -r .answered_503 <<<"$out")" -ge 1 ] ||
+	fail "no connection over the bound was answered 503: $out"
+assert_eq "$(hstat http_5xx)" "$(jq -r .answered_503 <<<"$out")" \
+	"503s counted as the clients saw them"
+http_idle
+assert_eq "$(hstat mem)" 0 "buffers held after the bounded flood"
+expect_code / 200
+ktcp stop "$HTTP_ID"
+
+# --- the request head deadline does not depend on the idle timeout ----------
+http_start --root "$www" --idle-timeout 0 --head-timeout 1s
+t0=$(now_ms)
+r=$(raw 'GET / HTTP/1.1\r\nHost: x\r\n')
+took=$(($(now_ms) - t0))
+assert_eq "$(status_line "$r")" "HTTP/1.1 408 Request Timeout" \
+	"a head that stops half way"
+[ "$took" -lt 8000 ] || fail "408 after $took ms, deadline 1 s"
+assert_eq "$(hstat timed_out)" 1 "the late head counted as timed out"
+ktcp stop "$HTTP_ID"
+rm -rf "$www"
