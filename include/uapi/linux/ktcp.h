@@ -200,7 +200,7 @@ enum ktcp_attr {
 	KTCP_A_PORT, /* u16, host order, 1..65535 */
 	KTCP_A_BACKLOG, /* u32, 1..KTCP_BACKLOG_MAX */
 	/*
-	 * u32, 0 = unlimited. A new connection beyond it takes the place
+	 * Connections at most. A new connection beyond it takes the place
 	 * of the connection that has waited longest for its peer (counted
 	 * in KTCP_STATS_A_EVICTED) when the service marks any as waiting
 	 * (http: between requests or in a request head), else it is
@@ -217,12 +217,12 @@ enum ktcp_attr {
 	KTCP_A_DROPPED, /* u32, sockets dropped (replies, events only) */
 	KTCP_A_NOT_FOUND, /* u32, tuples that matched nothing (replies only) */
 	/*
-	 * u32, KiB, 0 = unlimited, ..KTCP_MAX_MEM_KB_MAX: the buffers the
-	 * server's connections may hold between runs (http: request heads,
-	 * responses, listings), KTCP_STATS_A_MEM. A connection that would
-	 * go beyond it is answered with an error, if the service can, and
-	 * closed (KTCP_STATS_A_OVER_MEM). Socket buffers are TCP's, bounded
-	 * by net.ipv4.tcp_rmem, tcp_wmem and tcp_mem.
+	 * The buffers the server's connections may hold between runs, in
+	 * KiB, 0 for no bound (http: request heads, responses, listings):
+	 * KTCP_STATS_A_MEM. A connection that would go beyond it is
+	 * answered with an error, if the service can, and closed
+	 * (KTCP_STATS_A_OVER_MEM). Socket buffers are TCP's, bounded by
+	 * net.ipv4.tcp_rmem, tcp_wmem and tcp_mem.
 	 */
 	KTCP_A_MAX_MEM_KB, /* u32, KiB, 0 = unlimited, ..KTCP_MAX_MEM_KB_MAX */
 	__KTCP_A_MAX
@@ -353,12 +353,12 @@ enum ktcp_opt_attr {
 	KTCP_OPT_A_HTTP_GROUPS, /* binary, u32 gids, at most
 				 * KTCP_HTTP_GROUPS_MAX (http) */
 	/*
-	 * u32, ms, 1..KTCP_IDLE_TIMEOUT_MS_MAX (http; default
-	 * KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS): a request head must be
-	 * complete this long after its first byte, else 408 and close,
-	 * however the bytes trickle in. Independent of the idle timeout.
+	 * A request head must be complete this long after its first byte,
+	 * else 408 and close, however the bytes trickle in (http; default
+	 * KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS). Independent of the idle
+	 * timeout.
 	 */
-	KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS, /* u32, ms (http) */
+	KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS, /* u32, ms, 1..KTCP_IDLE_TIMEOUT_MS_MAX */
 	__KTCP_OPT_A_MAX
 };
 #define KTCP_OPT_A_MAX (__KTCP_OPT_A_MAX - 1)
