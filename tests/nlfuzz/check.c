@@ -70,6 +70,7 @@ static int opt_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 	case KTCP_OPT_A_HTTP_MAX_HEADER:
 	case KTCP_OPT_A_HTTP_UID:
 	case KTCP_OPT_A_HTTP_GID:
+	case KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS:
 		bad = check_len(a, 4);
 		break;
 	case KTCP_OPT_A_HTTP_GROUPS:
@@ -186,6 +187,7 @@ static int top_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 	case KTCP_A_BACKLOG:
 	case KTCP_A_MAX_CONNS:
 	case KTCP_A_IDLE_TIMEOUT_MS:
+	case KTCP_A_MAX_MEM_KB:
 	case KTCP_A_LISTENERS:
 		bad = check_len(a, 4);
 		break;

@@ -187,8 +187,10 @@ static void gen_start_http_all(struct req *q, uint16_t p)
 	req_put_u16(q, KTCP_A_PORT, p + 4);
 	put_addr4(q, KTCP_A_ADDR, "127.0.0.1");
 	req_put_u32(q, KTCP_A_IDLE_TIMEOUT_MS, 5000);
+	req_put_u32(q, KTCP_A_MAX_MEM_KB, 1024);
 	req_nest_start(q, KTCP_A_OPTS);
 	req_put_str(q, KTCP_OPT_A_HTTP_ROOT, "/tmp");
+	req_put_u32(q, KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS, 3000);
 	req_put_u8(q, KTCP_OPT_A_HTTP_LISTING, 1);
 	req_put_u32(q, KTCP_OPT_A_HTTP_KEEPALIVE_MAX, 10);
 	req_put_u32(q, KTCP_OPT_A_HTTP_MAX_REQUEST_LINE, 1024);
@@ -229,6 +231,7 @@ static void gen_set(struct req *q, uint16_t p)
 	req_put_u32(q, KTCP_A_BACKLOG, 32);
 	req_put_u32(q, KTCP_A_MAX_CONNS, 10);
 	req_put_u32(q, KTCP_A_IDLE_TIMEOUT_MS, 2000);
+	req_put_u32(q, KTCP_A_MAX_MEM_KB, 0);
 }
 
 static void gen_set_addr(struct req *q, uint16_t p)

@@ -55,6 +55,7 @@ static const struct name attrs[] = {
 	{ "backlog", KTCP_A_BACKLOG },
 	{ "max_conns", KTCP_A_MAX_CONNS },
 	{ "idle_timeout_ms", KTCP_A_IDLE_TIMEOUT_MS },
+	{ "max_mem_kb", KTCP_A_MAX_MEM_KB },
 	{ "listeners", KTCP_A_LISTENERS },
 	{ "opts", KTCP_A_OPTS },
 	{ "stats", KTCP_A_STATS },
@@ -71,6 +72,7 @@ static const struct name opts[] = {
 	{ "http_uid", KTCP_OPT_A_HTTP_UID },
 	{ "http_gid", KTCP_OPT_A_HTTP_GID },
 	{ "http_groups", KTCP_OPT_A_HTTP_GROUPS },
+	{ "http_head_timeout_ms", KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS },
 	{ NULL, 0 },
 };
 
