@@ -86,10 +86,12 @@ assert_eq "$(hstat mem)" 0 "buffers held after the flood"
 after_kb=$(kernel_kb)
 echo "note: kernel memory before $before_kb KiB, during $during_kb," \
 	"after $after_kb"
-# TCP may keep some sockets a while (TIME_WAIT is small); the 16 MiB of
-# buffers must be gone.
-[ $((after_kb - before_kb)) -lt 8192 ] ||
-	fail "kernel memory after the flood: +$((after_kb - before_kb)) KiB"
+# Most of what the flood took is back at once. Not all: TCP keeps some
+# sockets a while (TIME_WAIT), and a debug kernel's KASAN quarantine holds
+# freed memory back; the gauge above is the exact figure.
+[ $(((after_kb - before_kb) * 2)) -lt $((during_kb - before_kb)) ] ||
+	fail "kernel memory: +$((during_kb - before_kb)) KiB during the flood," \
+		"still +$((after_kb - before_kb)) KiB after"
 expect_code / 200
 ktcp stop "$HTTP_ID"
 
