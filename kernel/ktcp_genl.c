@@ -127,6 +127,7 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 	[KTCP_A_NOT_FOUND] = { .type = NLA_REJECT },
 	[KTCP_A_MAX_MEM_KB] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_max_mem_range),
+	[KTCP_A_CPUS] = { .type = NLA_NUL_STRING, .len = KTCP_CPUS_MAX },
 };
 
 /*

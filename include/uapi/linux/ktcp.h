@@ -28,8 +28,8 @@
  *            KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS and
  *            KTCP_A_MAX_MEM_KB (defaults below),
  *            KTCP_A_LISTENERS (default 1; >1 opens that many SO_REUSEPORT
- *            listeners), KTCP_A_OPTS (service options, nested
- *            KTCP_OPT_A_*).
+ *            listeners), KTCP_A_CPUS (default: every CPU),
+ *            KTCP_A_OPTS (service options, nested KTCP_OPT_A_*).
  *   Defaults: a service that faces untrusted clients has bounded ones,
  *            so that a server started with no options survives hostile
  *            clients; the reply to SERVER_GET always carries the values
@@ -54,14 +54,17 @@
  *   do:   KTCP_A_SERVER_ID -> one server. dump: every server of the netns.
  *   Reply attributes: KTCP_A_SERVER_ID, KTCP_A_SERVICE, KTCP_A_ADDR,
  *   KTCP_A_PORT, KTCP_A_BACKLOG, KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS,
- *   KTCP_A_MAX_MEM_KB, KTCP_A_LISTENERS, KTCP_A_OPTS, KTCP_A_STATS.
+ *   KTCP_A_MAX_MEM_KB, KTCP_A_LISTENERS, KTCP_A_CPUS, KTCP_A_OPTS,
+ *   KTCP_A_STATS.
  *   Dumps carry a generation counter; a dump that raced with a change has
  *   NLM_F_DUMP_INTR set on a message and should be retried.
  *
  * KTCP_CMD_SERVER_SET (do)
  *   Request: KTCP_A_SERVER_ID and any of KTCP_A_PORT, KTCP_A_ADDR,
  *   KTCP_A_BACKLOG, KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS,
- *   KTCP_A_MAX_MEM_KB. A lower limit applies to what comes next: open
+ *   KTCP_A_MAX_MEM_KB, KTCP_A_CPUS (connections on a CPU no longer in
+ *   the set move to one that is). A lower limit applies to what comes
+ *   next: open
  *   connections and memory already held stay. A new port or
  *   address rebinds the listeners; established connections stay up. If
  *   the new listeners cannot be opened the old ones keep running.
@@ -163,6 +166,8 @@
 #define KTCP_HTTP_ID_MAX 0xfffffffeU
 /* Most supplementary groups in KTCP_OPT_A_HTTP_GROUPS. */
 #define KTCP_HTTP_GROUPS_MAX 64
+/* Longest KTCP_A_CPUS, NUL excluded. */
+#define KTCP_CPUS_MAX 255
 /* Largest KTCP_A_MAX_MEM_KB: 1 TiB. */
 #define KTCP_MAX_MEM_KB_MAX (1U << 30)
 
@@ -225,6 +230,14 @@ enum ktcp_attr {
 	 * net.ipv4.tcp_rmem, tcp_wmem and tcp_mem.
 	 */
 	KTCP_A_MAX_MEM_KB, /* u32, KiB, 0 = unlimited, ..KTCP_MAX_MEM_KB_MAX */
+	/*
+	 * The CPUs that run the server's connections, in the syntax of
+	 * `taskset -c` ("0-3,8"): each connection runs on one of them,
+	 * chosen when it is accepted (the CPU its packets arrive on when
+	 * that is one of them), one connection after another per CPU.
+	 * Every CPU named must be online. Replies carry the set in use.
+	 */
+	KTCP_A_CPUS, /* NUL-terminated string, at most KTCP_CPUS_MAX chars */
 	__KTCP_A_MAX
 };
 #define KTCP_A_MAX (__KTCP_A_MAX - 1)
