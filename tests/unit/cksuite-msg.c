@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,9 +33,11 @@ static struct ktcp_server_cfg full_cfg(void)
 	cfg.listeners = 4;
 	cfg.echo_wq = KTCP_WQ_PERCPU;
 	cfg.max_mem_kb = 2048;
+	cfg.cpus = "0-3,8";
 	cfg.has = KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |
 		  KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT |
-		  KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | KTCP_HAS_MAX_MEM;
+		  KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | KTCP_HAS_MAX_MEM |
+		  KTCP_HAS_CPUS;
 	return cfg;
 }
 
@@ -72,6 +75,8 @@ START_TEST(start_request)
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_LISTENERS]), 4);
 	ck_assert_int_eq(nla_len(tb[KTCP_A_MAX_MEM_KB]), 4);
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_MAX_MEM_KB]), 2048);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_CPUS]), 6); /* with its NUL */
+	ck_assert_str_eq(nla_get_string(tb[KTCP_A_CPUS]), "0-3,8");
 	/* Strict kernel validation rejects nests without NLA_F_NESTED. */
 	ck_assert(tb[KTCP_A_OPTS]->nla_type & NLA_F_NESTED);
 	ck_assert_int_eq(
@@ -140,7 +145,7 @@ END_TEST
  */
 START_TEST(unknown_bits_rejected)
 {
-	const uint64_t bits[] = { 1ULL << 63, 1ULL << 22, KTCP_HAS_ID,
+	const uint64_t bits[] = { 1ULL << 63, 1ULL << 23, KTCP_HAS_ID,
 				  KTCP_HAS_STATS, KTCP_HAS_HTTP_GROUPS };
 	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
 	struct nl_msg *msg = NULL;
@@ -177,6 +182,60 @@ START_TEST(unknown_bits_rejected)
 }
 END_TEST
 
+/*
+ * The CPU list: what can be seen without the kernel is refused by start
+ * and set alike, with the same message; the rest (a CPU that is not
+ * online, a range that goes down) is the kernel's to refuse.
+ */
+START_TEST(cpus_rejected)
+{
+	const char *bad[] = { NULL, "", "0 ", " 0", "0-3;8", "a", "0x1",
+			      "0-10:2", "all", "0\n" };
+	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	char longest[KTCP_CPUS_MAX + 2];
+	struct nl_msg *msg = NULL;
+	const char *why;
+	size_t i;
+
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_CPUS;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg.cpus = bad[i];
+		ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg,
+						       &why),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(why, "CPU list"));
+		ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg,
+						     &why),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(why, "CPU list"));
+	}
+	/* 255 characters are sent, 256 are not. */
+	memset(longest, '1', sizeof(longest));
+	longest[KTCP_CPUS_MAX + 1] = '\0';
+	cfg.cpus = longest;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_null(msg);
+	longest[KTCP_CPUS_MAX] = '\0';
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_CPUS]), KTCP_CPUS_MAX + 1);
+	nlmsg_free(msg);
+	/* Syntax the library lets through, for the kernel to judge. */
+	cfg.cpus = "3-1,,-";
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	nlmsg_free(msg);
+	/* Without its bit the pointer is not looked at. */
+	cfg.has = KTCP_HAS_PORT;
+	cfg.cpus = "junk";
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_ptr_null(tb[KTCP_A_CPUS]);
+	nlmsg_free(msg);
+}
+END_TEST
+
 /* One version: the library's string is the header's macros. */
 START_TEST(lib_version)
 {
@@ -206,6 +265,11 @@ START_TEST(struct_layout)
 	ck_assert_ptr_eq(&st.mem, (uint64_t *)&st + 17);
 	ck_assert_ptr_eq(&st.evicted, (uint64_t *)&st + 19);
 	ck_assert_ptr_eq(&st.reserved[0], (uint64_t *)&st + 20);
+	/* Pointers taken from reserved space: the first slot of it. */
+	ck_assert_uint_eq(offsetof(struct ktcp_server_cfg, reserved),
+			  offsetof(struct ktcp_server_cfg, cpus) + 8);
+	ck_assert_uint_eq(offsetof(struct ktcp_server, reserved),
+			  offsetof(struct ktcp_server, cpus) + 8);
 }
 END_TEST
 
@@ -236,6 +300,16 @@ START_TEST(set_request)
 	parse_request(msg, KTCP_CMD_SERVER_SET, tb);
 	ck_assert_int_eq(nla_len(tb[KTCP_A_MAX_MEM_KB]), 4);
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_MAX_MEM_KB]), 0);
+	ck_assert_ptr_null(tb[KTCP_A_PORT]);
+	nlmsg_free(msg);
+	/* So can the CPUs, alone. */
+	cfg.has = KTCP_HAS_CPUS;
+	cfg.cpus = "0-1";
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 9, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_SET, tb);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_CPUS]), 4);
+	ck_assert_str_eq(nla_get_string(tb[KTCP_A_CPUS]), "0-1");
+	ck_assert_ptr_null(tb[KTCP_A_MAX_MEM_KB]);
 	ck_assert_ptr_null(tb[KTCP_A_PORT]);
 	nlmsg_free(msg);
 	cfg.has = KTCP_HAS_PORT | KTCP_HAS_BACKLOG;
@@ -302,6 +376,7 @@ static struct nl_msg *server_reply(void)
 	nla_put_u32(msg, KTCP_A_IDLE_TIMEOUT_MS, 1500);
 	nla_put_u32(msg, KTCP_A_LISTENERS, 1);
 	nla_put_u32(msg, KTCP_A_MAX_MEM_KB, 65536);
+	nla_put_string(msg, KTCP_A_CPUS, "0-1");
 	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
 	nla_put_u8(msg, KTCP_OPT_A_ECHO_WQ, KTCP_WQ_UNBOUND);
 	nla_nest_end(msg, opts);
@@ -328,12 +403,14 @@ START_TEST(parse_server_reply)
 	ck_assert_uint_eq(s.listeners, 1);
 	ck_assert_uint_eq(s.echo_wq, KTCP_WQ_UNBOUND);
 	ck_assert_uint_eq(s.max_mem_kb, 65536);
+	ck_assert_str_eq(s.cpus, "0-1");
 	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_SERVICE |
 					 KTCP_HAS_ADDR | KTCP_HAS_PORT |
 					 KTCP_HAS_BACKLOG | KTCP_HAS_MAX_CONNS |
 					 KTCP_HAS_IDLE_TIMEOUT |
 					 KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ |
-					 KTCP_HAS_MAX_MEM | KTCP_HAS_STATS);
+					 KTCP_HAS_MAX_MEM | KTCP_HAS_CPUS |
+					 KTCP_HAS_STATS);
 	ck_assert_uint_eq(s.stats.accepted, 1000 + KTCP_STATS_A_ACCEPTED);
 	ck_assert_uint_eq(s.stats.errors, 1000 + KTCP_STATS_A_ERRORS);
 	ck_assert_uint_eq(s.stats.has, 0x7ffff); /* through evicted */
@@ -611,6 +688,7 @@ START_TEST(parse_server_minimal)
 	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
 	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), 0);
 	ck_assert_uint_eq(s.has, KTCP_HAS_ID);
+	ck_assert_ptr_null(s.cpus);
 	ck_assert_uint_eq(s.stats.has, 0);
 	nlmsg_free(msg);
 }
@@ -651,6 +729,18 @@ START_TEST(parse_server_malformed)
 	msg = reply(KTCP_CMD_SERVER_GET);
 	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
 	nla_put_u32(msg, KTCP_A_STATS, 1); /* a stats "nest" of junk */
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+
+	/* A CPU list without its NUL, and an empty one. */
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
+	nla_put(msg, KTCP_A_CPUS, 3, "0-1");
+	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
+	nlmsg_free(msg);
+	msg = reply(KTCP_CMD_SERVER_GET);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 2);
+	nla_put_string(msg, KTCP_A_CPUS, "");
 	ck_assert_int_eq(ktcp_parse_server(nlmsg_hdr(msg), &s), -EBADMSG);
 	nlmsg_free(msg);
 	ck_assert_uint_eq(s.id, 77); /* untouched on failure */
@@ -893,6 +983,7 @@ Suite *make_msg_suite(void)
 	tcase_add_test(build, start_request_minimal);
 	tcase_add_test(build, start_request_rejected);
 	tcase_add_test(build, unknown_bits_rejected);
+	tcase_add_test(build, cpus_rejected);
 	tcase_add_test(build, struct_layout);
 	tcase_add_test(build, lib_version);
 	tcase_add_test(build, set_request);

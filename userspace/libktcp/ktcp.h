@@ -106,6 +106,8 @@ enum ktcp_wq {
 /* Since 2.0: */
 #define KTCP_HAS_MAX_MEM (1ULL << 20)
 #define KTCP_HAS_HTTP_HEAD_TIMEOUT (1ULL << 21)
+/* After 2.0.0 (whose library refuses the bit with -EINVAL): */
+#define KTCP_HAS_CPUS (1ULL << 22)
 
 /*
  * Configuration for ktcp_server_start() and ktcp_server_set(). Fields
@@ -158,7 +160,15 @@ struct ktcp_server_cfg {
 	uint32_t http_gid;
 	const uint32_t *http_groups;
 	uint32_t http_ngroups;
-	uint64_t reserved[17]; /* for later options: leave zeroed */
+	/*
+	 * KTCP_HAS_CPUS: the CPUs that run the server's connections, in the
+	 * syntax of taskset -c ("0-3,8"): 1 to 255 (KTCP_CPUS_MAX)
+	 * digits, ',' and '-'; the caller's string. Each connection runs
+	 * on one of them, chosen when it is accepted. Default: every CPU.
+	 * Every CPU named must be online (the kernel checks, -EINVAL).
+	 */
+	const char *cpus;
+	uint64_t reserved[16]; /* for later options: leave zeroed */
 };
 
 /*
@@ -259,7 +269,12 @@ struct ktcp_server {
 	uint32_t http_gid;
 	const uint32_t *http_groups;
 	uint32_t http_ngroups;
-	uint64_t reserved[48]; /* for later fields */
+	/*
+	 * KTCP_HAS_CPUS: the CPUs that run the connections, as the kernel
+	 * prints a cpulist ("0-1,8"). In the same memory as http_root.
+	 */
+	const char *cpus;
+	uint64_t reserved[47]; /* for later fields */
 	struct ktcp_stats stats; /* KTCP_HAS_STATS */
 };
 
@@ -396,8 +411,8 @@ const char *ktcp_lib_version(void);
  * ktcp_server_start() - start a server of cfg->service on cfg->port.
  * Returns 0 and the new server's id in *id (id may be NULL), or:
  *   -EINVAL      missing service or port, a has bit or reserved field
- *                this library does not know, or a value the kernel
- *                rejected;
+ *                this library does not know, a malformed cpus, or a
+ *                value the kernel rejected (a CPU that is not online);
  *   -ENOENT      unknown service (the message lists the known ones);
  *   -EADDRINUSE  the port is taken;
  *   -EPERM       the caller lacks CAP_NET_ADMIN;
@@ -414,10 +429,11 @@ int ktcp_server_stop(struct ktcp *h, uint32_t id);
 
 /*
  * ktcp_server_set() - change a running server: any of addr, port,
- * backlog, max_conns, idle_timeout_ms and max_mem_kb (cfg->service is
- * ignored). A new address or port rebinds the listeners; if that fails
+ * backlog, max_conns, idle_timeout_ms, max_mem_kb and cpus (cfg->service
+ * is ignored). A new address or port rebinds the listeners; if that fails
  * the old ones keep running. A lower limit applies to what comes next:
- * open connections and memory already held stay. Returns 0, -EINVAL
+ * open connections and memory already held stay. Connections on a CPU
+ * no longer in cpus move to one that is. Returns 0, -EINVAL
  * (nothing to set; listeners or service options, which cannot be
  * changed; a has bit or reserved field this library does not know),
  * -ENOENT, -EADDRINUSE, -EPERM, or -errno.
@@ -428,7 +444,7 @@ int ktcp_server_set(struct ktcp *h, uint32_t id,
 /*
  * ktcp_server_get() - server id's configuration and counters, in memory
  * the caller owns. Returns 0 with a malloc'ed server in *srv (its
- * http_root and http_groups in the same allocation), to free with
+ * http_root, http_groups and cpus in the same allocation), to free with
  * ktcp_server_free(), or -ENOENT (no such server), or -errno, with *srv
  * NULL.
  */

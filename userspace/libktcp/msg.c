@@ -104,6 +104,9 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	if ((has & KTCP_HAS_MAX_MEM) &&
 	    nla_put_u32(msg, KTCP_A_MAX_MEM_KB, cfg->max_mem_kb))
 		return -1;
+	if ((has & KTCP_HAS_CPUS) &&
+	    nla_put_string(msg, KTCP_A_CPUS, cfg->cpus))
+		return -1;
 	return 0;
 }
 
@@ -115,7 +118,8 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 /* What start and set take: anything else in has is refused. */
 #define SET_BITS                                            \
 	(KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG | \
-	 KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM)
+	 KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM | \
+	 KTCP_HAS_CPUS)
 #define START_BITS \
 	(SET_BITS | KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | HTTP_OPTS)
 
@@ -218,6 +222,27 @@ static const char *cfg_unknown(const struct ktcp_server_cfg *cfg,
 	return NULL;
 }
 
+/*
+ * Why cfg's CPU list cannot be sent, or NULL. Only what is cheap to see
+ * here: which CPUs exist, are online, and whether ranges go up is the
+ * kernel's to say (it parses the list as taskset -c does).
+ */
+static const char *cpus_invalid(const struct ktcp_server_cfg *cfg)
+{
+	const char *why = "the CPU list must be 1 to 255 characters of digits, ',' and '-' (e.g. 0-3,8)";
+	size_t len;
+
+	if (!(cfg->has & KTCP_HAS_CPUS))
+		return NULL;
+	if (!cfg->cpus)
+		return why;
+	len = strnlen(cfg->cpus, KTCP_CPUS_MAX + 1);
+	if (len == 0 || len > KTCP_CPUS_MAX ||
+	    strspn(cfg->cpus, "0123456789,-") != len)
+		return why;
+	return NULL;
+}
+
 static bool addr_valid(const struct ktcp_server_cfg *cfg)
 {
 	int family = cfg->addr.family;
@@ -248,6 +273,9 @@ int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
 		*why = "the address is neither IPv4 nor IPv6";
 		return -EAFNOSUPPORT;
 	}
+	*why = cpus_invalid(cfg);
+	if (*why)
+		return -EINVAL;
 	if ((cfg->has & KTCP_HAS_HTTP_ROOT) &&
 	    (!cfg->http_root || cfg->http_root[0] != '/' ||
 	     strlen(cfg->http_root) > KTCP_PATH_MAX)) {
@@ -297,6 +325,9 @@ int ktcp_msg_server_set(int family, uint32_t id,
 		*why = "the address is neither IPv4 nor IPv6";
 		return -EAFNOSUPPORT;
 	}
+	*why = cpus_invalid(cfg);
+	if (*why)
+		return -EINVAL;
 	err = ktcp_msg_new(family, KTCP_CMD_SERVER_SET, 0, &msg);
 	if (err)
 		return err;
@@ -621,6 +652,22 @@ static int parse_opts_nest(struct nlattr *nest, struct ktcp_server *srv)
 	return parse_http_opts(tb, srv);
 }
 
+/*
+ * The CPU list in use: a non-empty string, pointing into the message like
+ * http_root (server.c copies both). Not checked further: it is the
+ * kernel's cpulist, and a caller only prints it.
+ */
+static int get_cpus(struct nlattr *a, struct ktcp_server *srv)
+{
+	if (!a)
+		return 0;
+	if (nla_len(a) < 2 || !memchr(nla_data(a), '\0', (size_t)nla_len(a)))
+		return -EBADMSG;
+	srv->cpus = nla_data(a);
+	srv->has |= KTCP_HAS_CPUS;
+	return 0;
+}
+
 /* id, service, addr and port: what servers and events share. */
 static int parse_ident(struct nlattr **tb, uint32_t *id, char *service,
 		       struct ktcp_addr *addr, uint16_t *port, uint64_t *has)
@@ -676,6 +723,8 @@ int ktcp_parse_server(struct nlmsghdr *nlh, struct ktcp_server *srv)
 	if (!err)
 		err = get_u32_has(tb[KTCP_A_MAX_MEM_KB], &s.max_mem_kb, &s.has,
 				  KTCP_HAS_MAX_MEM);
+	if (!err)
+		err = get_cpus(tb[KTCP_A_CPUS], &s);
 	if (!err && tb[KTCP_A_OPTS])
 		err = parse_opts_nest(tb[KTCP_A_OPTS], &s);
 	if (!err && tb[KTCP_A_STATS]) {
@@ -768,6 +817,7 @@ static const char *const attr_names[KTCP_A_MAX + 1] = {
 	[KTCP_A_DROPPED] = "dropped",
 	[KTCP_A_NOT_FOUND] = "not_found",
 	[KTCP_A_MAX_MEM_KB] = "max_mem_kb",
+	[KTCP_A_CPUS] = "cpus",
 };
 
 static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {

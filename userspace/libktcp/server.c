@@ -101,9 +101,9 @@ KTCP_EXPORT int ktcp_server_set(struct ktcp *h, uint32_t id,
 }
 
 /*
- * A parsed server's groups and root point into the message. Its "extra"
- * is both, groups first (so they stay 4-byte aligned), in one block of
- * extra_len() bytes that starts at extra_start().
+ * A parsed server's groups, root and cpus point into the message. Its
+ * "extra" is the three, groups first (so they stay 4-byte aligned), in
+ * one block of extra_len() bytes that starts at extra_start().
  */
 static size_t extra_len(const struct ktcp_server *srv)
 {
@@ -113,33 +113,53 @@ static size_t extra_len(const struct ktcp_server *srv)
 		n += srv->http_ngroups * sizeof(uint32_t);
 	if (srv->http_root)
 		n += strlen(srv->http_root) + 1;
+	if (srv->cpus)
+		n += strlen(srv->cpus) + 1;
 	return n;
 }
 
 static void *extra_start(const struct ktcp_server *srv)
 {
-	return srv->http_groups ? (void *)srv->http_groups :
-				  (void *)srv->http_root;
+	if (srv->http_groups)
+		return (void *)srv->http_groups;
+	if (srv->http_root)
+		return (void *)srv->http_root;
+	return (void *)srv->cpus;
+}
+
+/* Forget srv's extra (after it was freed, or never copied). */
+static void extra_forget(struct ktcp_server *srv)
+{
+	srv->http_groups = NULL;
+	srv->http_root = NULL;
+	srv->cpus = NULL;
+}
+
+/* Copy the string *s to p + off, point *s there; the new offset. */
+static size_t string_move(const char **s, char *p, size_t off)
+{
+	size_t n;
+
+	if (!*s)
+		return off;
+	n = strlen(*s) + 1;
+	memcpy(p + off, *s, n);
+	*s = p + off;
+	return off + n;
 }
 
 /* Copy srv's extra to p (4-byte aligned) and point srv there. */
 static size_t extra_move(struct ktcp_server *srv, char *p)
 {
-	size_t off = 0, n;
+	size_t off = 0;
 
 	if (srv->http_groups) {
-		n = srv->http_ngroups * sizeof(uint32_t);
-		memcpy(p, srv->http_groups, n);
+		off = srv->http_ngroups * sizeof(uint32_t);
+		memcpy(p, srv->http_groups, off);
 		srv->http_groups = (const uint32_t *)(void *)p;
-		off = n;
 	}
-	if (srv->http_root) {
-		n = strlen(srv->http_root) + 1;
-		memcpy(p + off, srv->http_root, n);
-		srv->http_root = p + off;
-		off += n;
-	}
-	return off;
+	off = string_move(&srv->http_root, p, off);
+	return string_move(&srv->cpus, p, off);
 }
 
 /* Move srv's extra out of the message into a block of its own. */
@@ -152,8 +172,7 @@ static int extra_copy(struct ktcp_server *srv, void **block)
 		return 0;
 	*block = malloc(n);
 	if (!*block) {
-		srv->http_groups = NULL;
-		srv->http_root = NULL;
+		extra_forget(srv);
 		return -ENOMEM;
 	}
 	extra_move(srv, *block);
@@ -183,10 +202,8 @@ static int server_list_cb(struct nlmsghdr *nlh, void *arg)
 	err = ktcp_parse_server(nlh, srv);
 	if (!err)
 		err = extra_copy(srv, &block);
-	if (err) {
-		srv->http_groups = NULL;
-		srv->http_root = NULL;
-	}
+	if (err)
+		extra_forget(srv);
 	return err;
 }
 
@@ -197,8 +214,7 @@ static void server_vec_strings_free(struct vec *v)
 
 	for (i = 0; i < v->len; i++) {
 		free(extra_start(&arr[i]));
-		arr[i].http_groups = NULL;
-		arr[i].http_root = NULL;
+		extra_forget(&arr[i]);
 	}
 }
 
@@ -267,8 +283,8 @@ KTCP_EXPORT void ktcp_server_list_free(struct ktcp_server *arr)
 }
 
 /*
- * One server, in the same shape as a list of one: its http_root and
- * http_groups behind it in one allocation, which the caller owns.
+ * One server, in the same shape as a list of one: its http_root,
+ * http_groups and cpus behind it in one allocation, which the caller owns.
  */
 KTCP_EXPORT int ktcp_server_get(struct ktcp *h, uint32_t id,
 				struct ktcp_server **srv)
