@@ -11,14 +11,17 @@ KHTTPD_PURE_SRCS := $(addprefix $(KHTTPD_DIR)/,http_parser.c http_path.c \
 	http_range.c http_date.c)
 KHTTPD_PURE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(KHTTPD_PURE_SRCS))
 
+# The load generators' pure logic (open-loop schedule, percentiles).
+UNIT_TOOLS_OBJS := $(TOOLS_COMMON)
+
 $(O)/obj/$(UNIT_DIR)/%.o: BASE_CFLAGS += -I$(LIBKTCP_DIR) -I$(CLI_DIR) \
-	-I$(KHTTPD_DIR) $(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
+	-I$(KHTTPD_DIR) -Iuserspace/tools $(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
 
 $(O)/tests/check-all: $(UNIT_OBJS) $(CLI_PURE_OBJS) $(KHTTPD_PURE_OBJS) \
-		$(LIBKTCP_OBJS)
+		$(LIBKTCP_OBJS) $(UNIT_TOOLS_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_OBJS) $(CLI_PURE_OBJS) \
-		$(KHTTPD_PURE_OBJS) $(LIBKTCP_OBJS) $(NL_LIBS) $(JSON_LIBS) \
-		$(CHECK_LIBS)
+		$(KHTTPD_PURE_OBJS) $(LIBKTCP_OBJS) $(UNIT_TOOLS_OBJS) \
+		$(NL_LIBS) $(JSON_LIBS) $(CHECK_LIBS) -pthread -lm
 
 UNIT_TESTS += $(O)/tests/check-all

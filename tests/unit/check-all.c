@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, make_json_suite());
 	srunner_add_suite(sr, make_msg_suite());
 	srunner_add_suite(sr, make_nl_suite());
+	srunner_add_suite(sr, make_pace_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

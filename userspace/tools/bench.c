@@ -20,6 +20,14 @@
  * server's EOF, so the byte totals are exact and comparable to the server's
  * counters, and bytes after the last echo are caught.
  *
+ * --rate R runs open loop instead (pace.h): the connections together
+ * offer R messages/s on a fixed schedule from the moment the window opens,
+ * each still with one message outstanding at a time, and a message is
+ * timed from when it was meant to be sent. A connection whose echo comes
+ * back after its next slot sends the next message at once (its latency
+ * already counting the wait); no message is sent after the window shuts.
+ * The report says whether the rate was kept.
+ *
  * --hold keeps the connections open and idle after their last message
  * instead (with --burst -s 0 they only connect), for measuring what idle
  * connections cost a server.
@@ -49,6 +57,7 @@ struct bench_opts {
 	uint64_t count; /* -n, 0 when running for a duration */
 	double duration;
 	uint64_t burst; /* --burst N, 0 for closed-loop */
+	double rate; /* --rate R messages/s, 0 for closed-loop */
 	bool verify;
 	uint64_t seed;
 	struct load_opts load;
@@ -59,6 +68,7 @@ struct bench_opts {
 enum bconn_state {
 	B_CONNECTING,
 	B_ACTIVE, /* a message is being sent and echoed */
+	B_WAITING, /* open loop: idle until its next slot */
 	B_CLOSING, /* sent FIN, waiting for the server's EOF */
 	B_DONE,
 };
@@ -83,6 +93,7 @@ struct bworker {
 	uint64_t warmup; /* completed before the window opened */
 	uint64_t bytes_echoed; /* of the counted messages */
 	uint64_t bytes_sent;
+	uint64_t last_done; /* when the last counted message completed */
 };
 
 static const enum err_kind bench_errs[] = {
@@ -99,12 +110,14 @@ static _Atomic uint64_t end_ns = UINT64_MAX; /* -d: when the window shuts */
 static const char usage_text[] =
 	"usage: echo-bench [-a HOST] [-p PORT] [-c CONNS] [-t THREADS]\n"
 	"         [-s SIZE | --sizes MIN-MAX] [-d SECONDS | -n COUNT]\n"
-	"         [--verify] [--seed N] [--timeout MS] [--hold SECONDS]\n"
-	"         [--csv | --json]\n"
+	"         [--rate R] [--verify] [--seed N] [--timeout MS]\n"
+	"         [--hold SECONDS] [--csv | --json]\n"
 	"       echo-bench --burst N [-a HOST] [-p PORT] [-t THREADS] ...\n"
 	"\n"
 	"Closed-loop load on a TCP echo server: each connection sends a\n"
-	"message, waits for the whole echo, and repeats.\n"
+	"message, waits for the whole echo, and repeats. With --rate, open\n"
+	"loop: messages leave on a fixed schedule and each is timed from\n"
+	"when it was meant to leave.\n"
 	"\n"
 	"  -a HOST        server name or address (default 127.0.0.1)\n"
 	"  -p PORT        server port (default 12345)\n"
@@ -115,6 +128,11 @@ static const char usage_text[] =
 	"  --sizes MIN-MAX  random size per message, e.g. 1-1M\n"
 	"  -d SECONDS     run this long (default 5)\n"
 	"  -n COUNT       send COUNT messages in total instead\n"
+	"  --rate R       open loop: R messages/s over all connections,\n"
+	"                 evenly spaced, each connection one message at a\n"
+	"                 time; latency from the intended send time; reports\n"
+	"                 the achieved rate and whether it kept R (95 %).\n"
+	"                 Needs -d\n"
 	"  --burst N      open N connections at once; each sends one\n"
 	"                 message, waits for the echo and closes\n"
 	"  --verify       random binary payloads; compare every echoed byte\n"
@@ -241,6 +259,9 @@ static bool msg_claim(struct bconn *c, uint64_t *idx)
 {
 	if (interrupted)
 		return false;
+	/* Open loop: nothing leaves after the window shuts, late or not. */
+	if (opt.rate > 0 && now_ns() >= atomic_load(&end_ns))
+		return false;
 	if (opt.burst) {
 		if (c->msgs)
 			return false;
@@ -305,7 +326,41 @@ static void msg_send(struct bworker *w, struct bconn *c)
 
 static void msg_done(struct bworker *w, struct bconn *c);
 
+static void msg_begin(struct bworker *w, struct bconn *c, uint64_t intended);
+
+/* Open loop: wait for c's next slot, or send at once when it has come. */
+static void msg_next(struct bworker *w, struct bconn *c)
+{
+	uint64_t due = ep_pace_next(&w->ew, &c->ep);
+
+	if (due) {
+		msg_begin(w, c, due);
+		return;
+	}
+	c->st = B_WAITING;
+}
+
+static void msg_due(struct ep_worker *ew, struct ep_conn *ec, uint64_t intended)
+{
+	struct bworker *w = container_of(ew, struct bworker, ew);
+	struct bconn *c = container_of(ec, struct bconn, ep);
+
+	if (c->st != B_WAITING)
+		return;
+	c->st = B_ACTIVE;
+	msg_begin(w, c, intended);
+}
+
 static void msg_start(struct bworker *w, struct bconn *c)
+{
+	if (opt.rate > 0)
+		msg_next(w, c);
+	else
+		msg_begin(w, c, 0);
+}
+
+/* Send the next message; intended is its slot (open loop) or 0. */
+static void msg_begin(struct bworker *w, struct bconn *c, uint64_t intended)
 {
 	uint64_t idx;
 
@@ -331,8 +386,13 @@ static void msg_start(struct bworker *w, struct bconn *c)
 	}
 	if (opt.verify)
 		fill_payload(c);
-	/* A burst measures connect + echo; closed loop only the echo. */
-	if (!opt.burst)
+	/*
+	 * A burst measures connect + echo; closed loop only the echo; open
+	 * loop from when the message was meant to leave.
+	 */
+	if (intended)
+		c->t_start = intended;
+	else if (!opt.burst)
 		c->t_start = now_ns();
 	c->ep.deadline = w->ew.now + opt.load.timeout_ms * 1000000ull;
 	msg_send(w, c);
@@ -343,7 +403,8 @@ static void msg_done(struct bworker *w, struct bconn *c)
 	uint64_t ready = atomic_load(&ready_ns);
 
 	if (!windowed() || (ready && c->t_start >= ready)) {
-		hist_add(&w->ew.lat, now_ns() - c->t_start);
+		w->last_done = now_ns();
+		hist_add(&w->ew.lat, w->last_done - c->t_start);
 		w->msgs++;
 		w->bytes_echoed += c->len;
 	} else {
@@ -395,6 +456,21 @@ static void msg_recv(struct bworker *w, struct bconn *c)
 		if (c->rcvd == c->len)
 			msg_done(w, c);
 	}
+}
+
+/* Open loop, between messages: the server has nothing to send. */
+static void conn_idle_input(struct bworker *w, struct bconn *c)
+{
+	ssize_t n = ep_recv(&w->ew, &c->ep, SCRATCH_SIZE);
+
+	if (n == 0)
+		conn_fail(w, c, ERR_SHORT, "server closed between messages");
+	else if (n < 0 && errno != EAGAIN)
+		conn_fail_errno(w, c, errno, "recv between messages");
+	else if (n > 0)
+		conn_fail(w, c, ERR_MISMATCH,
+			  "%zd bytes after the echo of message %" PRIu64, n,
+			  c->idx);
 }
 
 /* After our FIN: anything but EOF is a byte the server should not send. */
@@ -450,6 +526,9 @@ static void conn_event(struct ep_worker *ew, struct ep_conn *ec,
 		if (c->st == B_ACTIVE && c->sent < c->len)
 			msg_send(w, c);
 		break;
+	case B_WAITING:
+		conn_idle_input(w, c);
+		break;
 	case B_CLOSING:
 		conn_drain(w, c);
 		break;
@@ -477,6 +556,7 @@ static void conn_open(struct ep_worker *ew, struct ep_conn *ec)
 static const char *const state_names[] = {
 	[B_CONNECTING] = "connecting",
 	[B_ACTIVE] = "waiting for the echo",
+	[B_WAITING] = "waiting for its slot",
 	[B_CLOSING] = "waiting for EOF",
 	[B_DONE] = "done",
 };
@@ -486,7 +566,7 @@ static void conn_expired(struct ep_worker *ew, struct ep_conn *ec)
 	struct bworker *w = container_of(ew, struct bworker, ew);
 	struct bconn *c = container_of(ec, struct bconn, ep);
 
-	if (c->st != B_DONE)
+	if (c->st != B_DONE && c->st != B_WAITING)
 		conn_fail(w, c, ERR_TIMEOUT,
 			  "no progress for %" PRIu64 " ms (%s)",
 			  opt.load.timeout_ms, state_names[c->st]);
@@ -505,6 +585,7 @@ static const struct ep_ops bench_ops = {
 	.event = conn_event,
 	.expired = conn_expired,
 	.conn_fini = conn_free,
+	.due = msg_due,
 };
 
 /* --- setup and report ----------------------------------------------------- */
@@ -520,6 +601,7 @@ struct bench_result {
 	uint64_t held_lost;
 	unsigned int nw;
 	double elapsed;
+	struct cpu_sample cpu0, cpu1; /* the client's own CPU time */
 };
 
 static void report(const struct ep_totals *t, const struct bench_result *b)
@@ -535,7 +617,10 @@ static void report(const struct ep_totals *t, const struct bench_result *b)
 		snprintf(size, sizeof(size), "%" PRIu64 "-%" PRIu64,
 			 opt.size_min, opt.size_max);
 
-	report_str(&r, "mode", "mode", opt.burst ? "burst" : "closed-loop");
+	report_str(&r, "mode", "mode",
+		   opt.burst	? "burst" :
+		   opt.rate > 0 ? "open-loop" :
+				  "closed-loop");
 	report_str(&r, "target", "target", target);
 	report_u64(&r, "connections", "connections", t->connects, NULL);
 	report_u64(&r, "threads", "threads", b->nw, NULL);
@@ -551,7 +636,10 @@ static void report(const struct ep_totals *t, const struct bench_result *b)
 		   "msg/s");
 	report_dbl(&r, "mb_per_s", "echoed", b->echoed / b->elapsed / 1e6, 2,
 		   "MB/s");
+	if (opt.rate > 0)
+		report_rate(&r, opt.rate, opt.duration, b->msgs / b->elapsed);
 	report_latency(&r, &t->lat);
+	report_client_cpu(&r, &b->cpu0, &b->cpu1);
 	report_u64(&r, "bytes_sent", "bytes sent", b->sent, NULL);
 	report_u64(&r, "bytes_received", "bytes received", t->bytes_rcvd, NULL);
 	report_errors(&r, t->errs, bench_errs,
@@ -568,7 +656,7 @@ static int run(void)
 	struct bench_result b = { 0 };
 	struct bworker *w;
 	struct ep_totals *t;
-	uint64_t t0, t1, ready;
+	uint64_t t0, t1, ready, last = 0;
 	int ret = EXIT_ERRORS;
 
 	nconns = conns;
@@ -578,11 +666,15 @@ static int run(void)
 	t = malloc(sizeof(*t));
 	if (!w || !t)
 		goto out;
+	if (opt.rate > 0)
+		ep_pace_setup(w, &bench_ops, nw, opt.rate, conns, &ready_ns);
+	cpu_sample_take(&b.cpu0);
 	t0 = now_ns();
 	if (ep_run_workers(w, &bench_ops, nw))
 		goto out;
 	/* The hold is not part of the run's time. */
 	t1 = now_ns();
+	cpu_sample_take(&b.cpu1);
 	ready = atomic_load(&ready_ns);
 	b.setup = (double)((ready ? ready : t1) - t0) / 1e9;
 	b.elapsed = (double)(t1 - (windowed() && ready ? ready : t0)) / 1e9;
@@ -590,11 +682,20 @@ static int run(void)
 	ep_sum(w, &bench_ops, nw, t);
 	b.nw = nw;
 	for (i = 0; i < nw; i++) {
+		last = w[i].last_done > last ? w[i].last_done : last;
 		b.msgs += w[i].msgs;
 		b.warmup += w[i].warmup;
 		b.echoed += w[i].bytes_echoed;
 		b.sent += w[i].bytes_sent;
 	}
+	/*
+	 * Open loop: the window, or longer if echoes came back after it.
+	 * Connections waiting for a slot after it do not count.
+	 */
+	if (opt.rate > 0 && ready)
+		b.elapsed = last > ready + (uint64_t)(opt.duration * 1e9) ?
+				    (double)(last - ready) / 1e9 :
+				    opt.duration;
 	report(t, &b);
 	if (!t->nerrs && !b.held_lost && (!opt.count || b.msgs == opt.count) &&
 	    (!opt.burst || b.msgs == opt.burst))
@@ -612,6 +713,7 @@ enum {
 	OPT_SEED,
 	OPT_SIZES,
 	OPT_BURST,
+	OPT_RATE,
 };
 
 static const struct option long_opts[] = {
@@ -620,6 +722,7 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "sizes", required_argument, NULL, OPT_SIZES },
 	{ "burst", required_argument, NULL, OPT_BURST },
+	{ "rate", required_argument, NULL, OPT_RATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -666,6 +769,8 @@ static int parse_opt(int ch, struct seen *seen)
 				 &opt.count);
 	case OPT_BURST:
 		return parse_u64("burst size", optarg, 1, 1000000, &opt.burst);
+	case OPT_RATE:
+		return parse_rate("--rate", optarg, &opt.rate);
 	case OPT_VERIFY:
 		opt.verify = true;
 		return 0;
@@ -688,6 +793,11 @@ static int check_opts(const struct seen *seen)
 	}
 	if (!opt.size_min && !opt.burst) {
 		warnx_("-s 0 (connect only) needs --burst");
+		return -1;
+	}
+	if (opt.rate > 0 && (opt.burst || seen->n)) {
+		warnx_("--rate runs for a duration (-d): it cannot be "
+		       "combined with -n or --burst");
 		return -1;
 	}
 	if (opt.burst && (seen->c || seen->d || seen->n)) {

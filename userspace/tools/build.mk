@@ -3,7 +3,8 @@
 # check byte-exactness. Plain C, pthreads, no other libraries.
 
 TOOLS := $(O)/tools/user-echo-server $(O)/tools/echo-bench $(O)/tools/htstress
-TOOLS_COMMON := $(O)/obj/userspace/tools/tools.o
+TOOLS_COMMON := $(O)/obj/userspace/tools/tools.o \
+	$(O)/obj/userspace/tools/pace.o
 USER_TARGETS += $(TOOLS)
 EXTRA_CFLAGS_tools := -pthread
 

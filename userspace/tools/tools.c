@@ -173,6 +173,23 @@ int parse_positive_seconds(const char *what, const char *s, double *out)
 	return 0;
 }
 
+int parse_rate(const char *what, const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!isdigit((unsigned char)*s))
+		return invalid(what, s, "not a positive number per second");
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v))
+		return invalid(what, s, "not a number per second");
+	if (v < 1 || v > 1e8)
+		return invalid(what, s, "must be between 1 and 100000000");
+	*out = v;
+	return 0;
+}
+
 int check_operands(int argc, char **argv, int max)
 {
 	if (optind + max >= argc)
@@ -366,6 +383,27 @@ void report_dbl(struct report *r, const char *key, const char *label,
 	if (!isfinite(val))
 		val = 0;
 	snprintf(v, sizeof(r->f[0].val), "%.*f", prec, val);
+}
+
+void report_client_cpu(struct report *r, const struct cpu_sample *a,
+		       const struct cpu_sample *b)
+{
+	double share = cpu_sample_share(a, b);
+	unsigned int ncpus = cpu_allowed();
+
+	report_dbl(r, "client_cpu", "client CPU", share, 2, "CPUs");
+	report_u64(r, "client_cpus", "client CPUs", ncpus, NULL);
+	report_str(r, "client_saturated", "client saturated",
+		   cpu_saturated(share, ncpus) ? "yes" : "no");
+}
+
+void report_rate(struct report *r, double offered, double secs, double achieved)
+{
+	report_dbl(r, "offered_per_s", "offered rate", offered, 1, "/s");
+	report_u64(r, "offered", "offered", pace_offered(offered, secs), NULL);
+	report_dbl(r, "achieved_per_s", "achieved rate", achieved, 1, "/s");
+	report_str(r, "rate_kept", "rate kept",
+		   pace_kept(offered, achieved) ? "yes" : "no");
 }
 
 void report_latency(struct report *r, const struct hist *h)
@@ -719,6 +757,90 @@ static void ep_scan_timeouts(struct ep_worker *w)
 	}
 }
 
+void ep_pace_setup(void *workers, const struct ep_ops *ops, unsigned int nw,
+		   double rate, uint64_t conns, const _Atomic uint64_t *t0)
+{
+	struct ep_worker *w;
+	unsigned int i;
+
+	for (i = 0; i < nw; i++) {
+		w = ep_nth(workers, ops, i);
+		w->pace_rate = rate * w->nconns / (double)conns;
+		w->pace_t0 = t0;
+	}
+}
+
+static uint64_t ep_pace_due(struct ep_worker *w, struct ep_conn *c, uint64_t t0)
+{
+	return pace_due(t0, w->pace_rate, w->nconns, ep_conn_index(w, c),
+			c->pace_slot);
+}
+
+uint64_t ep_pace_next(struct ep_worker *w, struct ep_conn *c)
+{
+	uint64_t t0 = atomic_load(w->pace_t0), due;
+
+	if (t0) {
+		due = ep_pace_due(w, c, t0);
+		if (due <= w->now) {
+			c->pace_slot++;
+			return due;
+		}
+	}
+	c->pace_waiting = true;
+	c->deadline = UINT64_MAX;
+	return 0;
+}
+
+/*
+ * Hand every waiting connection whose slot has come to ops->due, in the
+ * round-robin order of the schedule, and return when the next slot is.
+ * A busy connection whose slot passed is skipped: it sends that message
+ * as soon as its previous one is done (ep_pace_next()).
+ */
+static uint64_t ep_pace_tick(struct ep_worker *w)
+{
+	uint64_t t0 = atomic_load(w->pace_t0), due;
+	struct ep_conn *c;
+	unsigned int steps;
+
+	if (!t0)
+		return w->now + 1000000; /* the window is not open yet */
+	for (steps = 0; steps < w->nconns; steps++) {
+		c = ep_conn_at(w, w->pace_cursor);
+		due = ep_pace_due(w, c, t0);
+		if (due > w->now)
+			return due;
+		if (c->pace_waiting) {
+			c->pace_waiting = false;
+			c->pace_slot++;
+			w->ops->due(w, c, due);
+		}
+		w->pace_cursor = (w->pace_cursor + 1) % w->nconns;
+	}
+	return w->now + EP_SCAN_INTERVAL_NS;
+}
+
+/* Wait for events until at most the next open-loop slot. */
+static int ep_wait(struct ep_worker *w, struct epoll_event *ev)
+{
+	uint64_t wait = EP_SCAN_INTERVAL_NS, next;
+	struct timespec ts;
+
+	if (w->pace_rate > 0) {
+		next = ep_pace_tick(w);
+		w->now = now_ns();
+		if (next <= w->now)
+			wait = 0;
+		else if (next - w->now < wait)
+			wait = next - w->now;
+		ts.tv_sec = (time_t)(wait / 1000000000ull);
+		ts.tv_nsec = (long)(wait % 1000000000ull);
+		return epoll_pwait2(w->epfd, ev, EP_MAX_EVENTS, &ts, NULL);
+	}
+	return epoll_wait(w->epfd, ev, EP_MAX_EVENTS, 100);
+}
+
 static void *ep_worker_run(void *arg)
 {
 	struct ep_worker *w = arg;
@@ -733,7 +855,7 @@ static void *ep_worker_run(void *arg)
 	for (i = 0; i < w->nconns; i++)
 		w->ops->start(w, ep_conn_at(w, i));
 	while (w->live) {
-		n = epoll_wait(w->epfd, ev, EP_MAX_EVENTS, 100);
+		n = ep_wait(w, ev);
 		w->now = now_ns();
 		for (i = 0; i < (unsigned int)(n > 0 ? n : 0); i++)
 			w->ops->event(w, ev[i].data.ptr, ev[i].events);

@@ -13,12 +13,15 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+
+#include "pace.h"
 
 /* Exit codes shared by all tools. */
 #define EXIT_OK 0
@@ -49,6 +52,8 @@ int parse_size_range(const char *what, const char *s, uint64_t min,
 int parse_seconds(const char *what, const char *s, double *out);
 /* Like parse_seconds, but 0 is refused too. */
 int parse_positive_seconds(const char *what, const char *s, double *out);
+/* A rate per second, decimal, from 1 to 1e8 (open loop's --rate). */
+int parse_rate(const char *what, const char *s, double *out);
 
 /*
  * After getopt: fail with "unexpected argument '<arg>'" when more than max
@@ -150,6 +155,20 @@ void report_latency(struct report *r, const struct hist *h);
 void report_errors(struct report *r, const uint64_t *errs,
 		   const enum err_kind *kinds, unsigned int nr);
 void report_print(const struct report *r, enum report_fmt fmt, FILE *out);
+/*
+ * The load generator's own CPU use between a and b: client_cpu (in CPUs,
+ * user + system over wall time), client_cpus (the CPUs it may run on) and
+ * client_saturated ("yes" at 90 % of those or more: the point then
+ * measures the client, not the server).
+ */
+void report_client_cpu(struct report *r, const struct cpu_sample *a,
+		       const struct cpu_sample *b);
+/*
+ * Open-loop fields: offered_per_s, achieved_per_s, offered (messages the
+ * schedule held), rate_kept ("yes" when achieved >= 95 % of offered).
+ */
+void report_rate(struct report *r, double offered, double secs,
+		 double achieved);
 
 /* --- load generator options ----------------------------------------------- */
 
@@ -240,6 +259,8 @@ struct ep_conn {
 	int fd;
 	uint32_t events; /* as registered with epoll */
 	uint64_t deadline; /* fails with a timeout when passed */
+	uint64_t pace_slot; /* open loop: the next message's number */
+	bool pace_waiting; /* open loop: idle until its slot is due */
 };
 
 struct ep_worker;
@@ -255,6 +276,11 @@ struct ep_ops {
 	void (*expired)(struct ep_worker *w, struct ep_conn *c);
 	/* Optional: free what the tool hangs off a connection. */
 	void (*conn_fini)(struct ep_conn *c);
+	/*
+	 * Open loop (ep_pace_setup): c waited in ep_pace_next() and its slot,
+	 * intended for time intended (ns), has come.
+	 */
+	void (*due)(struct ep_worker *w, struct ep_conn *c, uint64_t intended);
 };
 
 struct ep_worker {
@@ -270,6 +296,9 @@ struct ep_worker {
 	uint64_t connects;
 	uint64_t bytes_rcvd;
 	uint64_t errs[ERR_NR];
+	double pace_rate; /* open loop: this worker's messages/s, 0 if closed */
+	const _Atomic uint64_t *pace_t0; /* schedule start, 0 until known */
+	unsigned int pace_cursor; /* the connection whose slot is next */
 };
 
 /* What all workers of a run did, summed by ep_sum(). */
@@ -316,6 +345,22 @@ ssize_t ep_recv(struct ep_worker *w, struct ep_conn *c, size_t max);
  * the caller prints, so a failing server does not flood the terminal.
  */
 bool ep_error_first(struct ep_worker *w, enum err_kind kind);
+
+/*
+ * Open loop: the nw workers offer rate messages/s together, each its share
+ * by its number of connections out of conns, on the schedule of pace.h
+ * from *t0 (which the tool sets once, when the window opens; connections
+ * that ask before wait). Call before ep_run_workers().
+ */
+void ep_pace_setup(void *workers, const struct ep_ops *ops, unsigned int nw,
+		   double rate, uint64_t conns, const _Atomic uint64_t *t0);
+/*
+ * Open loop: c is ready for its next message. Returns the message's
+ * intended time (ns) when it is due already (or overdue): send it now.
+ * Otherwise returns 0, c waits without a deadline, and ops->due is called
+ * when its slot comes.
+ */
+uint64_t ep_pace_next(struct ep_worker *w, struct ep_conn *c);
 
 /*
  * --hold: connection c is finished but stays open, idle and no longer

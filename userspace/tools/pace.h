@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Open-loop load (--rate) and the load generator's own CPU use: the pure
+ * arithmetic, kept apart from sockets so it is unit tested.
+ *
+ * Open loop, as wrk2 does it: the run offers a fixed number of messages
+ * (or requests) per second whatever the server does. Each connection gets
+ * an equal share of the rate and a fixed schedule of intended send times;
+ * a message is timed from its intended time, not from when it could be
+ * sent, so a server that falls behind shows its backlog in the latency
+ * instead of slowing the client down (coordinated omission).
+ *
+ * The n connections of a worker share its rate r: connection j sends its
+ * k-th message at t0 + (j + k n) / r, so the worker's messages are evenly
+ * spaced 1/r apart and each connection's n/r apart, in the round-robin
+ * order of the connections.
+ */
+#ifndef KTCP_PACE_H
+#define KTCP_PACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The fraction of the offered rate a point must reach to have kept it. */
+#define PACE_KEPT_FRACTION 0.95
+/* A client at this fraction of its CPUs or more measures itself. */
+#define CPU_SATURATED_FRACTION 0.90
+
+/*
+ * Intended send time (ns) of message k of connection j, one of n sharing
+ * rate messages/s from t0 (ns). rate > 0, j < n.
+ */
+uint64_t pace_due(uint64_t t0, double rate, unsigned int n, unsigned int j,
+		  uint64_t k);
+
+/* Messages a run of secs seconds at rate offers: floor(rate * secs). */
+uint64_t pace_offered(double rate, double secs);
+
+/* Did a point that achieved this rate keep the offered one? */
+bool pace_kept(double offered, double achieved);
+
+/*
+ * CPU time (user + system, ns) over wall time (ns), in CPUs: 1.0 is one
+ * CPU busy all the time. 0 when no wall time passed.
+ */
+double cpu_share(uint64_t cpu_ns, uint64_t wall_ns);
+
+/* Is a client that used share CPUs out of ncpus it may run on saturated? */
+bool cpu_saturated(double share, unsigned int ncpus);
+
+/* A snapshot of this process's CPU time and the monotonic clock. */
+struct cpu_sample {
+	uint64_t cpu_ns;
+	uint64_t wall_ns;
+};
+
+void cpu_sample_take(struct cpu_sample *s);
+/* CPUs used between a and b (cpu_share of the differences). */
+double cpu_sample_share(const struct cpu_sample *a, const struct cpu_sample *b);
+/* CPUs this process may run on (its affinity mask), at least 1. */
+unsigned int cpu_allowed(void);
+
+#endif /* KTCP_PACE_H */
