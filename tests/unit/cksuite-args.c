@@ -272,6 +272,60 @@ START_TEST(server_settings)
 	ck_assert(cfg.has & KTCP_HAS_MAX_MEM);
 	ck_assert_int_eq(args_server_setting(ARGS_OPT_MAX_MEM, "2T", &cfg, &e),
 			 -ERANGE);
+	ck_assert_int_eq(args_server_setting(ARGS_OPT_CPUS, "0-1", &cfg, &e),
+			 0);
+	ck_assert_str_eq(cfg.cpus, "0-1");
+	ck_assert(cfg.has & KTCP_HAS_CPUS);
+	ck_assert_int_eq(args_server_setting(ARGS_OPT_CPUS, "x", &cfg, &e),
+			 -EINVAL);
+}
+END_TEST
+
+/* CPU lists as taskset -c takes them; junk is refused quoting it. */
+START_TEST(cpu_lists)
+{
+	const char *good[] = { "0", "0-3", "0-3,8", "8,0-3", "1,1", "2-2",
+			       "65535", "0-65535" };
+	char longest[KTCP_CPUS_MAX + 2];
+	struct args_err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(args_cpus(good[i], &e) == 0, "%s: %s", good[i],
+			      e.msg);
+	ck_assert_int_eq(args_cpus("", &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "the CPU list is empty (e.g. 0-3,8)");
+	ck_assert_int_eq(args_cpus("0-3;8", &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "'0-3;8' is not a CPU list (e.g. 0-3,8)");
+	ck_assert_int_eq(args_cpus("3-1", &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "'3-1': the range 3-1 goes down");
+	ck_assert_int_eq(args_cpus("65536", &e), -ERANGE);
+	ck_assert_str_eq(e.msg,
+			 "'65536': a CPU number is out of range (0-65535)");
+	ck_assert_int_eq(args_cpus("99999999999999999999999", &e), -ERANGE);
+	ck_assert_int_eq(args_cpus("all", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus("0,", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus(",0", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus("0,,1", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus("0-", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus("-1", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus("0-1-2", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus("0-10:2", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus(" 0", &e), -EINVAL);
+	ck_assert_int_eq(args_cpus("0\n", &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "'0?' is not a CPU list (e.g. 0-3,8)");
+	/* 255 characters at most, as the kernel takes them. */
+	memset(longest, '0', sizeof(longest));
+	longest[KTCP_CPUS_MAX] = '\0';
+	longest[0] = '1'; /* one number, 255 digits: out of range */
+	ck_assert_int_eq(args_cpus(longest, &e), -ERANGE);
+	for (i = 1; i < KTCP_CPUS_MAX; i += 2)
+		longest[i] = ',';
+	ck_assert_int_eq(args_cpus(longest, &e), 0);
+	longest[KTCP_CPUS_MAX] = ',';
+	longest[KTCP_CPUS_MAX + 1] = '\0';
+	ck_assert_int_eq(args_cpus(longest, &e), -ERANGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "is longer than 255 characters"));
 }
 END_TEST
 
@@ -286,6 +340,7 @@ Suite *make_args_suite(void)
 	tcase_add_test(tc, quote_sanitizes);
 	tcase_add_test(tc, durations);
 	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, cpu_lists);
 	tcase_add_test(tc, ids_services_wq);
 	tcase_add_test(tc, document_root);
 	tcase_add_test(tc, server_settings);

@@ -132,10 +132,11 @@ START_TEST(http_opts_json)
 	srv.http_max_header = 16384;
 	srv.http_head_timeout_ms = 60000;
 	srv.max_mem_kb = 65536;
+	srv.cpus = "0-1,8";
 	srv.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_HTTP_ROOT |
 		  KTCP_HAS_HTTP_LISTING | KTCP_HAS_HTTP_SENDFILE |
 		  KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_HEAD_TIMEOUT |
-		  KTCP_HAS_MAX_MEM;
+		  KTCP_HAS_MAX_MEM | KTCP_HAS_CPUS;
 	o = show_server(&srv);
 	opts = get(o, "opts");
 	ck_assert_str_eq(json_object_get_string(get(opts, "root")), "/srv/www");
@@ -148,13 +149,16 @@ START_TEST(http_opts_json)
 	ck_assert_int_eq(json_object_get_int(get(opts, "head_timeout_ms")),
 			 60000);
 	ck_assert_int_eq(json_object_get_int(get(o, "max_mem_kb")), 65536);
+	/* A string, as the kernel prints the set: never a number. */
+	ck_assert(json_object_is_type(get(o, "cpus"), json_type_string));
+	ck_assert_str_eq(json_object_get_string(get(o, "cpus")), "0-1,8");
 	ck_assert(!has(opts, "echo_wq"));
 	f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
 	show_text(f, o);
 	fclose(f);
 	ck_assert_str_eq(buf,
-			 "3: http max_mem_kb 65536\n"
+			 "3: http max_mem_kb 65536 cpus 0-1,8\n"
 			 "\topts: root /srv/www listing true sendfile false "
 			 "max_header 16384 head_timeout_ms 60000\n");
 	free(buf);
@@ -162,11 +166,12 @@ START_TEST(http_opts_json)
 
 	/* A kernel without the option sends no sendfile: none is shown. */
 	srv.has &= ~(KTCP_HAS_HTTP_SENDFILE | KTCP_HAS_HTTP_HEAD_TIMEOUT |
-		     KTCP_HAS_MAX_MEM);
+		     KTCP_HAS_MAX_MEM | KTCP_HAS_CPUS);
 	o = show_server(&srv);
 	ck_assert(!has(get(o, "opts"), "sendfile"));
 	ck_assert(!has(get(o, "opts"), "head_timeout_ms"));
 	ck_assert(!has(o, "max_mem_kb"));
+	ck_assert(!has(o, "cpus"));
 	json_object_put(o);
 }
 END_TEST

@@ -247,6 +247,63 @@ int args_root(const char *s, size_t max, struct args_err *e)
 	return 0;
 }
 
+/* One CPU number of a list; -ERANGE beyond what the kernel could have. */
+static int cpu_number(const char **s, const char *q, uint64_t *cpu,
+		      struct args_err *e)
+{
+	int err = parse_digits(*s, s, ARGS_CPU_MAX, cpu);
+
+	if (err == -EINVAL)
+		return args_fail(e, -EINVAL,
+				 "'%s' is not a CPU list (e.g. 0-3,8)", q);
+	if (err)
+		return args_fail(e, -ERANGE,
+				 "'%s': a CPU number is out of range (0-%u)", q,
+				 ARGS_CPU_MAX);
+	return 0;
+}
+
+int args_cpus(const char *s, struct args_err *e)
+{
+	char q[ARGS_QUOTE_MAX];
+	uint64_t first, last;
+	const char *p = s;
+	int err;
+
+	args_quote(s, q, sizeof(q));
+	if (!*s)
+		return args_fail(e, -EINVAL,
+				 "the CPU list is empty (e.g. 0-3,8)");
+	if (strlen(s) > KTCP_CPUS_MAX)
+		return args_fail(e, -ERANGE,
+				 "'%s' is longer than %d characters", q,
+				 KTCP_CPUS_MAX);
+	for (;;) {
+		err = cpu_number(&p, q, &first, e);
+		if (err)
+			return err;
+		last = first;
+		if (*p == '-') {
+			p++;
+			err = cpu_number(&p, q, &last, e);
+			if (err)
+				return err;
+			if (last < first)
+				return args_fail(
+					e, -EINVAL,
+					"'%s': the range %llu-%llu goes down",
+					q, (unsigned long long)first,
+					(unsigned long long)last);
+		}
+		if (!*p)
+			return 0;
+		if (*p++ != ',')
+			return args_fail(e, -EINVAL,
+					 "'%s' is not a CPU list (e.g. 0-3,8)",
+					 q);
+	}
+}
+
 int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
 			struct args_err *e)
 {
@@ -271,6 +328,10 @@ int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
 		cfg->has |= KTCP_HAS_MAX_MEM;
 		return args_size_kb(arg, KTCP_MAX_MEM_KB_MAX, &cfg->max_mem_kb,
 				    e);
+	case ARGS_OPT_CPUS:
+		cfg->has |= KTCP_HAS_CPUS;
+		cfg->cpus = arg;
+		return args_cpus(arg, e);
 	}
 	return -ENOENT;
 }

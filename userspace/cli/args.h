@@ -37,6 +37,13 @@ int args_duration_ms_range(const char *s, uint32_t min_ms, uint32_t max_ms,
  */
 int args_size_kb(const char *s, uint32_t max_kb, uint32_t *kb,
 		 struct args_err *e);
+/*
+ * A CPU list as taskset -c takes it, without strides: "N" or "N-M" (N <=
+ * M), separated by commas, at most KTCP_CPUS_MAX characters, CPUs 0 to
+ * ARGS_CPU_MAX. Whether they are online is the kernel's to say.
+ */
+#define ARGS_CPU_MAX 65535U
+int args_cpus(const char *s, struct args_err *e);
 int args_addr(const char *s, struct ktcp_addr *addr, struct args_err *e);
 int args_wq(const char *s, uint8_t *wq, struct args_err *e);
 int args_service(const char *s, char *out, struct args_err *e);
@@ -70,6 +77,7 @@ enum {
 	ARGS_OPT_MAX_CONNS = 'm',
 	ARGS_OPT_IDLE = 't',
 	ARGS_OPT_MAX_MEM = 512, /* long only; subcommands use 256.. */
+	ARGS_OPT_CPUS,
 };
 #define ARGS_SETTINGS_SHORT "P:a:b:m:t:"
 /*

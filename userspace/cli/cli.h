@@ -52,7 +52,8 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
 	{ "backlog", required_argument, NULL, ARGS_OPT_BACKLOG },	\
 	{ "max-conns", required_argument, NULL, ARGS_OPT_MAX_CONNS },	\
 	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE },	\
-	{ "max-mem", required_argument, NULL, ARGS_OPT_MAX_MEM }
+	{ "max-mem", required_argument, NULL, ARGS_OPT_MAX_MEM },	\
+	{ "cpus", required_argument, NULL, ARGS_OPT_CPUS }
 /* clang-format on */
 #define CLI_COMMON_SHORT "jph"
 

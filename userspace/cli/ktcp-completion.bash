@@ -13,7 +13,7 @@
 # Options of each subcommand; "=" marks one that takes a value. -g:
 # bash-completion sources this file inside a function.
 _ktcp_common_opts='--json --pretty --help'
-_ktcp_settings_opts='--port= --addr= --backlog= --max-conns= --idle-timeout= --max-mem='
+_ktcp_settings_opts='--port= --addr= --backlog= --max-conns= --idle-timeout= --max-mem= --cpus='
 declare -gA _ktcp_opts=(
 	[start]="$_ktcp_common_opts $_ktcp_settings_opts --listeners= --wq= --root= --listing --keepalive-max= --max-request-line= --max-header= --head-timeout= --no-sendfile --user="
 	[stop]="$_ktcp_common_opts"

@@ -148,6 +148,8 @@ struct json_object *show_server(const struct ktcp_server *s)
 		add_u64(o, "max_mem_kb", s->max_mem_kb);
 	if (s->has & KTCP_HAS_LISTENERS)
 		add_u64(o, "listeners", s->listeners);
+	if ((s->has & KTCP_HAS_CPUS) && s->cpus)
+		add_str(o, "cpus", s->cpus);
 	add_opts(o, s);
 	if (s->has & KTCP_HAS_STATS)
 		json_object_object_add(o, "stats", show_stats(&s->stats));
