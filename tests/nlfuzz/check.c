@@ -22,6 +22,16 @@ static int check_str(const struct nlattr *a, int max)
 		       -1;
 }
 
+/* A CPU list as the kernel prints one: "0-3,8", never empty. */
+static int check_cpus(const struct nlattr *a)
+{
+	const char *s = (const char *)NLA_DATA(a);
+
+	if (check_str(a, KTCP_CPUS_MAX) || !*s)
+		return -1;
+	return strspn(s, "0123456789,-") == strlen(s) ? 0 : -1;
+}
+
 static int check_len(const struct nlattr *a, int want)
 {
 	return NLA_LEN(a) == want ? 0 : -1;
@@ -190,6 +200,9 @@ static int top_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 	case KTCP_A_MAX_MEM_KB:
 	case KTCP_A_LISTENERS:
 		bad = check_len(a, 4);
+		break;
+	case KTCP_A_CPUS:
+		bad = check_cpus(a);
 		break;
 	case KTCP_A_OPTS:
 		bad = walk(x, p, NLA_DATA(a), NLA_LEN(a), opt_attr, NULL);

@@ -158,6 +158,7 @@ static void gen_start_echo_all(struct req *q, uint16_t p)
 	req_put_u32(q, KTCP_A_MAX_CONNS, 4);
 	req_put_u32(q, KTCP_A_IDLE_TIMEOUT_MS, 1000);
 	req_put_u32(q, KTCP_A_LISTENERS, 2);
+	req_put_str(q, KTCP_A_CPUS, "0"); /* online on every machine */
 	req_nest_start(q, KTCP_A_OPTS);
 	req_put_u8(q, KTCP_OPT_A_ECHO_WQ, KTCP_ECHO_WQ_PERCPU);
 	req_nest_end(q);
@@ -232,6 +233,7 @@ static void gen_set(struct req *q, uint16_t p)
 	req_put_u32(q, KTCP_A_MAX_CONNS, 10);
 	req_put_u32(q, KTCP_A_IDLE_TIMEOUT_MS, 2000);
 	req_put_u32(q, KTCP_A_MAX_MEM_KB, 0);
+	req_put_str(q, KTCP_A_CPUS, "0");
 }
 
 static void gen_set_addr(struct req *q, uint16_t p)

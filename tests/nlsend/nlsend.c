@@ -56,6 +56,7 @@ static const struct name attrs[] = {
 	{ "max_conns", KTCP_A_MAX_CONNS },
 	{ "idle_timeout_ms", KTCP_A_IDLE_TIMEOUT_MS },
 	{ "max_mem_kb", KTCP_A_MAX_MEM_KB },
+	{ "cpus", KTCP_A_CPUS },
 	{ "listeners", KTCP_A_LISTENERS },
 	{ "opts", KTCP_A_OPTS },
 	{ "stats", KTCP_A_STATS },
