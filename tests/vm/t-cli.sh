@@ -30,8 +30,8 @@ id=$(ktcp start echo --port 12345 --json | jq -r .id)
 grep -q '^kecho ' /proc/modules || fail "starting echo did not load kecho"
 wait_port 12345
 id2=$(ktcp start echo --port 12346 --addr 127.0.0.1 --backlog 7 \
-	--max-conns 9 --idle-timeout 3s --max-mem 2M --wq percpu --json |
-	jq -r .id)
+	--max-conns 9 --idle-timeout 3s --max-mem 2M --cpus 0 --wq percpu \
+	--json | jq -r .id)
 [ "$id" != "$id2" ] || fail "two servers got one id: $id"
 
 list=$(ktcp list --json)
@@ -48,6 +48,13 @@ assert_eq "$(jq -r .max_mem_kb <<<"$s2")" 2048
 assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .max_mem_kb' <<<"$list")" 0
 assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .stats.mem' <<<"$list")" 0
 assert_eq "$(jq -r .opts.echo_wq <<<"$s2")" percpu
+# The CPUs: the one given, a string; without --cpus every CPU.
+assert_eq "$(jq -r '.cpus | type' <<<"$s2")" string "cpus is a string"
+assert_eq "$(jq -r .cpus <<<"$s2")" 0 "start --cpus 0"
+cpus=$(jq -r '.[] | select(.id == '"$id"') | .cpus' <<<"$list")
+[ "$cpus" = "$(cat /sys/devices/system/cpu/online)" ] ||
+	[ "$cpus" = "$(cat /sys/devices/system/cpu/possible)" ] ||
+	fail "the default CPU set is '$cpus', not every CPU"
 assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .opts.echo_wq' <<<"$list")" \
 	unbound
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].port')" 12346 "list ID"
@@ -61,12 +68,14 @@ assert_eq "$(ktcp services --json | jq -r '.[]')" echo
 
 # set: a new port rebinds; the old one is free again.
 # One set, one "changed" event (the monitor below counts them).
-ktcp set "$id2" --port 12347 --backlog 8 --max-mem 0
+ktcp set "$id2" --port 12347 --backlog 8 --max-mem 0 --cpus 0-1
 wait_port 12347
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].port')" 12347 "set port"
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].backlog')" 8 "set backlog"
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].max_mem_kb')" 0 "set max-mem"
 assert_contains "$(ktcp list "$id2")" "max_mem_kb 0"
+assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].cpus')" 0-1 "set --cpus"
+assert_contains "$(ktcp list "$id2")" "cpus 0-1"
 ss -Htln 'sport = :12346' | grep -q . && fail "12346 still listening"
 
 # Errors: the reason, the bad input, a non-zero exit.
@@ -77,6 +86,16 @@ expect_fail_with "'70000'" ktcp start echo --port 70000
 expect_fail_with "'abc'" ktcp stop abc
 expect_fail_with "'12x' is not a size" ktcp set "$id2" --max-mem 12x
 expect_fail_with "'2T' is out of range \\(0-1T\\)" ktcp set "$id2" --max-mem 2T
+# A CPU list: junk is the CLI's to refuse, a CPU not online the kernel's,
+# and a refused set leaves the CPUs as they were.
+expect_fail_with "'0-x' is not a CPU list" ktcp set "$id2" --cpus 0-x
+expect_fail_with "the range 3-1 goes down" ktcp start echo --port 1000 \
+	--cpus 3-1
+expect_fail_with "^ktcp: cannot change server $id2: .*not online" \
+	ktcp set "$id2" --cpus 4095
+expect_fail_with "not online" ktcp start echo --port 1000 --cpus 0,4095
+assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].cpus')" 0-1 \
+	"cpus after a refused set"
 expect_fail_with "'0' is out of range" ktcp start http --port 1000 \
 	--head-timeout 0
 expect_fail_with "no server with this id" ktcp stop 4242
