@@ -16,7 +16,9 @@ dkms python3-yaml man-db groff-base abigail-tools"
 PKGS="$PKGS debootstrap"
 # Benchmarks (make bench): the userspace servers and load generator copied
 # into the benchmark VM, and gnuplot for the plots (made on the host).
-PKGS="$PKGS nginx lighttpd wrk gnuplot-nox"
+# liburing-dev builds uring-echo-server, the io_uring echo peer (its
+# liburing2 goes into the guest with it).
+PKGS="$PKGS nginx lighttpd wrk gnuplot-nox liburing-dev"
 # Kernels: bookworm's 6.1 LTS and bookworm-backports' 6.12 LTS.
 KPKGS="linux-image-cloud-amd64 linux-headers-cloud-amd64"
 BPO_SUITE=bookworm-backports

@@ -102,7 +102,7 @@ port_of()
 	wait_for "$WORK/$1.log" "$2" | grep -oE '[0-9]+$'
 }
 
-for t in user-echo-server echo-bench htstress; do
+for t in user-echo-server uring-echo-server echo-bench htstress; do
 	if [ ! -x "$T/$t" ]; then
 		echo "missing $T/$t; run 'make userspace' first" >&2
 		echo "0 passed, 1 failed"
@@ -143,21 +143,27 @@ bench()
 	RCVD=$((RCVD + $(json "$out.json" bytes_received || echo 0)))
 }
 
-for threads in 1 2; do
-	s=echo$threads
-	start $s "$T/user-echo-server" -p 0 -t $threads
+# The epoll server and the io_uring one, each with 1 and 2 threads.
+for srv in user:1 user:2 uring:1 uring:2; do
+	threads=${srv#*:}
+	s=echo${srv%:*}$threads
+	start $s "$T/${srv%:*}-echo-server" -p 0 -t $threads
 	port=$(port_of $s 'listening on .*:[0-9]+') || { fail "$s start"; continue; }
 	SENT=0
 	RCVD=0
-	bench "t$threads verify sizes 1-1M, 50 conns" -p "$port" -c 50 -t 2 \
+	bench "$s verify sizes 1-1M, 50 conns" -p "$port" -c 50 -t 2 \
 		--verify --sizes 1-1M -n 400 --seed $threads
-	bench "t$threads verify 1-byte messages" -p "$port" -c 50 --verify \
+	bench "$s verify 1-byte messages" -p "$port" -c 50 --verify \
 		-s 1 -n 20000
-	bench "t$threads verify burst 500" -p "$port" --burst 500 --verify \
+	bench "$s verify burst 500" -p "$port" --burst 500 --verify \
 		--sizes 1-4k
-	bench "t$threads duration run over IPv6" -a ::1 -p "$port" -c 10 -t 2 \
+	bench "$s duration run over IPv6" -a ::1 -p "$port" -c 10 -t 2 \
 		-d 0.5
-	check "t$threads slow reader gets an exact echo (server backlog)" \
+	bench "$s open loop, 500 msgs/s" -p "$port" -c 10 -d 0.5 \
+		--rate 500
+	check "$s open loop reports its rate and the client's CPU" \
+		grep -q '"rate_kept": "\(yes\|no\)"' "$WORK/bench.json"
+	check "$s slow reader gets an exact echo (server backlog)" \
 		python3 "$HERE/peers.py" slow-reader "$port"
 	eval "kill -INT \$PID_$s"
 	wait_for "$WORK/$s.log" 'bytes sent [0-9]+' >/dev/null
@@ -166,7 +172,7 @@ for threads in 1 2; do
 	# The slow reader moved 8 MiB each way on top of the bench runs.
 	SENT=$((SENT + 8388608))
 	RCVD=$((RCVD + 8388608))
-	check "t$threads server counters match bench ($SENT/$RCVD)" \
+	check "$s server counters match bench ($SENT/$RCVD)" \
 		test "$counters" = "bytes received $SENT, bytes sent $RCVD"
 done
 
