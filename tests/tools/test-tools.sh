@@ -147,12 +147,12 @@ bench()
 for srv in user:1 user:2 uring:1 uring:2; do
 	threads=${srv#*:}
 	s=echo${srv%:*}$threads
-	start $s "$T/${srv%:*}-echo-server" -p 0 -t $threads
-	port=$(port_of $s 'listening on .*:[0-9]+') || { fail "$s start"; continue; }
+	start "$s" "$T/${srv%:*}-echo-server" -p 0 -t "$threads"
+	port=$(port_of "$s" 'listening on .*:[0-9]+') || { fail "$s start"; continue; }
 	SENT=0
 	RCVD=0
 	bench "$s verify sizes 1-1M, 50 conns" -p "$port" -c 50 -t 2 \
-		--verify --sizes 1-1M -n 400 --seed $threads
+		--verify --sizes 1-1M -n 400 --seed "$threads"
 	bench "$s verify 1-byte messages" -p "$port" -c 50 --verify \
 		-s 1 -n 20000
 	bench "$s verify burst 500" -p "$port" --burst 500 --verify \
