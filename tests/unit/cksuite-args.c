@@ -284,8 +284,8 @@ END_TEST
 /* CPU lists as taskset -c takes them; junk is refused quoting it. */
 START_TEST(cpu_lists)
 {
-	const char *good[] = { "0", "0-3", "0-3,8", "8,0-3", "1,1", "2-2",
-			       "65535", "0-65535" };
+	const char *good[] = { "0",   "0-3", "0-3,8", "8,0-3",
+			       "1,1", "2-2", "65535", "0-65535" };
 	char longest[KTCP_CPUS_MAX + 2];
 	struct args_err e;
 	size_t i;

@@ -189,8 +189,8 @@ END_TEST
  */
 START_TEST(cpus_rejected)
 {
-	const char *bad[] = { NULL, "", "0 ", " 0", "0-3;8", "a", "0x1",
-			      "0-10:2", "all", "0\n" };
+	const char *bad[] = { NULL, "",	   "0 ",     " 0",  "0-3;8",
+			      "a",  "0x1", "0-10:2", "all", "0\n" };
 	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
 	struct nlattr *tb[KTCP_A_MAX + 1];
 	char longest[KTCP_CPUS_MAX + 2];

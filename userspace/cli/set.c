@@ -48,7 +48,7 @@ static int set_main(const struct cli_cmd *cmd, int argc, char **argv)
 const struct cli_cmd cmd_set = {
 	.name = "set",
 	.fn = set_main,
-	.summary = "change the address, port, limits or CPUs of a running server",
+	.summary = "change a running server's address, port, limits or CPUs",
 	.usage = "ID [--port N] [--addr ADDR] [--backlog N] [--max-conns N] "
 		 "[--idle-timeout DURATION] [--max-mem SIZE] [--cpus LIST]",
 };

@@ -184,8 +184,9 @@ const struct cli_cmd cmd_start = {
 	.summary = "start a server and print its id",
 	.usage = "SERVICE --port N [--addr ADDR] [--backlog N] "
 		 "[--max-conns N] [--idle-timeout DURATION] [--max-mem SIZE] "
-		 "[--cpus LIST] [--listeners N] [--wq unbound|percpu] [--root DIR] "
-		 "[--listing] [--keepalive-max N] [--max-request-line N] "
-		 "[--max-header N] [--head-timeout DURATION] [--no-sendfile] "
+		 "[--cpus LIST] [--listeners N] [--wq unbound|percpu] "
+		 "[--root DIR] [--listing] [--keepalive-max N] "
+		 "[--max-request-line N] [--max-header N] "
+		 "[--head-timeout DURATION] [--no-sendfile] "
 		 "[--user USER|UID] [--json]",
 };

@@ -116,8 +116,8 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	 KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_SENDFILE |            \
 	 KTCP_HAS_HTTP_USER | KTCP_HAS_HTTP_HEAD_TIMEOUT)
 /* What start and set take: anything else in has is refused. */
-#define SET_BITS                                            \
-	(KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG | \
+#define SET_BITS                                                         \
+	(KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |              \
 	 KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM | \
 	 KTCP_HAS_CPUS)
 #define START_BITS \
@@ -229,7 +229,8 @@ static const char *cfg_unknown(const struct ktcp_server_cfg *cfg,
  */
 static const char *cpus_invalid(const struct ktcp_server_cfg *cfg)
 {
-	const char *why = "the CPU list must be 1 to 255 characters of digits, ',' and '-' (e.g. 0-3,8)";
+	const char *why =
+		"the CPU list must be 1 to 255 characters of digits, ',' and '-' (e.g. 0-3,8)";
 	size_t len;
 
 	if (!(cfg->has & KTCP_HAS_CPUS))
