@@ -13,6 +13,12 @@
  * line, Content-Length, Connection, and bodies delimited by close.
  * Chunked responses are detected and counted as errors.
  *
+ * --rate R (with -d) runs open loop, as wrk2 does: the connections
+ * together offer R requests/s on a fixed schedule (pace.h), each still
+ * with one request outstanding, and a request is timed from when it was
+ * meant to be sent, so a server that falls behind shows its backlog in the
+ * latency. The report says whether the rate was kept.
+ *
  * -d runs for a time instead of a count; --hold keeps the kept-alive
  * connections open and idle at the end, for measuring what idle
  * connections cost a server.
@@ -42,6 +48,7 @@ struct ht_opts {
 	const char *url;
 	uint64_t count;
 	double duration; /* -d, 0 when counting requests */
+	double rate; /* --rate R requests/s, 0 for closed-loop */
 	uint64_t conc;
 	uint64_t threads;
 	bool keepalive;
@@ -80,6 +87,7 @@ enum hconn_state {
 	H_CONNECTING,
 	H_SENDING,
 	H_RECEIVING,
+	H_WAITING, /* open loop: idle until its next slot */
 	H_DONE,
 };
 
@@ -98,6 +106,7 @@ struct hworker {
 	uint64_t reqs;
 	uint64_t retries;
 	uint64_t status[6]; /* by class: [1] 1xx ... [5] 5xx */
+	uint64_t last_done; /* when the last response completed */
 };
 
 static const enum err_kind ht_errs[] = {
@@ -110,10 +119,12 @@ static char *request;
 static size_t request_len;
 static atomic_uint_fast64_t next_req;
 static uint64_t end_ns;
+static _Atomic uint64_t pace_t0; /* open loop: when the schedule starts */
 
 static const char usage_text[] =
 	"usage: htstress [-n REQUESTS | -d SECONDS] [-c CONCURRENCY]\n"
-	"                [-t THREADS] [-k] [--timeout MS] [--hold SECONDS]\n"
+	"                [-t THREADS] [-k] [--rate R] [--timeout MS]\n"
+	"                [--hold SECONDS]\n"
 	"                [--csv | --json] URL\n"
 	"\n"
 	"Send GET requests to URL (http://HOST[:PORT][/PATH], HOST a name,\n"
@@ -126,6 +137,11 @@ static const char usage_text[] =
 	"  -t THREADS      threads sharing the connections (default 1)\n"
 	"  -k              HTTP/1.1 keep-alive; default is HTTP/1.0 with\n"
 	"                  one connection per request\n"
+	"  --rate R        open loop: R requests/s over all connections,\n"
+	"                  evenly spaced, one request at a time on each;\n"
+	"                  latency from the intended send time; reports\n"
+	"                  the achieved rate and whether it kept R (95 %).\n"
+	"                  Needs -d\n"
 	"  --timeout MS    fail a request after MS without progress\n"
 	"                  (default 5000)\n"
 	"  --hold SECONDS  with -k: keep the connections open and idle after\n"
@@ -458,9 +474,21 @@ static bool req_claim(void)
 	return atomic_fetch_add(&next_req, 1) < opt.count;
 }
 
-static void req_start(struct hworker *w, struct hconn *c)
+/*
+ * Start c's next request, or finish c when there is none. Open loop: wait
+ * for c's slot first, unless intended is the slot that has just come.
+ */
+static void req_next(struct hworker *w, struct hconn *c, uint64_t intended)
 {
 	do {
+		if (!intended && opt.rate > 0 && !interrupted &&
+		    now_ns() < end_ns) {
+			intended = ep_pace_next(&w->ew, &c->ep);
+			if (!intended) {
+				c->st = H_WAITING;
+				return;
+			}
+		}
 		if (!req_claim()) {
 			c->st = H_DONE;
 			if (opt.load.hold && c->ep.fd >= 0) {
@@ -471,14 +499,47 @@ static void req_start(struct hworker *w, struct hconn *c)
 			w->ew.live--;
 			return;
 		}
-		c->t_start = now_ns();
+		c->t_start = intended ? intended : now_ns();
+		intended = 0;
 		c->retried = false;
 	} while (req_begin(w, c));
 }
 
+static void req_start(struct hworker *w, struct hconn *c)
+{
+	req_next(w, c, 0);
+}
+
+static void req_due(struct ep_worker *ew, struct ep_conn *ec, uint64_t intended)
+{
+	struct hconn *c = container_of(ec, struct hconn, ep);
+
+	if (c->st == H_WAITING)
+		req_next(container_of(ew, struct hworker, ew), c, intended);
+}
+
+/*
+ * Open loop, between requests: a kept-alive connection the server closes
+ * is reopened for the next request; anything else it sends is an error.
+ */
+static void conn_idle_input(struct hworker *w, struct hconn *c)
+{
+	ssize_t n = ep_recv(&w->ew, &c->ep, SCRATCH_SIZE);
+
+	if (n > 0) {
+		req_error(w, c, ERR_BAD_RESPONSE,
+			  "%zd bytes while no request was open", n);
+		c->reused = false;
+	} else if (n == 0 || errno != EAGAIN) {
+		conn_close(c);
+		c->reused = false;
+	}
+}
+
 static void resp_done(struct hworker *w, struct hconn *c)
 {
-	hist_add(&w->ew.lat, now_ns() - c->t_start);
+	w->last_done = now_ns();
+	hist_add(&w->ew.lat, w->last_done - c->t_start);
 	w->reqs++;
 	w->status[c->r.status / 100]++;
 	if (opt.keepalive && !c->r.close)
@@ -596,6 +657,9 @@ static void conn_event(struct ep_worker *ew, struct ep_conn *ec,
 	case H_RECEIVING:
 		resp_recv(w, c);
 		break;
+	case H_WAITING:
+		conn_idle_input(w, c);
+		break;
 	case H_DONE:
 		break;
 	}
@@ -612,7 +676,7 @@ static void conn_expired(struct ep_worker *ew, struct ep_conn *ec)
 	struct hworker *w = container_of(ew, struct hworker, ew);
 	struct hconn *c = container_of(ec, struct hconn, ep);
 
-	if (c->st != H_DONE)
+	if (c->st != H_DONE && c->st != H_WAITING)
 		req_fail(w, c, ERR_TIMEOUT, "no progress for %" PRIu64 " ms",
 			 opt.load.timeout_ms);
 }
@@ -624,6 +688,7 @@ static const struct ep_ops ht_ops = {
 	.start = conn_start,
 	.event = conn_event,
 	.expired = conn_expired,
+	.due = req_due,
 };
 
 /* --- setup and report ----------------------------------------------------- */
@@ -632,6 +697,8 @@ struct totals {
 	struct ep_totals ep;
 	uint64_t reqs, retries, status[6];
 	uint64_t held, held_lost;
+	uint64_t last_done;
+	struct cpu_sample cpu0, cpu1; /* the client's own CPU time */
 };
 
 static void sum_workers(struct hworker *w, unsigned int nw, struct totals *t)
@@ -643,6 +710,8 @@ static void sum_workers(struct hworker *w, unsigned int nw, struct totals *t)
 	for (i = 0; i < nw; i++) {
 		t->reqs += w[i].reqs;
 		t->retries += w[i].retries;
+		if (w[i].last_done > t->last_done)
+			t->last_done = w[i].last_done;
 		for (k = 0; k < 6; k++)
 			t->status[k] += w[i].status[k];
 	}
@@ -659,6 +728,7 @@ static void report(const struct totals *t, unsigned int nw, double elapsed)
 
 	report_str(&r, "url", "url", opt.url);
 	report_str(&r, "mode", "mode", opt.keepalive ? "keep-alive" : "close");
+	report_str(&r, "loop", "load", opt.rate > 0 ? "open" : "closed");
 	report_u64(&r, "concurrency", "concurrency", opt.conc, NULL);
 	report_u64(&r, "threads", "threads", nw, NULL);
 	report_dbl(&r, "elapsed_s", "elapsed", elapsed, 3, "s");
@@ -668,7 +738,10 @@ static void report(const struct totals *t, unsigned int nw, double elapsed)
 		   "req/s");
 	report_dbl(&r, "mb_per_s", "received", t->ep.bytes_rcvd / elapsed / 1e6,
 		   2, "MB/s");
+	if (opt.rate > 0)
+		report_rate(&r, opt.rate, opt.duration, t->reqs / elapsed);
 	report_latency(&r, &t->ep.lat);
+	report_client_cpu(&r, &t->cpu0, &t->cpu1);
 	report_u64(&r, "connections", "connections", t->ep.connects, NULL);
 	report_u64(&r, "retries", "retries", t->retries, NULL);
 	report_u64(&r, "bytes_received", "bytes received", t->ep.bytes_rcvd,
@@ -687,7 +760,8 @@ static int run(void)
 	unsigned int nw = (unsigned int)opt.threads;
 	struct hworker *w;
 	struct totals *t;
-	uint64_t t0, held = 0, lost = 0;
+	uint64_t t0, t1, held = 0, lost = 0;
+	struct cpu_sample cpu0, cpu1;
 	double elapsed;
 	int ret = EXIT_ERRORS;
 
@@ -697,14 +771,31 @@ static int run(void)
 	t = malloc(sizeof(*t));
 	if (!w || !t)
 		goto out;
+	cpu_sample_take(&cpu0);
 	t0 = now_ns();
 	end_ns = t0 + (uint64_t)(opt.duration * 1e9);
+	if (opt.rate > 0) {
+		atomic_store(&pace_t0, t0);
+		ep_pace_setup(w, &ht_ops, nw, opt.rate, opt.conc, &pace_t0);
+	}
 	if (ep_run_workers(w, &ht_ops, nw))
 		goto out;
 	/* The hold is not part of the run's time. */
-	elapsed = (double)(now_ns() - t0) / 1e9;
+	t1 = now_ns();
+	cpu_sample_take(&cpu1);
+	elapsed = (double)(t1 - t0) / 1e9;
 	held = ep_hold(w, &ht_ops, nw, opt.load.hold, &lost);
 	sum_workers(w, nw, t);
+	t->cpu0 = cpu0;
+	t->cpu1 = cpu1;
+	/*
+	 * Open loop: the window, or longer if responses came after it;
+	 * connections waiting for a slot past it do not count.
+	 */
+	if (opt.rate > 0)
+		elapsed = t->last_done > end_ns ?
+				  (double)(t->last_done - t0) / 1e9 :
+				  opt.duration;
 	t->held = held;
 	t->held_lost = lost;
 	report(t, nw, elapsed);
@@ -793,8 +884,13 @@ static int parse_url(const char *url)
 	return opt.authority && opt.path ? 0 : -1;
 }
 
+enum {
+	OPT_RATE = OPT_TOOL,
+};
+
 static const struct option long_opts[] = {
 	LOAD_LONG_OPTS,
+	{ "rate", required_argument, NULL, OPT_RATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -821,6 +917,8 @@ static int parse_opt(int ch, struct seen *seen)
 	case 'k':
 		opt.keepalive = true;
 		return 0;
+	case OPT_RATE:
+		return parse_rate("--rate", optarg, &opt.rate);
 	default:
 		return parse_load_opt(ch, optarg, &opt.load, usage_text);
 	}
@@ -844,6 +942,10 @@ static int parse_opts(int argc, char **argv)
 	}
 	if (seen.n && seen.d) {
 		warnx_("-n and -d are mutually exclusive");
+		return -1;
+	}
+	if (opt.rate > 0 && !seen.d) {
+		warnx_("--rate runs for a duration: it needs -d");
 		return -1;
 	}
 	if (opt.load.hold && !opt.keepalive) {
