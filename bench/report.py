@@ -10,6 +10,11 @@ takes each figure's median, min and max over the runs, and each comparison
 as the ratio of two figures measured in the same run (median, min and max
 of the per-run ratios).
 
+A point that served nothing (no message or request completed, or an
+open-loop point that had no rate to offer) reports null for its rates and
+latencies, never 0; a ratio built on a null in any run is null ("n/a"),
+and so is a target built on it, never "met".
+
 Exit status: 0 complete; 1 missing or malformed records (a benchmark broke);
 2 usage. Timings never fail it.
 """
@@ -24,7 +29,9 @@ import subprocess
 import sys
 
 REC = re.compile(r"KTCP-BENCH-REC (\{.*\})\s*$")
-ECHO_SERVERS = ["kecho", "kecho-percpu", "user-t1", "user-t2"]
+ECHO_SERVERS = ["kecho", "kecho-percpu", "user-t1", "user-t2", "uring"]
+# Open loop: the servers compared at equal offered load.
+OPEN_SERVERS = ["kecho", "user-t1", "uring"]
 HTTP_SERVERS = ["khttpd", "nginx", "lighttpd"]
 SCALE_SERVERS = ["tcp", "kecho", "user-t1", "khttpd", "nginx", "lighttpd"]
 LABELS = {
@@ -32,15 +39,20 @@ LABELS = {
     "kecho-percpu": "kecho (percpu wq)",
     "user-t1": "user-echo-server -t 1",
     "user-t2": "user-echo-server -t 2",
+    "uring": "uring-echo-server -t 1",
     "tcp": "bare TCP (accept queue)",
     "khttpd": "khttpd",
     "nginx": "nginx",
     "lighttpd": "lighttpd",
 }
-# Targets of issue 6 (reported, never enforced).
-ECHO_TARGETS = [("user-t1", 1.5), ("user-t2", 1.0)]
-HTTP_TARGETS = [("keep-alive", 1.2), ("close", 1.0)]
+# Targets of issue 18 (reported, never enforced): kecho's messages/s over
+# each peer's, with many connections; khttpd's requests/s over each peer's
+# by mode; threads added per server CPU while idle connections are held.
+ECHO_TARGETS = [("user-t1", 1.5), ("uring", 1.2)]
+HTTP_TARGETS = [("keep-alive", "nginx", 1.5), ("keep-alive", "lighttpd", 1.2),
+                ("close", "nginx", 1.2), ("close", "lighttpd", 1.2)]
 IDLE_TARGET_B = 4096
+THREADS_PER_CPU_TARGET = 2
 
 
 class Broken(Exception):
@@ -88,6 +100,23 @@ def number(rec, key, where):
     return v
 
 
+def served(out, count_key):
+    """Did the point complete anything? Else its figures are null."""
+    return out.get(count_key, 0) > 0
+
+
+def maybe(out, key, where, ok):
+    """out[key] as a number when the point served anything, else None."""
+    return number(out, key, where) if ok else None
+
+
+def client_cpu(out, where):
+    """The load generator's CPU use (in CPUs) and whether it saturated."""
+    if "client_cpu" not in out:
+        return None, None
+    return number(out, "client_cpu", where), out.get("client_saturated") == "yes"
+
+
 def tool_out(rec, where):
     out = rec.get("out")
     if not isinstance(out, dict):
@@ -103,18 +132,47 @@ def error_kinds(out):
 
 def shape_echo(rec, where):
     out = tool_out(rec, where)
+    ok = served(out, "messages")
+    cpu, sat = client_cpu(out, where)
     return {
         "server": rec.get("server"), "run": number(rec, "run", where),
         "conns": number(rec, "conns", where),
         "size": number(rec, "size", where),
-        "msgs_per_s": number(out, "msgs_per_s", where),
-        "mb_per_s": number(out, "mb_per_s", where),
-        "p50_us": number(out, "lat_p50_us", where),
-        "p99_us": number(out, "lat_p99_us", where),
-        "p999_us": number(out, "lat_p999_us", where),
+        "msgs_per_s": maybe(out, "msgs_per_s", where, ok),
+        "mb_per_s": maybe(out, "mb_per_s", where, ok),
+        "p50_us": maybe(out, "lat_p50_us", where, ok),
+        "p99_us": maybe(out, "lat_p99_us", where, ok),
+        "p999_us": maybe(out, "lat_p999_us", where, ok),
+        "client_cpu": cpu, "client_saturated": sat,
         "errors": number(out, "errors", where),
         "err": error_kinds(out),
     }
+
+
+def shape_echo_open(rec, where):
+    """An open-loop point; "out" is null when there was no rate to offer."""
+    out = rec.get("out")
+    r = {"server": rec.get("server"), "run": number(rec, "run", where),
+         "conns": number(rec, "conns", where),
+         "size": number(rec, "size", where),
+         "load": number(rec, "load", where),
+         "offered_per_s": number(rec, "rate", where) or None,
+         "achieved_per_s": None, "kept": None, "p50_us": None,
+         "p99_us": None, "p999_us": None, "client_cpu": None,
+         "client_saturated": None, "errors": 0, "err": {}}
+    if out is None:
+        return r
+    if not isinstance(out, dict):
+        raise Broken(f"{where}: no tool output")
+    ok = served(out, "messages")
+    r["achieved_per_s"] = maybe(out, "achieved_per_s", where, ok)
+    r["kept"] = out.get("rate_kept") == "yes" if ok else None
+    for k in ("p50", "p99", "p999"):
+        r[f"{k}_us"] = maybe(out, f"lat_{k}_us", where, ok)
+    r["client_cpu"], r["client_saturated"] = client_cpu(out, where)
+    r["errors"] = number(out, "errors", where)
+    r["err"] = error_kinds(out)
+    return r
 
 
 def shape_http(rec, where):
@@ -128,15 +186,18 @@ def shape_http(rec, where):
         errors = number(out, "errors", where) + bad
     else:
         errors = sum(err.values())
+    ok = served(out, "requests")
+    cpu, sat = client_cpu(out, where)
     return {
         "server": rec.get("server"), "run": number(rec, "run", where),
         "file": rec.get("file"), "mode": rec.get("mode"),
         "tool": rec.get("tool"), "conns": number(rec, "conns", where),
-        "req_per_s": number(out, "req_per_s", where),
-        "mb_per_s": number(out, "mb_per_s", where),
-        "p50_us": number(out, "lat_p50_us", where),
-        "p99_us": number(out, "lat_p99_us", where),
-        "p999_us": number(out, "lat_p999_us", where),
+        "req_per_s": maybe(out, "req_per_s", where, ok),
+        "mb_per_s": maybe(out, "mb_per_s", where, ok),
+        "p50_us": maybe(out, "lat_p50_us", where, ok),
+        "p99_us": maybe(out, "lat_p99_us", where, ok),
+        "p999_us": maybe(out, "lat_p999_us", where, ok),
+        "client_cpu": cpu, "client_saturated": sat,
         "errors": errors, "err": err,
     }
 
@@ -160,8 +221,10 @@ def shape_drop(rec, where):
              "ktcp_tuple_ms", "ss_ms")}
 
 
-SHAPERS = {"echo": shape_echo, "http": shape_http, "scale": shape_scale,
-           "drop": shape_drop}
+SHAPERS = {"echo": shape_echo, "echo-open": shape_echo_open,
+           "http": shape_http, "scale": shape_scale, "drop": shape_drop}
+# Benchmarks a script reports besides its own name.
+ALSO = {"echo": ["echo-open"]}
 
 
 def collect(recs, wanted):
@@ -175,7 +238,7 @@ def collect(recs, wanted):
             data[r["bench"]].append(SHAPERS[r["bench"]](r, where))
     if not env:
         raise Broken("no env record: no benchmark script started")
-    for name in wanted:
+    for name in [n for w in wanted for n in [w] + ALSO.get(w, [])]:
         if name not in plans:
             raise Broken(f"{name}: the script did not start (no plan)")
         want = number(plans[name], "points", f"{name} plan")
@@ -198,10 +261,27 @@ def stat(values):
 
 
 def ratio_stat(a, b, key):
-    """Per-run ratios a/b of key (runs matched by number)."""
+    """Per-run ratios a/b of key (runs matched by number); None when a
+    figure of either side is null (or zero below) in any run."""
     bruns = {r["run"]: r for r in b}
-    return stat([r[key] / bruns[r["run"]][key] for r in a
-                 if r["run"] in bruns and bruns[r["run"]][key]])
+    ratios = []
+    for r in a:
+        if r["run"] not in bruns:
+            continue
+        x, y = r[key], bruns[r["run"]][key]
+        if x is None or not y:
+            return None
+        ratios.append(x / y)
+    return stat(ratios)
+
+
+def cpu_stat(rows):
+    """The client's CPU use over rows: max, and whether any saturated."""
+    cpus = [r["client_cpu"] for r in rows if r.get("client_cpu") is not None]
+    if not cpus:
+        return None
+    return {"max": max(cpus),
+            "saturated": any(r.get("client_saturated") for r in rows)}
 
 
 def group(rows, *keys):
@@ -224,8 +304,9 @@ def summarize(env, data):
                     ("msgs_per_s", "mb_per_s", "p50_us", "p99_us",
                      "p999_us", "errors")}
                 row["servers"][srv]["err"] = merge_err(rows)
+                row["servers"][srv]["client_cpu"] = cpu_stat(rows)
         for k in ("kecho", "kecho-percpu"):
-            for base in ("user-t1", "user-t2"):
+            for base in ("user-t1", "user-t2", "uring"):
                 a = echo.get((conns, size, k))
                 b = echo.get((conns, size, base))
                 if a and b:
@@ -234,6 +315,7 @@ def summarize(env, data):
                     row["ratios"][f"{k}/{base} p99"] = ratio_stat(
                         a, b, "p99_us")
         res["echo"].append(row)
+    res["echo_open"] = summarize_open(data["echo-open"])
     http = group(data["http"], "file", "mode", "tool", "server")
     for f, m, t in sorted({(f, m, t) for f, m, t, _ in http},
                           key=lambda x: (x[0] != "small.html", x[1] != "keep-alive", x[2])):
@@ -246,6 +328,7 @@ def summarize(env, data):
                     ("req_per_s", "mb_per_s", "p50_us", "p99_us",
                      "p999_us", "errors")}
                 row["servers"][srv]["err"] = merge_err(rows)
+                row["servers"][srv]["client_cpu"] = cpu_stat(rows)
         a = http.get((f, m, t, "khttpd"))
         for base in ("nginx", "lighttpd"):
             b = http.get((f, m, t, base))
@@ -285,8 +368,40 @@ def summarize(env, data):
             "ss/ktcp_tuple": stat([r["ss_ms"] / r["ktcp_tuple_ms"]
                                    for r in d if r["ktcp_tuple_ms"]]),
         }
-    res["targets"] = targets(res)
+    res["targets"] = targets(env, res)
     return res
+
+
+def summarize_open(rows):
+    """Open loop: per point and load, each server's latency at the same
+    offered rate, and kecho's p99 over each peer's (per run)."""
+    out = []
+    pts = group(rows, "conns", "size", "load", "server")
+    for conns, size, load in sorted({k[:3] for k in pts}):
+        row = {"conns": conns, "size": size, "load": load, "servers": {},
+               "ratios": {}}
+        for srv in OPEN_SERVERS:
+            rs = pts.get((conns, size, load, srv), [])
+            if not rs:
+                continue
+            row["servers"][srv] = {
+                k: stat([r[k] for r in rs]) for k in
+                ("offered_per_s", "achieved_per_s", "p50_us", "p99_us",
+                 "p999_us", "errors")}
+            kept = [r["kept"] for r in rs]
+            row["servers"][srv]["kept"] = (
+                None if None in kept else sum(kept))
+            row["servers"][srv]["runs"] = len(rs)
+            row["servers"][srv]["err"] = merge_err(rs)
+            row["servers"][srv]["client_cpu"] = cpu_stat(rs)
+        a = pts.get((conns, size, load, "kecho"))
+        for base in ("user-t1", "uring"):
+            b = pts.get((conns, size, load, base))
+            if a and b:
+                row["ratios"][f"kecho/{base} p99"] = ratio_stat(
+                    a, b, "p99_us")
+        out.append(row)
+    return out
 
 
 def merge_err(rows):
@@ -297,31 +412,40 @@ def merge_err(rows):
     return err
 
 
-def targets(res):
-    """Issue 6's targets next to what was measured; never enforced."""
+def targets(env, res):
+    """Issue 18's targets next to what was measured; never enforced."""
     out = []
-    if res["echo"]:
-        top = max(r["conns"] for r in res["echo"])
-        for row in (r for r in res["echo"] if r["conns"] == top):
-            for base, want in ECHO_TARGETS:
-                got = row["ratios"].get(f"kecho/{base}")
-                out.append(target(
-                    f"kecho >= {want}x {LABELS[base]} msgs/s, {top} conns, "
-                    f"{row['size']} B", got, lambda v, w=want: v >= w))
+    for row in (r for r in res["echo"] if r["conns"] > 1):
+        for base, want in ECHO_TARGETS:
+            got = row["ratios"].get(f"kecho/{base}")
+            out.append(target(
+                f"kecho >= {want}x {LABELS[base]} msgs/s, "
+                f"{row['conns']} conns, {row['size']} B", got,
+                lambda v, w=want: v >= w))
+    for row in (r for r in res.get("echo_open", []) if r["conns"] > 1):
+        for base in ("user-t1", "uring"):
+            got = row["ratios"].get(f"kecho/{base} p99")
+            out.append(target(
+                f"kecho p99 <= {LABELS[base]} p99 at equal offered load "
+                f"({row['load']} %), {row['conns']} conns, {row['size']} B",
+                got, lambda v: v <= 1.0))
     for row in res["http"]:
         if row["file"] != "small.html":
             continue
-        for mode, want in HTTP_TARGETS:
+        for mode, base, want in HTTP_TARGETS:
             if row["mode"] != mode:
                 continue
-            got = row["ratios"].get("khttpd/nginx")
+            got = row["ratios"].get(f"khttpd/{base}")
             out.append(target(
-                f"khttpd >= {want}x nginx req/s, small file, {mode}, "
+                f"khttpd >= {want}x {base} req/s, small file, {mode}, "
                 f"{row['tool']}", got, lambda v, w=want: v >= w))
-            got = row["ratios"].get("khttpd/nginx p99")
+        for base in ("nginx", "lighttpd"):
+            got = row["ratios"].get(f"khttpd/{base} p99")
             out.append(target(
-                f"khttpd p99 <= nginx p99, small file, {mode}, {row['tool']}",
+                f"khttpd p99 <= {base} p99 (closed loop: unequal load), "
+                f"small file, {row['mode']}, {row['tool']}",
                 got, lambda v: v <= 1.0))
+    ncpu = max(1, int(env.get("cpus", 2)) - 1)
     for row in res["scale"]:
         if row["server"] not in ("kecho", "khttpd"):
             continue
@@ -331,16 +455,24 @@ def targets(res):
             "beyond the TCP socket", got, lambda v: v <= IDLE_TARGET_B,
             unit="B"))
         got = row["threads"]
+        want = THREADS_PER_CPU_TARGET * ncpu
         out.append(target(
-            f"{row['server']}: no thread per connection "
-            f"({row['conns']} held)", got,
-            lambda v, n=row["conns"]: v < n / 100, unit="threads"))
+            f"{row['server']}: <= {THREADS_PER_CPU_TARGET} threads added per "
+            f"server CPU ({want}) while {row['conns']} connections are held",
+            got, lambda v, w=want: v <= w, unit="threads"))
     return out
+
+
+# A target is judged on medians of at least this many runs.
+TARGET_RUNS = 3
 
 
 def target(what, got, ok, unit="x"):
     if got is None:
         return {"target": what, "measured": None, "met": None}
+    if got["n"] < TARGET_RUNS:
+        return {"target": what, "measured": got, "unit": unit, "met": None,
+                "why": f"{got['n']} run(s), needs {TARGET_RUNS}"}
     return {"target": what, "measured": got, "unit": unit,
             "met": bool(ok(got["median"]))}
 
@@ -366,6 +498,28 @@ def fmt_stat(s, unit="", spread=True):
     if not spread or s["n"] == 1:
         return fmt(s["median"], unit)
     return f"{fmt(s['median'], unit)} ({fmt(s['min'])}–{fmt(s['max'])})"
+
+
+def fmt_med(s):
+    return fmt(s["median"]) if s else "n/a"
+
+
+def fmt_cpu(servers):
+    """The most CPU the client used over these servers' points."""
+    cs = [s["client_cpu"] for s in servers.values() if s.get("client_cpu")]
+    if not cs:
+        return "n/a"
+    txt = f"{max(c['max'] for c in cs):.2f}"
+    return txt + (" saturated" if any(c["saturated"] for c in cs) else "")
+
+
+def fmt_open(s):
+    """p50 / p99 / p99.9 and how many runs kept the rate."""
+    if not s:
+        return "n/a"
+    lat = " / ".join(fmt_med(s[k]) for k in ("p50_us", "p99_us", "p999_us"))
+    kept = "n/a" if s["kept"] is None else f"{s['kept']}/{s['runs']}"
+    return f"{lat}, {kept}"
 
 
 def fmt_ratio(s):
@@ -395,35 +549,68 @@ def table(meta, env, res):
     if res["echo"]:
         out += ["### Echo: messages/s (closed loop, echo-bench)", "",
                 "| conns | size | " + " | ".join(LABELS[s] for s in ECHO_SERVERS) +
-                " | kecho / -t 1 | kecho / -t 2 | p99 µs kecho / -t 1 / -t 2 | errors |",
-                "|---|---|" + "---|" * (len(ECHO_SERVERS) + 4)]
+                " | kecho / -t 1 | kecho / -t 2 | kecho / io_uring "
+                "| p99 µs kecho / -t 1 / -t 2 / io_uring | client CPU | errors |",
+                "|---|---|" + "---|" * (len(ECHO_SERVERS) + 6)]
         for r in res["echo"]:
             sv = r["servers"]
             cells = [fmt_stat(sv.get(s, {}).get("msgs_per_s")) for s in ECHO_SERVERS]
-            p99 = " / ".join(fmt(sv[s]["p99_us"]["median"]) if s in sv else "n/a"
-                             for s in ("kecho", "user-t1", "user-t2"))
+            p99 = " / ".join(fmt_med(sv.get(s, {}).get("p99_us"))
+                             for s in ("kecho", "user-t1", "user-t2", "uring"))
             out.append(f"| {r['conns']:,} | {fmt_size(r['size'])} | " +
                        " | ".join(cells) +
                        f" | {fmt_ratio(r['ratios'].get('kecho/user-t1'))}"
                        f" | {fmt_ratio(r['ratios'].get('kecho/user-t2'))}"
-                       f" | {p99} | {errs(sv)} |")
+                       f" | {fmt_ratio(r['ratios'].get('kecho/uring'))}"
+                       f" | {p99} | {fmt_cpu(sv)} | {errs(sv)} |")
+        out += ["", "*client CPU*: the most the load generator used at any "
+                "point of the row, in CPUs (user + system over wall time); "
+                "*saturated* when it reached 90 % of the CPUs it may run on: "
+                "there it measured itself, not the server.", ""]
+    if res.get("echo_open"):
+        out += ["### Echo: latency at equal offered load (open loop, "
+                "echo-bench --rate)", "",
+                "Each server is offered the same messages/s: 50 % and 90 % "
+                "of the slowest of the three's closed-loop maximum at that "
+                "point, in the same run. Latency counts from when each "
+                "message was meant to leave. *kept*: runs that achieved "
+                "at least 95 % of the offered rate.", "",
+                "| conns | size | load | offered msgs/s | " +
+                " | ".join(f"{LABELS[s]} p50 / p99 / p99.9 µs, kept"
+                           for s in OPEN_SERVERS) +
+                " | kecho / -t 1 p99 | kecho / io_uring p99 | client CPU "
+                "| errors |",
+                "|---|---|---|---|" + "---|" * (len(OPEN_SERVERS) + 4)]
+        for r in res["echo_open"]:
+            sv = r["servers"]
+            offered = stat([v for s in sv.values()
+                            for v in ([s["offered_per_s"]["median"]]
+                                      if s["offered_per_s"] else [])])
+            cells = [fmt_open(sv.get(s)) for s in OPEN_SERVERS]
+            out.append(f"| {r['conns']:,} | {fmt_size(r['size'])} "
+                       f"| {r['load']} % | {fmt_stat(offered, spread=False)} | " +
+                       " | ".join(cells) +
+                       f" | {fmt_ratio(r['ratios'].get('kecho/user-t1 p99'))}"
+                       f" | {fmt_ratio(r['ratios'].get('kecho/uring p99'))}"
+                       f" | {fmt_cpu(sv)} | {errs(sv)} |")
         out.append("")
     if res["http"]:
         conns = meta.get("settings", {}).get("http_conns", "")
         out += [f"### HTTP: requests/s ({conns} connections)", "",
                 "| file | mode | tool | khttpd | nginx | lighttpd | khttpd / nginx "
-                "| khttpd / lighttpd | p99 µs khttpd / nginx / lighttpd | errors |",
-                "|---|---|---|---|---|---|---|---|---|---|"]
+                "| khttpd / lighttpd | p99 µs khttpd / nginx / lighttpd "
+                "| client CPU | errors |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in res["http"]:
             sv = r["servers"]
             cells = [fmt_stat(sv.get(s, {}).get("req_per_s")) for s in HTTP_SERVERS]
-            p99 = " / ".join(fmt(sv[s]["p99_us"]["median"]) if s in sv else "n/a"
+            p99 = " / ".join(fmt_med(sv.get(s, {}).get("p99_us"))
                              for s in HTTP_SERVERS)
             f = "1 KiB" if r["file"] == "small.html" else "1 MiB"
             out.append(f"| {f} | {r['mode']} | {r['tool']} | " + " | ".join(cells) +
                        f" | {fmt_ratio(r['ratios'].get('khttpd/nginx'))}"
                        f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd'))}"
-                       f" | {p99} | {errs(sv)} |")
+                       f" | {p99} | {fmt_cpu(sv)} | {errs(sv)} |")
         out.append("")
     if res["scale"]:
         n = res["scale"][0]["conns"]
@@ -464,7 +651,9 @@ def table(meta, env, res):
                 continue
             m = (fmt_ratio(t["measured"]) if t["unit"] == "x" else
                  fmt_stat(t["measured"], " " + t["unit"]))
-            out.append(f"| {t['target']} | {m} | {'yes' if t['met'] else 'no'} |")
+            met = ("met" if t["met"] else "not met") if t["met"] is not None \
+                else f"n/a ({t.get('why', 'no figure')})"
+            out.append(f"| {t['target']} | {m} | {met} |")
         out.append("")
     return "\n".join(out)
 

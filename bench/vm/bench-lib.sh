@@ -274,6 +274,15 @@ user_echo_start() {
 	wait_port 12345
 }
 
+# uring_echo_start THREADS: uring-echo-server (io_uring) on port 12345;
+# shares UES_PID with user-echo-server, as only one runs at a time.
+uring_echo_start() {
+	"${ON_SERVER[@]}" uring-echo-server -a 127.0.0.1 -p 12345 -b 65535 \
+		-t "$1" 2>"$TEST_TMP/ues.log" &
+	UES_PID=$!
+	wait_port 12345
+}
+
 # ktcp_start SERVICE ARGS...: a kernel server with its unbound workqueue on
 # the server CPUs; sets KTCP_ID.
 KTCP_ID=
