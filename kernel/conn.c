@@ -19,17 +19,35 @@
 #include "ktcp_internal.h"
 #include "test_hooks.h"
 
-/* Work done per run before yielding the worker to other connections. */
+/*
+ * A run yields the CPU to the next connection after this many steps, or
+ * once it has moved the service's ->run_bytes (KTCP_RUN_BYTES unless
+ * the service says), whichever comes first: a connection with much to
+ * do goes to the back of its CPU's queue instead of holding the rest.
+ */
 #define KTCP_CONN_BUDGET 16
+#define KTCP_RUN_BYTES (64 * 1024)
 /*
  * Connections looked at, oldest first, for one to evict at max_conns:
  * bounded, as it happens under conns_lock at every accept over the limit.
  */
 #define KTCP_EVICT_SCAN 32
 
+/*
+ * Run the connection on its CPU. The server's workqueue is per-CPU, so
+ * each CPU's pool runs its connections one after another while none
+ * blocks, and the workqueue never runs one item on two CPUs at once,
+ * wherever it was queued before. A CPU that went offline still runs
+ * what is queued to it, on another.
+ */
 static void ktcp_conn_queue(struct ktcp_conn *conn)
 {
-	queue_work(conn->srv->wq, &conn->work);
+	struct ktcp_server *srv = conn->srv;
+
+	if (srv->params.percpu_wq)
+		queue_work(srv->wq, &conn->work);
+	else
+		queue_work_on(READ_ONCE(conn->cpu), srv->wq, &conn->work);
 }
 
 /* Socket callbacks run in softirq context with the socket locked. */
@@ -41,6 +59,23 @@ static void ktcp_conn_wake(struct sock *sk)
 	conn = sk->sk_user_data;
 	if (conn)
 		ktcp_conn_queue(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/*
+ * The peer sent something: it is not idle, however long the connection
+ * then waits for its CPU.
+ */
+static void ktcp_conn_data_ready(struct sock *sk)
+{
+	struct ktcp_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (conn) {
+		WRITE_ONCE(conn->last_active, jiffies);
+		ktcp_conn_queue(conn);
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -87,8 +122,11 @@ static void ktcp_conn_timer(struct timer_list *t)
 	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
 	unsigned long deadline = READ_ONCE(conn->deadline);
 
-	if (idle &&
-	    !time_before(jiffies, READ_ONCE(conn->last_active) + idle)) {
+	/* Idle means the peer was silent, not that its CPU was busy. */
+	if (idle && work_pending(&conn->work))
+		WRITE_ONCE(conn->last_active, jiffies);
+	else if (idle &&
+		 !time_before(jiffies, READ_ONCE(conn->last_active) + idle)) {
 		set_bit(KTCP_CONN_TIMED_OUT, &conn->flags);
 		ktcp_conn_queue(conn);
 		return;
@@ -225,6 +263,8 @@ static unsigned int ktcp_conn_why(struct ktcp_conn *conn, int ret)
 static void ktcp_conn_work(struct work_struct *work)
 {
 	struct ktcp_conn *conn = container_of(work, struct ktcp_conn, work);
+	struct ktcp_service *svc = conn->srv->svc;
+	u32 bytes = svc->run_bytes ?: KTCP_RUN_BYTES;
 	int i, ret = KTCP_CONN_DONE;
 
 	if (test_bit(KTCP_CONN_CLOSING, &conn->flags))
@@ -233,8 +273,9 @@ static void ktcp_conn_work(struct work_struct *work)
 		ktcp_conn_close(conn, KTCP_STATS_A_TIMED_OUT);
 		return;
 	}
-	for (i = 0; i < KTCP_CONN_BUDGET; i++) {
-		ret = conn->srv->svc->conn_process(conn);
+	conn->run_bytes = 0;
+	for (i = 0; i < KTCP_CONN_BUDGET && conn->run_bytes < bytes; i++) {
+		ret = svc->conn_process(conn);
 		if (ret != KTCP_CONN_AGAIN)
 			break;
 	}
@@ -262,6 +303,9 @@ static struct ktcp_conn *ktcp_conn_alloc(struct ktcp_server *srv,
 		return NULL;
 	conn->srv = srv;
 	conn->sock = sock;
+	/* Where the handshake's packets came in, if that is ours. */
+	conn->cpu =
+		ktcp_server_pick_cpu(srv, READ_ONCE(sock->sk->sk_incoming_cpu));
 	conn->last_active = jiffies;
 	/* Quiet until served: evictable before its first run too. */
 	if (srv->svc->evict_waiting)
@@ -281,7 +325,7 @@ static void ktcp_conn_attach(struct ktcp_conn *conn)
 	conn->saved_write_space = sk->sk_write_space;
 	conn->saved_state_change = sk->sk_state_change;
 	sk->sk_user_data = conn;
-	sk->sk_data_ready = ktcp_conn_wake;
+	sk->sk_data_ready = ktcp_conn_data_ready;
 	sk->sk_write_space = ktcp_conn_write_space;
 	sk->sk_state_change = ktcp_conn_wake;
 	write_unlock_bh(&sk->sk_callback_lock);
@@ -461,6 +505,7 @@ int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len)
 
 	ret = kernel_recvmsg(conn->sock, &msg, &vec, 1, len, MSG_DONTWAIT);
 	if (ret > 0) {
+		conn->run_bytes += ret;
 		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_IN, ret);
 		WRITE_ONCE(conn->last_active, jiffies);
 	}
@@ -480,6 +525,7 @@ int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 
 	ret = kernel_sendmsg(conn->sock, &msg, &vec, 1, len);
 	if (ret > 0) {
+		conn->run_bytes += ret;
 		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_OUT, ret);
 		WRITE_ONCE(conn->last_active, jiffies);
 	}

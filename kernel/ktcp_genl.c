@@ -259,6 +259,17 @@ static int ktcp_put_opts(struct sk_buff *skb, const struct ktcp_opts *opts)
 	return 0;
 }
 
+static int ktcp_put_cpus(struct sk_buff *skb, const struct ktcp_server *srv)
+{
+	char buf[KTCP_CPUS_MAX + 1];
+
+	/* Only a set given as at most KTCP_CPUS_MAX chars, or all. */
+	if (ktcp_server_cpus_print((struct ktcp_server *)srv, buf,
+				   sizeof(buf)) >= sizeof(buf) - 1)
+		return -EMSGSIZE;
+	return nla_put_string(skb, KTCP_A_CPUS, buf);
+}
+
 static int ktcp_put_server(struct sk_buff *skb, const struct ktcp_server *srv)
 {
 	const struct ktcp_server_params *p = &srv->params;
@@ -272,6 +283,7 @@ static int ktcp_put_server(struct sk_buff *skb, const struct ktcp_server *srv)
 	    nla_put_u32(skb, KTCP_A_MAX_CONNS, p->max_conns) ||
 	    nla_put_u32(skb, KTCP_A_IDLE_TIMEOUT_MS, p->idle_timeout_ms) ||
 	    nla_put_u32(skb, KTCP_A_MAX_MEM_KB, p->max_mem_kb) ||
+	    ktcp_put_cpus(skb, srv) ||
 	    nla_put_u32(skb, KTCP_A_LISTENERS, p->listeners) ||
 	    ktcp_put_opts(skb, &srv->opts) || ktcp_put_stats(skb, stats))
 		return -EMSGSIZE;
@@ -385,6 +397,39 @@ static void ktcp_parse_params(struct genl_info *info,
 	for (i = 1; i <= KTCP_A_MAX; i++)
 		if (a[i] && (ktcp_param_attrs & BIT(i)))
 			p->given |= BIT(i);
+}
+
+/*
+ * KTCP_A_CPUS into @mask, which the caller frees when *given, error or
+ * not. Every CPU named must be online.
+ */
+static int ktcp_parse_cpus(struct genl_info *info, cpumask_var_t *mask,
+			   bool *given)
+{
+	struct nlattr *a = info->attrs[KTCP_A_CPUS];
+
+	*given = false;
+	if (!a)
+		return 0;
+	if (!zalloc_cpumask_var(mask, GFP_KERNEL))
+		return -ENOMEM;
+	*given = true;
+	if (cpulist_parse(nla_data(a), *mask)) {
+		NL_SET_ERR_MSG_ATTR(
+			info->extack, a,
+			"not a CPU list (taskset -c's syntax: 0-3,8)");
+		return -EINVAL;
+	}
+	if (cpumask_empty(*mask)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "the CPU list is empty");
+		return -EINVAL;
+	}
+	if (!cpumask_subset(*mask, cpu_online_mask)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "a CPU in the list is not online");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int ktcp_parse_opts(struct genl_info *info, struct ktcp_opts *opts)
@@ -516,6 +561,8 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 	struct ktcp_service *svc;
 	struct ktcp_server *srv;
 	struct ktcp_opts opts;
+	cpumask_var_t cpus;
+	bool cpus_given;
 	u32 id;
 	int err;
 
@@ -538,6 +585,11 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 			"service names are made of a-z, 0-9, - and _");
 		return -EINVAL;
 	}
+	err = ktcp_parse_cpus(info, &cpus, &cpus_given);
+	if (err)
+		goto out_cpus;
+	if (cpus_given)
+		p.cpus = cpus;
 
 	mutex_lock(&ktcp_lock);
 	svc = ktcp_service_find(name);
@@ -569,6 +621,9 @@ out:
 	mutex_unlock(&ktcp_lock);
 	if (err)
 		ktcp_test_delay(KTCP_TEST_START_FAILED);
+out_cpus:
+	if (cpus_given)
+		free_cpumask_var(cpus);
 	return err;
 }
 
@@ -594,6 +649,8 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 	struct ktcp_server_params p;
 	struct ktcp_server *srv;
 	const char *why = NULL;
+	cpumask_var_t cpus;
+	bool cpus_given;
 	int err;
 
 	if (info->attrs[KTCP_A_SERVICE] || info->attrs[KTCP_A_LISTENERS] ||
@@ -603,6 +660,9 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 			"service, listeners and options are fixed at start");
 		return -EINVAL;
 	}
+	err = ktcp_parse_cpus(info, &cpus, &cpus_given);
+	if (err)
+		goto out_cpus;
 	mutex_lock(&ktcp_lock);
 	srv = ktcp_get_server(info);
 	err = PTR_ERR_OR_ZERO(srv);
@@ -610,6 +670,8 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	p = srv->params;
 	ktcp_parse_params(info, &p);
+	if (cpus_given)
+		p.cpus = cpus;
 	err = ktcp_server_update(srv, &p, &why);
 	if (!err) {
 		ktcp_net(srv->net)->generation++;
@@ -618,6 +680,9 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 out:
 	ktcp_set_msg(info, why);
 	mutex_unlock(&ktcp_lock);
+out_cpus:
+	if (cpus_given)
+		free_cpumask_var(cpus);
 	return err;
 }
 

@@ -49,6 +49,12 @@ static inline void ktcp_stats_add(struct ktcp_stats *st, unsigned int stat,
 	this_cpu_add(st->pcpu->v[stat], n);
 }
 
+/* The CPUs that run a server's connections; replaced whole by SET. */
+struct ktcp_cpus {
+	struct rcu_head rcu;
+	struct cpumask mask;
+};
+
 struct ktcp_listener {
 	struct ktcp_server *srv;
 	struct socket *sock;
@@ -62,7 +68,9 @@ struct ktcp_server {
 	struct ktcp_service *svc;
 	struct ktcp_server_params params;
 	struct ktcp_opts opts;
-	struct workqueue_struct *wq;
+	struct workqueue_struct *wq; /* per-CPU: concurrency-managed */
+	struct ktcp_cpus __rcu *cpus; /* changed under ktcp_lock */
+	int last_cpu; /* the last CPU given a connection in turn */
 
 	struct ktcp_listener *listeners; /* params.listeners of them */
 	unsigned int nlisteners;
@@ -100,6 +108,8 @@ struct ktcp_conn {
 	unsigned long deadline; /* jiffies, the service's; 0: none */
 	unsigned long flags;
 	size_t mem; /* bytes charged to srv->mem */
+	int cpu; /* runs there (unless params.percpu_wq); srv->cpus changes it */
+	u32 run_bytes; /* moved in this run */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
@@ -124,6 +134,8 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 				      const char **why);
 void ktcp_server_stop(struct ktcp_server *srv);
 void ktcp_server_stats(const struct ktcp_server *srv, u64 *v);
+int ktcp_server_pick_cpu(struct ktcp_server *srv, int hint);
+int ktcp_server_cpus_print(struct ktcp_server *srv, char *buf, size_t len);
 int ktcp_server_update(struct ktcp_server *srv,
 		       const struct ktcp_server_params *p, const char **why);
 

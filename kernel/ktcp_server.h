@@ -58,7 +58,16 @@ struct ktcp_server_params {
 	u32 idle_timeout_ms;
 	u32 listeners;
 	u32 max_mem_kb; /* 0: unlimited */
-	bool percpu_wq; /* serve connections on a per-CPU workqueue */
+	/*
+	 * The CPUs that run connections, valid during the request only;
+	 * NULL: every CPU (start), unchanged (set).
+	 */
+	const struct cpumask *cpus;
+	/*
+	 * Run a connection wherever its packets arrive, not on the one CPU
+	 * chosen at accept (echo's KTCP_ECHO_WQ_PERCPU).
+	 */
+	bool percpu_wq;
 	/*
 	 * BIT(KTCP_A_*) of the settings the request gave: ->configure
 	 * fills in its own defaults for the others.
@@ -100,6 +109,11 @@ struct ktcp_service {
 	 * service says otherwise.
 	 */
 	bool evict_waiting;
+	/*
+	 * Bytes a connection may move (received and sent) in one run before
+	 * it yields its CPU to the next connection; 0: KTCP_RUN_BYTES.
+	 */
+	u32 run_bytes;
 	/*
 	 * Apply service options to @p before the server starts, and record
 	 * the defaults it chose in @opts so they are reported. On failure,

@@ -201,6 +201,8 @@ static void ktcp_server_free(struct ktcp_server *srv)
 {
 	if (srv->wq)
 		destroy_workqueue(srv->wq);
+	/* No reader is left: the connections and listeners are gone. */
+	kfree(rcu_access_pointer(srv->cpus));
 	ktcp_stats_destroy(&srv->stats);
 	kfree(srv->opts.http_root);
 	kfree(srv);
@@ -213,6 +215,7 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 				      const char **why)
 {
 	struct ktcp_server *srv;
+	struct ktcp_cpus *cpus;
 	int err = -ENOMEM;
 
 	srv = kzalloc(struct_size(srv, priv, 0) + svc->server_priv_size,
@@ -222,6 +225,7 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 	srv->net = net;
 	srv->svc = svc;
 	srv->params = *p;
+	srv->params.cpus = NULL; /* the request's; kept in srv->cpus */
 	srv->opts = *opts;
 	/* opts->http_root points into the request; keep a copy to report. */
 	srv->opts.http_root = NULL;
@@ -231,6 +235,12 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 			goto err_free;
 	}
 	srv->idle_jiffies = msecs_to_jiffies(p->idle_timeout_ms);
+	srv->last_cpu = -1;
+	cpus = kmalloc(sizeof(*cpus), GFP_KERNEL);
+	if (!cpus)
+		goto err_free;
+	cpumask_copy(&cpus->mask, p->cpus ?: cpu_possible_mask);
+	RCU_INIT_POINTER(srv->cpus, cpus);
 	spin_lock_init(&srv->conns_lock);
 	INIT_LIST_HEAD(&srv->conns);
 	init_waitqueue_head(&srv->conns_empty);
@@ -242,8 +252,12 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 		goto err_free;
 	}
 	err = -ENOMEM;
-	srv->wq = alloc_workqueue("ktcp-%s-%u", p->percpu_wq ? 0 : WQ_UNBOUND,
-				  0, svc->name, srv->id);
+	/*
+	 * Per-CPU, so concurrency-managed: one worker per CPU runs the
+	 * connections queued there one after another while none blocks,
+	 * where an unbound queue would wake a worker per connection.
+	 */
+	srv->wq = alloc_workqueue("ktcp-%s-%u", 0, 0, svc->name, srv->id);
 	if (!srv->wq)
 		goto err_remove;
 	if (svc->server_init) {
@@ -330,6 +344,70 @@ static int ktcp_server_rebind(struct ktcp_server *srv,
 	return 0;
 }
 
+/*
+ * The CPU a new connection runs on: @hint (the CPU its packets came in
+ * on) when that is one of the server's and online, else the server's
+ * next online CPU in turn. Every CPU of the set offline: any.
+ */
+int ktcp_server_pick_cpu(struct ktcp_server *srv, int hint)
+{
+	const struct cpumask *m;
+	int cpu;
+
+	rcu_read_lock();
+	m = &rcu_dereference(srv->cpus)->mask;
+	if (hint >= 0 && hint < nr_cpu_ids && cpumask_test_cpu(hint, m) &&
+	    cpu_online(hint)) {
+		cpu = hint;
+	} else {
+		cpu = cpumask_next_and(READ_ONCE(srv->last_cpu), m,
+				       cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first_and(m, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = WORK_CPU_UNBOUND;
+		else
+			WRITE_ONCE(srv->last_cpu, cpu);
+	}
+	rcu_read_unlock();
+	return cpu;
+}
+
+/* The CPU set in taskset -c's syntax; ktcp_lock held. */
+int ktcp_server_cpus_print(struct ktcp_server *srv, char *buf, size_t len)
+{
+	const struct ktcp_cpus *cpus;
+
+	cpus = rcu_dereference_protected(srv->cpus,
+					 lockdep_is_held(&ktcp_lock));
+	return scnprintf(buf, len, "%*pbl", cpumask_pr_args(&cpus->mask));
+}
+
+/*
+ * A new CPU set: connections on a CPU outside it move to one inside, at
+ * their next run. ktcp_lock held.
+ */
+static int ktcp_server_set_cpus(struct ktcp_server *srv,
+				const struct cpumask *mask)
+{
+	struct ktcp_cpus *cpus, *old;
+	struct ktcp_conn *conn;
+
+	cpus = kmalloc(sizeof(*cpus), GFP_KERNEL);
+	if (!cpus)
+		return -ENOMEM;
+	cpumask_copy(&cpus->mask, mask);
+	old = rcu_replace_pointer(srv->cpus, cpus, lockdep_is_held(&ktcp_lock));
+	kfree_rcu(old, rcu);
+	spin_lock_bh(&srv->conns_lock);
+	list_for_each_entry(conn, &srv->conns, node)
+		if (conn->cpu >= nr_cpu_ids ||
+		    !cpumask_test_cpu(conn->cpu, mask))
+			WRITE_ONCE(conn->cpu, ktcp_server_pick_cpu(srv, -1));
+	spin_unlock_bh(&srv->conns_lock);
+	return 0;
+}
+
 /* Counters, and the memory held now (a gauge the per-CPU ones lack). */
 void ktcp_server_stats(const struct ktcp_server *srv, u64 *v)
 {
@@ -353,6 +431,11 @@ int ktcp_server_update(struct ktcp_server *srv,
 		/* listen() again on a listening socket only sets the backlog */
 		for (i = 0; i < srv->nlisteners; i++)
 			kernel_listen(srv->listeners[i].sock, p->backlog);
+	}
+	if (p->cpus) {
+		err = ktcp_server_set_cpus(srv, p->cpus);
+		if (err)
+			return err;
 	}
 	WRITE_ONCE(srv->params.max_conns, p->max_conns);
 	WRITE_ONCE(srv->params.max_mem_kb, p->max_mem_kb);

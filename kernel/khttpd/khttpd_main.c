@@ -134,6 +134,7 @@ static struct ktcp_service khttpd_service = {
 	.opts_mask = KHTTPD_OPTS,
 	.nodelay = true, /* pipelined answers: no delayed-ACK stall */
 	.evict_waiting = true, /* half-sent heads must not lock others out */
+	.run_bytes = 256 * 1024, /* one splice of a file body per run */
 	.server_priv_size = sizeof(struct khttpd_server),
 	/* .conn_priv_size is set at init: the struct is khttpd_conn.c's */
 	.configure = khttpd_configure,
