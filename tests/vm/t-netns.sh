@@ -150,6 +150,34 @@ for _ in $(seq 150); do
 	sleep 0.2
 done
 exec {c}<&-
+# A peer that keeps reconnecting, every half second, while the namespace
+# is deleted: the connections it makes do not keep the server, nor the
+# namespace, alive. Its echo is its proof of reaching the server.
+veth_netns ktcp-o3 ktcp-i3 10.199.2
+rid=$(in_ns ktcp start echo --addr 10.199.2.2 --port 12347 --json |
+	jq -r .id)
+reconnect() {
+	while :; do
+		(exec 3<>/dev/tcp/10.199.2.2/12347 && printf 'ping\n' >&3 &&
+			read -r -t 2 -u 3 line && echo "$line") 2>/dev/null
+		sleep 0.5
+	done
+}
+reconnect >"$TEST_TMP/reconnect" &
+rpid=$!
+for _ in $(seq 50); do
+	[ "$(grep -c ping "$TEST_TMP/reconnect")" -ge 2 ] && break
+	sleep 0.2
+done
+[ "$(grep -c ping "$TEST_TMP/reconnect")" -ge 2 ] ||
+	fail "the reconnecting peer never reached the server"
+mark=$(dmesg_mark)
+kill "$holder"
+wait "$holder" || true # killed: 143
+stopped_with_netns "$rid" "$mark"
+kill "$rpid"
+wait "$rpid" || true # killed: 143
+
 # The namespaces themselves are freed, once TCP is done with the sockets
 # that held them: no reference taken for a closing socket is lost. The
 # kernel frees a dismantled namespace one cleanup round late (after a
