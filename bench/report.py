@@ -150,11 +150,22 @@ def shape_echo(rec, where):
 
 
 def shape_echo_open(rec, where):
+    r = shape_open(rec, where, "messages")
+    r["conns"] = number(rec, "conns", where)
+    r["size"] = number(rec, "size", where)
+    return r
+
+
+def shape_http_open(rec, where):
+    r = shape_open(rec, where, "requests")
+    r["mode"] = rec.get("mode")
+    return r
+
+
+def shape_open(rec, where, count_key):
     """An open-loop point; "out" is null when there was no rate to offer."""
     out = rec.get("out")
     r = {"server": rec.get("server"), "run": number(rec, "run", where),
-         "conns": number(rec, "conns", where),
-         "size": number(rec, "size", where),
          "load": number(rec, "load", where),
          "offered_per_s": number(rec, "rate", where) or None,
          "achieved_per_s": None, "kept": None, "p50_us": None,
@@ -164,7 +175,7 @@ def shape_echo_open(rec, where):
         return r
     if not isinstance(out, dict):
         raise Broken(f"{where}: no tool output")
-    ok = served(out, "messages")
+    ok = served(out, count_key)
     r["achieved_per_s"] = maybe(out, "achieved_per_s", where, ok)
     r["kept"] = out.get("rate_kept") == "yes" if ok else None
     for k in ("p50", "p99", "p999"):
@@ -222,9 +233,10 @@ def shape_drop(rec, where):
 
 
 SHAPERS = {"echo": shape_echo, "echo-open": shape_echo_open,
-           "http": shape_http, "scale": shape_scale, "drop": shape_drop}
+           "http": shape_http, "http-open": shape_http_open,
+           "scale": shape_scale, "drop": shape_drop}
 # Benchmarks a script reports besides its own name.
-ALSO = {"echo": ["echo-open"]}
+ALSO = {"echo": ["echo-open"], "http": ["http-open"]}
 
 
 def collect(recs, wanted):
@@ -315,7 +327,9 @@ def summarize(env, data):
                     row["ratios"][f"{k}/{base} p99"] = ratio_stat(
                         a, b, "p99_us")
         res["echo"].append(row)
-    res["echo_open"] = summarize_open(data["echo-open"])
+    res["echo_open"] = summarize_open(data["echo-open"], ("conns", "size"),
+                                      OPEN_SERVERS, "kecho",
+                                      ("user-t1", "uring"))
     http = group(data["http"], "file", "mode", "tool", "server")
     for f, m, t in sorted({(f, m, t) for f, m, t, _ in http},
                           key=lambda x: (x[0] != "small.html", x[1] != "keep-alive", x[2])):
@@ -336,6 +350,9 @@ def summarize(env, data):
                 row["ratios"][f"khttpd/{base}"] = ratio_stat(a, b, "req_per_s")
                 row["ratios"][f"khttpd/{base} p99"] = ratio_stat(a, b, "p99_us")
         res["http"].append(row)
+    res["http_open"] = summarize_open(data["http-open"], ("mode",),
+                                      HTTP_SERVERS, "khttpd",
+                                      ("nginx", "lighttpd"))
     scale = group(data["scale"], "server")
     # The bare sockets wait in an accept queue, each with a request_sock
     # that an accepted socket no longer has: not part of the reference.
@@ -372,16 +389,17 @@ def summarize(env, data):
     return res
 
 
-def summarize_open(rows):
-    """Open loop: per point and load, each server's latency at the same
-    offered rate, and kecho's p99 over each peer's (per run)."""
+def summarize_open(rows, keys, servers, ours, peers):
+    """Open loop: per point (keys) and load, each server's latency at the
+    same offered rate, and our server's p99 over each peer's (per run)."""
     out = []
-    pts = group(rows, "conns", "size", "load", "server")
-    for conns, size, load in sorted({k[:3] for k in pts}):
-        row = {"conns": conns, "size": size, "load": load, "servers": {},
-               "ratios": {}}
-        for srv in OPEN_SERVERS:
-            rs = pts.get((conns, size, load, srv), [])
+    pts = group(rows, *keys, "load", "server")
+    n = len(keys) + 1
+    for point in sorted({k[:n] for k in pts}):
+        row = dict(zip(keys + ("load",), point))
+        row.update(servers={}, ratios={})
+        for srv in servers:
+            rs = pts.get(point + (srv,), [])
             if not rs:
                 continue
             row["servers"][srv] = {
@@ -394,11 +412,11 @@ def summarize_open(rows):
             row["servers"][srv]["runs"] = len(rs)
             row["servers"][srv]["err"] = merge_err(rs)
             row["servers"][srv]["client_cpu"] = cpu_stat(rs)
-        a = pts.get((conns, size, load, "kecho"))
-        for base in ("user-t1", "uring"):
-            b = pts.get((conns, size, load, base))
+        a = pts.get(point + (ours,))
+        for base in peers:
+            b = pts.get(point + (base,))
             if a and b:
-                row["ratios"][f"kecho/{base} p99"] = ratio_stat(
+                row["ratios"][f"{ours}/{base} p99"] = ratio_stat(
                     a, b, "p99_us")
         out.append(row)
     return out
@@ -428,6 +446,13 @@ def targets(env, res):
             out.append(target(
                 f"kecho p99 <= {LABELS[base]} p99 at equal offered load "
                 f"({row['load']} %), {row['conns']} conns, {row['size']} B",
+                got, lambda v: v <= 1.0))
+    for row in res.get("http_open", []):
+        for base in ("nginx", "lighttpd"):
+            got = row["ratios"].get(f"khttpd/{base} p99")
+            out.append(target(
+                f"khttpd p99 <= {base} p99 at equal offered load "
+                f"({row['load']} %), small file, {row['mode']}, htstress",
                 got, lambda v: v <= 1.0))
     for row in res["http"]:
         if row["file"] != "small.html":
@@ -513,6 +538,12 @@ def fmt_cpu(servers):
     return txt + (" saturated" if any(c["saturated"] for c in cs) else "")
 
 
+def offered_of(servers):
+    """The rate offered at an open-loop point (the same for all servers)."""
+    return stat([s["offered_per_s"]["median"] for s in servers.values()
+                 if s["offered_per_s"]])
+
+
 def fmt_open(s):
     """p50 / p99 / p99.9 and how many runs kept the rate."""
     if not s:
@@ -583,9 +614,7 @@ def table(meta, env, res):
                 "|---|---|---|---|" + "---|" * (len(OPEN_SERVERS) + 4)]
         for r in res["echo_open"]:
             sv = r["servers"]
-            offered = stat([v for s in sv.values()
-                            for v in ([s["offered_per_s"]["median"]]
-                                      if s["offered_per_s"] else [])])
+            offered = offered_of(sv)
             cells = [fmt_open(sv.get(s)) for s in OPEN_SERVERS]
             out.append(f"| {r['conns']:,} | {fmt_size(r['size'])} "
                        f"| {r['load']} % | {fmt_stat(offered, spread=False)} | " +
@@ -611,6 +640,30 @@ def table(meta, env, res):
                        f" | {fmt_ratio(r['ratios'].get('khttpd/nginx'))}"
                        f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd'))}"
                        f" | {p99} | {fmt_cpu(sv)} | {errs(sv)} |")
+        out.append("")
+    if res.get("http_open"):
+        out += ["### HTTP: latency at equal offered load (open loop, "
+                "htstress --rate, 1 KiB file)", "",
+                "Each server is offered the same requests/s: 50 % and 90 % "
+                "of the slowest server's closed-loop htstress maximum in "
+                "that mode, in the same run. Latency counts from when each "
+                "request was meant to leave. *kept*: runs that achieved at "
+                "least 95 % of the offered rate.", "",
+                "| mode | load | offered req/s | " +
+                " | ".join(f"{LABELS[s]} p50 / p99 / p99.9 µs, kept"
+                           for s in HTTP_SERVERS) +
+                " | khttpd / nginx p99 | khttpd / lighttpd p99 | client CPU "
+                "| errors |",
+                "|---|---|---|" + "---|" * (len(HTTP_SERVERS) + 4)]
+        for r in res["http_open"]:
+            sv = r["servers"]
+            cells = [fmt_open(sv.get(s)) for s in HTTP_SERVERS]
+            out.append(f"| {r['mode']} | {r['load']} % "
+                       f"| {fmt_stat(offered_of(sv), spread=False)} | " +
+                       " | ".join(cells) +
+                       f" | {fmt_ratio(r['ratios'].get('khttpd/nginx p99'))}"
+                       f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd p99'))}"
+                       f" | {fmt_cpu(sv)} | {errs(sv)} |")
         out.append("")
     if res["scale"]:
         n = res["scale"][0]["conns"]
