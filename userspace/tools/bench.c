@@ -453,8 +453,15 @@ static void msg_recv(struct bworker *w, struct bconn *c)
 		if (opt.verify && !msg_check(w, c, (size_t)n))
 			return;
 		c->rcvd += (size_t)n;
-		if (c->rcvd == c->len)
+		/*
+		 * The next message has just left: its echo cannot be back
+		 * yet, so do not spend a recv() learning that (epoll says
+		 * when it is).
+		 */
+		if (c->rcvd == c->len) {
 			msg_done(w, c);
+			return;
+		}
 	}
 }
 
