@@ -86,14 +86,17 @@ expect_fail_with "'70000'" ktcp start echo --port 70000
 expect_fail_with "'abc'" ktcp stop abc
 expect_fail_with "'12x' is not a size" ktcp set "$id2" --max-mem 12x
 expect_fail_with "'2T' is out of range \\(0-1T\\)" ktcp set "$id2" --max-mem 2T
-# A CPU list: junk is the CLI's to refuse, a CPU not online the kernel's,
-# and a refused set leaves the CPUs as they were.
+# A CPU list: junk is the CLI's to refuse, a CPU the machine lacks the
+# kernel's, with its message on the attribute, and a refused set leaves
+# the CPUs as they were. (A CPU that exists but is offline: below.)
 expect_fail_with "'0-x' is not a CPU list" ktcp set "$id2" --cpus 0-x
 expect_fail_with "the range 3-1 goes down" ktcp start echo --port 1000 \
 	--cpus 3-1
-expect_fail_with "^ktcp: cannot change server $id2: .*not online" \
+expect_fail_with \
+	"^ktcp: cannot change server $id2: Invalid argument: .+ \\(attribute 'cpus'\\)$" \
 	ktcp set "$id2" --cpus 4095
-expect_fail_with "not online" ktcp start echo --port 1000 --cpus 0,4095
+expect_fail_with "Invalid argument: .+ \\(attribute 'cpus'\\)$" \
+	ktcp start echo --port 1000 --cpus 0,4095
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].cpus')" 0-1 \
 	"cpus after a refused set"
 expect_fail_with "'0' is out of range" ktcp start http --port 1000 \
@@ -126,6 +129,19 @@ assert_eq "$(ktcp list --json | jq length)" 0 "servers left"
 wait "$mon" || fail "monitor exited with $?"
 ev=$(jq -r '"\(.event) \(.id) \(.port)"' "$TEST_TMP/events" | tr '\n' ,)
 assert_eq "$ev" "started $id 12345,started $id2 12346,changed $id2 12347,stopped $id 12345," "events"
+
+# A CPU that exists but is offline is refused by name.
+if [ -w /sys/devices/system/cpu/cpu1/online ]; then
+	echo 0 >/sys/devices/system/cpu/cpu1/online
+	rc=0
+	err=$(ktcp start echo --port 1000 --cpus 0-1 2>&1) || rc=$?
+	echo 1 >/sys/devices/system/cpu/cpu1/online
+	assert_eq "$rc" 1 "start on an offline CPU"
+	assert_contains "$err" "a CPU in the list is not online (attribute 'cpus')"
+	assert_eq "$(ktcp list --json | jq length)" 0 "started on an offline CPU"
+else
+	echo "cli: no CPU hotplug: the offline CPU not tested"
+fi
 
 # libktcp from an outside program built with pkg-config.
 out=$(ktcp-example) || fail "ktcp-example: $out"
