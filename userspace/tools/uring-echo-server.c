@@ -367,6 +367,18 @@ static int conn_enqueue(struct conn *c, uint16_t bid, uint32_t len)
 	return 0;
 }
 
+/*
+ * The kernel refused an operation the server cannot do without: say which
+ * and exit, rather than keep a listener that answers nobody.
+ */
+__attribute__((noreturn)) static void missing_feature(const char *what,
+						      const char *since)
+{
+	warnx_("this kernel does not support io_uring %s (Linux %s or later)",
+	       what, since);
+	exit(EXIT_ERRORS);
+}
+
 static void on_accept(struct worker *w, const struct io_uring_cqe *cqe)
 {
 	struct io_uring_sqe *sqe;
@@ -387,12 +399,8 @@ static void on_accept(struct worker *w, const struct io_uring_cqe *cqe)
 	}
 	if (cqe->flags & IORING_CQE_F_MORE || w->stop)
 		return;
-	if (cqe->res == -EINVAL) {
-		warnx_("multishot accept: %s (needs Linux 5.19)",
-		       strerror(-cqe->res));
-		w->stop = true;
-		return;
-	}
+	if (cqe->res == -EINVAL)
+		missing_feature("multishot accept", "5.19");
 	/* Out of fds, or the accept ended: try again shortly. */
 	sqe = get_sqe(w);
 	w->pause = (struct __kernel_timespec){
@@ -431,11 +439,8 @@ static void on_recv(struct worker *w, struct conn *c,
 		w->starved = c;
 		return;
 	}
-	if (cqe->res == -EINVAL && !c->closing && !w->stop) {
-		warnx_("multishot recv: %s (needs Linux 6.0)",
-		       strerror(-cqe->res));
-		w->stop = true;
-	}
+	if (cqe->res == -EINVAL && !c->closing)
+		missing_feature("multishot recv", "6.0");
 	if (cqe->res > 0 && !c->closing) {
 		/* The kernel ended the multishot for its own reasons. */
 		arm_recv(w, c);
