@@ -414,7 +414,14 @@ static int ktcp_parse_cpus(struct genl_info *info, cpumask_var_t *mask,
 	if (!zalloc_cpumask_var(mask, GFP_KERNEL))
 		return -ENOMEM;
 	*given = true;
-	if (cpulist_parse(nla_data(a), *mask)) {
+	switch (cpulist_parse(nla_data(a), *mask)) {
+	case 0:
+		break;
+	case -ERANGE: /* beyond nr_cpu_ids */
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "a CPU in the list does not exist");
+		return -EINVAL;
+	default:
 		NL_SET_ERR_MSG_ATTR(
 			info->extack, a,
 			"not a CPU list (taskset -c's syntax: 0-3,8)");

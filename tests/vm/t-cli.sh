@@ -93,9 +93,9 @@ expect_fail_with "'0-x' is not a CPU list" ktcp set "$id2" --cpus 0-x
 expect_fail_with "the range 3-1 goes down" ktcp start echo --port 1000 \
 	--cpus 3-1
 expect_fail_with \
-	"^ktcp: cannot change server $id2: Invalid argument: .+ \\(attribute 'cpus'\\)$" \
+	"^ktcp: cannot change server $id2: Invalid argument: a CPU in the list does not exist \\(attribute 'cpus'\\)$" \
 	ktcp set "$id2" --cpus 4095
-expect_fail_with "Invalid argument: .+ \\(attribute 'cpus'\\)$" \
+expect_fail_with "Invalid argument: a CPU in the list does not exist \\(attribute 'cpus'\\)$" \
 	ktcp start echo --port 1000 --cpus 0,4095
 assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].cpus')" 0-1 \
 	"cpus after a refused set"
