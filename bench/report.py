@@ -722,10 +722,9 @@ def conditions(meta, env):
         f"{meta.get('qemu')}",
         f"- Pinning: load generators on CPU {env.get('client_cpu')} "
         f"(taskset); userspace servers on CPU {env.get('server_cpus')} "
-        "(taskset); kecho's and khttpd's unbound workqueues on CPU "
-        f"{env.get('server_cpus')} (/sys/devices/virtual/workqueue/cpumask); "
-        "kecho's percpu workqueue runs where the packets arrive and is not "
-        "pinned",
+        f"(taskset); kecho's and khttpd's connections on CPU "
+        f"{env.get('server_cpus')} (--cpus); kecho --wq percpu runs where "
+        "the packets arrive and is not pinned",
         f"- Each load point: {env.get('secs')} s; runs: {env.get('runs')}",
     ])
 

@@ -81,17 +81,13 @@ json_num() {
 # --- CPUs -------------------------------------------------------------------
 
 # The load generator gets the last CPU, servers all the others. Userspace
-# servers are started under taskset; kernel servers run on unbound
-# workqueues, which follow the system-wide unbound cpumask.
+# servers are started under taskset, kernel servers with --cpus.
 NCPU=$(nproc)
 [ "$NCPU" -ge 2 ] || fail "benchmarks need 2 CPUs or more, have $NCPU"
 CLIENT_CPU=$((NCPU - 1))
 SERVER_CPUS=0-$((NCPU - 2))
 [ "$NCPU" -gt 2 ] || SERVER_CPUS=0
 SERVER_NCPU=$((NCPU - 1))
-WQ_MASK=/sys/devices/virtual/workqueue/cpumask
-[ -w "$WQ_MASK" ] || fail "$WQ_MASK is missing: cannot pin kernel servers"
-WQ_MASK_SAVED=$(cat "$WQ_MASK")
 
 # "${ON_CLIENT[@]}" CMD... runs a load generator on its CPU, "${ON_SERVER[@]}"
 # CMD... a userspace server on the server CPUs. Prefixes rather than
@@ -100,15 +96,6 @@ WQ_MASK_SAVED=$(cat "$WQ_MASK")
 ON_CLIENT=(taskset -c "$CLIENT_CPU")
 ON_SERVER=(taskset -c "$SERVER_CPUS")
 
-# Unbound workqueues (kecho's and khttpd's default) to the server CPUs.
-pin_kernel_servers() {
-	printf '%x\n' $(((1 << SERVER_NCPU) - 1)) >"$WQ_MASK" ||
-		fail "cannot restrict unbound workqueues to CPUs $SERVER_CPUS"
-}
-
-unpin_kernel_servers() {
-	echo "$WQ_MASK_SAVED" >"$WQ_MASK"
-}
 
 # --- setup ------------------------------------------------------------------
 
@@ -283,16 +270,16 @@ uring_echo_start() {
 	wait_port 12345
 }
 
-# ktcp_start SERVICE ARGS...: a kernel server with its unbound workqueue on
-# the server CPUs; sets KTCP_ID.
+# ktcp_start SERVICE ARGS...: a kernel server whose connections run on the
+# server CPUs (--wq percpu ignores them: it follows the packets); sets
+# KTCP_ID.
 KTCP_ID=
 ktcp_start() {
-	pin_kernel_servers
-	KTCP_ID=$(ktcp start "$@" --addr 127.0.0.1 --backlog 65535) ||
+	KTCP_ID=$(ktcp start "$1" --cpus "$SERVER_CPUS" "${@:2}" \
+		--addr 127.0.0.1 --backlog 65535) ||
 		fail "ktcp start $* failed"
 }
 
 ktcp_stop() {
 	ktcp stop "$KTCP_ID"
-	unpin_kernel_servers
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Echo throughput and latency: kecho (unbound workqueue pinned to the server
-# CPUs, and its percpu workqueue, which runs where the packets arrive and
-# so cannot be pinned) against user-echo-server with 1 and 2 threads and
+# Echo throughput and latency: kecho (its connections on the server CPUs,
+# --cpus, and with --wq percpu, which runs where the packets arrive and so
+# cannot be pinned) against user-echo-server with 1 and 2 threads and
 # uring-echo-server (io_uring) with 1, all driven by echo-bench on its own
 # CPU, BENCH_RUNS times, servers interleaved within each run so drift hits
 # them alike. Each run has two phases:
