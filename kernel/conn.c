@@ -236,6 +236,7 @@ static void ktcp_conn_close(struct ktcp_conn *conn, unsigned int why)
 	if (svc->conn_release)
 		svc->conn_release(conn);
 	atomic_long_sub(conn->mem, &srv->mem);
+	ktcp_server_put_cpu(srv, conn->cpu);
 	ktcp_sock_release(conn->sock);
 	if (why)
 		ktcp_stats_add(&srv->stats, why, 1);
@@ -418,11 +419,19 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACCEPTED, 1);
 	if (srv->svc->nodelay)
 		tcp_sock_set_nodelay(sock->sk);
+	if (srv->svc->notsent_lowat) {
+		/* As setsockopt(TCP_NOTSENT_LOWAT), which has no helper. */
+		lock_sock(sock->sk);
+		WRITE_ONCE(tcp_sk(sock->sk)->notsent_lowat,
+			   srv->svc->notsent_lowat);
+		release_sock(sock->sk);
+	}
 	/* Counted first: the connection may be closed, and uncounted, at once. */
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, 1);
 	if (!ktcp_conn_register(srv, conn)) {
 		ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, -1);
 		ktcp_stats_add(&srv->stats, KTCP_STATS_A_REFUSED, 1);
+		ktcp_server_put_cpu(srv, conn->cpu);
 		kmem_cache_free(srv->svc->conn_cache, conn);
 		ktcp_sock_release(sock);
 		return;

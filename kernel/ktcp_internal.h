@@ -70,7 +70,7 @@ struct ktcp_server {
 	struct ktcp_opts opts;
 	struct workqueue_struct *wq; /* per-CPU: concurrency-managed */
 	struct ktcp_cpus __rcu *cpus; /* changed under ktcp_lock */
-	int last_cpu; /* the last CPU given a connection in turn */
+	atomic_t __percpu *cpu_conns; /* connections given each CPU */
 
 	struct ktcp_listener *listeners; /* params.listeners of them */
 	unsigned int nlisteners;
@@ -135,6 +135,7 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 void ktcp_server_stop(struct ktcp_server *srv);
 void ktcp_server_stats(const struct ktcp_server *srv, u64 *v);
 int ktcp_server_pick_cpu(struct ktcp_server *srv, int hint);
+void ktcp_server_put_cpu(struct ktcp_server *srv, int cpu);
 int ktcp_server_cpus_print(struct ktcp_server *srv, char *buf, size_t len);
 int ktcp_server_update(struct ktcp_server *srv,
 		       const struct ktcp_server_params *p, const char **why);

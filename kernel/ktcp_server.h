@@ -114,6 +114,8 @@ struct ktcp_service {
 	 * it yields its CPU to the next connection; 0: KTCP_RUN_BYTES.
 	 */
 	u32 run_bytes;
+	/* TCP_NOTSENT_LOWAT for every connection; 0: the system's. */
+	u32 notsent_lowat;
 	/*
 	 * Apply service options to @p before the server starts, and record
 	 * the defaults it chose in @opts so they are reported. On failure,

@@ -203,6 +203,7 @@ static void ktcp_server_free(struct ktcp_server *srv)
 		destroy_workqueue(srv->wq);
 	/* No reader is left: the connections and listeners are gone. */
 	kfree(rcu_access_pointer(srv->cpus));
+	free_percpu(srv->cpu_conns);
 	ktcp_stats_destroy(&srv->stats);
 	kfree(srv->opts.http_root);
 	kfree(srv);
@@ -235,7 +236,9 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 			goto err_free;
 	}
 	srv->idle_jiffies = msecs_to_jiffies(p->idle_timeout_ms);
-	srv->last_cpu = -1;
+	srv->cpu_conns = alloc_percpu(atomic_t);
+	if (!srv->cpu_conns)
+		goto err_free;
 	cpus = kmalloc(sizeof(*cpus), GFP_KERNEL);
 	if (!cpus)
 		goto err_free;
@@ -346,31 +349,44 @@ static int ktcp_server_rebind(struct ktcp_server *srv,
 
 /*
  * The CPU a new connection runs on: @hint (the CPU its packets came in
- * on) when that is one of the server's and online, else the server's
- * next online CPU in turn. Every CPU of the set offline: any.
+ * on) when that is one of the server's, online, and has at most one
+ * connection more than the server's least busy CPU; else that least busy
+ * CPU. The packets' CPU keeps a connection's work beside its softirq;
+ * the bound keeps one CPU from taking everything when all packets come
+ * in on it (loopback: the client's CPU). Every CPU of the set offline:
+ * any CPU. The caller gives the CPU back with ktcp_server_put_cpu().
  */
 int ktcp_server_pick_cpu(struct ktcp_server *srv, int hint)
 {
+	unsigned int n, least = UINT_MAX;
 	const struct cpumask *m;
-	int cpu;
+	int cpu, best = -1;
 
 	rcu_read_lock();
 	m = &rcu_dereference(srv->cpus)->mask;
-	if (hint >= 0 && hint < nr_cpu_ids && cpumask_test_cpu(hint, m) &&
-	    cpu_online(hint)) {
-		cpu = hint;
-	} else {
-		cpu = cpumask_next_and(READ_ONCE(srv->last_cpu), m,
-				       cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first_and(m, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = WORK_CPU_UNBOUND;
-		else
-			WRITE_ONCE(srv->last_cpu, cpu);
+	for_each_cpu_and(cpu, m, cpu_online_mask)
+	{
+		n = atomic_read(per_cpu_ptr(srv->cpu_conns, cpu));
+		if (n < least) {
+			least = n;
+			best = cpu;
+		}
 	}
+	if (hint >= 0 && hint < nr_cpu_ids && cpumask_test_cpu(hint, m) &&
+	    cpu_online(hint) &&
+	    atomic_read(per_cpu_ptr(srv->cpu_conns, hint)) <= least + 1)
+		best = hint;
 	rcu_read_unlock();
-	return cpu;
+	if (best < 0)
+		return WORK_CPU_UNBOUND;
+	atomic_inc(per_cpu_ptr(srv->cpu_conns, best));
+	return best;
+}
+
+void ktcp_server_put_cpu(struct ktcp_server *srv, int cpu)
+{
+	if (cpu < nr_cpu_ids)
+		atomic_dec(per_cpu_ptr(srv->cpu_conns, cpu));
 }
 
 /* The CPU set in taskset -c's syntax; ktcp_lock held. */
@@ -402,8 +418,10 @@ static int ktcp_server_set_cpus(struct ktcp_server *srv,
 	spin_lock_bh(&srv->conns_lock);
 	list_for_each_entry(conn, &srv->conns, node)
 		if (conn->cpu >= nr_cpu_ids ||
-		    !cpumask_test_cpu(conn->cpu, mask))
+		    !cpumask_test_cpu(conn->cpu, mask)) {
+			ktcp_server_put_cpu(srv, conn->cpu);
 			WRITE_ONCE(conn->cpu, ktcp_server_pick_cpu(srv, -1));
+		}
 	spin_unlock_bh(&srv->conns_lock);
 	return 0;
 }

@@ -134,7 +134,13 @@ static struct ktcp_service khttpd_service = {
 	.opts_mask = KHTTPD_OPTS,
 	.nodelay = true, /* pipelined answers: no delayed-ACK stall */
 	.evict_waiting = true, /* half-sent heads must not lock others out */
-	.run_bytes = 256 * 1024, /* one splice of a file body per run */
+	/*
+	 * A slow reader's socket takes no more than this unsent: without
+	 * it, autotuning lets a send queue grow to megabytes, which a
+	 * reader of 32 bytes a second pins, and which each run spends
+	 * time filling while the connections behind it wait.
+	 */
+	.notsent_lowat = 128 * 1024,
 	.server_priv_size = sizeof(struct khttpd_server),
 	/* .conn_priv_size is set at init: the struct is khttpd_conn.c's */
 	.configure = khttpd_configure,
