@@ -156,10 +156,12 @@ exec {c}<&-
 veth_netns ktcp-o3 ktcp-i3 10.199.2
 rid=$(in_ns ktcp start echo --addr 10.199.2.2 --port 12347 --json |
 	jq -r .id)
+# It keeps trying once the server is gone (set -e must not end it).
 reconnect() {
 	while :; do
 		(exec 3<>/dev/tcp/10.199.2.2/12347 && printf 'ping\n' >&3 &&
-			read -r -t 2 -u 3 line && echo "$line") 2>/dev/null
+			read -r -t 2 -u 3 line && echo "$line") 2>/dev/null ||
+			true
 		sleep 0.5
 	done
 }
