@@ -303,10 +303,13 @@ enum ktcp_filter_attr {
 };
 #define KTCP_FILTER_A_MAX (__KTCP_FILTER_A_MAX - 1)
 
-/* Workqueue that serves a kecho server's connections. */
+/*
+ * Where a kecho server's connections run (named for the workqueues of
+ * earlier versions; every server now runs on a per-CPU one).
+ */
 enum ktcp_echo_wq {
-	KTCP_ECHO_WQ_UNBOUND, /* any CPU; the default */
-	KTCP_ECHO_WQ_PERCPU, /* the CPU that queued the work (old bench=1) */
+	KTCP_ECHO_WQ_UNBOUND, /* the CPU given at accept (KTCP_A_CPUS) */
+	KTCP_ECHO_WQ_PERCPU, /* wherever its packets arrive, each time */
 	__KTCP_ECHO_WQ_MAX
 };
 
