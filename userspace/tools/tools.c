@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -638,6 +639,255 @@ int send_nonblock(int fd, const void *buf, size_t len, size_t *off)
 		*off += (size_t)n;
 	}
 	return 0;
+}
+
+/* --- echo servers --------------------------------------------------------- */
+
+/* -a: an IPv4 or IPv6 literal, optionally in brackets; no names. */
+static int parse_listen_addr(const char *s, struct server_opts *o)
+{
+	struct sockaddr_in6 *s6 = (void *)&o->addr;
+	struct sockaddr_in *s4 = (void *)&o->addr;
+	char buf[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(s);
+
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(buf)) {
+		memcpy(buf, s + 1, n - 2);
+		buf[n - 2] = '\0';
+	} else {
+		snprintf(buf, sizeof(buf), "%s", s);
+	}
+	memset(&o->addr, 0, sizeof(o->addr));
+	if (inet_pton(AF_INET, buf, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		o->addrlen = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		o->addrlen = sizeof(*s6);
+		return 0;
+	}
+	warnx_("invalid address '%s': not an IPv4 or IPv6 literal", s);
+	return -1;
+}
+
+/* No -a: [::] accepting IPv4 too, or 0.0.0.0 on hosts without IPv6. */
+static void default_listen_addr(struct server_opts *o)
+{
+	struct sockaddr_in6 *s6 = (void *)&o->addr;
+	struct sockaddr_in *s4 = (void *)&o->addr;
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	memset(&o->addr, 0, sizeof(o->addr));
+	if (fd >= 0) {
+		close(fd);
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_any;
+		o->addrlen = sizeof(*s6);
+	} else {
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_ANY);
+		o->addrlen = sizeof(*s4);
+	}
+}
+
+int parse_server_opts(int argc, char **argv, const struct option *longopts,
+		      const char *usage, struct server_opts *o)
+{
+	int c;
+
+	*o = (struct server_opts){
+		.any = true,
+		.port = 12345,
+		.threads = 1,
+		.backlog = 4096,
+	};
+	while ((c = getopt_long(argc, argv, "p:a:t:b:h", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'p':
+			if (parse_u64("port", optarg, 0, 65535, &o->port))
+				return -1;
+			break;
+		case 'a':
+			if (parse_listen_addr(optarg, o))
+				return -1;
+			o->any = false;
+			break;
+		case 't':
+			if (parse_u64("thread count", optarg, 1, 1024,
+				      &o->threads))
+				return -1;
+			break;
+		case 'b':
+			if (parse_u64("backlog", optarg, 1, 65535, &o->backlog))
+				return -1;
+			break;
+		case 'h':
+		default:
+			return help_or_usage(c, usage);
+		}
+	}
+	if (check_operands(argc, argv, 0))
+		return -1;
+	if (o->any)
+		default_listen_addr(o);
+	return 0;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/*
+ * Port 0 asks for a free port; every SO_REUSEPORT listener after the first
+ * must then bind the port the first one got.
+ */
+static void adopt_port(struct server_opts *o, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (o->port || getsockname(lfd, (struct sockaddr *)&ss, &len))
+		return;
+	o->port = ss.ss_family == AF_INET6 ?
+			  ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
+			  ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	set_port(&o->addr, (uint16_t)o->port);
+}
+
+int server_listen(struct server_opts *o, int type_flags)
+{
+	int fd, one = 1, zero = 0;
+	char name[INET6_ADDRSTRLEN + 8];
+
+	set_port(&o->addr, (uint16_t)o->port);
+	fd = socket(o->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | type_flags,
+		    0);
+	if (fd < 0) {
+		warnx_("socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
+		warnx_("SO_REUSEPORT: %s", strerror(errno));
+	if (o->any && o->addr.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, (const struct sockaddr *)&o->addr, o->addrlen) < 0 ||
+	    listen(fd, (int)o->backlog) < 0) {
+		format_sockaddr((const struct sockaddr *)&o->addr, name,
+				sizeof(name));
+		warnx_("cannot listen on %s: %s", name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	adopt_port(o, fd);
+	return fd;
+}
+
+static struct server_worker *
+server_nth(void *workers, const struct server_ops *ops, unsigned int i)
+{
+	return (struct server_worker *)(void *)((char *)workers +
+						(size_t)i * ops->worker_size);
+}
+
+/* Start the threads and wait for SIGINT/SIGTERM. */
+static int server_serve(void *ws, const struct server_opts *o,
+			const struct server_ops *ops)
+{
+	struct server_worker *sw;
+	char name[INET6_ADDRSTRLEN + 8];
+	uint64_t accepted = 0, in = 0, out = 0;
+	unsigned int i, started = 0;
+	sigset_t set;
+	int ret = EXIT_ERRORS, sig;
+
+	/* Only the main thread takes SIGINT/SIGTERM, in sigwait() below. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (; started < o->threads; started++) {
+		sw = server_nth(ws, ops, started);
+		if (pthread_create(&sw->tid, NULL, ops->run, sw)) {
+			warnx_("cannot create thread");
+			break;
+		}
+	}
+	format_sockaddr((const struct sockaddr *)&o->addr, name, sizeof(name));
+	if (started == o->threads) {
+		warnx_("listening on %s, %u thread%s%s", name, started,
+		       started == 1 ? "" : "s", ops->note ? ops->note() : "");
+		sigwait(&set, &sig);
+		ret = EXIT_OK;
+	}
+
+	/* The eventfd stays readable, so every worker sees it. */
+	sw = server_nth(ws, ops, 0);
+	if (eventfd_write(sw->stop_fd, 1))
+		warnx_("eventfd: %s", strerror(errno));
+	for (i = 0; i < started; i++) {
+		sw = server_nth(ws, ops, i);
+		pthread_join(sw->tid, NULL);
+		accepted += sw->accepted;
+		in += sw->bytes_in;
+		out += sw->bytes_out;
+	}
+	warnx_("connections %" PRIu64 ", bytes received %" PRIu64
+	       ", bytes sent %" PRIu64,
+	       accepted, in, out);
+	return ret;
+}
+
+int server_run(struct server_opts *o, const struct server_ops *ops)
+{
+	struct server_worker *sw;
+	unsigned int i, inited = 0;
+	int stop_fd, ret = EXIT_ERRORS;
+	void *ws;
+
+	signal(SIGPIPE, SIG_IGN);
+	stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (stop_fd < 0) {
+		warnx_("eventfd: %s", strerror(errno));
+		return EXIT_ERRORS;
+	}
+	ws = calloc(o->threads, ops->worker_size);
+	if (!ws)
+		goto close_stop;
+	for (i = 0; i < o->threads; i++) {
+		sw = server_nth(ws, ops, i);
+		sw->lfd = -1;
+		sw->stop_fd = stop_fd;
+	}
+	for (i = 0; i < o->threads; i++) {
+		sw = server_nth(ws, ops, i);
+		sw->lfd = server_listen(o, ops->listen_flags);
+		if (sw->lfd < 0)
+			goto fini;
+		inited++;
+		if (ops->init(sw))
+			goto fini;
+	}
+	ret = server_serve(ws, o, ops);
+fini:
+	for (i = 0; i < o->threads; i++) {
+		sw = server_nth(ws, ops, i);
+		if (i < inited)
+			ops->fini(sw);
+		if (sw->lfd >= 0)
+			close(sw->lfd);
+	}
+	free(ws);
+close_stop:
+	close(stop_fd);
+	return ret;
 }
 
 /* --- signals -------------------------------------------------------------- */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the ktcp userspace tools (user-echo-server, echo-bench,
- * htstress): option parsing, latency histograms, result reports, sockets.
+ * Helpers shared by the ktcp userspace tools (user-echo-server,
+ * uring-echo-server, echo-bench, htstress): option parsing, latency
+ * histograms, result reports, sockets.
  *
  * Nothing here knows about netlink or the kernel services; the tools are
  * peers that talk plain TCP, so they work the same against kecho/khttpd and
@@ -231,6 +232,75 @@ int connect_nonblock(const struct sockaddr *sa, socklen_t len, int *err);
  * of a failed send; *off counts what was sent before it failed too.
  */
 int send_nonblock(int fd, const void *buf, size_t len, size_t *off);
+
+/* --- echo servers --------------------------------------------------------- */
+
+/*
+ * user-echo-server and uring-echo-server take the same options, so they
+ * mean the same in both: -p PORT, -a ADDR, -t THREADS (each thread with its
+ * own SO_REUSEPORT listener) and -b BACKLOG.
+ */
+struct server_opts {
+	struct sockaddr_storage addr; /* with the port once listening */
+	socklen_t addrlen;
+	bool any; /* no -a: dual-stack any */
+	uint64_t port; /* 0 until the first listener got a free one */
+	uint64_t threads;
+	uint64_t backlog;
+};
+
+/*
+ * Parse a server's command line into o: the options above with their
+ * defaults (dual-stack any, port 12345, 1 thread, backlog 4096), -h and the
+ * server's own long options (NULL for none; --help there should map to
+ * 'h'), and no operands. -h prints usage to stdout and exits with EXIT_OK.
+ * Returns 0, or -1 after saying why, for EXIT_USAGE.
+ */
+int parse_server_opts(int argc, char **argv, const struct option *longopts,
+		      const char *usage, struct server_opts *o);
+/*
+ * Open a TCP listener on o's address and port with SO_REUSEPORT (IPv4 too
+ * on the dual-stack any address), SOCK_CLOEXEC and the socket type flags
+ * given (e.g. SOCK_NONBLOCK). When o's port is 0 the first listener gets
+ * a free one and o keeps it, so the listeners of the other threads bind
+ * the same. Returns the socket, or -1 after saying why.
+ */
+int server_listen(struct server_opts *o, int type_flags);
+
+/*
+ * A server's threads: each owns a listener and serves its connections on
+ * its own, with its own counters summed at exit. A server embeds struct
+ * server_worker first in its worker and says in struct server_ops how to
+ * set one up and run it.
+ */
+struct server_worker {
+	pthread_t tid;
+	int lfd; /* this thread's SO_REUSEPORT listener */
+	int stop_fd; /* an eventfd, readable once the server is to stop */
+	uint64_t accepted;
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+};
+
+struct server_ops {
+	size_t worker_size; /* the server's worker, server_worker first */
+	int listen_flags; /* socket type flags of the listeners */
+	/* Set up w once its listener is open; w is freed by fini. */
+	int (*init)(struct server_worker *w);
+	/* The thread: serve until stop_fd is readable. */
+	void *(*run)(void *w);
+	void (*fini)(struct server_worker *w);
+	/* Optional: appended to "listening on ADDR, N threads". */
+	const char *(*note)(void);
+};
+
+/*
+ * Run a server: one worker of ops per o->threads, each in its own thread,
+ * until SIGINT or SIGTERM. Prints "listening on ADDR, N threads" at start
+ * and the summed counters at exit to stderr. Returns EXIT_OK, or
+ * EXIT_ERRORS when the server could not start.
+ */
+int server_run(struct server_opts *o, const struct server_ops *ops);
 
 /* --- signals -------------------------------------------------------------- */
 

@@ -25,10 +25,8 @@
  */
 #include "tools.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <liburing.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -37,7 +35,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -78,8 +75,7 @@ struct conn {
 } __attribute__((aligned(8)));
 
 struct worker {
-	pthread_t tid;
-	int lfd;
+	struct server_worker sw; /* first */
 	struct io_uring ring;
 	bool ring_ok;
 	struct io_uring_buf_ring *br;
@@ -87,21 +83,8 @@ struct worker {
 	struct conn *starved; /* connections waiting for buffers */
 	struct __kernel_timespec pause;
 	bool stop;
-	uint64_t accepted;
-	uint64_t bytes_in;
-	uint64_t bytes_out;
 };
 
-struct server_opts {
-	struct sockaddr_storage addr;
-	socklen_t addrlen;
-	bool any; /* no -a: dual-stack any */
-	uint64_t port;
-	uint64_t threads;
-	uint64_t backlog;
-};
-
-static int stop_fd = -1;
 static unsigned int ring_flags;
 
 static const char usage_text[] =
@@ -121,145 +104,10 @@ static const char usage_text[] =
 	"Prints the listening address at start and byte counters at exit\n"
 	"(SIGINT/SIGTERM) to stderr.\n";
 
-/* --- options and the listener (as user-echo-server's) --------------------- */
-
-static int parse_addr(const char *s, struct server_opts *o)
-{
-	struct sockaddr_in6 *s6 = (void *)&o->addr;
-	struct sockaddr_in *s4 = (void *)&o->addr;
-	char buf[INET6_ADDRSTRLEN + 2];
-	size_t n = strlen(s);
-
-	if (n >= 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(buf)) {
-		memcpy(buf, s + 1, n - 2);
-		buf[n - 2] = '\0';
-	} else {
-		snprintf(buf, sizeof(buf), "%s", s);
-	}
-	memset(&o->addr, 0, sizeof(o->addr));
-	if (inet_pton(AF_INET, buf, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		o->addrlen = sizeof(*s4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, buf, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		o->addrlen = sizeof(*s6);
-		return 0;
-	}
-	warnx_("invalid address '%s': not an IPv4 or IPv6 literal", s);
-	return -1;
-}
-
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
-
-static int parse_opts(int argc, char **argv, struct server_opts *o)
-{
-	int c;
-
-	*o = (struct server_opts){
-		.any = true,
-		.port = 12345,
-		.threads = 1,
-		.backlog = 4096,
-	};
-	while ((c = getopt_long(argc, argv, "p:a:t:b:h", long_opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'p':
-			if (parse_u64("port", optarg, 0, 65535, &o->port))
-				return -1;
-			break;
-		case 'a':
-			if (parse_addr(optarg, o))
-				return -1;
-			o->any = false;
-			break;
-		case 't':
-			if (parse_u64("thread count", optarg, 1, 1024,
-				      &o->threads))
-				return -1;
-			break;
-		case 'b':
-			if (parse_u64("backlog", optarg, 1, 65535, &o->backlog))
-				return -1;
-			break;
-		case 'h':
-		default:
-			return help_or_usage(c, usage_text);
-		}
-	}
-	return check_operands(argc, argv, 0);
-}
-
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
-static void default_addr(struct server_opts *o)
-{
-	struct sockaddr_in6 *s6 = (void *)&o->addr;
-	struct sockaddr_in *s4 = (void *)&o->addr;
-	int fd = socket(AF_INET6, SOCK_STREAM, 0);
-
-	memset(&o->addr, 0, sizeof(o->addr));
-	if (fd >= 0) {
-		close(fd);
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_any;
-		o->addrlen = sizeof(*s6);
-	} else {
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_ANY);
-		o->addrlen = sizeof(*s4);
-	}
-}
-
-static int open_listener(const struct server_opts *o)
-{
-	int fd, one = 1, zero = 0;
-	char name[INET6_ADDRSTRLEN + 8];
-
-	fd = socket(o->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		warnx_("socket: %s", strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
-		warnx_("SO_REUSEPORT: %s", strerror(errno));
-	if (o->any && o->addr.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (bind(fd, (const struct sockaddr *)&o->addr, o->addrlen) < 0 ||
-	    listen(fd, (int)o->backlog) < 0) {
-		format_sockaddr((const struct sockaddr *)&o->addr, name,
-				sizeof(name));
-		warnx_("cannot listen on %s: %s", name, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void adopt_port(struct server_opts *o, int lfd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (o->port || getsockname(lfd, (struct sockaddr *)&ss, &len))
-		return;
-	o->port = ss.ss_family == AF_INET6 ?
-			  ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
-			  ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	set_port(&o->addr, (uint16_t)o->port);
-}
 
 /* --- the ring ------------------------------------------------------------- */
 
@@ -284,7 +132,8 @@ static void arm_accept(struct worker *w)
 {
 	struct io_uring_sqe *sqe = get_sqe(w);
 
-	io_uring_prep_multishot_accept(sqe, w->lfd, NULL, NULL, SOCK_CLOEXEC);
+	io_uring_prep_multishot_accept(sqe, w->sw.lfd, NULL, NULL,
+				       SOCK_CLOEXEC);
 	set_data(sqe, NULL, OP_ACCEPT);
 }
 
@@ -393,7 +242,7 @@ static void on_accept(struct worker *w, const struct io_uring_cqe *cqe)
 			c->fd = cqe->res;
 			setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one,
 				   sizeof(one));
-			w->accepted++;
+			w->sw.accepted++;
 			arm_recv(w, c);
 		}
 	}
@@ -419,7 +268,7 @@ static void on_recv(struct worker *w, struct conn *c,
 		c->recv_armed = false;
 	if (cqe->res > 0 && (cqe->flags & IORING_CQE_F_BUFFER)) {
 		bid = (uint16_t)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-		w->bytes_in += (uint64_t)cqe->res;
+		w->sw.bytes_in += (uint64_t)cqe->res;
 		if (c->closing) {
 			buf_return(w, bid);
 		} else if (conn_enqueue(c, bid, (uint32_t)cqe->res)) {
@@ -459,7 +308,7 @@ static void on_send(struct worker *w, struct conn *c,
 		conn_close(w, c);
 		return;
 	}
-	w->bytes_out += (uint64_t)cqe->res;
+	w->sw.bytes_out += (uint64_t)cqe->res;
 	c->sent += (uint32_t)cqe->res;
 	if (c->sent < p->len) {
 		send_head(w, c); /* partial: the rest, in order */
@@ -642,109 +491,54 @@ static int bufs_init(struct worker *w)
 	return 0;
 }
 
-static int worker_init(struct worker *w, const struct server_opts *o)
+static int worker_init(struct server_worker *sw)
 {
+	struct worker *w = container_of(sw, struct worker, sw);
 	struct io_uring_sqe *sqe;
 
-	w->lfd = open_listener(o);
-	if (w->lfd < 0 || ring_init(w) || probe_ops(w))
+	if (ring_init(w) || probe_ops(w))
 		return -1;
 	/* Buffers and the stop poll can be set up before enabling. */
 	if (bufs_init(w))
 		return -1;
 	sqe = io_uring_get_sqe(&w->ring);
-	io_uring_prep_poll_add(sqe, stop_fd, POLLIN);
+	io_uring_prep_poll_add(sqe, sw->stop_fd, POLLIN);
 	set_data(sqe, NULL, OP_STOP);
 	return 0;
 }
 
-static void worker_fini(struct worker *w)
+static void worker_fini(struct server_worker *sw)
 {
+	struct worker *w = container_of(sw, struct worker, sw);
+
 	if (w->ring_ok)
 		io_uring_queue_exit(&w->ring);
-	if (w->lfd >= 0)
-		close(w->lfd);
 	free(w->bufs);
 	free(w->br);
 }
 
-static int run(struct server_opts *o)
+static const char *listening_note(void)
 {
-	struct worker *w;
-	char name[INET6_ADDRSTRLEN + 8];
-	uint64_t accepted = 0, in = 0, out = 0;
-	unsigned int i, started = 0;
-	sigset_t set;
-	int ret = EXIT_ERRORS, sig;
-
-	w = calloc(o->threads, sizeof(*w));
-	if (!w)
-		return EXIT_ERRORS;
-	for (i = 0; i < o->threads; i++)
-		w[i].lfd = -1;
-	set_port(&o->addr, (uint16_t)o->port);
-	for (i = 0; i < o->threads; i++) {
-		if (worker_init(&w[i], o))
-			goto out;
-		adopt_port(o, w[i].lfd);
-	}
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	for (; started < o->threads; started++) {
-		if (pthread_create(&w[started].tid, NULL, worker_run,
-				   &w[started])) {
-			warnx_("cannot create thread");
-			break;
-		}
-	}
-	format_sockaddr((const struct sockaddr *)&o->addr, name, sizeof(name));
-	if (started == o->threads) {
-		warnx_("listening on %s, %u thread%s, io_uring%s", name,
-		       started, started == 1 ? "" : "s",
-		       ring_flags ? " (single issuer, deferred task run)" : "");
-		sigwait(&set, &sig);
-		ret = EXIT_OK;
-	}
-	if (eventfd_write(stop_fd, 1))
-		warnx_("eventfd: %s", strerror(errno));
-	for (i = 0; i < started; i++) {
-		pthread_join(w[i].tid, NULL);
-		accepted += w[i].accepted;
-		in += w[i].bytes_in;
-		out += w[i].bytes_out;
-	}
-	warnx_("connections %" PRIu64 ", bytes received %" PRIu64
-	       ", bytes sent %" PRIu64,
-	       accepted, in, out);
-out:
-	for (i = 0; i < o->threads; i++)
-		worker_fini(&w[i]);
-	free(w);
-	return ret;
+	return ring_flags ? ", io_uring (single issuer, deferred task run)" :
+			    ", io_uring";
 }
+
+static const struct server_ops ops = {
+	.worker_size = sizeof(struct worker),
+	.init = worker_init,
+	.run = worker_run,
+	.fini = worker_fini,
+	.note = listening_note,
+};
 
 int main(int argc, char **argv)
 {
 	struct server_opts o;
-	int ret;
 
-	if (parse_opts(argc, argv, &o))
+	if (parse_server_opts(argc, argv, long_opts, usage_text, &o))
 		return EXIT_USAGE;
-	if (o.any)
-		default_addr(&o);
-	signal(SIGPIPE, SIG_IGN);
 	/* Created disabled, enabled by the thread that then owns it. */
 	ring_flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
 		     IORING_SETUP_R_DISABLED;
-	stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (stop_fd < 0) {
-		warnx_("eventfd: %s", strerror(errno));
-		return EXIT_ERRORS;
-	}
-	ret = run(&o);
-	close(stop_fd);
-	return ret;
+	return server_run(&o, &ops);
 }

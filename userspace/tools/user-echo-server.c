@@ -14,10 +14,8 @@
  */
 #include "tools.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -25,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #define READ_BUF_SIZE (64 * 1024)
@@ -44,30 +41,16 @@ struct conn {
 };
 
 struct worker {
-	pthread_t tid;
-	int lfd;
+	struct server_worker sw; /* first */
 	int epfd;
 	struct conn conns; /* list head of open connections */
 	char *buf;
 	bool accept_paused;
 	uint64_t accept_resume;
-	uint64_t accepted;
-	uint64_t bytes_in;
-	uint64_t bytes_out;
-};
-
-struct server_opts {
-	struct sockaddr_storage addr;
-	socklen_t addrlen;
-	bool any; /* no -a: dual-stack any */
-	uint64_t port;
-	uint64_t threads;
-	uint64_t backlog;
 };
 
 /* Tags in epoll_event.data.ptr for the fds that are not connections. */
 static char listen_tag, stop_tag;
-static int stop_fd = -1;
 
 static const char usage_text[] =
 	"usage: user-echo-server [-p PORT] [-a ADDR] [-t THREADS] [-b N]\n"
@@ -83,127 +66,6 @@ static const char usage_text[] =
 	"\n"
 	"Prints the listening address at start and byte counters at exit\n"
 	"(SIGINT/SIGTERM) to stderr.\n";
-
-static int parse_addr(const char *s, struct server_opts *o)
-{
-	struct sockaddr_in6 *s6 = (void *)&o->addr;
-	struct sockaddr_in *s4 = (void *)&o->addr;
-	char buf[INET6_ADDRSTRLEN + 2];
-	size_t n = strlen(s);
-
-	if (n >= 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(buf)) {
-		memcpy(buf, s + 1, n - 2);
-		buf[n - 2] = '\0';
-	} else {
-		snprintf(buf, sizeof(buf), "%s", s);
-	}
-	memset(&o->addr, 0, sizeof(o->addr));
-	if (inet_pton(AF_INET, buf, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		o->addrlen = sizeof(*s4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, buf, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		o->addrlen = sizeof(*s6);
-		return 0;
-	}
-	warnx_("invalid address '%s': not an IPv4 or IPv6 literal", s);
-	return -1;
-}
-
-static int parse_opts(int argc, char **argv, struct server_opts *o)
-{
-	int c;
-
-	*o = (struct server_opts){
-		.any = true,
-		.port = 12345,
-		.threads = 1,
-		.backlog = 4096,
-	};
-	while ((c = getopt(argc, argv, "p:a:t:b:h")) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_u64("port", optarg, 0, 65535, &o->port))
-				return -1;
-			break;
-		case 'a':
-			if (parse_addr(optarg, o))
-				return -1;
-			o->any = false;
-			break;
-		case 't':
-			if (parse_u64("thread count", optarg, 1, 1024,
-				      &o->threads))
-				return -1;
-			break;
-		case 'b':
-			if (parse_u64("backlog", optarg, 1, 65535, &o->backlog))
-				return -1;
-			break;
-		case 'h':
-		default:
-			return help_or_usage(c, usage_text);
-		}
-	}
-	return check_operands(argc, argv, 0);
-}
-
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
-/* No -a: [::] accepting IPv4 too, or 0.0.0.0 on hosts without IPv6. */
-static void default_addr(struct server_opts *o)
-{
-	struct sockaddr_in6 *s6 = (void *)&o->addr;
-	struct sockaddr_in *s4 = (void *)&o->addr;
-	int fd = socket(AF_INET6, SOCK_STREAM, 0);
-
-	memset(&o->addr, 0, sizeof(o->addr));
-	if (fd >= 0) {
-		close(fd);
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_any;
-		o->addrlen = sizeof(*s6);
-	} else {
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_ANY);
-		o->addrlen = sizeof(*s4);
-	}
-}
-
-static int open_listener(const struct server_opts *o)
-{
-	int fd, one = 1, zero = 0;
-	char name[INET6_ADDRSTRLEN + 8];
-
-	fd = socket(o->addr.ss_family,
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		warnx_("socket: %s", strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
-		warnx_("SO_REUSEPORT: %s", strerror(errno));
-	if (o->any && o->addr.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (bind(fd, (const struct sockaddr *)&o->addr, o->addrlen) < 0 ||
-	    listen(fd, (int)o->backlog) < 0) {
-		format_sockaddr((const struct sockaddr *)&o->addr, name,
-				sizeof(name));
-		warnx_("cannot listen on %s: %s", name, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int epoll_set(int epfd, int op, int fd, uint32_t events, void *ptr)
 {
@@ -223,7 +85,7 @@ static void conn_close(struct conn *c)
 
 static void accept_pause(struct worker *w)
 {
-	epoll_set(w->epfd, EPOLL_CTL_MOD, w->lfd, 0, &listen_tag);
+	epoll_set(w->epfd, EPOLL_CTL_MOD, w->sw.lfd, 0, &listen_tag);
 	w->accept_paused = true;
 	w->accept_resume = now_ns() + ACCEPT_PAUSE_MS * 1000000ull;
 }
@@ -232,7 +94,7 @@ static void accept_resume(struct worker *w)
 {
 	if (!w->accept_paused || now_ns() < w->accept_resume)
 		return;
-	epoll_set(w->epfd, EPOLL_CTL_MOD, w->lfd, EPOLLIN, &listen_tag);
+	epoll_set(w->epfd, EPOLL_CTL_MOD, w->sw.lfd, EPOLLIN, &listen_tag);
 	w->accept_paused = false;
 }
 
@@ -242,7 +104,8 @@ static void accept_all(struct worker *w)
 	int fd, one = 1;
 
 	for (;;) {
-		fd = accept4(w->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(w->sw.lfd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			/*
 			 * Out of fds the pending connection stays queued and
@@ -266,7 +129,7 @@ static void accept_all(struct worker *w)
 		c->prev = &w->conns;
 		c->next->prev = c;
 		w->conns.next = c;
-		w->accepted++;
+		w->sw.accepted++;
 	}
 }
 
@@ -279,7 +142,7 @@ static int conn_flush(struct worker *w, struct conn *c)
 	size_t before = c->pend_off;
 	int err = send_nonblock(c->fd, c->pend, c->pend_len, &c->pend_off);
 
-	w->bytes_out += c->pend_off - before;
+	w->sw.bytes_out += c->pend_off - before;
 	if (err)
 		return -1;
 	if (c->pend_off < c->pend_len)
@@ -300,7 +163,7 @@ static int conn_echo(struct worker *w, struct conn *c, size_t len)
 	size_t off = 0;
 	int err = send_nonblock(c->fd, w->buf, len, &off);
 
-	w->bytes_out += off;
+	w->sw.bytes_out += off;
 	if (err)
 		return -1;
 	if (off == len)
@@ -331,7 +194,7 @@ static int conn_read(struct worker *w, struct conn *c)
 				continue;
 			return errno == EAGAIN ? 0 : -1;
 		}
-		w->bytes_in += (uint64_t)n;
+		w->sw.bytes_in += (uint64_t)n;
 		ret = conn_echo(w, c, (size_t)n);
 		if (ret <= 0)
 			return ret;
@@ -391,125 +254,46 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
-static int worker_init(struct worker *w, const struct server_opts *o)
+static int worker_init(struct server_worker *sw)
 {
+	struct worker *w = container_of(sw, struct worker, sw);
+
 	w->conns.next = w->conns.prev = &w->conns;
-	w->lfd = open_listener(o);
-	if (w->lfd < 0)
-		return -1;
 	w->buf = malloc(READ_BUF_SIZE);
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (!w->buf || w->epfd < 0 ||
-	    epoll_set(w->epfd, EPOLL_CTL_ADD, w->lfd, EPOLLIN, &listen_tag) ||
-	    epoll_set(w->epfd, EPOLL_CTL_ADD, stop_fd, EPOLLIN, &stop_tag)) {
+	    epoll_set(w->epfd, EPOLL_CTL_ADD, w->sw.lfd, EPOLLIN,
+		      &listen_tag) ||
+	    epoll_set(w->epfd, EPOLL_CTL_ADD, sw->stop_fd, EPOLLIN,
+		      &stop_tag)) {
 		warnx_("cannot set up worker: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-static void worker_fini(struct worker *w)
+static void worker_fini(struct server_worker *sw)
 {
+	struct worker *w = container_of(sw, struct worker, sw);
+
 	if (w->epfd >= 0)
 		close(w->epfd);
-	if (w->lfd >= 0)
-		close(w->lfd);
 	free(w->buf);
 }
 
-/*
- * Port 0 asks for a free port; every SO_REUSEPORT listener after the first
- * must then bind the port the first one got.
- */
-static void adopt_port(struct server_opts *o, int lfd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (o->port || getsockname(lfd, (struct sockaddr *)&ss, &len))
-		return;
-	o->port = ss.ss_family == AF_INET6 ?
-			  ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
-			  ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	set_port(&o->addr, (uint16_t)o->port);
-}
-
-static int run(struct server_opts *o)
-{
-	struct worker *w;
-	char name[INET6_ADDRSTRLEN + 8];
-	uint64_t accepted = 0, in = 0, out = 0;
-	unsigned int i, started = 0;
-	sigset_t set;
-	int ret = EXIT_ERRORS, sig;
-
-	w = calloc(o->threads, sizeof(*w));
-	if (!w)
-		return EXIT_ERRORS;
-	for (i = 0; i < o->threads; i++)
-		w[i].lfd = w[i].epfd = -1;
-	set_port(&o->addr, (uint16_t)o->port);
-	for (i = 0; i < o->threads; i++) {
-		if (worker_init(&w[i], o))
-			goto out;
-		adopt_port(o, w[i].lfd);
-	}
-
-	/* Only the main thread takes SIGINT/SIGTERM, in sigwait() below. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	for (; started < o->threads; started++) {
-		if (pthread_create(&w[started].tid, NULL, worker_run,
-				   &w[started])) {
-			warnx_("cannot create thread");
-			break;
-		}
-	}
-	format_sockaddr((const struct sockaddr *)&o->addr, name, sizeof(name));
-	if (started == o->threads) {
-		warnx_("listening on %s, %u thread%s", name, started,
-		       started == 1 ? "" : "s");
-		sigwait(&set, &sig);
-		ret = EXIT_OK;
-	}
-
-	/* The eventfd stays readable, so every worker sees it. */
-	if (eventfd_write(stop_fd, 1))
-		warnx_("eventfd: %s", strerror(errno));
-	for (i = 0; i < started; i++) {
-		pthread_join(w[i].tid, NULL);
-		accepted += w[i].accepted;
-		in += w[i].bytes_in;
-		out += w[i].bytes_out;
-	}
-	warnx_("connections %" PRIu64 ", bytes received %" PRIu64
-	       ", bytes sent %" PRIu64,
-	       accepted, in, out);
-out:
-	for (i = 0; i < o->threads; i++)
-		worker_fini(&w[i]);
-	free(w);
-	return ret;
-}
+static const struct server_ops ops = {
+	.worker_size = sizeof(struct worker),
+	.listen_flags = SOCK_NONBLOCK,
+	.init = worker_init,
+	.run = worker_run,
+	.fini = worker_fini,
+};
 
 int main(int argc, char **argv)
 {
 	struct server_opts o;
-	int ret;
 
-	if (parse_opts(argc, argv, &o))
+	if (parse_server_opts(argc, argv, NULL, usage_text, &o))
 		return EXIT_USAGE;
-	if (o.any)
-		default_addr(&o);
-	signal(SIGPIPE, SIG_IGN);
-	stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (stop_fd < 0) {
-		warnx_("eventfd: %s", strerror(errno));
-		return EXIT_ERRORS;
-	}
-	ret = run(&o);
-	close(stop_fd);
-	return ret;
+	return server_run(&o, &ops);
 }
