@@ -364,8 +364,7 @@ int ktcp_server_pick_cpu(struct ktcp_server *srv, int hint)
 
 	rcu_read_lock();
 	m = &rcu_dereference(srv->cpus)->mask;
-	for_each_cpu_and(cpu, m, cpu_online_mask)
-	{
+	for_each_cpu_and(cpu, m, cpu_online_mask) {
 		n = atomic_read(per_cpu_ptr(srv->cpu_conns, cpu));
 		if (n < least) {
 			least = n;
