@@ -232,6 +232,28 @@ static void print_end(const char *label, int fd, int local)
 	}
 }
 
+/*
+ * Listen on @laddr:@port and connect to it from @caddr: *lfd is the
+ * listener, *s the accepted end, and the connecting end is returned once
+ * "ready SRC DST" (its ends) is on stdout.
+ */
+static int ready_pair(const char *laddr, const char *caddr, unsigned int port,
+		      int *lfd, int *s)
+{
+	int c;
+
+	*lfd = listen_on(laddr, port);
+	c = connect_to(caddr, port);
+	*s = accept(*lfd, NULL, NULL);
+	if (*s < 0)
+		die("accept");
+	print_end("ready ", c, 1);
+	print_end(" ", c, 0);
+	printf("\n");
+	fflush(stdout);
+	return c;
+}
+
 static int cmd_hold(int argc, char **argv)
 {
 	const char *caddr = argc > 4 ? argv[4] : argv[2];
@@ -242,15 +264,7 @@ static int cmd_hold(int argc, char **argv)
 	if (argc < 4)
 		usage();
 	port = (unsigned int)atoi(argv[3]);
-	lfd = listen_on(argv[2], port);
-	c = connect_to(caddr, port);
-	s = accept(lfd, NULL, NULL);
-	if (s < 0)
-		die("accept");
-	print_end("ready ", c, 1);
-	print_end(" ", c, 0);
-	printf("\n");
-	fflush(stdout);
+	c = ready_pair(argv[2], caddr, port, &lfd, &s);
 	printf("local %s\n", wait_error(c, secs * 1000));
 	printf("remote %s\n", wait_error(s, 2000));
 	c2 = connect_to(caddr, port);
@@ -281,15 +295,7 @@ static int cmd_relisten(int argc, char **argv)
 		usage();
 	port = (unsigned int)atoi(argv[3]);
 	newport = (unsigned int)atoi(argv[4]);
-	lfd = listen_on(argv[2], port);
-	c = connect_to(argv[2], port);
-	s = accept(lfd, NULL, NULL);
-	if (s < 0)
-		die("accept");
-	print_end("ready ", c, 1);
-	print_end(" ", c, 0);
-	printf("\n");
-	fflush(stdout);
+	c = ready_pair(argv[2], argv[2], port, &lfd, &s);
 	wait_line();
 	if (connect(c, (struct sockaddr *)&unspec, sizeof(unspec)))
 		die("connect AF_UNSPEC");
