@@ -101,9 +101,11 @@ static void ktcp_conn_write_space(struct sock *sk)
  * two. Activity only stamps last_active; the timer catches up when it
  * fires. Arming reads the deadline after mod_timer(), so a deadline set
  * meanwhile (its timer_reduce() overridden by our mod_timer()) is seen
- * and re-applied here.
+ * and re-applied here. Also called for a listed connection, under
+ * srv->conns_lock, when it is registered and when the server's idle
+ * timeout changes, so that a shorter one applies at once.
  */
-static void ktcp_conn_arm(struct ktcp_conn *conn)
+void ktcp_conn_arm(struct ktcp_conn *conn)
 {
 	unsigned long idle = READ_ONCE(conn->srv->idle_jiffies);
 	unsigned long deadline;
@@ -136,16 +138,6 @@ static void ktcp_conn_timer(struct timer_list *t)
 		cmpxchg(&conn->deadline, deadline, 0);
 		ktcp_conn_queue(conn);
 	}
-	ktcp_conn_arm(conn);
-}
-
-/*
- * (Re)start the timer for the server's current idle timeout, so that a
- * shorter timeout set on a running server applies at once. The caller
- * holds srv->conns_lock and @conn is listed.
- */
-void ktcp_conn_arm_idle(struct ktcp_conn *conn)
-{
 	ktcp_conn_arm(conn);
 }
 
@@ -395,7 +387,7 @@ static bool ktcp_conn_register(struct ktcp_server *srv, struct ktcp_conn *conn)
 		ktcp_conn_attach(conn);
 		list_add_tail(&conn->node, &srv->conns);
 		srv->nconns++;
-		ktcp_conn_arm_idle(conn);
+		ktcp_conn_arm(conn);
 		ktcp_conn_queue(conn);
 	}
 	spin_unlock_bh(&srv->conns_lock);

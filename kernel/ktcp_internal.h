@@ -124,7 +124,7 @@ struct ktcp_service *ktcp_service_next(struct ktcp_service *prev);
 
 /* conn.c */
 void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock);
-void ktcp_conn_arm_idle(struct ktcp_conn *conn);
+void ktcp_conn_arm(struct ktcp_conn *conn);
 void ktcp_conn_request_close(struct ktcp_conn *conn);
 
 /* server.c */

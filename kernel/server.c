@@ -462,7 +462,7 @@ int ktcp_server_update(struct ktcp_server *srv,
 	WRITE_ONCE(srv->idle_jiffies, msecs_to_jiffies(p->idle_timeout_ms));
 	spin_lock_bh(&srv->conns_lock);
 	list_for_each_entry(conn, &srv->conns, node)
-		ktcp_conn_arm_idle(conn);
+		ktcp_conn_arm(conn);
 	spin_unlock_bh(&srv->conns_lock);
 	return 0;
 }
