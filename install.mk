@@ -142,7 +142,8 @@ $(KTCP_MAN_EXAMPLE): docs/ktcp.7 scripts/man-example.sh include/uapi/linux/ktcp.
 
 # --- tests ------------------------------------------------------------------
 # check-spec: include/uapi/linux/ktcp.yaml against ktcp.h and kernel/, and
-# the checker against copies changed in one place each.
+# through the kernel's YNL generator (scripts/check-ynl.sh), and both
+# checkers against copies changed in one place each.
 check-spec:
 	@tests/spec/test.sh
 

@@ -15,11 +15,15 @@ the kernel code, both ways, and print every difference.
       multicast groups, and that every event is sent somewhere.
 
 Where the header's C differs from what YNL would generate, the spec says
-so: render-max on an enum means its __X_MAX count member only (no X_MAX
-define); the command enum's X_CMD_UNSPEC = 0 is implied; flags-mask may
-name a const as well as a flags definition.
+so: render-max on an enum means its __X_MAX count member and X_MAX, as YNL
+renders them; the command enum's X_CMD_UNSPEC = 0 is implied; flags-mask
+may name a const as well as a flags definition. A flags entry's value is
+a bit number, as in YNL. Checks that ynl-gen-c.py cannot render are in
+KERNEL_ONLY_CHECKS. --generated compares the header that ynl-gen-c.py
+made from the spec (scripts/check-ynl.sh) with ktcp.h instead.
 
 Usage: check-spec.py [--spec FILE] [--header FILE] [--kernel DIR]
+       check-spec.py [--header FILE] --generated FILE
 Exit status: 0 when all match, 1 with one line per difference, 2 on a
 usage or parse error.
 """
@@ -293,8 +297,9 @@ class Kernel:
         elif kind == "NLA_POLICY_MASK":
             p["flags-mask"] = self.value(args[1])
         elif kind == "NLA_POLICY_VALIDATE_FN":
-            if len(args) > 2:
-                p["max-len"] = self.value(args[2])
+            # The function checks the length (4 or 16 bytes, whole u32s),
+            # which YNL cannot say: the spec gives a min-len at most.
+            pass
         else:
             raise ParseError("unknown policy macro %s" % kind)
         # A lower bound of 0 on an unsigned type is no bound.
@@ -347,11 +352,14 @@ class Spec:
             return
         prefix = d.get("name-prefix", "%s-%s-" % (fam, d["name"]))
         entries, v = [], d.get("value-start", 0)
-        mask = 0
+        mask = bit = 0
         for i, e in enumerate(d["entries"]):
             e = e if isinstance(e, dict) else {"name": e}
             if t == "flags":
-                v = e.get("value", 1 << (i + d.get("value-start", 0)))
+                # As YNL: a value is a bit number, counting on from the
+                # previous entry's (from value-start, 0, for the first).
+                bit = e.get("value", bit + 1 if i else d.get("value-start", 0))
+                v = 1 << bit
                 mask |= v
             else:
                 v = e.get("value", v)
@@ -361,12 +369,16 @@ class Spec:
             v += 1
         if t == "flags":
             self.consts[d["name"]] = mask
+            # A C enum in the header only when the spec names one.
+            if "enum-name" in d:
+                self.enums[c_lower(d["enum-name"])] = entries
             return
         if d.get("render-max"):
-            # The count member only: the header has no NAME_MAX define.
+            # The count member, and NAME_MAX one below it (a define here).
             cnt = c_upper("--" + prefix + "max")
             self.add(cnt, v)
             entries.append((cnt, v))
+            self.add(c_upper(prefix + "max"), v - 1)
         self.enums[c_lower(d.get("enum-name", "%s-%s" % (fam, d["name"])))] = entries
 
     def attr_set(self, fam, s):
@@ -487,6 +499,15 @@ def request_attrs(spec):
     return names
 
 
+# Checks of kernel policies that the spec cannot carry for ynl-gen-c.py
+# (6.12) to accept it or render them right: C name -> the checks.
+KERNEL_ONLY_CHECKS = {
+    # A flags-mask is rendered as if the flags were contiguous; drop-state's
+    # are not (no CLOSE, no LISTEN).
+    "KTCP_FILTER_A_STATES": {"flags-mask": "drop-state"},
+}
+
+
 def compare_kernel(spec, kern, diffs):
     by_c = spec.attr_by_c()
     requested = request_attrs(spec)
@@ -516,6 +537,7 @@ def compare_kernel(spec, kern, diffs):
                 continue
             checks = dict(a.get("checks", {}))
             checks.pop("min-len", None)  # enforced by a validation function
+            checks.update(KERNEL_ONLY_CHECKS.get(c, {}))
             if "flags-mask" in checks:
                 checks["flags-mask"] = spec.consts.get(checks["flags-mask"], checks["flags-mask"])
             for k in ("min", "max", "max-len"):
@@ -561,6 +583,34 @@ def compare_kernel(spec, kern, diffs):
         diffs.append("multicast group %s: only in %s" % (c, "the spec" if c in groups else "kernel/"))
 
 
+def check_generated(gen_path, hdr_path):
+    """Every define and enumerator of gen_path is in hdr_path, equal."""
+    try:
+        gen, hdr = Header(gen_path), Header(hdr_path)
+    except (ParseError, OSError) as e:
+        print("check-spec: cannot check: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        return 2
+    diffs = []
+    for name in sorted(gen.values):
+        # The include guard is the generator's own.
+        if name.startswith("_UAPI_") or name.startswith("_LINUX_"):
+            continue
+        if name not in hdr.values:
+            diffs.append("%s: generated from the spec, not in %s"
+                         % (name, os.path.relpath(hdr_path)))
+        elif gen.values[name] != hdr.values[name]:
+            diffs.append("%s: %r generated from the spec, %r in %s"
+                         % (name, gen.values[name], hdr.values[name],
+                            os.path.relpath(hdr_path)))
+    for d in diffs:
+        print("check-spec: " + d)
+    if diffs:
+        return 1
+    print("check-spec: the %d names of the generated header are in %s"
+          % (len(gen.values), os.path.relpath(hdr_path)))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\nUsage:")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -572,7 +622,13 @@ def main():
                     help="the UAPI header (default: %(default)s)")
     ap.add_argument("--kernel", default=os.path.join(TOP, "kernel"),
                     help="kernel source directory ('' to skip those checks)")
+    ap.add_argument("--generated", metavar="FILE",
+                    help="instead: check that every name FILE (the UAPI header "
+                    "ynl-gen-c.py made from the spec) defines is in the header, "
+                    "with the same value")
     args = ap.parse_args()
+    if args.generated:
+        return check_generated(args.generated, args.header)
     try:
         spec = Spec(args.spec)
         hdr = Header(args.header)

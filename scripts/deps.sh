@@ -12,6 +12,10 @@ check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
 dkms python3-yaml man-db groff-base abigail-tools"
+# make check-spec: the kernel's YNL code generator and library
+# (tools/net/ynl/ in the source tarball; bookworm-backports' and
+# bookworm-security's 6.12, the kernel whose YNL the spec follows).
+PKGS="$PKGS linux-source-6.12"
 # make check-fresh: a minimal Debian root to run make deps and the build in.
 PKGS="$PKGS debootstrap"
 # Benchmarks (make bench): the userspace servers and load generator copied

@@ -138,5 +138,56 @@ else
 	failed=$((failed + 1))
 fi
 
+# The kernel's YNL generator (scripts/check-ynl.sh): the tree passes, a
+# spec it refuses fails, and so does a header that lacks or changes a
+# name the generated header defines.
+ynl=$top/scripts/check-ynl.sh
+ynl_case() { # NAME EXPECTED EDIT... (on $tmp/y/ktcp.yaml or ktcp.h)
+	local name=$1 expected=$2 out
+	shift 2
+	rm -rf "$tmp/y"
+	mkdir -p "$tmp/y"
+	cp "$top/include/uapi/linux/ktcp.yaml" "$top/include/uapi/linux/ktcp.h" "$tmp/y/"
+	[ $# -eq 0 ] || "$@"
+	if out=$("$ynl" --spec "$tmp/y/ktcp.yaml" --header "$tmp/y/ktcp.h" \
+		--out "$tmp/gen" 2>&1); then
+		[ -z "$expected" ] && passed=$((passed + 1)) && return
+		echo "FAIL: ynl: $name passed"
+	elif [ -n "$expected" ] && [[ $out == *"$expected"* ]]; then
+		passed=$((passed + 1))
+		return
+	else
+		echo "FAIL: ynl: $name: $out"
+	fi
+	failed=$((failed + 1))
+}
+ynl_case "the tree" ""
+cp -r "$tmp/gen" "$tmp/tree-gen"
+ynl_case "a license ynl-gen-c.py refuses" "License must be" \
+	sed -i '1s/BSD-3-Clause/MIT/' "$tmp/y/ktcp.yaml"
+ynl_case "max-len on a binary attribute" "binary type checks not implemented" \
+	sed -i '0,/min-len: 4/s//min-len: 4\n          max-len: 16/' "$tmp/y/ktcp.yaml"
+# The header cases need no generator: the tree's generated header.
+gen_case() { # EXPECTED EDIT... (on $tmp/y/ktcp.h)
+	local expected=$1 out
+	shift
+	cp "$top/include/uapi/linux/ktcp.h" "$tmp/y/ktcp.h"
+	"$@"
+	if out=$("$check" --header "$tmp/y/ktcp.h" \
+		--generated "$tmp/tree-gen/ktcp-uapi.h" 2>&1); then
+		echo "FAIL: ynl: '$*' passed"
+		failed=$((failed + 1))
+	elif [[ $out == *"$expected"* ]]; then
+		passed=$((passed + 1))
+	else
+		echo "FAIL: ynl: '$*': $out"
+		failed=$((failed + 1))
+	fi
+}
+gen_case "KTCP_ECHO_WQ_MAX: generated from the spec, not in" \
+	sed -i '/^#define KTCP_ECHO_WQ_MAX/d' "$tmp/y/ktcp.h"
+gen_case "KTCP_DROP_STATE_CLOSING: 2048 generated from the spec, 4096 in" \
+	sed -i 's/KTCP_DROP_STATE_CLOSING = 0x0800/KTCP_DROP_STATE_CLOSING = 0x1000/' "$tmp/y/ktcp.h"
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

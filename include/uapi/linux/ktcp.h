@@ -273,6 +273,7 @@ enum ktcp_sock_result {
 	KTCP_DROP_FOUND, /* found, not dropped: KTCP_DROP_F_DRY_RUN */
 	__KTCP_DROP_MAX
 };
+#define KTCP_DROP_MAX (__KTCP_DROP_MAX - 1)
 
 /* TCP states (TCP_* of the kernel's tcp_states.h) as filter bits. */
 #define KTCP_DROP_STATE(st) (1U << (st))
@@ -282,6 +283,18 @@ enum ktcp_sock_result {
  * TIME_WAIT 6, CLOSE_WAIT 8, LAST_ACK 9 and CLOSING 11.
  */
 #define KTCP_DROP_STATES_ALL 0x0b7eU
+/* The same bits by name (the YNL spec's drop-state flags). */
+enum ktcp_drop_state_bits {
+	KTCP_DROP_STATE_ESTABLISHED = 0x0002,
+	KTCP_DROP_STATE_SYN_SENT = 0x0004,
+	KTCP_DROP_STATE_SYN_RECV = 0x0008,
+	KTCP_DROP_STATE_FIN_WAIT1 = 0x0010,
+	KTCP_DROP_STATE_FIN_WAIT2 = 0x0020,
+	KTCP_DROP_STATE_TIME_WAIT = 0x0040,
+	KTCP_DROP_STATE_CLOSE_WAIT = 0x0100,
+	KTCP_DROP_STATE_LAST_ACK = 0x0200,
+	KTCP_DROP_STATE_CLOSING = 0x0800,
+};
 
 /*
  * Which sockets SOCK_DROP takes. All given conditions must hold. STATES
@@ -312,6 +325,7 @@ enum ktcp_echo_wq {
 	KTCP_ECHO_WQ_PERCPU, /* wherever its packets arrive, each time */
 	__KTCP_ECHO_WQ_MAX
 };
+#define KTCP_ECHO_WQ_MAX (__KTCP_ECHO_WQ_MAX - 1)
 
 /*
  * Service options. A service rejects (EINVAL, with a message) the options
