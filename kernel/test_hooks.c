@@ -6,6 +6,7 @@
  */
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
+#include <linux/spinlock.h>
 
 #include "test_hooks.h"
 
@@ -34,6 +35,12 @@ module_param(test_fail_listener, uint, 0644);
 MODULE_PARM_DESC(test_fail_listener,
 		 "test: listener N (1: the second) fails to open with ENOMEM");
 
+static unsigned int test_fail_drop_request;
+module_param(test_fail_drop_request, uint, 0644);
+MODULE_PARM_DESC(
+	test_fail_drop_request,
+	"test: SOCK_DROP by tuple request N (1: the next) fails with ENOMEM, dropping nothing");
+
 void ktcp_test_delay(enum ktcp_test_point point)
 {
 	static unsigned int *const ms[__KTCP_TEST_MAX] = {
@@ -55,4 +62,17 @@ int ktcp_test_listener_fault(unsigned int i)
 	if (READ_ONCE(test_listener_delay_ms))
 		msleep(READ_ONCE(test_listener_delay_ms));
 	return i == READ_ONCE(test_fail_listener) ? -ENOMEM : 0;
+}
+
+/* A SOCK_DROP by tuple is about to start: 0, or the error it must fail with. */
+int ktcp_test_drop_fault(void)
+{
+	static DEFINE_SPINLOCK(lock);
+	int err = 0;
+
+	spin_lock(&lock);
+	if (test_fail_drop_request && !--test_fail_drop_request)
+		err = -ENOMEM;
+	spin_unlock(&lock);
+	return err;
 }

@@ -26,12 +26,18 @@ enum ktcp_test_point {
 #ifdef KTCP_TEST_HOOKS
 void ktcp_test_delay(enum ktcp_test_point point);
 int ktcp_test_listener_fault(unsigned int i);
+int ktcp_test_drop_fault(void);
 #else
 static inline void ktcp_test_delay(enum ktcp_test_point point)
 {
 }
 
 static inline int ktcp_test_listener_fault(unsigned int i)
+{
+	return 0;
+}
+
+static inline int ktcp_test_drop_fault(void)
 {
 	return 0;
 }

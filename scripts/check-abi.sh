@@ -80,6 +80,31 @@ same "ktcp.h's functions" "$tmp/header" "$(basename "$lib")'s exports" "$tmp/exp
 major=${soname##*.so.}
 bad=$(grep -v "^LIBKTCP_" "$tmp/dynsym" | grep -Ev "@@LIBKTCP_$major\.[0-9]+$" || true)
 [ -z "$bad" ] || die "exports outside a LIBKTCP_$major.N node: $bad"
+# Version nodes: a baseline export keeps its node; a new one goes into the
+# node of this release, LIBKTCP_<major>.<KTCP_VERSION_MINOR>, which must
+# be the newest (nothing lands in a sealed node, and the minor version
+# moves with the symbols).
+minor=$(sed -n 's/^#define KTCP_VERSION_MINOR \([0-9][0-9]*\)$/\1/p' "$header")
+[ -n "$minor" ] || die "no KTCP_VERSION_MINOR in $header"
+if [ -r "$baseline" ]; then
+	sed -n "s/.*<elf-symbol name='\([a-z0-9_]*\)' version='\([A-Z0-9_.]*\)'.*/\1@@\2/p" \
+		"$baseline" | sort -u >"$tmp/base-versions"
+	moved=$(comm -23 "$tmp/base-versions" "$tmp/dynsym")
+	[ -z "$moved" ] || die "exports of the baseline not in their node any more: $moved"
+	added=$(sed 's/@.*//' "$tmp/base-versions" | comm -13 - "$tmp/exported")
+	sealed=$(sed 's/.*@@//' "$tmp/base-versions" | sort -u)
+	for f in $added; do
+		node=$(grep "^$f@@" "$tmp/dynsym" | sed 's/.*@@//')
+		if echo "$sealed" | grep -qx "$node"; then
+			die "$f is new since the baseline but in $node, which the baseline seals: give it a new node, LIBKTCP_$major.N, and N to KTCP_VERSION_MINOR in ktcp.h"
+		fi
+		grep -qx "$f@@LIBKTCP_$major.$minor" "$tmp/dynsym" ||
+			die "$f is new since the baseline but not in LIBKTCP_$major.$minor: new functions go into the node of the release that adds them, KTCP_VERSION_MINOR ($minor) in ktcp.h names it"
+	done
+	newest=$(grep -o "@@LIBKTCP_$major\.[0-9]*$" "$tmp/dynsym" | sed 's/.*\.//' | sort -n | tail -n 1)
+	[ "$newest" = "$minor" ] || [ -z "$added" ] ||
+		die "LIBKTCP_$major.$newest is newer than KTCP_VERSION_MINOR ($minor)"
+fi
 if [ -n "$archive" ]; then
 	nm -g --defined-only "$archive" | awk 'NF == 3 { print $3 }' | sort -u \
 		>"$tmp/archive"

@@ -12,6 +12,7 @@
 #include <net/tcp_states.h>
 
 #include "../ktcp_internal.h"
+#include "../test_hooks.h"
 #include "droptcp.h"
 
 const struct nla_policy droptcp_sock_policy[KTCP_SOCK_A_MAX + 1] = {
@@ -322,6 +323,9 @@ int droptcp_nl_doit(const struct genl_family *family, struct genl_info *info)
 	}
 	if (GENL_REQ_ATTR_CHECK(info, KTCP_A_SOCK))
 		return -EINVAL;
+	err = ktcp_test_drop_fault();
+	if (err)
+		return err;
 	err = droptcp_parse_tuples(info, &socks, &n);
 	if (err)
 		return err;

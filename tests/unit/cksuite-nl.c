@@ -169,6 +169,64 @@ START_TEST(open_reports_module)
 }
 END_TEST
 
+/* The reason ktcp_open() failed reaches a caller that has no handle. */
+START_TEST(open_errmsg_says_why)
+{
+	char buf[KTCP_ERRMSG_LEN] = "stale";
+	struct ktcp *h = (struct ktcp *)1;
+	int err = ktcp_open_family("ktcp-nosuch", &h, buf, sizeof(buf));
+
+	ck_assert_ptr_null(h);
+	if (err == -EAFNOSUPPORT || err == -EPERM || err == -EACCES) {
+		ck_assert_msg(strstr(buf,
+				     "cannot open a generic netlink socket"),
+			      "%s", buf);
+		return;
+	}
+	ck_assert_int_eq(err, -EPROTONOSUPPORT);
+	ck_assert_msg(strstr(buf, "module is not loaded") &&
+			      strstr(buf, "\"ktcp-nosuch\""),
+		      "%s", buf);
+	/* Cut to the buffer, NUL-terminated; no buffer at all is fine. */
+	ck_assert_int_eq(ktcp_open_family("ktcp-nosuch", &h, buf, 8),
+			 -EPROTONOSUPPORT);
+	ck_assert_str_eq(buf, "the ktc");
+	ck_assert_int_eq(ktcp_open_family("ktcp-nosuch", &h, NULL, 0),
+			 -EPROTONOSUPPORT);
+}
+END_TEST
+
+/* A message belongs to the call that set it, never to a later one. */
+START_TEST(errmsg_not_stale)
+{
+	struct ktcp_family ctrl = { .id = GENL_ID_CTRL };
+	struct ktcp_event ev;
+	struct ktcp *h = ctrl_handle();
+
+	if (!h)
+		return;
+	ck_assert_int_eq(ktcp_server_stop(h, 0), -EINVAL);
+	ck_assert_ptr_nonnull(ktcp_errmsg(h));
+	ck_assert_int_eq(ktcp_event_recv(h, &ev, 0), -ENOTCONN);
+	ck_assert_str_eq(ktcp_errmsg(h), "ktcp_monitor_open() was not called");
+	ctrl.events_grp = GENL_ID_CTRL;
+	ktcp_handle_set_family(h, &ctrl);
+	ck_assert_int_eq(ktcp_monitor_open(h), 0);
+	ck_assert_ptr_null(ktcp_errmsg(h));
+	ck_assert_int_eq(ktcp_server_get(h, 0, &(struct ktcp_server *){ 0 }),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(ktcp_errmsg(h));
+	/* No message of its own: the last one must not show through. */
+	ck_assert_int_eq(ktcp_event_recv(h, &ev, 0), -ETIMEDOUT);
+	ck_assert_ptr_null(ktcp_errmsg(h));
+	ck_assert_int_eq(ktcp_server_set(h, 0, &(struct ktcp_server_cfg){ 0 }),
+			 -EINVAL);
+	ck_assert_int_eq(ktcp_monitor_open(h), 0); /* already open */
+	ck_assert_ptr_null(ktcp_errmsg(h));
+	ktcp_close(h);
+}
+END_TEST
+
 START_TEST(monitor_states)
 {
 	struct ktcp_family ctrl = { .id = GENL_ID_CTRL };
@@ -203,6 +261,8 @@ Suite *make_nl_suite(void)
 	tcase_add_test(tc, dump);
 	tcase_add_test(tc, open_reports_module);
 	tcase_add_test(tc, monitor_states);
+	tcase_add_test(tc, open_errmsg_says_why);
+	tcase_add_test(tc, errmsg_not_stale);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -69,6 +69,29 @@ out=$(nlsend sock_drop sock.1:hex=$lo sock.2:hex=$lo sock.3:u16=1 \
 	sock.4:u16=2) || fail "a good request failed: $out"
 assert_contains "$out" "  16=4:01000000" "not_found count"
 
+# A later request failing (the test hook fails the second SOCK_DROP by
+# tuple from now on with ENOMEM): libktcp still returns what the first
+# request did, the failed request's tuples as failed, the rest as not
+# sent, and the CLI prints them before the error.
+args=()
+for i in $(seq 600); do
+	args+=("127.0.0.1:$i" 127.0.0.1:1)
+done
+echo 2 >/sys/module/ktcp/parameters/test_fail_drop_request
+rc=0
+out=$(ktcp drop --json "${args[@]}" 2>"$TEST_TMP/err") || rc=$?
+echo 0 >/sys/module/ktcp/parameters/test_fail_drop_request
+assert_eq "$rc" 1 "exit status of a drop whose second request failed"
+assert_contains "$(cat "$TEST_TMP/err")" "Cannot allocate memory" \
+	"the second request's error"
+assert_eq "$(jq -r .not_found <<<"$out")" 256 "the first request's results"
+assert_eq "$(jq '[.sockets[] | select(.result == "failed")] | length' \
+	<<<"$out")" 256 "results of the failed request's tuples"
+assert_eq "$(jq '[.sockets[] | select(.result == "not-sent")] | length' \
+	<<<"$out")" 88 "results of the tuples never sent"
+assert_eq "$(jq -r '.sockets[599].src' <<<"$out")" 127.0.0.1:600 \
+	"the last tuple, in order"
+
 # Unprivileged callers (EPERM, even for a dry run): t-perms.sh.
 
 # Another netns: its TIME_WAIT sockets survive a drop-everything here,

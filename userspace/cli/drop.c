@@ -46,6 +46,10 @@ static const char *status_name(uint8_t status)
 		return "not-found";
 	case KTCP_FOUND:
 		return "found";
+	case KTCP_FAILED:
+		return "failed";
+	case KTCP_NOT_SENT:
+		return "not-sent";
 	default:
 		return "unknown";
 	}
@@ -192,8 +196,12 @@ static int drop_by_filter(struct ktcp *h, const struct drop_opts *o)
 	int err;
 
 	err = ktcp_sock_drop_filter(h, &o->f, o->flags, &res, &n);
-	if (err)
+	if (err && res)
+		drop_print(res, n, o->flags & KTCP_DROP_DRY_RUN);
+	if (err) {
+		ktcp_drop_result_free(res);
 		return cli_fail(h, err, "cannot drop connections");
+	}
 	err = drop_print(res, n, o->flags & KTCP_DROP_DRY_RUN);
 	ktcp_drop_result_free(res);
 	return err;
@@ -206,8 +214,13 @@ static int drop_by_tuple(struct ktcp *h, const struct drop_list *l,
 	int err;
 
 	err = ktcp_sock_drop(h, l->t, l->n, flags, &res);
-	if (err)
+	/* A later request failed: what the earlier ones did is still told. */
+	if (err && res)
+		drop_print(res, l->n, flags & KTCP_DROP_DRY_RUN);
+	if (err) {
+		ktcp_drop_result_free(res);
 		return cli_fail(h, err, "cannot drop connections");
+	}
 	err = drop_print(res, l->n, flags & KTCP_DROP_DRY_RUN);
 	ktcp_drop_result_free(res);
 	return err;

@@ -80,34 +80,68 @@ static int drop_chunk(struct ktcp *h, const struct ktcp_sock_tuple *t, size_t n,
 	return err;
 }
 
+/*
+ * Results for tuples t[0..n) after a failure: those of the requests that
+ * were answered, and KTCP_NOT_SENT or KTCP_FAILED for the others.
+ */
+static struct ktcp_drop_result *drop_partial(struct drop_acc *acc,
+					     const struct ktcp_sock_tuple *t,
+					     size_t n, size_t failed_end)
+{
+	struct ktcp_drop_result *res = realloc(acc->res, n * sizeof(*res));
+	size_t i;
+
+	if (!res)
+		return NULL;
+	acc->res = NULL;
+	for (i = acc->len; i < n; i++) {
+		memset(&res[i], 0, sizeof(res[i]));
+		res[i].tuple = t[i];
+		res[i].status = i < failed_end ? KTCP_FAILED : KTCP_NOT_SENT;
+	}
+	return res;
+}
+
 KTCP_EXPORT int ktcp_sock_drop(struct ktcp *h,
 			       const struct ktcp_sock_tuple *tuples, size_t n,
 			       unsigned int flags,
 			       struct ktcp_drop_result **res)
 {
 	struct drop_acc acc = { 0 };
-	size_t done, chunk;
+	size_t done, chunk = 0;
 	int err;
 
 	*res = NULL;
-	ktcp_set_errmsg(h, NULL);
+	ktcp_call_begin(h);
 	if (flags & ~KTCP_DROP_DRY_RUN) {
 		ktcp_set_errmsg(h, "unknown flags");
 		return -EINVAL;
 	}
 	err = check_tuples(h, tuples, n);
+	if (err)
+		return err;
 	for (done = 0; !err && done < n; done += chunk) {
 		chunk = n - done;
 		if (chunk > KTCP_DROP_TUPLES_MAX)
 			chunk = KTCP_DROP_TUPLES_MAX;
 		err = drop_chunk(h, tuples + done, chunk, flags, &acc);
 	}
-	if (err) {
-		free(acc.res);
-		return err;
+	if (!err) {
+		*res = acc.res;
+		return 0;
 	}
-	*res = acc.res;
-	return 0;
+	/*
+	 * A request failed: the earlier ones' drops stand, so their results
+	 * go back with the error. Only a failing first request, whose
+	 * tuples may or may not have been dropped, reports nothing.
+	 */
+	if (done > chunk) {
+		/* The failed request's partial replies say nothing sure. */
+		acc.len = done - chunk;
+		*res = drop_partial(&acc, tuples, n, done);
+	}
+	free(acc.res);
+	return err;
 }
 
 KTCP_EXPORT int ktcp_sock_drop_filter(struct ktcp *h,
@@ -122,7 +156,7 @@ KTCP_EXPORT int ktcp_sock_drop_filter(struct ktcp *h,
 
 	*res = NULL;
 	*n = 0;
-	ktcp_set_errmsg(h, NULL);
+	ktcp_call_begin(h);
 	err = ktcp_check_filter(f, flags, &why);
 	if (err) {
 		ktcp_set_errmsg(h, why);
@@ -133,13 +167,14 @@ KTCP_EXPORT int ktcp_sock_drop_filter(struct ktcp *h,
 		return err;
 	/* Not ktcp_dump(): a drop is not retried, it is not idempotent. */
 	err = ktcp_request(h, msg, drop_cb, &acc);
-	if (err || !acc.len) {
+	/* Sockets reported before a failure were dropped: they go back too. */
+	if (!acc.len) {
 		free(acc.res);
 		return err;
 	}
 	*res = acc.res;
 	*n = acc.len;
-	return 0;
+	return err;
 }
 
 KTCP_EXPORT void ktcp_drop_result_free(struct ktcp_drop_result *res)

@@ -21,7 +21,7 @@
 	"." KTCP_XSTR(KTCP_VERSION_MINOR) "." KTCP_XSTR(KTCP_VERSION_PATCH)
 
 /* Room for an extack message plus the attribute it points at. */
-#define KTCP_ERRMSG_LEN 256
+_Static_assert(KTCP_ERRMSG_LEN >= 256, "room for extack messages");
 /* How often an interrupted dump is retried before giving up. */
 #define KTCP_DUMP_RETRIES 8
 
@@ -34,7 +34,7 @@ struct ktcp_family {
 
 /* --- msg.c: build requests --------------------------------------------- */
 int ktcp_msg_new(int family, uint8_t cmd, int flags, struct nl_msg **msgp);
-int ktcp_msg_getfamily(struct nl_msg **msgp);
+int ktcp_msg_getfamily(const char *name, struct nl_msg **msgp);
 int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
 			  struct nl_msg **msgp, const char **why);
 int ktcp_msg_server_set(int family, uint32_t id,
@@ -88,6 +88,10 @@ int ktcp_handle_new(struct ktcp **hp);
 void ktcp_handle_set_family(struct ktcp *h, const struct ktcp_family *fam);
 int ktcp_family_id(const struct ktcp *h);
 void ktcp_set_errmsg(struct ktcp *h, const char *msg);
+/* Every API call on a handle starts with this: no message is stale. */
+void ktcp_call_begin(struct ktcp *h);
+/* ktcp_open_errmsg() for the family called name (tests use others). */
+int ktcp_open_family(const char *name, struct ktcp **hp, char *buf, size_t len);
 int ktcp_request(struct ktcp *h, struct nl_msg *msg, ktcp_reply_fn fn,
 		 void *arg);
 int ktcp_dump(struct ktcp *h, uint8_t cmd, ktcp_reply_fn fn,

@@ -9,7 +9,9 @@
  *   Errors from the kernel are passed through unchanged (-EADDRINUSE,
  *   -ENOENT, -EPERM, ...); after any failure ktcp_errmsg() returns the
  *   kernel's extended ACK message, or one of the library's, when there is
- *   one.
+ *   one. Every call on a handle clears it first (since 2.1), so it is
+ *   always about the last call. ktcp_open() has no handle to keep it:
+ *   ktcp_open_errmsg() hands it to the caller.
  * - -EPROTONOSUPPORT from ktcp_open() means the "ktcp" family is not
  *   registered: the ktcp kernel module is not loaded.
  * - Optional fields carry a presence bit in a "has" mask: set the bit to
@@ -49,7 +51,7 @@ extern "C" {
  * that is running, which may be a later MINOR or PATCH than this.
  */
 #define KTCP_VERSION_MAJOR 2
-#define KTCP_VERSION_MINOR 0
+#define KTCP_VERSION_MINOR 1
 #define KTCP_VERSION_PATCH 0
 /* For #if: KTCP_VERSION >= KTCP_VERSION_NUM(2, 1, 0). */
 #define KTCP_VERSION_NUM(major, minor, patch) \
@@ -60,6 +62,8 @@ extern "C" {
 
 /* Service names: at most 15 characters, NUL-terminated. */
 #define KTCP_SERVICE_LEN 16
+/* Enough for any message of ktcp_errmsg() or ktcp_open_errmsg(). */
+#define KTCP_ERRMSG_LEN 256
 /* Big enough for ktcp_addrport_format(): "[v6-address]:65535". */
 #define KTCP_ADDRPORT_STRLEN (INET6_ADDRSTRLEN + 8)
 
@@ -382,6 +386,15 @@ struct ktcp_drop_filter {
  */
 int ktcp_open(struct ktcp **hp);
 
+/*
+ * ktcp_open_errmsg() - ktcp_open(), and when it fails, why in words in
+ * buf (len bytes; KTCP_ERRMSG_LEN is enough, a longer message is cut):
+ * "the ktcp kernel module is not loaded ...", "cannot open a generic
+ * netlink socket: Permission denied ...". buf is left empty on success.
+ * buf may be NULL when len is 0. Returns as ktcp_open(). Since 2.1.
+ */
+int ktcp_open_errmsg(struct ktcp **hp, char *buf, size_t len);
+
 /* ktcp_close() - close the handle and free it. NULL is a no-op. */
 void ktcp_close(struct ktcp *h);
 
@@ -389,7 +402,10 @@ void ktcp_close(struct ktcp *h);
  * ktcp_errmsg() - why the last failed call on h failed, in words: the
  * kernel's extended ACK message (naming the offending attribute when the
  * kernel pointed at one), or a message of the library's own. Returns NULL
- * when there is none. Valid until the next call on h.
+ * when there is none. Every call that takes a handle (but this one,
+ * ktcp_family_version() and ktcp_monitor_fd()) clears the message when
+ * it starts, so a message never outlives the call that set it. Valid
+ * until the next call on h.
  */
 const char *ktcp_errmsg(const struct ktcp *h);
 
@@ -542,8 +558,13 @@ int ktcp_event_recv(struct ktcp *h, struct ktcp_event *ev, int timeout_ms);
  *            unknown flags; nothing was sent;
  *   -EPERM   the caller lacks CAP_NET_ADMIN;
  *   -EOPNOTSUPP  the kernel module has no SOCK_DROP;
- *   another -errno. If a later request fails, the earlier ones' drops
- *   stand, and *res is NULL.
+ *   another -errno.
+ * If a later request fails, the earlier ones' drops stand: the error
+ * comes back with *res holding all n results, those of the answered
+ * requests, KTCP_FAILED for the tuples of the failed one (whose drops
+ * may or may not have happened) and KTCP_NOT_SENT for the rest; free it
+ * as on success. When the first request fails, or nothing was sent,
+ * *res is NULL. (2.0 freed the results and set *res to NULL.)
  */
 int ktcp_sock_drop(struct ktcp *h, const struct ktcp_sock_tuple *tuples,
 		   size_t n, unsigned int flags, struct ktcp_drop_result **res);
@@ -556,7 +577,9 @@ int ktcp_sock_drop(struct ktcp *h, const struct ktcp_sock_tuple *tuples,
  *   -EINVAL  no states, a prefix longer than its address, a prefix
  *            without an address, unknown flags;
  *   -EPERM, -EOPNOTSUPP, another -errno as ktcp_sock_drop(). Sockets
- *   dropped before a failure stay dropped.
+ *   dropped before a failure stay dropped, and (since 2.1) those that
+ *   were reported come back with the error in *res and *n, to free as
+ *   on success.
  */
 int ktcp_sock_drop_filter(struct ktcp *h, const struct ktcp_drop_filter *f,
 			  unsigned int flags, struct ktcp_drop_result **res,

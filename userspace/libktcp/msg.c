@@ -58,7 +58,7 @@ int ktcp_msg_new(int family, uint8_t cmd, int flags, struct nl_msg **msgp)
 	return 0;
 }
 
-int ktcp_msg_getfamily(struct nl_msg **msgp)
+int ktcp_msg_getfamily(const char *name, struct nl_msg **msgp)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -66,7 +66,7 @@ int ktcp_msg_getfamily(struct nl_msg **msgp)
 		return -ENOMEM;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
 			 CTRL_CMD_GETFAMILY, 1) ||
-	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, KTCP_GENL_NAME) < 0) {
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, name) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}

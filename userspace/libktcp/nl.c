@@ -114,6 +114,11 @@ void ktcp_set_errmsg(struct ktcp *h, const char *msg)
 		h->errmsg[0] = '\0';
 }
 
+void ktcp_call_begin(struct ktcp *h)
+{
+	h->errmsg[0] = '\0';
+}
+
 KTCP_EXPORT const char *ktcp_errmsg(const struct ktcp *h)
 {
 	return h && h->errmsg[0] ? h->errmsg : NULL;
@@ -294,19 +299,22 @@ static int family_cb(struct nlmsghdr *nlh, void *arg)
 	return ktcp_parse_family(nlh, arg);
 }
 
-static int resolve_family(struct ktcp *h)
+static int resolve_family(struct ktcp *h, const char *name)
 {
 	struct nl_msg *msg;
 	int err;
 
-	err = ktcp_msg_getfamily(&msg);
+	err = ktcp_msg_getfamily(name, &msg);
 	if (err)
 		return err;
 	err = ktcp_request(h, msg, family_cb, &h->fam);
 	if (!err && !h->fam.id)
 		err = -EBADMSG;
 	if (err == -ENOENT) {
-		ktcp_set_errmsg(h, "the ktcp kernel module is not loaded");
+		snprintf(h->errmsg, sizeof(h->errmsg),
+			 "the ktcp kernel module is not loaded (no \"%s\" "
+			 "generic netlink family in this network namespace)",
+			 name);
 		err = -EPROTONOSUPPORT;
 	}
 	return err;
@@ -338,23 +346,56 @@ err_free:
 	return err;
 }
 
-KTCP_EXPORT int ktcp_open(struct ktcp **hp)
+/* Why opening failed, for a caller that has no handle to ask. */
+static void open_why(char *buf, size_t len, int err, const struct ktcp *h,
+		     bool connected)
+{
+	if (!buf || !len)
+		return;
+	if (h && h->errmsg[0])
+		snprintf(buf, len, "%s", h->errmsg);
+	else if (!connected)
+		snprintf(buf, len, "cannot open a generic netlink socket: %s%s",
+			 strerror(-err),
+			 err == -EPERM || err == -EACCES ?
+				 " (refused by a security policy or sandbox)" :
+				 "");
+	else
+		snprintf(buf, len, "cannot resolve the ktcp family: %s",
+			 strerror(-err));
+}
+
+int ktcp_open_family(const char *name, struct ktcp **hp, char *buf, size_t len)
 {
 	struct ktcp *h;
 	int err;
 
+	*hp = NULL;
+	if (buf && len)
+		buf[0] = '\0';
 	err = ktcp_handle_new(&h);
 	if (err) {
-		*hp = NULL;
+		open_why(buf, len, err, NULL, false);
 		return err;
 	}
-	err = resolve_family(h);
+	err = resolve_family(h, name);
 	if (err) {
+		open_why(buf, len, err, h, true);
 		ktcp_close(h);
-		h = NULL;
+		return err;
 	}
 	*hp = h;
-	return err;
+	return 0;
+}
+
+KTCP_EXPORT int ktcp_open(struct ktcp **hp)
+{
+	return ktcp_open_family(KTCP_GENL_NAME, hp, NULL, 0);
+}
+
+KTCP_EXPORT int ktcp_open_errmsg(struct ktcp **hp, char *buf, size_t len)
+{
+	return ktcp_open_family(KTCP_GENL_NAME, hp, buf, len);
 }
 
 KTCP_EXPORT void ktcp_close(struct ktcp *h)
@@ -380,9 +421,9 @@ KTCP_EXPORT int ktcp_monitor_open(struct ktcp *h)
 	struct nl_sock *sk;
 	int err;
 
+	ktcp_call_begin(h);
 	if (h->mon)
 		return 0;
-	h->errmsg[0] = '\0';
 	if (!h->fam.events_grp) {
 		ktcp_set_errmsg(h, "the ktcp family has no \"events\" group");
 		return -EOPNOTSUPP;
@@ -482,8 +523,11 @@ KTCP_EXPORT int ktcp_event_recv(struct ktcp *h, struct ktcp_event *ev,
 	struct pollfd pfd;
 	int wait, ret;
 
-	if (!h->mon)
+	ktcp_call_begin(h);
+	if (!h->mon) {
+		ktcp_set_errmsg(h, "ktcp_monitor_open() was not called");
 		return -ENOTCONN;
+	}
 	pfd.fd = nl_socket_get_fd(h->mon);
 	pfd.events = POLLIN;
 	for (;;) {
@@ -503,6 +547,9 @@ KTCP_EXPORT int ktcp_event_recv(struct ktcp *h, struct ktcp_event *ev,
 		if (ret == 0)
 			return -ETIMEDOUT;
 		ret = monitor_read(h);
+		if (ret == -ENOBUFS)
+			ktcp_set_errmsg(h, "the monitor socket overflowed: "
+					   "events were lost");
 		if (ret && ret != -EAGAIN)
 			return ret;
 	}

@@ -54,6 +54,7 @@ KTCP_EXPORT int ktcp_server_start(struct ktcp *h,
 	uint32_t new_id = 0;
 	int err;
 
+	ktcp_call_begin(h);
 	err = ktcp_msg_server_start(ktcp_family_id(h), cfg, &msg, &why);
 	if (err)
 		return build_error(h, err, why);
@@ -80,6 +81,7 @@ static int simple_request(struct ktcp *h, uint8_t cmd, uint32_t id)
 
 KTCP_EXPORT int ktcp_server_stop(struct ktcp *h, uint32_t id)
 {
+	ktcp_call_begin(h);
 	if (!id)
 		return build_error(h, -EINVAL, "server ids start at 1");
 	return simple_request(h, KTCP_CMD_SERVER_STOP, id);
@@ -92,6 +94,7 @@ KTCP_EXPORT int ktcp_server_set(struct ktcp *h, uint32_t id,
 	const char *why;
 	int err;
 
+	ktcp_call_begin(h);
 	if (!id)
 		return build_error(h, -EINVAL, "server ids start at 1");
 	err = ktcp_msg_server_set(ktcp_family_id(h), id, cfg, &msg, &why);
@@ -261,6 +264,7 @@ KTCP_EXPORT int ktcp_server_list(struct ktcp *h, struct ktcp_server **arr,
 	struct vec v = { .size = sizeof(struct ktcp_server) };
 	int err;
 
+	ktcp_call_begin(h);
 	*arr = NULL;
 	*n = 0;
 	err = ktcp_dump(h, KTCP_CMD_SERVER_GET, server_list_cb,
@@ -293,6 +297,7 @@ KTCP_EXPORT int ktcp_server_get(struct ktcp *h, uint32_t id,
 	struct nl_msg *msg;
 	int err;
 
+	ktcp_call_begin(h);
 	*srv = NULL;
 	if (!id)
 		return build_error(h, -EINVAL, "server ids start at 1");
@@ -329,6 +334,7 @@ KTCP_EXPORT int ktcp_stats_get(struct ktcp *h, uint32_t id,
 	struct nl_msg *msg;
 	int err;
 
+	ktcp_call_begin(h);
 	memset(st, 0, sizeof(*st));
 	err = ktcp_msg_id(ktcp_family_id(h), KTCP_CMD_STATS_GET, id, &msg);
 	if (err)
@@ -338,6 +344,7 @@ KTCP_EXPORT int ktcp_stats_get(struct ktcp *h, uint32_t id,
 
 KTCP_EXPORT int ktcp_stats_reset(struct ktcp *h, uint32_t id)
 {
+	ktcp_call_begin(h);
 	return simple_request(h, KTCP_CMD_STATS_RESET, id);
 }
 
@@ -361,6 +368,7 @@ KTCP_EXPORT int ktcp_service_list(struct ktcp *h, char ***names, size_t *n)
 	size_t i;
 	int err;
 
+	ktcp_call_begin(h);
 	*names = NULL;
 	*n = 0;
 	err = ktcp_dump(h, KTCP_CMD_SERVICE_GET, service_cb, vec_reset, &v);
