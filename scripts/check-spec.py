@@ -262,7 +262,7 @@ class Kernel:
     def value(self, expr):
         expr = re.sub(r"sizeof\s*\(\s*([^)]*?)\s*\)",
                       lambda m: str(self.SIZEOF[m.group(1)]), expr)
-        return evaluate(expr, {**self.macros, **self.names})
+        return evaluate(expr, {"INT_MAX": 0x7fffffff, **self.macros, **self.names})
 
     def policy(self, expr):
         expr = " ".join(expr.split())

@@ -55,6 +55,8 @@ static void droptcp_sock_tuple(const struct sock *sk, struct droptcp_tuple *t)
 {
 	t->sport = sk->sk_num;
 	t->dport = ntohs(sk->sk_dport);
+	/* A request socket's is its ir_iif, a TIME_WAIT one's tw's. */
+	t->ifindex = READ_ONCE(sk->sk_bound_dev_if);
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6 &&
 	    !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
@@ -69,7 +71,11 @@ static void droptcp_sock_tuple(const struct sock *sk, struct droptcp_tuple *t)
 	ipv6_addr_set_v4mapped(sk->sk_daddr, &t->daddr);
 }
 
-/* Referenced socket of exactly this tuple, or NULL. Never a listener. */
+/*
+ * Referenced socket of exactly this tuple, or NULL. Never a listener. A
+ * socket bound to a device matches only t->ifindex (as the device a
+ * packet came in on would); one bound to none matches any.
+ */
 static struct sock *droptcp_lookup(struct net *net,
 				   const struct droptcp_tuple *t)
 {
@@ -81,12 +87,12 @@ static struct sock *droptcp_lookup(struct net *net,
 	if (t->family == AF_INET)
 		sk = __inet_lookup_established(
 			net, hinfo, t->daddr.s6_addr32[3], htons(t->dport),
-			t->saddr.s6_addr32[3], t->sport, 0, 0);
+			t->saddr.s6_addr32[3], t->sport, t->ifindex, 0);
 #if IS_ENABLED(CONFIG_IPV6)
 	else
 		sk = __inet6_lookup_established(net, hinfo, &t->daddr,
 						htons(t->dport), &t->saddr,
-						t->sport, 0, 0);
+						t->sport, t->ifindex, 0);
 #endif
 	rcu_read_unlock();
 	return sk;
@@ -102,7 +108,7 @@ static bool droptcp_same_conn(const struct sock *sk,
 		return false;
 	droptcp_sock_tuple(sk, &now);
 	return now.family == t->family && now.sport == t->sport &&
-	       now.dport == t->dport &&
+	       now.dport == t->dport && now.ifindex == t->ifindex &&
 	       ipv6_addr_equal(&now.saddr, &t->saddr) &&
 	       ipv6_addr_equal(&now.daddr, &t->daddr);
 }

@@ -15,6 +15,12 @@
 #include "../test_hooks.h"
 #include "droptcp.h"
 
+/* Interface indexes are positive ints. */
+static struct netlink_range_validation droptcp_ifindex_range = {
+	.min = 1,
+	.max = INT_MAX,
+};
+
 const struct nla_policy droptcp_sock_policy[KTCP_SOCK_A_MAX + 1] = {
 	[KTCP_SOCK_A_SADDR] = KTCP_ADDR_POLICY,
 	[KTCP_SOCK_A_DADDR] = KTCP_ADDR_POLICY,
@@ -23,6 +29,8 @@ const struct nla_policy droptcp_sock_policy[KTCP_SOCK_A_MAX + 1] = {
 	/* reply-only */
 	[KTCP_SOCK_A_STATE] = { .type = NLA_REJECT },
 	[KTCP_SOCK_A_RESULT] = { .type = NLA_REJECT },
+	[KTCP_SOCK_A_IFINDEX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &droptcp_ifindex_range),
 };
 
 const struct nla_policy droptcp_filter_policy[KTCP_FILTER_A_MAX + 1] = {
@@ -90,6 +98,18 @@ static int droptcp_parse_tuple(const struct nlattr *nest,
 	}
 	t->sport = nla_get_u16(tb[KTCP_SOCK_A_SPORT]);
 	t->dport = nla_get_u16(tb[KTCP_SOCK_A_DPORT]);
+	t->ifindex = tb[KTCP_SOCK_A_IFINDEX] ?
+			     nla_get_u32(tb[KTCP_SOCK_A_IFINDEX]) :
+			     0;
+	/* Such a socket is always bound to its interface: say which. */
+	if (!t->ifindex && t->family == AF_INET6 &&
+	    (ipv6_addr_type(&t->saddr) & IPV6_ADDR_LINKLOCAL ||
+	     ipv6_addr_type(&t->daddr) & IPV6_ADDR_LINKLOCAL)) {
+		NL_SET_ERR_MSG_ATTR(
+			extack, nest,
+			"a link-local address needs its interface (KTCP_SOCK_A_IFINDEX)");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -185,7 +205,8 @@ static bool droptcp_dry_run(struct nlattr **attrs)
 static size_t droptcp_sock_size(void)
 {
 	return nla_total_size(0) + 2 * nla_total_size(sizeof(struct in6_addr)) +
-	       2 * nla_total_size(sizeof(u16)) + 2 * nla_total_size(sizeof(u8));
+	       2 * nla_total_size(sizeof(u16)) +
+	       2 * nla_total_size(sizeof(u8)) + nla_total_size(sizeof(u32));
 }
 
 static int droptcp_put_sock(struct sk_buff *skb, const struct droptcp_sock *s)
@@ -209,7 +230,8 @@ static int droptcp_put_sock(struct sk_buff *skb, const struct droptcp_sock *s)
 	if (nla_put_u16(skb, KTCP_SOCK_A_SPORT, t->sport) ||
 	    nla_put_u16(skb, KTCP_SOCK_A_DPORT, t->dport) ||
 	    (s->state && nla_put_u8(skb, KTCP_SOCK_A_STATE, s->state)) ||
-	    nla_put_u8(skb, KTCP_SOCK_A_RESULT, s->result))
+	    nla_put_u8(skb, KTCP_SOCK_A_RESULT, s->result) ||
+	    (t->ifindex && nla_put_u32(skb, KTCP_SOCK_A_IFINDEX, t->ifindex)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;

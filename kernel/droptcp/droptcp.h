@@ -22,6 +22,7 @@ struct droptcp_tuple {
 	struct in6_addr daddr; /* remote */
 	u16 sport, dport; /* host order */
 	u8 family; /* AF_INET or AF_INET6 */
+	int ifindex; /* the device it is bound to; 0: none */
 };
 
 /* A socket found (or a tuple not found), as the caller is told. */

@@ -7,6 +7,7 @@
  *       the client (its socket stays in TIME_WAIT), by the server (the
  *       accepted socket does), or alternately. Exits when every closing
  *       end has reached TIME_WAIT; the sockets outlive it.
+ *   Addresses may carry a scope, "fe80::1%eth0".
  *   tcp-pairs hold LADDR PORT [CADDR] [SECS]
  *       A listener on LADDR:PORT and one connection to it from CADDR
  *       (default LADDR). Prints "ready SRC DST" (the client's local and
@@ -32,6 +33,7 @@
  * Exit: 0 done, 1 a system call failed, 2 usage.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -62,8 +64,25 @@ static socklen_t make_addr(const char *s, unsigned int port,
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
+	char *pct;
 
 	memset(ss, 0, sizeof(*ss));
+	/* "fe80::1%eth0": the scope of a link-local address. */
+	snprintf(buf, sizeof(buf), "%s", s);
+	pct = strchr(buf, '%');
+	if (pct) {
+		*pct = '\0';
+		sin6->sin6_scope_id = if_nametoindex(pct + 1);
+		if (!sin6->sin6_scope_id ||
+		    inet_pton(AF_INET6, buf, &sin6->sin6_addr) != 1) {
+			fprintf(stderr, "tcp-pairs: bad address '%s'\n", s);
+			exit(2);
+		}
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		return sizeof(*sin6);
+	}
 	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons((uint16_t)port);

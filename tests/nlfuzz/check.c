@@ -136,6 +136,16 @@ static int sock_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 		      NLA_DATA(a)[0] >= __KTCP_DROP_MAX;
 		s->result = NLA_DATA(a)[0];
 		break;
+	case KTCP_SOCK_A_IFINDEX: {
+		uint32_t ifindex;
+
+		bad = check_len(a, 4);
+		if (!bad) {
+			memcpy(&ifindex, NLA_DATA(a), 4);
+			bad = !ifindex || ifindex > INT32_MAX;
+		}
+		break;
+	}
 	}
 	return bad ? t : 0;
 }

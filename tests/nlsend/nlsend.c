@@ -7,7 +7,8 @@
  *
  *   nlsend [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]
  *
- * CMD and ATTR are numbers or names (server_start, port, opts.echo_wq).
+ * CMD and ATTR are numbers or names (server_start, port, opts.echo_wq,
+ * sock.ifindex).
  * TYPE: u8 u16 u32 u64 str (NUL-terminated) raw (no NUL) hex flag.
  * Consecutive ATTR.SUB arguments of one ATTR go into one nest; "--"
  * between them starts another (repeated nests, e.g. sock_drop tuples).
@@ -75,6 +76,13 @@ static const struct name opts[] = {
 	{ "http_groups", KTCP_OPT_A_HTTP_GROUPS },
 	{ "http_head_timeout_ms", KTCP_OPT_A_HTTP_HEAD_TIMEOUT_MS },
 	{ NULL, 0 },
+};
+
+/* KTCP_A_SOCK's, by name; numbers work in any nest. */
+static const struct name socks[] = {
+	{ "saddr", KTCP_SOCK_A_SADDR },	    { "daddr", KTCP_SOCK_A_DADDR },
+	{ "sport", KTCP_SOCK_A_SPORT },	    { "dport", KTCP_SOCK_A_DPORT },
+	{ "ifindex", KTCP_SOCK_A_IFINDEX }, { NULL, 0 },
 };
 
 static const struct name errnames[] = {
@@ -198,7 +206,7 @@ static void put_arg(struct nl_msg *msg, char *arg)
 			open_nest = nla_nest_start(msg, parent);
 			open_nest_type = parent;
 		}
-		type = lookup(opts, dot + 1);
+		type = lookup(parent == KTCP_A_SOCK ? socks : opts, dot + 1);
 	} else {
 		close_nest(msg);
 		type = lookup(attrs, arg);

@@ -12,6 +12,7 @@
 #include <linux/genetlink.h>
 #include <linux/ktcp.h>
 #include <linux/netlink.h>
+#include <net/if.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -191,6 +192,9 @@ static void put_sock(struct nl_msg *msg, const char *saddr, uint16_t sport,
 	if (state)
 		nla_put_u8(msg, KTCP_SOCK_A_STATE, state);
 	nla_put_u8(msg, KTCP_SOCK_A_RESULT, result);
+	/* A socket bound to a device: here, those of port 1. */
+	if (sport == 1)
+		nla_put_u32(msg, KTCP_SOCK_A_IFINDEX, 3);
 	nla_put_u32(msg, KTCP_SOCK_A_MAX + 3, 7); /* a newer kernel's */
 	nla_nest_end(msg, nest);
 }
@@ -241,8 +245,10 @@ START_TEST(parse_reply)
 	ck_assert_uint_eq(g.r[0].tuple.dport, 12345);
 	ck_assert_uint_eq(g.r[0].state, KTCP_TCP_TIME_WAIT);
 	ck_assert_uint_eq(g.r[0].status, KTCP_DROPPED);
+	ck_assert_uint_eq(g.r[0].tuple.ifindex, 0);
 	ck_assert_uint_eq(g.r[1].state, 0);
 	ck_assert_uint_eq(g.r[1].status, KTCP_NOT_FOUND);
+	ck_assert_uint_eq(g.r[1].tuple.ifindex, 3);
 	nlmsg_free(msg);
 }
 END_TEST
@@ -335,30 +341,140 @@ END_TEST
 
 START_TEST(endpoints)
 {
+	unsigned int lo = if_nametoindex("lo");
 	struct ktcp_addr a;
 	struct args_err e;
+	uint32_t ifindex;
 	uint16_t port;
 
-	ck_assert_int_eq(drop_endpoint("127.0.0.1:51496", &a, &port, &e), 0);
+	ck_assert_uint_ne(lo, 0);
+	ck_assert_int_eq(
+		drop_endpoint("127.0.0.1:51496", &a, &port, &ifindex, &e), 0);
 	ck_assert_uint_eq(port, 51496);
-	ck_assert_int_eq(drop_endpoint("[::1]:80", &a, &port, &e), 0);
+	ck_assert_uint_eq(ifindex, 0);
+	ck_assert_int_eq(drop_endpoint("[::1]:80", &a, &port, &ifindex, &e), 0);
 	ck_assert_int_eq(a.family, AF_INET6);
-	/* netstat's IPv6 form: the last colon starts the port. */
-	ck_assert_int_eq(drop_endpoint("::1:8080", &a, &port, &e), 0);
-	ck_assert_uint_eq(port, 8080);
-	ck_assert_int_eq(drop_endpoint("::ffff:127.0.0.1:22", &a, &port, &e),
+	/*
+	 * Unbracketed IPv6 with a port (netstat's form) is ambiguous: is
+	 * fe80::1:22 [fe80::1]:22 or [fe80::1:22]? Refused, saying why.
+	 */
+	ck_assert_int_eq(drop_endpoint("::1:8080", &a, &port, &ifindex, &e),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'::1:8080'"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "needs brackets, [ADDR]:PORT"));
+	ck_assert_int_eq(drop_endpoint("fe80::1:22", &a, &port, &ifindex, &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("::ffff:127.0.0.1:22", &a, &port,
+				       &ifindex, &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("[::ffff:127.0.0.1]:22", &a, &port,
+				       &ifindex, &e),
 			 0);
 	ck_assert_uint_eq(port, 22);
-	ck_assert_int_eq(drop_endpoint("127.0.0.1", &a, &port, &e), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(e.msg, "'127.0.0.1'"));
-	ck_assert_int_eq(drop_endpoint("[::1]", &a, &port, &e), -EINVAL);
-	ck_assert_int_eq(drop_endpoint("127.0.0.1:0", &a, &port, &e), -ERANGE);
-	ck_assert_int_eq(drop_endpoint("127.0.0.1:65536", &a, &port, &e),
-			 -ERANGE);
-	ck_assert_int_eq(drop_endpoint("host:80", &a, &port, &e), -EINVAL);
-	ck_assert_int_eq(drop_endpoint("[127.0.0.1]:80", &a, &port, &e),
+	/* Scopes: an interface name or index, IPv4 too (as ss prints). */
+	ck_assert_int_eq(
+		drop_endpoint("[fe80::1%lo]:22", &a, &port, &ifindex, &e), 0);
+	ck_assert_uint_eq(ifindex, lo);
+	ck_assert_uint_eq(port, 22);
+	ck_assert(IN6_IS_ADDR_LINKLOCAL(&a.v6));
+	ck_assert_int_eq(
+		drop_endpoint("[fe80::1%7]:22", &a, &port, &ifindex, &e), 0);
+	ck_assert_uint_eq(ifindex, 7);
+	ck_assert_int_eq(
+		drop_endpoint("127.0.0.1%lo:22", &a, &port, &ifindex, &e), 0);
+	ck_assert_uint_eq(ifindex, lo);
+	ck_assert_int_eq(a.family, AF_INET);
+	ck_assert_int_eq(drop_endpoint("[fe80::1%no-such-if0]:22", &a, &port,
+				       &ifindex, &e),
 			 -EINVAL);
-	ck_assert_int_eq(drop_endpoint("", &a, &port, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "no interface 'no-such-if0'"));
+	ck_assert_int_eq(drop_endpoint("[fe80::1%]:22", &a, &port, &ifindex,
+				       &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("[fe80::1%0]:22", &a, &port, &ifindex,
+				       &e),
+			 -EINVAL);
+	/* As ss prints it: the interface after the brackets. */
+	ck_assert_int_eq(
+		drop_endpoint("[fe80::1]%lo:22", &a, &port, &ifindex, &e), 0);
+	ck_assert_uint_eq(ifindex, lo);
+	ck_assert_uint_eq(port, 22);
+	ck_assert_int_eq(drop_endpoint("[fe80::1%lo]%lo:22", &a, &port,
+				       &ifindex, &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("[fe80::1]%lo", &a, &port, &ifindex, &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("[fe80::1%lo]:22", &a, &port, NULL, &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("127.0.0.1", &a, &port, &ifindex, &e),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "'127.0.0.1'"));
+	ck_assert_int_eq(drop_endpoint("[::1]", &a, &port, &ifindex, &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("127.0.0.1:0", &a, &port, &ifindex, &e),
+			 -ERANGE);
+	ck_assert_int_eq(drop_endpoint("127.0.0.1:65536", &a, &port, &ifindex,
+				       &e),
+			 -ERANGE);
+	ck_assert_int_eq(drop_endpoint("host:80", &a, &port, &ifindex, &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("[127.0.0.1]:80", &a, &port, &ifindex,
+				       &e),
+			 -EINVAL);
+	ck_assert_int_eq(drop_endpoint("", &a, &port, &ifindex, &e), -EINVAL);
+}
+END_TEST
+
+/* A link-local tuple needs an interface, from either end, the same. */
+START_TEST(tuple_scopes)
+{
+	unsigned int lo = if_nametoindex("lo");
+	struct ktcp_sock_tuple t;
+	struct args_err e;
+
+	t = tuple("[fe80::1%lo]:22", "[fe80::2]:40000");
+	ck_assert_uint_eq(t.ifindex, lo);
+	t = tuple("[fe80::1]:22", "[fe80::2%lo]:40000");
+	ck_assert_uint_eq(t.ifindex, lo);
+	t = tuple("127.0.0.1:1", "127.0.0.1:2");
+	ck_assert_uint_eq(t.ifindex, 0);
+	ck_assert_int_eq(drop_tuple("[fe80::1]:22", "[fe80::2]:40000", &t, &e),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "link-local address needs its "
+					    "interface"));
+	ck_assert_int_eq(drop_tuple("[fe80::1%lo]:22", "[fe80::2%9999]:1", &t,
+				    &e),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "different interfaces"));
+}
+END_TEST
+
+/* The library checks the scope too, and sends it. */
+START_TEST(tuple_ifindex_request)
+{
+	struct ktcp_sock_tuple t = tuple("[fe80::1%lo]:22", "[fe80::2]:1");
+	struct nlattr *tb[KTCP_A_MAX + 1], *sb[KTCP_SOCK_A_MAX + 1];
+	struct nl_msg *msg;
+	const char *why;
+
+	ck_assert_int_eq(ktcp_check_tuple(&t, &why), 0);
+	ck_assert_int_eq(ktcp_msg_sock_drop(FAMILY, &t, 1, 0, &msg), 0);
+	ck_assert_int_eq(genlmsg_parse(nlmsg_hdr(msg), 0, tb, KTCP_A_MAX, NULL),
+			 0);
+	ck_assert_int_eq(nla_parse_nested(sb, KTCP_SOCK_A_MAX, tb[KTCP_A_SOCK],
+					  NULL),
+			 0);
+	ck_assert_ptr_nonnull(sb[KTCP_SOCK_A_IFINDEX]);
+	ck_assert_uint_eq(nla_get_u32(sb[KTCP_SOCK_A_IFINDEX]), t.ifindex);
+	nlmsg_free(msg);
+	t.ifindex = 0;
+	ck_assert_int_eq(ktcp_check_tuple(&t, &why), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "link-local"));
+	t.ifindex = 0x80000000u;
+	ck_assert_int_eq(ktcp_check_tuple(&t, &why), -EINVAL);
+	t = tuple("127.0.0.1:1", "127.0.0.1:2");
+	t.reserved[1] = 1;
+	ck_assert_int_eq(ktcp_check_tuple(&t, &why), -EINVAL);
 }
 END_TEST
 
@@ -397,7 +513,7 @@ START_TEST(stdin_list)
 
 	/* Blank lines skipped; the last line without a newline counts. */
 	ck_assert_int_eq(read_str("127.0.0.1:1 127.0.0.1:2\n\n"
-				  "  ::1:3\t::1:4  \n"
+				  "  [::1]:3\t[::1]:4  \n"
 				  "127.0.0.1:5 127.0.0.1:6",
 				  &l, &e),
 			 0);
@@ -414,6 +530,12 @@ START_TEST(stdin_list)
 	drop_list_free(&l);
 	ck_assert_int_eq(read_str("\n\n127.0.0.1:1\n", &l, &e), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(e.msg, "line 3: "));
+	drop_list_free(&l);
+	/* netstat's unbracketed IPv6: refused, saying so, with the line. */
+	ck_assert_int_eq(read_str("::1:3 ::1:4\n", &l, &e), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg,
+				     "line 1: '::1:3': an IPv6 "
+				     "address with a port needs brackets"));
 	drop_list_free(&l);
 	ck_assert_int_eq(read_str("1.1.1.1:1 1.1.1.1:2 1.1.1.1:3\n", &l, &e),
 			 -EINVAL);
@@ -474,6 +596,8 @@ Suite *make_drop_suite(void)
 	tcase_add_test(msg, extack_names_nested);
 	tcase_add_test(msg, states);
 	tcase_add_test(cli, endpoints);
+	tcase_add_test(cli, tuple_scopes);
+	tcase_add_test(msg, tuple_ifindex_request);
 	tcase_add_test(cli, argv_pairs);
 	tcase_add_test(cli, stdin_list);
 	tcase_add_test(cli, stdin_nul);

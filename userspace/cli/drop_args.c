@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Argument and input parsing for `ktcp drop`; see drop_args.h. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -34,48 +36,140 @@ static int list_add(struct drop_list *l, const struct ktcp_sock_tuple *t)
 	return 0;
 }
 
-/* netstat prints IPv6 endpoints as "::1:8080": split at the last colon. */
-static int endpoint_unbracketed_v6(const char *s, struct ktcp_addr *addr,
-				   uint16_t *port)
+/*
+ * The scope after '%': an interface name or index, into *ifindex. Names
+ * are looked up in the caller's netns, the one drops act in.
+ */
+static int endpoint_scope(const char *scope, const char *q, uint32_t *ifindex,
+			  struct args_err *e)
 {
-	char buf[INET6_ADDRSTRLEN];
-	const char *colon = strrchr(s, ':');
-	size_t len = colon ? (size_t)(colon - s) : 0;
+	unsigned long v;
+	char *end;
 
-	if (!len || len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (ktcp_addr_parse(buf, addr) || addr->family != AF_INET6)
-		return -EINVAL;
-	return ktcp_port_parse(colon + 1, port);
+	if (!*scope)
+		return args_fail(e, -EINVAL,
+				 "'%s': an empty interface after '%%'", q);
+	if (*scope >= '0' && *scope <= '9') {
+		errno = 0;
+		v = strtoul(scope, &end, 10);
+		if (*end || errno || !v || v > INT32_MAX)
+			return args_fail(e, -EINVAL,
+					 "'%s': '%s' is not an interface index",
+					 q, scope);
+		*ifindex = (uint32_t)v;
+		return 0;
+	}
+	*ifindex = if_nametoindex(scope);
+	if (!*ifindex)
+		return args_fail(e, -EINVAL, "'%s': no interface '%s' here", q,
+				 scope);
+	return 0;
+}
+
+/*
+ * Cut "ADDR%SCOPE" in buf at '%', resolving SCOPE; *ifindex stays 0
+ * without one. Then the address must parse.
+ */
+static int endpoint_addr(char *buf, int family, const char *q,
+			 struct ktcp_addr *addr, uint32_t *ifindex,
+			 struct args_err *e)
+{
+	char *pct = strchr(buf, '%');
+	int err;
+
+	*ifindex = 0;
+	if (pct) {
+		*pct = '\0';
+		err = endpoint_scope(pct + 1, q, ifindex, e);
+		if (err)
+			return err;
+	}
+	if (ktcp_addr_parse(buf, addr) || addr->family != family)
+		return args_fail(
+			e, -EINVAL,
+			"'%s' is not ADDR:PORT (a.b.c.d:port or "
+			"[v6]:port, with %%IFACE after the address for "
+			"an interface)",
+			q);
+	return 0;
 }
 
 int drop_endpoint(const char *s, struct ktcp_addr *addr, uint16_t *port,
-		  struct args_err *e)
+		  uint32_t *ifindex, struct args_err *e)
 {
-	char q[QUOTE_MAX];
-	int has_port = 0, err;
-	const char *colon;
+	char q[QUOTE_MAX], buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+	const char *colon, *end, *rest;
+	int family, err;
+	uint32_t scope;
+	size_t len;
 
 	args_quote(s, q, sizeof(q));
-	/* Two colons or more without brackets: IPv6 as netstat prints it. */
-	colon = strchr(s, ':');
-	if (*s != '[' && colon && strchr(colon + 1, ':')) {
-		err = endpoint_unbracketed_v6(s, addr, port);
+	if (*s == '[') {
+		end = strchr(s, ']');
+		family = AF_INET6;
+		if (!end)
+			goto bad;
+		len = (size_t)(end - s - 1);
+		s++;
+		rest = end + 1;
+		/* ss prints the interface after the brackets: [ADDR]%IF:PORT */
+		if (*rest == '%' && !memchr(s, '%', len)) {
+			colon = strchr(rest, ':');
+			len = (size_t)((colon ? colon : rest) - s);
+		} else {
+			colon = rest;
+		}
+		if (!colon || *colon != ':')
+			goto bad;
 	} else {
-		err = ktcp_addrport_parse(s, addr, port, &has_port);
-		if (!err && !has_port)
-			err = -EINVAL;
+		colon = strchr(s, ':');
+		family = AF_INET;
+		/*
+		 * "fe80::1:22" is [fe80::1]:22 or [fe80::1:22] without its
+		 * port: for a command that drops, guessing is not on.
+		 */
+		if (colon && strchr(colon + 1, ':'))
+			return args_fail(e, -EINVAL,
+					 "'%s': an IPv6 address with a port "
+					 "needs brackets, [ADDR]:PORT (without "
+					 "them its last group and a port look "
+					 "alike)",
+					 q);
+		if (!colon)
+			goto bad;
+		len = (size_t)(colon - s);
 	}
+	if (!len || len >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	/* Drop the ']' before ss's "%IF", keeping the scope. */
+	if (family == AF_INET6 && (rest = strstr(buf, "]%")))
+		memmove((char *)rest, rest + 1, strlen(rest + 1) + 1);
+	err = endpoint_addr(buf, family, q, addr, &scope, e);
+	if (err)
+		return err;
+	if (scope && !ifindex)
+		return args_fail(e, -EINVAL, "'%s': no interface here", q);
+	if (ifindex)
+		*ifindex = scope;
+	err = ktcp_port_parse(colon + 1, port);
 	if (err == -ERANGE)
 		return args_fail(e, -ERANGE,
 				 "'%s': the port is out of range (1-65535)", q);
 	if (err)
-		return args_fail(
-			e, -EINVAL,
-			"'%s' is not ADDR:PORT (a.b.c.d:port or [v6]:port)", q);
+		goto bad;
 	return 0;
+bad:
+	return args_fail(e, -EINVAL,
+			 "'%s' is not ADDR:PORT (a.b.c.d:port or [v6]:port, "
+			 "with %%IFACE after the address for an interface)",
+			 q);
+}
+
+static bool is_link_local(const struct ktcp_addr *a)
+{
+	return a->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->v6);
 }
 
 /* The family an address is matched in: IPv4-mapped counts as IPv4. */
@@ -90,22 +184,34 @@ int drop_tuple(const char *src, const char *dst, struct ktcp_sock_tuple *t,
 	       struct args_err *e)
 {
 	char qs[QUOTE_MAX], qd[QUOTE_MAX];
+	uint32_t sif = 0, dif = 0;
 	int err;
 
 	memset(t, 0, sizeof(*t));
-	err = drop_endpoint(src, &t->saddr, &t->sport, e);
+	args_quote(src, qs, sizeof(qs));
+	args_quote(dst, qd, sizeof(qd));
+	err = drop_endpoint(src, &t->saddr, &t->sport, &sif, e);
 	if (!err)
-		err = drop_endpoint(dst, &t->daddr, &t->dport, e);
+		err = drop_endpoint(dst, &t->daddr, &t->dport, &dif, e);
 	if (err)
 		return err;
-	if (match_family(&t->saddr) != match_family(&t->daddr)) {
-		args_quote(src, qs, sizeof(qs));
-		args_quote(dst, qd, sizeof(qd));
+	if (match_family(&t->saddr) != match_family(&t->daddr))
 		return args_fail(
 			e, -EINVAL,
 			"'%s' and '%s' are of different address families", qs,
 			qd);
-	}
+	/* One connection, one interface: either end may name it. */
+	if (sif && dif && sif != dif)
+		return args_fail(e, -EINVAL,
+				 "'%s' and '%s' name different interfaces", qs,
+				 qd);
+	t->ifindex = sif ? sif : dif;
+	if (!t->ifindex &&
+	    (is_link_local(&t->saddr) || is_link_local(&t->daddr)))
+		return args_fail(e, -EINVAL,
+				 "'%s' '%s': a link-local address needs its "
+				 "interface, e.g. [fe80::1%%eth0]:22",
+				 qs, qd);
 	return 0;
 }
 

@@ -20,12 +20,20 @@ struct drop_list {
 void drop_list_free(struct drop_list *l);
 
 /*
- * "a.b.c.d:port", "[v6]:port", or netstat's unbracketed "v6:port" (the
- * last colon starts the port). The port is required.
+ * "a.b.c.d:port" or "[v6]:port", the port required; "%IFACE" (a name or
+ * an index) after the address ("[fe80::1%eth0]:22", or as ss prints it,
+ * "[fe80::1]%eth0:22" and "10.0.0.1%eth0:22") names the interface the
+ * socket is bound to, into *ifindex (0 without one; ifindex NULL: an interface is an
+ * error). An IPv6 address with a port must be in brackets: "fe80::1:22"
+ * is refused as ambiguous.
  */
 int drop_endpoint(const char *s, struct ktcp_addr *addr, uint16_t *port,
-		  struct args_err *e);
-/* A SRC DST pair into *t: SRC the local end, DST the remote one. */
+		  uint32_t *ifindex, struct args_err *e);
+/*
+ * A SRC DST pair into *t: SRC the local end, DST the remote one. Either
+ * may name the interface (both: the same one); a link-local address
+ * needs one.
+ */
 int drop_tuple(const char *src, const char *dst, struct ktcp_sock_tuple *t,
 	       struct args_err *e);
 /* argv pairs, appended to l; an odd count is an error. */

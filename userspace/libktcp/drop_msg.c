@@ -111,6 +111,14 @@ int ktcp_check_tuple(const struct ktcp_sock_tuple *t, const char **why)
 		*why = "local and remote addresses are of different families";
 	else if (!t->sport || !t->dport)
 		*why = "ports are 1 to 65535";
+	else if (!t->ifindex &&
+		 ((sf == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&t->saddr.v6)) ||
+		  (df == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&t->daddr.v6))))
+		*why = "a link-local address needs its interface (ifindex)";
+	else if (t->ifindex > INT32_MAX)
+		*why = "interface indexes are 1 to 2^31 - 1";
+	else if (t->reserved[0] || t->reserved[1])
+		*why = "reserved fields are not zero";
 	return *why ? -EINVAL : 0;
 }
 
@@ -130,7 +138,8 @@ static int put_tuple(struct nl_msg *msg, const struct ktcp_sock_tuple *t)
 	if (!nest || put_addr(msg, KTCP_SOCK_A_SADDR, &t->saddr) ||
 	    put_addr(msg, KTCP_SOCK_A_DADDR, &t->daddr) ||
 	    nla_put_u16(msg, KTCP_SOCK_A_SPORT, t->sport) ||
-	    nla_put_u16(msg, KTCP_SOCK_A_DPORT, t->dport))
+	    nla_put_u16(msg, KTCP_SOCK_A_DPORT, t->dport) ||
+	    (t->ifindex && nla_put_u32(msg, KTCP_SOCK_A_IFINDEX, t->ifindex)))
 		return -1;
 	return nla_nest_end(msg, nest) < 0 ? -1 : 0;
 }
@@ -140,8 +149,8 @@ static int put_flags(struct nl_msg *msg, unsigned int flags)
 	return flags ? nla_put_u32(msg, KTCP_A_FLAGS, flags) : 0;
 }
 
-/* Most one KTCP_A_SOCK nest of a request takes: 4 + 2 * 20 + 2 * 8. */
-#define TUPLE_MSG_SIZE 60
+/* Most one KTCP_A_SOCK nest of a request takes: 4 + 2 * 20 + 3 * 8. */
+#define TUPLE_MSG_SIZE 68
 
 /* One request for tuples t[0..n), n <= KTCP_DROP_TUPLES_MAX, checked. */
 int ktcp_msg_sock_drop(int family, const struct ktcp_sock_tuple *t, size_t n,
@@ -289,6 +298,11 @@ int ktcp_parse_drop_sock(struct nlattr *nest, struct ktcp_drop_result *r)
 	tmp.tuple.sport = nla_get_u16(tb[KTCP_SOCK_A_SPORT]);
 	tmp.tuple.dport = nla_get_u16(tb[KTCP_SOCK_A_DPORT]);
 	tmp.status = nla_get_u8(tb[KTCP_SOCK_A_RESULT]);
+	if (tb[KTCP_SOCK_A_IFINDEX]) {
+		if (get_exact(tb[KTCP_SOCK_A_IFINDEX], 4))
+			return -EBADMSG;
+		tmp.tuple.ifindex = nla_get_u32(tb[KTCP_SOCK_A_IFINDEX]);
+	}
 	if (tb[KTCP_SOCK_A_STATE]) {
 		if (get_exact(tb[KTCP_SOCK_A_STATE], 1))
 			return -EBADMSG;

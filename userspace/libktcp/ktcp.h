@@ -332,13 +332,24 @@ struct ktcp_sock_tuple {
 	struct ktcp_addr daddr;
 	uint16_t sport; /* 1..65535 */
 	uint16_t dport; /* 1..65535 */
+	/*
+	 * Since 2.1 (the 2.0 library ignores it): the interface the socket
+	 * is bound to, as ss shows it after '%': the scope of a link-local
+	 * address (required with one), or a device of SO_BINDTODEVICE or a
+	 * VRF. 0: none; then only sockets bound to no device are found.
+	 * In results, the socket's (0 when it has none).
+	 */
+	uint32_t ifindex;
 	uint64_t reserved[2];
 };
 
 enum ktcp_drop_status {
+	/* Since 2.1, only with an error from ktcp_sock_drop(): */
+	KTCP_NOT_SENT = 0, /* an earlier request failed: not dropped */
 	KTCP_DROPPED = 1, /* found and dropped */
 	KTCP_NOT_FOUND = 2, /* no such connection: already gone, not an error */
 	KTCP_FOUND = 3, /* found, left alone: KTCP_DROP_DRY_RUN */
+	KTCP_FAILED = 4, /* its request failed: may or may not be dropped */
 };
 
 /* What happened to one socket (or tuple). */

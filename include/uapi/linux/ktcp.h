@@ -97,24 +97,30 @@
  *   or connected elsewhere, is left alone and reported as gone
  *   (KTCP_DROP_NOT_FOUND). TIME_WAIT sockets are descheduled, request
  *   sockets removed from their listener's queue.
- *   Sockets bound to a device (SO_BINDTODEVICE, VRF) are not found by
- *   tuple; a filter finds them.
+ *   A socket bound to a device (the scope of a link-local address,
+ *   SO_BINDTODEVICE, a VRF) is found by tuple only with its interface in
+ *   KTCP_SOCK_A_IFINDEX; a tuple with an ifindex finds a socket bound to
+ *   no device too. A filter finds them all.
  *
  *   do, by tuple:
  *     Request: KTCP_A_SOCK, repeated, 1..KTCP_DROP_TUPLES_MAX times, each
  *              with KTCP_SOCK_A_SADDR, KTCP_SOCK_A_DADDR, KTCP_SOCK_A_SPORT
- *              and KTCP_SOCK_A_DPORT (all required); KTCP_A_FLAGS
- *              (optional). Every tuple is checked before any is dropped:
- *              one bad tuple fails the request and drops nothing.
+ *              and KTCP_SOCK_A_DPORT (all required), and
+ *              KTCP_SOCK_A_IFINDEX (required when an address is IPv6
+ *              link-local); KTCP_A_FLAGS (optional). Every tuple is
+ *              checked before any is dropped: one bad tuple fails the
+ *              request and drops nothing.
  *     Reply:   KTCP_CMD_SOCK_DROP with one KTCP_A_SOCK per request tuple,
- *              in request order: the tuple (IPv4-mapped as IPv4),
+ *              in request order: the tuple (IPv4-mapped as IPv4, with
+ *              its KTCP_SOCK_A_IFINDEX if it had one),
  *              KTCP_SOCK_A_RESULT and, when found, KTCP_SOCK_A_STATE; then
  *              KTCP_A_DROPPED and KTCP_A_NOT_FOUND, the counts. A tuple
  *              that matches nothing ("already gone") is not an error.
  *   dump, by filter:
  *     Request: KTCP_A_FILTER (required), KTCP_A_FLAGS (optional).
  *     Reply:   one KTCP_CMD_SOCK_DROP message per matching socket, with a
- *              KTCP_A_SOCK: its tuple, KTCP_SOCK_A_STATE and
+ *              KTCP_A_SOCK: its tuple (KTCP_SOCK_A_IFINDEX when the
+ *              socket is bound to a device), KTCP_SOCK_A_STATE and
  *              KTCP_SOCK_A_RESULT; then a last message with only
  *              KTCP_A_DROPPED, the count. Sockets are dropped as the dump
  *              goes, a reply message's worth at a time; a dump that the
@@ -262,6 +268,9 @@ enum ktcp_sock_attr {
 			    * a request socket is TCP_SYN_RECV, a TIME_WAIT
 			    * socket its substate: TIME_WAIT or FIN_WAIT2) */
 	KTCP_SOCK_A_RESULT, /* u8, enum ktcp_sock_result (replies only) */
+	KTCP_SOCK_A_IFINDEX, /* u32, 1..INT_MAX: the interface the socket is
+			      * bound to (requests: optional, required with a
+			      * link-local address; replies: when bound) */
 	__KTCP_SOCK_A_MAX
 };
 #define KTCP_SOCK_A_MAX (__KTCP_SOCK_A_MAX - 1)
