@@ -110,6 +110,7 @@ include tests/vm/build.mk
 include tests/nlsend/build.mk
 include tests/nlfuzz/build.mk
 include tests/drop/build.mk
+include tests/ynl/build.mk
 include examples/build.mk
 include install.mk
 include bench/bench.mk

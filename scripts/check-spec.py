@@ -369,9 +369,9 @@ class Spec:
             v += 1
         if t == "flags":
             self.consts[d["name"]] = mask
-            # A C enum in the header only when the spec names one.
-            if "enum-name" in d:
-                self.enums[c_lower(d["enum-name"])] = entries
+            # A C enum, as YNL renders flags (its generated code uses
+            # the enum type).
+            self.enums[c_lower(d.get("enum-name", "%s-%s" % (fam, d["name"])))] = entries
             return
         if d.get("render-max"):
             # The count member, and NAME_MAX one below it (a define here).

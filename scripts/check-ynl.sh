@@ -5,7 +5,8 @@
 # UAPI header, the user-space client (header and source) and the kernel
 # policies and ops (header and source), and every name the UAPI header
 # it makes defines must be in include/uapi/linux/ktcp.h with the same
-# value (scripts/check-spec.py --generated).
+# value (scripts/check-spec.py --generated), and the user-space client it
+# makes must compile against ktcp.h.
 #
 #   scripts/check-ynl.sh [--spec FILE] [--header FILE] [--out DIR]
 #
@@ -77,6 +78,13 @@ run user --header ktcp-user.h
 run user --source ktcp-user.c
 run kernel --header ktcp-nl.h
 run kernel --source ktcp-nl.c
+# The generated client must compile against the real header: its code
+# names the header's types (enum ktcp_drop_flags, ...), not only values.
+mkdir -p "$tmp/inc/linux"
+cp "$header" "$tmp/inc/linux/ktcp.h"
+${CC:-cc} -std=gnu11 -Wall -Werror -I"$out" -I"$src/tools/net/ynl/lib" \
+	-I"$tmp/inc" -c -o "$tmp/ktcp-user.o" "$out/ktcp-user.c" ||
+	die "the generated client does not compile against ${header#"$top"/}"
 python3 "$top/scripts/check-spec.py" --header "$header" \
 	--generated "$out/ktcp-uapi.h" ||
 	die "the header generated from the spec and ${header#"$top"/} differ"

@@ -167,6 +167,10 @@ ynl_case "a license ynl-gen-c.py refuses" "License must be" \
 	sed -i '1s/BSD-3-Clause/MIT/' "$tmp/y/ktcp.yaml"
 ynl_case "max-len on a binary attribute" "binary type checks not implemented" \
 	sed -i '0,/min-len: 4/s//min-len: 4\n          max-len: 16/' "$tmp/y/ktcp.yaml"
+ynl_case "KTCP_DROP_F_DRY_RUN a define, not an enum ktcp_drop_flags" \
+	"the generated client does not compile" \
+	sed -i '/^enum ktcp_drop_flags {/,/^};/c #define KTCP_DROP_F_DRY_RUN (1U << 0)' \
+	"$tmp/y/ktcp.h"
 # The header cases need no generator: the tree's generated header.
 gen_case() { # EXPECTED EDIT... (on $tmp/y/ktcp.h)
 	local expected=$1 out

@@ -249,7 +249,9 @@ enum ktcp_attr {
 #define KTCP_A_MAX (__KTCP_A_MAX - 1)
 
 /* KTCP_A_FLAGS of SOCK_DROP. */
-#define KTCP_DROP_F_DRY_RUN (1U << 0) /* report, drop nothing */
+enum ktcp_drop_flags {
+	KTCP_DROP_F_DRY_RUN = 1 << 0, /* report, drop nothing */
+};
 #define KTCP_DROP_F_ALL KTCP_DROP_F_DRY_RUN
 
 /*
