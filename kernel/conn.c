@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/version.h>
@@ -253,12 +254,36 @@ static unsigned int ktcp_conn_why(struct ktcp_conn *conn, int ret)
 	return ret < 0 ? KTCP_STATS_A_ERRORS : 0;
 }
 
+/*
+ * Up to KTCP_CONN_BUDGET steps of the service, or its ->run_bytes, as
+ * the service's ->run_cred if it has one. Returns the last verdict.
+ */
+static int ktcp_conn_run(struct ktcp_conn *conn)
+{
+	struct ktcp_service *svc = conn->srv->svc;
+	u32 bytes = svc->run_bytes ?: KTCP_RUN_BYTES;
+	const struct cred *cred = NULL, *old = NULL;
+	int i, ret = KTCP_CONN_DONE;
+
+	if (svc->run_cred)
+		cred = svc->run_cred(conn->srv);
+	if (cred)
+		old = override_creds(cred);
+	conn->run_bytes = 0;
+	for (i = 0; i < KTCP_CONN_BUDGET && conn->run_bytes < bytes; i++) {
+		ret = svc->conn_process(conn);
+		if (ret != KTCP_CONN_AGAIN)
+			break;
+	}
+	if (cred)
+		revert_creds(old);
+	return ret;
+}
+
 static void ktcp_conn_work(struct work_struct *work)
 {
 	struct ktcp_conn *conn = container_of(work, struct ktcp_conn, work);
-	struct ktcp_service *svc = conn->srv->svc;
-	u32 bytes = svc->run_bytes ?: KTCP_RUN_BYTES;
-	int i, ret = KTCP_CONN_DONE;
+	int ret = KTCP_CONN_DONE;
 
 	if (test_bit(KTCP_CONN_CLOSING, &conn->flags))
 		goto close;
@@ -266,12 +291,7 @@ static void ktcp_conn_work(struct work_struct *work)
 		ktcp_conn_close(conn, KTCP_STATS_A_TIMED_OUT);
 		return;
 	}
-	conn->run_bytes = 0;
-	for (i = 0; i < KTCP_CONN_BUDGET && conn->run_bytes < bytes; i++) {
-		ret = svc->conn_process(conn);
-		if (ret != KTCP_CONN_AGAIN)
-			break;
-	}
+	ret = ktcp_conn_run(conn);
 	if (ret == KTCP_CONN_WAIT)
 		return;
 	if (ret == KTCP_CONN_AGAIN) {

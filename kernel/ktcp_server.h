@@ -140,6 +140,13 @@ struct ktcp_service {
 	 * state, never concurrently for one connection.
 	 */
 	int (*conn_process)(struct ktcp_conn *conn);
+	/*
+	 * The credentials ->conn_process() runs with, or NULL for the
+	 * worker's own: switched to once per run, so that a service that
+	 * opens and reads files as a given user pays override_creds() (a
+	 * reference count shared by every CPU) once, not per operation.
+	 */
+	const struct cred *(*run_cred)(struct ktcp_server *srv);
 	/* Free per-connection resources; the socket is still open. */
 	void (*conn_release)(struct ktcp_conn *conn);
 
