@@ -13,6 +13,7 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, make_args_suite());
+	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_drop_suite());
 	srunner_add_suite(sr, make_http_suite());
 	srunner_add_suite(sr, make_json_suite());

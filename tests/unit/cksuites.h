@@ -7,6 +7,7 @@
 
 Suite *make_addr_suite(void);
 Suite *make_args_suite(void);
+Suite *make_config_suite(void);
 Suite *make_drop_suite(void);
 Suite *make_http_suite(void);
 Suite *make_json_suite(void);
