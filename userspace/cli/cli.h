@@ -99,6 +99,9 @@ int cli_open(struct ktcp **hp);
 __attribute__((format(printf, 3, 4))) int
 cli_fail(const struct ktcp *h, int err, const char *fmt, ...);
 
+/* ktcp stats --format prometheus (stats_prom.c); an exit code. */
+int stats_prometheus(struct ktcp *h, uint32_t id);
+
 /* Print obj as JSON or as text per cli_json; frees obj. 0 or EXIT_FAIL. */
 int cli_print(struct json_object *obj);
 

@@ -19,7 +19,7 @@ declare -gA _ktcp_opts=(
 	[stop]="$_ktcp_common_opts"
 	[set]="$_ktcp_common_opts $_ktcp_settings_opts"
 	[list]="$_ktcp_common_opts"
-	[stats]="$_ktcp_common_opts --reset"
+	[stats]="$_ktcp_common_opts --reset --format="
 	[services]="$_ktcp_common_opts"
 	[monitor]="$_ktcp_common_opts --count="
 	[drop]="$_ktcp_common_opts --state= --src= --dst= --sport= --dport= --limit= --dry-run"
@@ -29,7 +29,7 @@ declare -gA _ktcp_opts=(
 )
 # Short options that take a value (getopt strings in userspace/cli/*.c).
 declare -gA _ktcp_short_args=(
-	[start]='P a b m t l w' [set]='P a b m t' [monitor]='c'
+	[start]='P a b m t l w' [set]='P a b m t' [monitor]='c' [stats]='f'
 )
 # The one operand: what it is, and whether it may be left out.
 declare -gA _ktcp_operand=(
@@ -84,6 +84,8 @@ _ktcp_value() {
 	case $opt in
 	--wq | -w)
 		mapfile -t COMPREPLY < <(compgen -W 'unbound percpu' -- "$cur") ;;
+	--format | -f)
+		mapfile -t COMPREPLY < <(compgen -W 'prometheus' -- "$cur") ;;
 	--root)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		compopt -o filenames 2>/dev/null ;;
