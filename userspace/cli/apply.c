@@ -99,8 +99,10 @@ static int do_start(struct apply_ctx *ctx, const struct config_server *want,
 	int err;
 
 	if (ctx->dry_run) {
-		printf("would %s %s (%s, port %u)\n", verb, want->name,
-		       want->cfg.service, want->cfg.port);
+		/* A restart's line is out already. */
+		if (!strcmp(verb, "start"))
+			printf("would start %s (%s, port %u)\n", want->name,
+			       want->cfg.service, want->cfg.port);
 		return 0;
 	}
 	err = ktcp_server_start(ctx->h, &want->cfg, &id);
