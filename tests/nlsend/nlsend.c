@@ -89,6 +89,7 @@ static const struct name errnames[] = {
 	{ "EADDRNOTAVAIL", EADDRNOTAVAIL },
 	{ "ENOMEM", ENOMEM },
 	{ "E2BIG", E2BIG },
+	{ "EEXIST", EEXIST },
 	{ NULL, 0 },
 };
 
