@@ -538,8 +538,7 @@ static bool ktcp_server_name_ok(const char *name)
 }
 
 /* KTCP_A_NAME into p->name; 0, or -EINVAL with the reason. */
-static int ktcp_parse_name(struct genl_info *info,
-			   struct ktcp_server_params *p)
+static int ktcp_parse_name(struct genl_info *info, struct ktcp_server_params *p)
 {
 	struct nlattr *a = info->attrs[KTCP_A_NAME];
 
@@ -565,7 +564,7 @@ static bool ktcp_name_taken(struct net *net, const char *name)
 	lockdep_assert_held(&ktcp_lock);
 	if (!*name)
 		return false;
-	idr_for_each_entry(&ktcp_net(net)->servers, srv, id)
+	for (id = 0; (srv = idr_get_next(&ktcp_net(net)->servers, &id)); id++)
 		if (!strcmp(srv->params.name, name))
 			return true;
 	return false;

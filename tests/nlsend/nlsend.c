@@ -89,7 +89,7 @@ static const struct name errnames[] = {
 	{ "EADDRNOTAVAIL", EADDRNOTAVAIL },
 	{ "ENOMEM", ENOMEM },
 	{ "E2BIG", E2BIG },
-	{ "EEXIST", EEXIST },
+	{ "EEXIST", EEXIST }, /* a server name taken */
 	{ NULL, 0 },
 };
 

@@ -25,32 +25,31 @@ static int parse_str(const char *text, struct config *c, struct args_err *e)
 
 START_TEST(full_file)
 {
-	static const char text[] =
-		"# ktcp.conf\n"
-		"\n"
-		"[server web]\n"
-		"service = http\n"
-		"  port=8081  \n"
-		"addr = 127.0.0.1\n"
-		"backlog = 64\n"
-		"max-conns = 100\n"
-		"idle-timeout = 30s\n"
-		"max-mem = 8M\n"
-		"cpus = 0\n"
-		"listeners = 2\n"
-		"root = /srv/www\n"
-		"listing = yes\n"
-		"keepalive-max = 10\n"
-		"max-request-line = 1024\n"
-		"max-header = 4096\n"
-		"head-timeout = 5s\n"
-		"sendfile = no\n"
-		"user = 0\n"
-		"; another comment\r\n"
-		"[ server  echo-1 ]\r\n"
-		"service = echo\n"
-		"port = 12345\n"
-		"wq = percpu\n";
+	static const char text[] = "# ktcp.conf\n"
+				   "\n"
+				   "[server web]\n"
+				   "service = http\n"
+				   "  port=8081  \n"
+				   "addr = 127.0.0.1\n"
+				   "backlog = 64\n"
+				   "max-conns = 100\n"
+				   "idle-timeout = 30s\n"
+				   "max-mem = 8M\n"
+				   "cpus = 0\n"
+				   "listeners = 2\n"
+				   "root = /srv/www\n"
+				   "listing = yes\n"
+				   "keepalive-max = 10\n"
+				   "max-request-line = 1024\n"
+				   "max-header = 4096\n"
+				   "head-timeout = 5s\n"
+				   "sendfile = no\n"
+				   "user = 0\n"
+				   "; another comment\r\n"
+				   "[ server  echo-1 ]\r\n"
+				   "service = echo\n"
+				   "port = 12345\n"
+				   "wq = percpu\n";
 	struct config c;
 	struct args_err e;
 	const struct config_server *s;
@@ -95,8 +94,8 @@ START_TEST(full_file)
 	ck_assert_uint_eq(s->line, 22);
 	ck_assert_str_eq(s->cfg.service, "echo");
 	ck_assert_uint_eq(s->cfg.echo_wq, KTCP_WQ_PERCPU);
-	ck_assert_uint_eq(s->cfg.has, KTCP_HAS_NAME | KTCP_HAS_PORT |
-					      KTCP_HAS_ECHO_WQ);
+	ck_assert_uint_eq(s->cfg.has,
+			  KTCP_HAS_NAME | KTCP_HAS_PORT | KTCP_HAS_ECHO_WQ);
 	ck_assert_ptr_null(config_find(&c, "nope"));
 	config_free(&c);
 }
@@ -153,8 +152,8 @@ static const struct {
 	  "t.conf:4: backlog:" },
 	{ "[server a]\nservice = echo\nport = 1\nmax-conns = -1\n", -EINVAL,
 	  "t.conf:4: max-conns:" },
-	{ "[server a]\nservice = echo\nport = 1\nidle-timeout = 2d\n",
-	  -EINVAL, "t.conf:4: idle-timeout: '2d' is not a duration" },
+	{ "[server a]\nservice = echo\nport = 1\nidle-timeout = 2d\n", -EINVAL,
+	  "t.conf:4: idle-timeout: '2d' is not a duration" },
 	{ "[server a]\nservice = echo\nport = 1\nmax-mem = 1P\n", -EINVAL,
 	  "t.conf:4: max-mem: '1P' is not a size" },
 	{ "[server a]\nservice = echo\nport = 1\ncpus = 3-1\n", -EINVAL,
@@ -169,12 +168,12 @@ static const struct {
 	  "t.conf:4: listing: '1' is not yes or no" },
 	{ "[server a]\nservice = http\nport = 1\nsendfile = off\n", -EINVAL,
 	  "t.conf:4: sendfile: 'off' is not yes or no" },
-	{ "[server a]\nservice = http\nport = 1\nkeepalive-max = x\n",
-	  -EINVAL, "t.conf:4: keepalive-max:" },
+	{ "[server a]\nservice = http\nport = 1\nkeepalive-max = x\n", -EINVAL,
+	  "t.conf:4: keepalive-max:" },
 	{ "[server a]\nservice = http\nport = 1\nmax-request-line = 63\n",
 	  -ERANGE, "t.conf:4: max-request-line:" },
-	{ "[server a]\nservice = http\nport = 1\nmax-header = 70000\n",
-	  -ERANGE, "t.conf:4: max-header:" },
+	{ "[server a]\nservice = http\nport = 1\nmax-header = 70000\n", -ERANGE,
+	  "t.conf:4: max-header:" },
 	{ "[server a]\nservice = http\nport = 1\nhead-timeout = 0\n", -ERANGE,
 	  "t.conf:4: head-timeout:" },
 	{ "[server a]\nservice = http\nport = 1\nuser = no-such-user-x\n",
@@ -212,8 +211,8 @@ START_TEST(bad_files)
 	err = parse_str(bad[_i].text, &c, &e);
 	ck_assert_msg(err == bad[_i].err, "file %d: %d, not %d (%s)", _i, err,
 		      bad[_i].err, e.msg);
-	ck_assert_msg(strstr(e.msg, bad[_i].msg), "file %d: '%s', not '%s'",
-		      _i, e.msg, bad[_i].msg);
+	ck_assert_msg(strstr(e.msg, bad[_i].msg), "file %d: '%s', not '%s'", _i,
+		      e.msg, bad[_i].msg);
 	ck_assert_ptr_null(c.servers);
 	ck_assert_uint_eq(c.n, 0);
 }
@@ -295,10 +294,10 @@ static struct ktcp_server running(const struct config_server *s)
 	r.idle_timeout_ms = http ? KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS : 0;
 	r.max_mem_kb = http ? KTCP_HTTP_DEFAULT_MAX_MEM_KB : 0;
 	r.cpus = "0-1";
-	r.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_NAME |
-		KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |
-		KTCP_HAS_LISTENERS | KTCP_HAS_MAX_CONNS |
-		KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM | KTCP_HAS_CPUS;
+	r.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_NAME | KTCP_HAS_ADDR |
+		KTCP_HAS_PORT | KTCP_HAS_BACKLOG | KTCP_HAS_LISTENERS |
+		KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM |
+		KTCP_HAS_CPUS;
 	if (!http) {
 		r.has |= KTCP_HAS_ECHO_WQ;
 		return r;
@@ -348,8 +347,8 @@ START_TEST(diff_defaults)
 				     sizeof(keys)),
 			 CONFIG_SET);
 	ck_assert_str_eq(keys, "port, max-conns, cpus");
-	ck_assert_uint_eq(set.has, KTCP_HAS_PORT | KTCP_HAS_MAX_CONNS |
-					   KTCP_HAS_CPUS);
+	ck_assert_uint_eq(set.has,
+			  KTCP_HAS_PORT | KTCP_HAS_MAX_CONNS | KTCP_HAS_CPUS);
 	ck_assert_uint_eq(set.port, 80);
 	ck_assert_uint_eq(set.max_conns, KTCP_HTTP_DEFAULT_MAX_CONNS);
 	ck_assert_str_eq(set.cpus, "0-1");

@@ -245,8 +245,8 @@ END_TEST
  */
 START_TEST(name_rejected)
 {
-	const char *bad[] = { NULL, "", "a b", "web/1", "caf\xc3\xa9", "a\n",
-			      "x=y" };
+	const char *bad[] = { NULL,	     "",    "a b", "web/1",
+			      "caf\xc3\xa9", "a\n", "x=y" };
 	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
 	struct nlattr *tb[KTCP_A_MAX + 1];
 	char longest[KTCP_NAME_MAX + 2];

@@ -53,18 +53,19 @@ START_TEST(families_and_labels)
 	arr[1].stats.has |= KTCP_STAT_HTTP_2XX;
 	out = write_all(arr, 2, &total);
 	ck_assert_ptr_nonnull(strstr(
-		out, "# HELP ktcp_connections_accepted_total Connections accepted.\n"
-		     "# TYPE ktcp_connections_accepted_total counter\n"
-		     "ktcp_connections_accepted_total{id=\"3\",service=\"http\","
-		     "port=\"8081\",name=\"web\"} 30\n"
-		     "ktcp_connections_accepted_total{id=\"4\",service=\"echo\","
-		     "port=\"7\",name=\"\"} 40\n"));
+		out,
+		"# HELP ktcp_connections_accepted_total Connections accepted.\n"
+		"# TYPE ktcp_connections_accepted_total counter\n"
+		"ktcp_connections_accepted_total{id=\"3\",service=\"http\","
+		"port=\"8081\",name=\"web\"} 30\n"
+		"ktcp_connections_accepted_total{id=\"4\",service=\"echo\","
+		"port=\"7\",name=\"\"} 40\n"));
 	ck_assert_ptr_nonnull(
 		strstr(out, "# TYPE ktcp_connections_active gauge\n"));
 	ck_assert_ptr_nonnull(strstr(out, "# TYPE ktcp_memory_bytes gauge\n"));
-	ck_assert_ptr_nonnull(
-		strstr(out, "ktcp_received_bytes_total{id=\"4\",service=\"echo\","
-			    "port=\"7\",name=\"\"} 4000\n"));
+	ck_assert_ptr_nonnull(strstr(
+		out, "ktcp_received_bytes_total{id=\"4\",service=\"echo\","
+		     "port=\"7\",name=\"\"} 4000\n"));
 	/* Several series of one family: an extra label each. */
 	ck_assert_ptr_nonnull(strstr(
 		out, "# TYPE ktcp_http_responses_total counter\n"

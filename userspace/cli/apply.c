@@ -107,8 +107,8 @@ static int do_start(struct apply_ctx *ctx, const struct config_server *want,
 	}
 	err = ktcp_server_start(ctx->h, &want->cfg, &id);
 	if (err) {
-		cli_fail(ctx->h, err, "apply: cannot %s %s (%s, port %u)",
-			 verb, want->name, want->cfg.service, want->cfg.port);
+		cli_fail(ctx->h, err, "apply: cannot %s %s (%s, port %u)", verb,
+			 want->name, want->cfg.service, want->cfg.port);
 		ctx->failed++;
 		return err;
 	}

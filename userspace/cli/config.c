@@ -255,25 +255,29 @@ static int section_end(const struct config *c, const struct section *sec,
 	for (k = 0; k < N_KEYS; k++)
 		if (sec->key_line[k] && key_defs[k].service &&
 		    strcmp(key_defs[k].service, cfg->service))
-			return cfg_fail(e, -EINVAL, path, sec->key_line[k],
-					"'%s' is an option of %s servers, not %s",
-					key_defs[k].name, key_defs[k].service,
-					cfg->service);
+			return cfg_fail(
+				e, -EINVAL, path, sec->key_line[k],
+				"'%s' is an option of %s servers, not %s",
+				key_defs[k].name, key_defs[k].service,
+				cfg->service);
 	if ((cfg->has & KTCP_HAS_HTTP_MAX_REQUEST_LINE) &&
 	    cfg->http_max_request_line >
 		    ((cfg->has & KTCP_HAS_HTTP_MAX_HEADER) ?
 			     cfg->http_max_header :
 			     HTTP_DEFAULT_MAX_HEADER))
-		return cfg_fail(e, -EINVAL, path, sec->key_line[K_MAX_REQUEST_LINE],
+		return cfg_fail(e, -EINVAL, path,
+				sec->key_line[K_MAX_REQUEST_LINE],
 				"max-request-line is larger than max-header");
 	for (i = 0; i + 1 < c->n; i++) {
 		o = &c->servers[i];
 		if (o->cfg.port == cfg->port &&
-		    (o->cfg.has & KTCP_HAS_ADDR) == (cfg->has & KTCP_HAS_ADDR) &&
+		    (o->cfg.has & KTCP_HAS_ADDR) ==
+			    (cfg->has & KTCP_HAS_ADDR) &&
 		    !memcmp(&o->cfg.addr, &cfg->addr, sizeof(cfg->addr)))
-			return cfg_fail(e, -EINVAL, path, sec->key_line[K_PORT],
-					"port %u is also server '%s''s (line %u)",
-					cfg->port, o->name, o->line);
+			return cfg_fail(
+				e, -EINVAL, path, sec->key_line[K_PORT],
+				"port %u is also server '%s''s (line %u)",
+				cfg->port, o->name, o->line);
 	}
 	return 0;
 }
@@ -297,9 +301,10 @@ static int parse_header(struct config *c, struct section *sec, char *line,
 	name = trim(name + 6);
 	args_quote(name, q, sizeof(q));
 	if (!name_ok(name))
-		return cfg_fail(e, -EINVAL, path, n,
-				"'%s' is not a server name (1 to %d of A-Z a-z 0-9 . _ -)",
-				q, KTCP_NAME_MAX);
+		return cfg_fail(
+			e, -EINVAL, path, n,
+			"'%s' is not a server name (1 to %d of A-Z a-z 0-9 . _ -)",
+			q, KTCP_NAME_MAX);
 	for (i = 0; i < c->n; i++)
 		if (!strcmp(c->servers[i].name, name))
 			return cfg_fail(e, -EINVAL, path, n,
@@ -337,8 +342,8 @@ static void fix_pointers(struct config *c)
 	}
 }
 
-static int parse_lines(FILE *f, const char *path, struct config *c,
-		       char **buf, size_t *size, struct args_err *e)
+static int parse_lines(FILE *f, const char *path, struct config *c, char **buf,
+		       size_t *size, struct args_err *e)
 {
 	struct section sec = { 0 };
 	unsigned int n = 0;
@@ -442,7 +447,7 @@ static void effective(const struct config_server *want, const char *online,
 	w->has |= KTCP_HAS_ADDR;
 	w->port = cfg->port;
 	w->backlog = (cfg->has & KTCP_HAS_BACKLOG) ? cfg->backlog :
-						      DEFAULT_BACKLOG;
+						     DEFAULT_BACKLOG;
 	w->listeners = (cfg->has & KTCP_HAS_LISTENERS) ? cfg->listeners : 1;
 	w->has |= KTCP_HAS_BACKLOG | KTCP_HAS_LISTENERS;
 	w->max_conns = cfg->max_conns;
@@ -481,9 +486,8 @@ static void effective(const struct config_server *want, const char *online,
 	w->http_head_timeout_ms = (cfg->has & KTCP_HAS_HTTP_HEAD_TIMEOUT) ?
 					  cfg->http_head_timeout_ms :
 					  KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS;
-	w->http_sendfile = (cfg->has & KTCP_HAS_HTTP_SENDFILE) ?
-				   cfg->http_sendfile :
-				   1;
+	w->http_sendfile =
+		(cfg->has & KTCP_HAS_HTTP_SENDFILE) ? cfg->http_sendfile : 1;
 	w->has |= KTCP_HAS_HTTP_LISTING | KTCP_HAS_HTTP_KEEPALIVE_MAX |
 		  KTCP_HAS_HTTP_MAX_HEADER | KTCP_HAS_HTTP_MAX_REQUEST_LINE |
 		  KTCP_HAS_HTTP_HEAD_TIMEOUT | KTCP_HAS_HTTP_SENDFILE;
@@ -551,8 +555,8 @@ static void add_key(char *keys, size_t len, const char *key)
 }
 
 /* The start-only settings: any difference needs a restart. */
-static bool diff_fixed(const struct ktcp_server *w,
-		       const struct ktcp_server *h, char *keys, size_t len)
+static bool diff_fixed(const struct ktcp_server *w, const struct ktcp_server *h,
+		       char *keys, size_t len)
 {
 	bool root_w = w->http_root, root_h = h->has & KTCP_HAS_HTTP_ROOT;
 	bool user_w = w->has & KTCP_HAS_HTTP_GROUPS;
@@ -563,33 +567,30 @@ static bool diff_fixed(const struct ktcp_server *w,
 		add_key(keys, len, "service");
 	if ((h->has & KTCP_HAS_LISTENERS) && w->listeners != h->listeners)
 		add_key(keys, len, "listeners");
-#define FIXED(bit, field, key)                                  \
-	do {                                                    \
-		if ((w->has & (bit)) && (h->has & (bit)) &&     \
-		    w->field != h->field)                       \
-			add_key(keys, len, key);                \
+#define FIXED(bit, field, key)                              \
+	do {                                                \
+		if ((w->has & (bit)) && (h->has & (bit)) && \
+		    w->field != h->field)                   \
+			add_key(keys, len, key);            \
 	} while (0)
 	FIXED(KTCP_HAS_ECHO_WQ, echo_wq, "wq");
 	FIXED(KTCP_HAS_HTTP_LISTING, http_listing, "listing");
-	FIXED(KTCP_HAS_HTTP_KEEPALIVE_MAX, http_keepalive_max,
-	      "keepalive-max");
+	FIXED(KTCP_HAS_HTTP_KEEPALIVE_MAX, http_keepalive_max, "keepalive-max");
 	FIXED(KTCP_HAS_HTTP_MAX_REQUEST_LINE, http_max_request_line,
 	      "max-request-line");
 	FIXED(KTCP_HAS_HTTP_MAX_HEADER, http_max_header, "max-header");
-	FIXED(KTCP_HAS_HTTP_HEAD_TIMEOUT, http_head_timeout_ms,
-	      "head-timeout");
+	FIXED(KTCP_HAS_HTTP_HEAD_TIMEOUT, http_head_timeout_ms, "head-timeout");
 	FIXED(KTCP_HAS_HTTP_SENDFILE, http_sendfile, "sendfile");
 #undef FIXED
 	if (root_w != root_h ||
 	    (root_w && root_h && strcmp(w->http_root, h->http_root)))
 		add_key(keys, len, "root");
 	if (user_w != user_h ||
-	    (user_w && (w->http_uid != h->http_uid ||
-			w->http_gid != h->http_gid ||
-			w->http_ngroups != h->http_ngroups ||
-			(w->http_ngroups &&
-			 memcmp(w->http_groups, h->http_groups,
-				w->http_ngroups * sizeof(uint32_t))))))
+	    (user_w &&
+	     (w->http_uid != h->http_uid || w->http_gid != h->http_gid ||
+	      w->http_ngroups != h->http_ngroups ||
+	      (w->http_ngroups && memcmp(w->http_groups, h->http_groups,
+					 w->http_ngroups * sizeof(uint32_t))))))
 		add_key(keys, len, "user");
 	return strlen(keys) != n;
 }
@@ -619,14 +620,14 @@ enum config_action config_diff(const struct config_server *want,
 		set->addr = w.addr;
 		set->port = w.port;
 	}
-#define SETTABLE(bit, field, key)                                     \
-	do {                                                          \
-		if ((w.has & (bit)) && (have->has & (bit)) &&         \
-		    w.field != have->field) {                         \
-			set->has |= (bit);                            \
-			set->field = w.field;                         \
-			add_key(keys, len, key);                      \
-		}                                                     \
+#define SETTABLE(bit, field, key)                             \
+	do {                                                  \
+		if ((w.has & (bit)) && (have->has & (bit)) && \
+		    w.field != have->field) {                 \
+			set->has |= (bit);                    \
+			set->field = w.field;                 \
+			add_key(keys, len, key);              \
+		}                                             \
 	} while (0)
 	SETTABLE(KTCP_HAS_BACKLOG, backlog, "backlog");
 	SETTABLE(KTCP_HAS_MAX_CONNS, max_conns, "max-conns");
@@ -644,8 +645,7 @@ enum config_action config_diff(const struct config_server *want,
 
 /* --- writing ------------------------------------------------------------- */
 
-static void put_duration(FILE *f, const char *pre, const char *key,
-			 uint32_t ms)
+static void put_duration(FILE *f, const char *pre, const char *key, uint32_t ms)
 {
 	if (ms && ms % 3600000 == 0)
 		fprintf(f, "%s%s = %uh\n", pre, key, ms / 3600000);
@@ -689,10 +689,10 @@ static void put_settings(FILE *f, const char *pre, const struct ktcp_server *s,
 	if ((s->has & KTCP_HAS_ADDR) && !addr_equal(&s->addr, &d->addr) &&
 	    !ktcp_addr_format(&s->addr, addr, sizeof(addr)))
 		fprintf(f, "%saddr = %s\n", pre, addr);
-#define PUT_U32(bit, field, key)                                     \
-	do {                                                         \
-		if ((s->has & (bit)) &&                              \
-		    (!(d->has & (bit)) || s->field != d->field))     \
+#define PUT_U32(bit, field, key)                                       \
+	do {                                                           \
+		if ((s->has & (bit)) &&                                \
+		    (!(d->has & (bit)) || s->field != d->field))       \
 			fprintf(f, "%s%s = %u\n", pre, key, s->field); \
 	} while (0)
 	PUT_U32(KTCP_HAS_BACKLOG, backlog, "backlog");
@@ -748,8 +748,9 @@ int config_write(FILE *f, const struct ktcp_server *srv, const char *online)
 	if (srv->has & KTCP_HAS_NAME) {
 		fprintf(f, "[server %s]\n", srv->name);
 	} else {
-		fprintf(f, "# Server %u has no name, so apply does not manage it;\n"
-			   "# to have it managed, name it and stop it.\n",
+		fprintf(f,
+			"# Server %u has no name, so apply does not manage it;\n"
+			"# to have it managed, name it and stop it.\n",
 			srv->id);
 		pre = "# ";
 		fprintf(f, "%s[server %s-%u]\n", pre, srv->service, srv->port);

@@ -46,17 +46,30 @@ struct prom_family {
 	int netns;
 };
 
-#define S(bit, field) { bit, offsetof(struct ktcp_stats, field), NULL }
-#define SL(bit, field, label) \
-	{ bit, offsetof(struct ktcp_stats, field), label }
+#define S(bit, field)                                         \
+	{                                                     \
+		bit, offsetof(struct ktcp_stats, field), NULL \
+	}
+#define SL(bit, field, label)                                  \
+	{                                                      \
+		bit, offsetof(struct ktcp_stats, field), label \
+	}
 
 /* A family of one number per series, read from struct ktcp_stats. */
-#define FAM(n, t, h, ...) \
-	{ .name = (n), .type = (t), .help = (h), .series = { __VA_ARGS__ } }
+#define FAM(n, t, h, ...)                                          \
+	{                                                          \
+		.name = (n), .type = (t), .help = (h), .series = { \
+			__VA_ARGS__                                \
+		}                                                  \
+	}
 /* The same, of http servers only (the kernel counts zeros for others). */
-#define HTTP_FAM(n, t, h, ...)                                    \
-	{ .name = (n), .type = (t), .help = (h), .service = "http", \
-	  .series = { __VA_ARGS__ } }
+#define HTTP_FAM(n, t, h, ...)                                            \
+	{                                                                 \
+		.name = (n), .type = (t), .help = (h), .service = "http", \
+		.series = {                                               \
+			__VA_ARGS__                                       \
+		}                                                         \
+	}
 
 static const struct prom_family families[] = {
 	FAM("ktcp_connections_accepted_total", PROM_COUNTER,
@@ -90,17 +103,18 @@ static const struct prom_family families[] = {
 	FAM("ktcp_memory_bytes", PROM_GAUGE,
 	    "Bytes of buffers the server's connections hold now.",
 	    S(KTCP_STAT_MEM, mem)),
-	HTTP_FAM("ktcp_http_requests_total", PROM_COUNTER, "HTTP requests parsed.",
-	    S(KTCP_STAT_HTTP_REQUESTS, http_requests)),
+	HTTP_FAM("ktcp_http_requests_total", PROM_COUNTER,
+		 "HTTP requests parsed.",
+		 S(KTCP_STAT_HTTP_REQUESTS, http_requests)),
 	HTTP_FAM("ktcp_http_keepalive_requests_total", PROM_COUNTER,
-	    "HTTP requests on a kept-alive connection.",
-	    S(KTCP_STAT_HTTP_REUSED, http_reused)),
+		 "HTTP requests on a kept-alive connection.",
+		 S(KTCP_STAT_HTTP_REUSED, http_reused)),
 	HTTP_FAM("ktcp_http_responses_total", PROM_COUNTER,
-	    "HTTP responses by status class.",
-	    SL(KTCP_STAT_HTTP_2XX, http_2xx, "class=\"2xx\""),
-	    SL(KTCP_STAT_HTTP_3XX, http_3xx, "class=\"3xx\""),
-	    SL(KTCP_STAT_HTTP_4XX, http_4xx, "class=\"4xx\""),
-	    SL(KTCP_STAT_HTTP_5XX, http_5xx, "class=\"5xx\"")),
+		 "HTTP responses by status class.",
+		 SL(KTCP_STAT_HTTP_2XX, http_2xx, "class=\"2xx\""),
+		 SL(KTCP_STAT_HTTP_3XX, http_3xx, "class=\"3xx\""),
+		 SL(KTCP_STAT_HTTP_4XX, http_4xx, "class=\"4xx\""),
+		 SL(KTCP_STAT_HTTP_5XX, http_5xx, "class=\"5xx\"")),
 	{ .name = "ktcp_sockets_dropped_total",
 	  .type = PROM_COUNTER,
 	  .help = "Sockets dropped by ktcp drop in this network namespace.",
@@ -178,8 +192,7 @@ static int family_present(const struct prom_family *fam,
 }
 
 /* id="3",service="http",port="8081",name="web" */
-static void server_labels(const struct ktcp_server *srv, char *buf,
-			  size_t len)
+static void server_labels(const struct ktcp_server *srv, char *buf, size_t len)
 {
 	FILE *m = fmemopen(buf, len, "w");
 
@@ -205,8 +218,8 @@ int prom_write(FILE *f, const struct ktcp_server *arr, size_t n,
 		fam = &families[i];
 		if (!family_present(fam, arr, n, total))
 			continue;
-		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name,
-			fam->help, fam->name, type_names[fam->type]);
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help,
+			fam->name, type_names[fam->type]);
 		if (fam->netns) {
 			series_samples(f, fam, total, "");
 			continue;

@@ -104,8 +104,8 @@ static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 	uint32_t id = 0;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "rf:",
-				stats_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "rf:", stats_opts,
+				NULL)) != -1) {
 		if (c == 'r') {
 			reset = true;
 			continue;
@@ -114,7 +114,8 @@ static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 			/* text and json are the output options' to choose */
 			if (strcmp(optarg, "prometheus"))
 				return cli_usage_err(
-					cmd, "'%s' is not a format (prometheus)",
+					cmd,
+					"'%s' is not a format (prometheus)",
 					optarg);
 			prom = true;
 			continue;

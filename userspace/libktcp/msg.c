@@ -120,7 +120,7 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	(KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |              \
 	 KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM | \
 	 KTCP_HAS_CPUS)
-#define START_BITS                                                \
+#define START_BITS                                                      \
 	(SET_BITS | KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | HTTP_OPTS | \
 	 KTCP_HAS_NAME)
 
