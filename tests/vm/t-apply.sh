@@ -71,13 +71,14 @@ assert_eq "$(ktcp apply)" "nothing to do: 2 servers as /etc/ktcp/ktcp.conf says"
 rm /etc/ktcp/ktcp.conf
 
 # An edit: echo1 moves and gets a limit (set, same id), web lists
-# directories (a restart), echo2 is new.
+# directories and serves as a named user (a restart), echo2 is new.
 cat >"$conf" <<EOF
 [server web]
 service = http
 port = 8081
 root = $www
 listing = yes
+user = 0
 
 [server echo1]
 service = echo
@@ -91,7 +92,7 @@ EOF
 out=$(ktcp apply --dry-run "$conf") || fail "dry run: $out"
 echo "$out"
 assert_contains "$out" "would change echo1 (id $echo1): port, max-conns"
-assert_contains "$out" "would restart web (id $web): listing"
+assert_contains "$out" "would restart web (id $web): listing, user"
 [ "$(grep -c web <<<"$out")" = 1 ] || fail "dry run: web twice: $out"
 assert_contains "$out" "would start echo2 (echo, port 12347)"
 assert_contains "$out" "dry run, nothing done: 1 started, 1 changed, 1 restarted, 0 stopped"
@@ -100,7 +101,7 @@ assert_eq "$(servers)" "$before" "a dry run changed servers"
 out=$(ktcp apply "$conf") || fail "apply the edit: $out"
 echo "$out"
 assert_contains "$out" "change echo1 (id $echo1): port, max-conns"
-assert_contains "$out" "restart web (id $web): listing"
+assert_contains "$out" "restart web (id $web): listing, user"
 assert_contains "$out" "1 started, 1 changed, 1 restarted, 0 stopped, 0 failed"
 assert_eq "$(id_of echo1)" "$echo1" "set kept echo1's id"
 [ "$(id_of web)" != "$web" ] || fail "web was not restarted"
@@ -157,6 +158,7 @@ grep -q "^# \[server echo-12350\]" "$TEST_TMP/saved.conf" ||
 	fail "save did not show the unnamed server, commented"
 grep -q "^root = $www\$" "$TEST_TMP/saved.conf" || fail "save lost root"
 grep -q '^listing = yes$' "$TEST_TMP/saved.conf" || fail "save lost listing"
+grep -q '^user = ' "$TEST_TMP/saved.conf" || fail "save lost user"
 out=$(ktcp apply "$TEST_TMP/saved.conf") || fail "apply saved: $out"
 assert_eq "$out" "nothing to do: 2 servers as $TEST_TMP/saved.conf says"
 
