@@ -69,6 +69,8 @@ struct ktcp_server_params {
 	 * chosen at accept (echo's KTCP_ECHO_WQ_PERCPU).
 	 */
 	bool percpu_wq;
+	/* KTCP_A_NAME, "" when none: fixed at start, reported as given. */
+	char name[KTCP_NAME_MAX + 1];
 	/*
 	 * BIT(KTCP_A_*) of the settings the request gave: ->configure
 	 * fills in its own defaults for the others.

@@ -23,7 +23,8 @@
 #
 # Exit status: the guest tests' status; 1 when the kernel log shows a splat or
 # leak or a checker turned off (scripts/vm/check-log.sh), when an expected
-# test did not report PASS or FAIL, or when the guest never reported a
+# test did not report PASS or FAIL, when t-apply was expected and its
+# Prometheus text fails promtool (scripts/vm/check-prom.sh), or when the guest never reported a
 # result; 124 when the timeout killed the VM; 2 for a bad call, such as a
 # --test that matches no test. The last line is a one-line summary:
 #   vm: RELEASE: PASS (N passed, 0 failed)
@@ -223,6 +224,12 @@ fi
 if ! scripts/vm/check-log.sh ${config:+--config "$config"} "$log" >&2; then
 	[ "$rc" -ne 0 ] || rc=1
 fi
+# What a real tool on the host judges: t-apply prints its servers'
+# Prometheus text (KTCP-PROM: lines), which must pass promtool.
+for name in ${expected[@]+"${expected[@]}"}; do
+	[ "$name" = apply ] || continue
+	scripts/vm/check-prom.sh "$log" >&2 || { [ "$rc" -ne 0 ] || rc=1; }
+done
 
 # Every expected test reported once, as "PASS name (...)" or "FAIL name
 # (...)" at the end of a line (kernel messages can share its start on the

@@ -165,7 +165,7 @@ expect "ktcp -" "$(sed -n '/static const struct option opts\[\]/,/};/p' \
 
 # --- subcommands and global options --------------------------------------------
 expect "ktcp st" "start stats stop"
-expect "ktcp --pretty -j s" "services set start stats stop"
+expect "ktcp --pretty -j s" "save services set start stats stop"
 expect "ktcp genl sta" "start stats"
 expect "ktcp genl genl " ""
 expect "ktcp help st" "start stats stop"

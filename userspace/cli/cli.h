@@ -37,7 +37,7 @@ extern bool cli_json;
 extern bool cli_pretty;
 
 extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
-	cmd_services, cmd_monitor, cmd_drop, cmd_version;
+	cmd_services, cmd_monitor, cmd_drop, cmd_version, cmd_apply, cmd_save;
 
 /* Options every subcommand takes, first in its getopt tables. */
 /* clang-format off */
@@ -98,6 +98,9 @@ int cli_open(struct ktcp **hp);
  */
 __attribute__((format(printf, 3, 4))) int
 cli_fail(const struct ktcp *h, int err, const char *fmt, ...);
+
+/* ktcp stats --format prometheus (stats_prom.c); an exit code. */
+int stats_prometheus(struct ktcp *h, uint32_t id);
 
 /* Print obj as JSON or as text per cli_json; frees obj. 0 or EXIT_FAIL. */
 int cli_print(struct json_object *obj);

@@ -134,6 +134,8 @@ struct json_object *show_server(const struct ktcp_server *s)
 		add_u64(o, "id", s->id);
 	if (s->has & KTCP_HAS_SERVICE)
 		add_str(o, "service", s->service);
+	if (s->has & KTCP_HAS_NAME)
+		add_str(o, "name", s->name);
 	if (s->has & KTCP_HAS_ADDR)
 		add_addr(o, &s->addr);
 	if (s->has & KTCP_HAS_PORT)

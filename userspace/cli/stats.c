@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ktcp stats [ID] [--reset]: counters, totals and per server. */
+#include <string.h>
+
 #include "args.h"
 #include "cli.h"
 #include "show.h"
@@ -7,6 +9,7 @@
 static const struct option stats_opts[] = {
 	CLI_COMMON_OPTS,
 	{ "reset", no_argument, NULL, 'r' },
+	{ "format", required_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -96,15 +99,25 @@ static int stats_reset(struct ktcp *h, uint32_t id)
 
 static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	bool reset = false;
+	bool reset = false, prom = false;
 	struct ktcp *h;
 	uint32_t id = 0;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "r", stats_opts,
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "rf:", stats_opts,
 				NULL)) != -1) {
 		if (c == 'r') {
 			reset = true;
+			continue;
+		}
+		if (c == 'f') {
+			/* text and json are the output options' to choose */
+			if (strcmp(optarg, "prometheus"))
+				return cli_usage_err(
+					cmd,
+					"'%s' is not a format (prometheus)",
+					optarg);
+			prom = true;
 			continue;
 		}
 		err = cli_common_opt(cmd, c);
@@ -120,6 +133,8 @@ static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 		return err;
 	if (reset)
 		err = stats_reset(h, id);
+	else if (prom)
+		err = stats_prometheus(h, id);
 	else
 		err = id ? stats_one(h, id) : stats_all(h);
 	ktcp_close(h);
@@ -130,5 +145,5 @@ const struct cli_cmd cmd_stats = {
 	.name = "stats",
 	.fn = stats_main,
 	.summary = "show counters (totals and per server), or reset them",
-	.usage = "[ID] [--reset] [--json]",
+	.usage = "[ID] [--reset] [--json] [--format prometheus]",
 };
