@@ -19,6 +19,9 @@ PKGS="$PKGS debootstrap"
 # liburing-dev builds uring-echo-server, the io_uring echo peer (its
 # liburing2 goes into the guest with it).
 PKGS="$PKGS nginx lighttpd wrk gnuplot-nox liburing-dev"
+# The browser test (tests/vm/t-http-browser.sh): headless Chromium on the
+# host, driven through chromedriver, fetches from khttpd in the guest.
+PKGS="$PKGS chromium chromium-driver"
 # Kernels: bookworm's 6.1 LTS and bookworm-backports' 6.12 LTS.
 KPKGS="linux-image-cloud-amd64 linux-headers-cloud-amd64"
 BPO_SUITE=bookworm-backports
