@@ -14,8 +14,9 @@ clang libclang-rt-14-dev shellcheck slowhttptest
 dkms python3-yaml man-db groff-base abigail-tools"
 # make check-fresh: a minimal Debian root to run make deps and the build in.
 PKGS="$PKGS debootstrap"
-# Benchmarks (make bench): the userspace servers and load generator copied
-# into the benchmark VM, and gnuplot for the plots (made on the host).
+# The userspace servers copied into the VM (t-http-conformance's references,
+# and make bench's), the load generator copied into the benchmark VM, and
+# gnuplot for the plots (made on the host).
 # liburing-dev builds uring-echo-server, the io_uring echo peer (its
 # liburing2 goes into the guest with it).
 PKGS="$PKGS nginx lighttpd wrk gnuplot-nox liburing-dev"
@@ -74,8 +75,8 @@ need_root $todo kernels
 export DEBIAN_FRONTEND=noninteractive
 add_backports
 apt-get update -q
-# nginx and lighttpd are only run inside the benchmark VM: keep their
-# packages from starting them on this machine (policy-rc.d, for this
+# nginx and lighttpd are only run inside the VM (tests and benchmarks): keep
+# their packages from starting them on this machine (policy-rc.d, for this
 # install only, unless the admin has one).
 no_start=''
 if [ ! -e /usr/sbin/policy-rc.d ]; then
