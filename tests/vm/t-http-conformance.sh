@@ -120,22 +120,26 @@ wait_port "${PORT[lighttpd]}"
 # within 3 s, no when that wait ran out. Then R is split into responses
 # (parse). LATER is what a server must not answer once it decided to close:
 # sent at once, it would make the server reset the connection, and a reset
-# can discard the response the server had not yet sent.
+# can discard the response the server had not yet sent. All in this shell,
+# no process per request: under TCG, starting programs would take most of
+# the test's time. (Responses hold no NUL, where read would stop.)
+trap '' PIPE
 rq() {
-	local rc=0 f=$TEST_TMP/resp.$P
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 99
-		printf "$2" >&3
-		if [ -n "$3" ]; then
+	local fd rc=0
+	R='' CLOSED=refused
+	if exec {fd}<>"/dev/tcp/127.0.0.1/$P"; then
+		# shellcheck disable=SC2059 # the request is a format
+		printf "$1" >&"$fd"
+		if [ -n "${2:-}" ]; then
 			sleep 0.5
-			printf "$3" >&3 2>/dev/null
+			# shellcheck disable=SC2059
+			printf "$2" >&"$fd"
 		fi
-		cat <&3' rq "$P" "$1" "${2:-}" >"$f" 2>/dev/null || rc=$?
-	CLOSED=yes
-	[ $rc -ne 124 ] || CLOSED=no
-	[ $rc -ne 99 ] || CLOSED=refused
-	R=''
-	IFS= read -r -d '' R <"$f"
+		IFS= read -r -d '' -t 3 -u "$fd" R || rc=$?
+		exec {fd}<&-
+		CLOSED=yes
+		[ "$rc" -le 128 ] || CLOSED=no
+	fi 2>/dev/null
 	parse
 }
 
@@ -157,7 +161,8 @@ parse() {
 		if [[ " $NOBODY " == *" $n "* || ${ST[n]} == 304 ||
 			${ST[n]} == 204 || ${ST[n]} == 1?? ]]; then
 			BD[n]=''
-		elif cl=$(hv "$head" content-length); then
+		elif hv "$head" content-length; then
+			cl=$HV
 			BD[n]=${rest:0:cl}
 			rest=${rest:cl}
 		else
@@ -169,22 +174,29 @@ parse() {
 	NR=$n
 }
 
-# hv HEAD NAME: the value of the first field NAME in HEAD, or status 1.
+# hv HEAD NAME: HV is the value of the first field NAME in HEAD; status 1
+# when there is none.
 hv() {
 	local line name=${2,,}
+	HV=''
 	while IFS= read -r line; do
 		if [[ ${line,,} == "$name:"* ]]; then
 			line=${line#*:}
 			line=${line#"${line%%[! 	]*}"}
-			printf '%s' "${line%"${line##*[! 	]}"}"
+			HV=${line%"${line##*[! 	]}"}
 			return 0
 		fi
 	done <<<"$1"
 	return 1
 }
 
-# h I NAME: field NAME of response I ('' when absent).
-h() { hv "${HD[$1]}" "$2"; }
+# h I NAME: print field NAME of response I ('' and status 1 when absent).
+h() {
+	hv "${HD[$1]}" "$2"
+	local rc=$?
+	printf '%s' "$HV"
+	return $rc
+}
 
 # --- verdicts -----------------------------------------------------------------
 
@@ -414,10 +426,19 @@ case_long_target() {
 	want_status 0 414
 }
 
+# A GET with content: served, or refused and closed (RFC 9110 9.3.1 gives
+# that content no meaning); either way the content is no request.
 add cl_body_read MUST "RFC 9112 6.3" "Content-Length body read, not taken as a request"
 case_cl_body_read() {
 	rq "${GET_R}Content-Length: 5\r\n\r\nXXXXX" "$NEXT"
-	want_status 0 200 && want_body 0 0123456789 && next_or_closed
+	want_status 0 200 400 413 || return
+	if [ "${ST[0]}" = 200 ]; then
+		want_body 0 0123456789 && next_or_closed
+	else
+		CELL="${ST[0]}+close"
+		want_one
+		want_closed
+	fi
 }
 
 add cl_invalid MUST "RFC 9112 6.3" "invalid Content-Length (1a): 400 and close"
@@ -576,8 +597,8 @@ case_head_fields() {
 	rq "HEAD /r.txt HTTP/1.1\r\nHost: x\r\n${CLOSE}\r\n"
 	want_status 0 200 || return
 	for f in content-type content-length last-modified etag accept-ranges; do
-		[ "$(hv "$g" $f)" = "$(h 0 $f)" ] ||
-			bad "$f: GET '$(hv "$g" $f)', HEAD '$(h 0 $f)'"
+		hv "$g" $f
+		[ "$HV" = "$(h 0 $f)" ] || bad "$f: GET '$HV', HEAD '$(h 0 $f)'"
 	done
 }
 
@@ -799,7 +820,8 @@ case_if_range_alone() {
 # --- the run ------------------------------------------------------------------
 
 # run_cases SERVER: every case against SERVER, one line per case in
-# $TEST_TMP/res.SERVER: name, cell, reason, milliseconds (tab-separated).
+# $TEST_TMP/res.SERVER: name, cell, reason, milliseconds (separated by
+# ASCII's unit separator: tabs would collapse an empty reason).
 run_cases() {
 	local c name level section title t0
 	P=${PORT[$1]}
@@ -815,7 +837,7 @@ run_cases() {
 				CELL=FAIL
 			fi
 		fi
-		printf '%s\t%s\t%s\t%s\n' "$name" "$CELL" "$WHY" \
+		printf '%s\037%s\037%s\037%s\n' "$name" "$CELL" "$WHY" \
 			$(($(now_ms) - t0))
 	done >"$TEST_TMP/res.$1"
 }
@@ -847,7 +869,7 @@ secs=$(($(date +%s) - start))
 declare -A CELLS WHYS NFAIL
 slow=()
 for s in $SERVERS; do
-	while IFS=$'\t' read -r name cell why ms; do
+	while IFS=$'\037' read -r name cell why ms; do
 		CELLS[$s,$name]=$cell
 		WHYS[$s,$name]=$why
 		[ "$ms" -lt 2000 ] || slow+=("$s:$name ${ms}ms")
