@@ -309,6 +309,7 @@ int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
 {
 	switch (c) {
 	case ARGS_OPT_PORT:
+	case ARGS_OPT_PORT_OLD:
 		cfg->has |= KTCP_HAS_PORT;
 		return args_port(arg, &cfg->port, e);
 	case ARGS_OPT_ADDR:

@@ -37,6 +37,27 @@ static const struct option drop_opts_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct cli_opt_help drop_help[] = {
+	{ 0, "state", "LIST",
+	  "drop by filter: these states (established, syn-sent, syn-recv, "
+	  "fin-wait-1, fin-wait-2, time-wait, close-wait, last-ack, closing, "
+	  "or all), comma-separated",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "src", "ADDR[/PREFIX]", "filter: local address", HELP_NONE, 0, 0,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "dst", "ADDR[/PREFIX]", "filter: remote address", HELP_NONE, 0, 0,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "sport", "PORT", "filter: local port", HELP_NUM, 1, 65535,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "dport", "PORT", "filter: remote port", HELP_NUM, 1, 65535,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "limit", "N", "filter: stop after N sockets; default no limit",
+	  HELP_NUM, 1, UINT32_MAX, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "dry-run", NULL, "list what would be dropped, drop nothing",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
 static const char *status_name(uint8_t status)
 {
 	switch (status) {
@@ -280,4 +301,5 @@ const struct cli_cmd cmd_drop = {
 		"SRC DST [SRC DST ...] | - | --state LIST [--src ADDR[/PREFIX]] "
 		"[--dst ADDR[/PREFIX]] [--sport PORT] [--dport PORT] "
 		"[--limit N] [--dry-run] [--json]",
+	.help = drop_help,
 };

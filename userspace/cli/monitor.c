@@ -82,6 +82,12 @@ static const struct option monitor_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct cli_opt_help monitor_help[] = {
+	{ 'c', "count", "N", "exit after N events; default never", HELP_NUM, 1,
+	  UINT32_MAX, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
 static int monitor_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct args_err e;
@@ -122,4 +128,5 @@ const struct cli_cmd cmd_monitor = {
 	.fn = monitor_main,
 	.summary = "print server start and stop events as they happen",
 	.usage = "[--count N] [--json]",
+	.help = monitor_help,
 };

@@ -10,6 +10,12 @@ static const struct option stats_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct cli_opt_help stats_help[] = {
+	{ 'r', "reset", NULL, "zero the counters (not the gauges) instead",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
 /* { "id": N, "stats": {...} } */
 static int stats_one(struct ktcp *h, uint32_t id)
 {
@@ -131,4 +137,5 @@ const struct cli_cmd cmd_stats = {
 	.fn = stats_main,
 	.summary = "show counters (totals and per server), or reset them",
 	.usage = "[ID] [--reset] [--json]",
+	.help = stats_help,
 };
