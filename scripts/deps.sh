@@ -11,7 +11,7 @@ PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
 check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
-dkms python3-yaml man-db groff-base abigail-tools"
+dkms python3-yaml python3-jsonschema man-db groff-base abigail-tools"
 # make check-fresh: a minimal Debian root to run make deps and the build in.
 PKGS="$PKGS debootstrap"
 # Benchmarks (make bench): the userspace servers and load generator copied
