@@ -101,6 +101,14 @@ ss -Htln 'sport = :12346' | grep -q . && fail "12346 still listening"
 expect_fail_with "port already in use" ktcp start echo --port 12345
 expect_fail_with "unknown service" ktcp start nosuch --port 1000
 expect_fail_with "known services: echo" ktcp start nosuch --port 1000
+# The kernel's own message, as <linux/ktcp.h> describes it: the known
+# services from 6.2 (formatted extack messages), a pointer to SERVICE_GET
+# before.
+case $(uname -r) in
+6.1.*) known='unknown service \(SERVICE_GET lists the known ones\) \(attribute .service.\)' ;;
+*) known='unknown service "nosuch"; known: echo' ;;
+esac
+expect_fail_with "$known" ktcp start nosuch --port 1000
 expect_fail_with "'70000'" ktcp start echo --port 70000
 expect_fail_with "'abc'" ktcp stop abc
 expect_fail_with "'12x' is not a size" ktcp set "$id2" --max-mem 12x
