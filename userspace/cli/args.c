@@ -87,7 +87,7 @@ int args_port(const char *s, uint16_t *port, struct args_err *e)
 	uint32_t v;
 	int err;
 
-	err = args_u32(s, 1, 65535, &v, e);
+	err = args_u32(s, 1, ARGS_PORT_MAX, &v, e);
 	if (!err)
 		*port = (uint16_t)v;
 	return err;

@@ -22,6 +22,8 @@ int args_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
 /* Format the message into e->msg and return err, for one-line failures. */
 __attribute__((format(printf, 3, 4))) int args_fail(struct args_err *e, int err,
 						    const char *fmt, ...);
+/* A TCP port: 1 to ARGS_PORT_MAX (0 is "any", never what a user means). */
+#define ARGS_PORT_MAX 65535
 int args_port(const char *s, uint16_t *port, struct args_err *e);
 int args_id(const char *s, uint32_t *id, struct args_err *e);
 /* "500" and "500ms" are milliseconds; "30s", "5m", "1h" are converted. */

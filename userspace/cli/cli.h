@@ -67,7 +67,7 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
 /* Their --help entries; ranges and defaults are the parsers' own numbers. */
 #define CLI_SETTINGS_HELP						\
 	{ 'p', "port", "PORT", "TCP port to listen on", HELP_NUM, 1,	\
-	  65535, HELP_NO_DEFAULT, HELP_NO_DEFAULT },			\
+	  ARGS_PORT_MAX, HELP_NO_DEFAULT, HELP_NO_DEFAULT },			\
 	{ 'a', "addr", "ADDR", "IPv4 or IPv6 address to listen on; "	\
 	  "default :: (any)", HELP_NONE, 0, 0, HELP_NO_DEFAULT,		\
 	  HELP_NO_DEFAULT },						\
