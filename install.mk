@@ -61,7 +61,7 @@ DKMS_FILES = include/uapi/linux/ktcp.h \
 .PHONY: install uninstall install-user uninstall-user install-modules \
 	print-version \
 	uninstall-modules install-dkms uninstall-dkms install-libktcp \
-	check-install check-dkms check-spec check-completion
+	check-install check-dkms check-spec check-completion check-cli check-json
 install: install-user install-modules
 # For scripts: the package's version, e.g. 2.0.0.
 print-version:
@@ -158,6 +158,17 @@ $(KTCP_MAN_EXAMPLE): docs/ktcp.7 scripts/man-example.sh include/uapi/linux/ktcp.
 # the checker against copies changed in one place each.
 check-spec:
 	@tests/spec/test.sh
+
+# check-cli: the CLI's options, help and man-page recipe on the host.
+check-cli: userspace
+	@tests/cli/test.sh
+
+# check-json: docs/ktcp.schema.json and scripts/check-json.py, which
+# checks the VM suite's real `ktcp --json` output with it (run.sh, after
+# tests/vm/t-cli.sh), against documents that must pass and the 2.0.0
+# shapes that must fail.
+check-json:
+	@tests/json/test.sh
 
 # check-completion: the bash completion, driven as bash drives it.
 check-completion:

@@ -11,7 +11,7 @@ PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
 check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
-dkms python3-yaml man-db groff-base abigail-tools
+dkms python3-yaml python3-jsonschema man-db groff-base abigail-tools
 prometheus systemd"
 # prometheus: promtool checks `ktcp stats --format prometheus`; systemd:
 # systemd-analyze verifies the installed ktcp.service (make check).

@@ -314,6 +314,18 @@ for name in ${expected[@]+"${expected[@]}"}; do
 	scripts/vm/check-prom.sh "$log" >&2 || { [ "$rc" -ne 0 ] || rc=1; }
 done
 
+# The cli test writes what `ktcp --json` printed to the console: it must
+# match docs/ktcp.schema.json, every kind of document at least once.
+for name in ${expected[@]+"${expected[@]}"}; do
+	[ "$name" = cli ] || continue
+	if ! scripts/check-json.py --require \
+		start,list,server,stats,server_stats,services,event,drop,version \
+		"$log" >&2; then
+		echo "run.sh: ktcp --json output does not match docs/ktcp.schema.json" >&2
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+done
+
 # Every expected test reported once, as "PASS name (...)" or "FAIL name
 # (...)" at the end of a line (kernel messages can share its start on the
 # console; a failed test's own output is indented with "    | ").

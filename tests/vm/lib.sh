@@ -197,3 +197,37 @@ host_check() {
 	done
 	fail "no answer from the host to host check $name"
 }
+
+# JSON records: what `ktcp --json` printed, kept for the host to check
+# against docs/ktcp.schema.json (scripts/check-json.py, which run.sh runs
+# on the console log after the cli test).
+JSON_RECORDS=${TEST_TMP:-/tmp}/json-records
+
+# jrec DEF CMD... : run CMD (a ktcp --json command), print its output and
+# keep each line of it as a document of the schema's definition DEF.
+jrec() {
+	local def=$1 out rc=0
+	shift
+	out=$("$@") || rc=$?
+	[ $rc -eq 0 ] || fail "'$*' failed with exit $rc"
+	jrec_lines "$def" <<<"$out"
+	printf '%s\n' "$out"
+}
+
+# jrec_lines DEF <FILE : keep each line of stdin as a DEF document.
+jrec_lines() {
+	local line
+	while IFS= read -r line; do
+		[ -n "$line" ] && printf 'KTCP-JSON: %s %s\n' "$1" "$line"
+	done >>"$JSON_RECORDS"
+}
+
+# jrec_dump : write the records to the console, with the kernel's console
+# messages held back so that none lands inside a line.
+jrec_dump() {
+	local level
+	level=$(cut -f1 /proc/sys/kernel/printk)
+	dmesg -n 1
+	cat "$JSON_RECORDS" >/dev/console
+	dmesg -n "$level"
+}

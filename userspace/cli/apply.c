@@ -14,6 +14,7 @@
 #include "args.h"
 #include "cli.h"
 #include "config.h"
+#include "help.h"
 
 enum { OPT_DRY_RUN = 'n', OPT_STOP = 256 };
 
@@ -291,10 +292,20 @@ out:
 	return err;
 }
 
+static const struct cli_opt_help apply_help[] = {
+	{ 'n', "dry-run", NULL, "say what would be done, and do nothing",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "stop", NULL,
+	  "stop every server a file manages (those with a name), no FILE",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
 const struct cli_cmd cmd_apply = {
 	.name = "apply",
 	.fn = apply_main,
 	.summary = "make the running servers what a ktcp.conf file says",
 	.usage = "[--dry-run] [FILE (default " CONFIG_DEFAULT_PATH ")] "
 		 "| --stop",
+	.help = apply_help,
 };

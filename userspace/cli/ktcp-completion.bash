@@ -29,7 +29,8 @@ declare -gA _ktcp_opts=(
 )
 # Short options that take a value (getopt strings in userspace/cli/*.c).
 declare -gA _ktcp_short_args=(
-	[start]='P a b m t l w' [set]='P a b m t' [monitor]='c' [stats]='f'
+	[start]='p P a b m t l w' [set]='p P a b m t' [monitor]='c'
+	[stats]='f'
 )
 # The one operand: what it is, and whether it may be left out.
 declare -gA _ktcp_operand=(

@@ -13,40 +13,52 @@ static const struct option stats_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* { "id": N, "stats": {...} } */
+static const struct cli_opt_help stats_help[] = {
+	{ 'r', "reset", NULL, "zero the counters (not the gauges) instead",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 'f', "format", "prometheus",
+	  "the Prometheus text exposition format instead of text or JSON",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
+/* Counters as {id, service, stats}: the shape of each of "servers". */
+static struct json_object *server_stats(const struct ktcp_server *srv)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_uint64(srv->id));
+	json_object_object_add(o, "service",
+			       json_object_new_string(srv->service));
+	json_object_object_add(o, "stats", show_stats(&srv->stats));
+	return o;
+}
+
+/* { "id": N, "service": "echo", "stats": {...} } */
 static int stats_one(struct ktcp *h, uint32_t id)
 {
-	struct ktcp_stats st;
-	struct json_object *o;
+	struct ktcp_server *srv;
 	int err;
 
-	err = ktcp_stats_get(h, id, &st);
+	err = ktcp_server_get(h, id, &srv);
 	if (err)
 		return cli_fail(h, err, "cannot get the counters of server %u",
 				id);
-	o = json_object_new_object();
-	if (o) {
-		json_object_object_add(o, "id", json_object_new_uint64(id));
-		json_object_object_add(o, "stats", show_stats(&st));
-	}
-	return cli_print(o);
+	err = cli_print(server_stats(srv));
+	ktcp_server_free(srv);
+	return err;
 }
 
 /* Per-server counters as {id, service, stats} objects. */
 static struct json_object *per_server(const struct ktcp_server *arr, size_t n)
 {
-	struct json_object *a = json_object_new_array(), *o;
+	struct json_object *a = json_object_new_array();
 	size_t i;
 
-	for (i = 0; a && i < n; i++) {
-		o = json_object_new_object();
-		json_object_object_add(o, "id",
-				       json_object_new_uint64(arr[i].id));
-		json_object_object_add(o, "service",
-				       json_object_new_string(arr[i].service));
-		json_object_object_add(o, "stats", show_stats(&arr[i].stats));
-		json_object_array_add(a, o);
-	}
+	for (i = 0; a && i < n; i++)
+		json_object_array_add(a, server_stats(&arr[i]));
 	return a;
 }
 
@@ -146,4 +158,5 @@ const struct cli_cmd cmd_stats = {
 	.fn = stats_main,
 	.summary = "show counters (totals and per server), or reset them",
 	.usage = "[ID] [--reset] [--json] [--format prometheus]",
+	.help = stats_help,
 };

@@ -41,10 +41,14 @@
  *            unlimited (0) for all three, as before.
  *   Reply:   KTCP_CMD_SERVER_START with KTCP_A_SERVER_ID.
  *   Errors:  EADDRINUSE (port taken), EEXIST (another server of the
- *            netns has this KTCP_A_NAME), ENOENT (unknown service; the extack
- *            message lists the known ones), EINVAL (options that the
- *            service does not take), EPERM (no CAP_NET_ADMIN; or an http
- *            user other than the caller without CAP_SETUID/CAP_SETGID).
+ *            netns has this KTCP_A_NAME), ENOENT (unknown service: from
+ *            6.2, which formats extack messages, the message names it and
+ *            lists the known ones; before, it is "unknown service
+ *            (SERVICE_GET lists the known ones)" on KTCP_A_SERVICE, and
+ *            KTCP_CMD_SERVICE_GET is the way to learn them), EINVAL
+ *            (options that the service does not take), EPERM (no
+ *            CAP_NET_ADMIN; or an http user other than the caller without
+ *            CAP_SETUID/CAP_SETGID).
  *   A service whose module is not loaded is loaded ("ktcp-service-NAME"
  *   module alias) when it is installed.
  *
