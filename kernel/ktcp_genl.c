@@ -13,8 +13,6 @@
 #include "test_hooks.h"
 #include "droptcp/droptcp.h"
 
-#define KTCP_DEFAULT_BACKLOG 128
-
 static struct genl_family ktcp_genl_family;
 
 static struct netlink_range_validation ktcp_backlog_range = {

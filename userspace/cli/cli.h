@@ -72,7 +72,7 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
 	  "default :: (any)", HELP_NONE, 0, 0, HELP_NO_DEFAULT,		\
 	  HELP_NO_DEFAULT },						\
 	{ 'b', "backlog", "N", "listen backlog", HELP_NUM, 1,		\
-	  KTCP_BACKLOG_MAX, 128, HELP_NO_DEFAULT },			\
+	  KTCP_BACKLOG_MAX, KTCP_DEFAULT_BACKLOG, HELP_NO_DEFAULT },	\
 	{ 'm', "max-conns", "N", "most connections open at once, 0: no "	\
 	  "limit", HELP_NUM, 0, UINT32_MAX, 0,				\
 	  KTCP_HTTP_DEFAULT_MAX_CONNS },				\

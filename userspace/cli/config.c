@@ -14,11 +14,6 @@
 
 #include "config.h"
 
-/* The kernel's defaults of what `start` does not give (ktcp.h, khttpd). */
-#define DEFAULT_BACKLOG 128
-#define HTTP_DEFAULT_MAX_REQUEST_LINE 8192
-#define HTTP_DEFAULT_MAX_HEADER 16384
-
 enum key_id {
 	K_SERVICE,
 	K_PORT,
@@ -264,7 +259,7 @@ static int section_end(const struct config *c, const struct section *sec,
 	    cfg->http_max_request_line >
 		    ((cfg->has & KTCP_HAS_HTTP_MAX_HEADER) ?
 			     cfg->http_max_header :
-			     HTTP_DEFAULT_MAX_HEADER))
+			     KTCP_HTTP_DEFAULT_MAX_HEADER))
 		return cfg_fail(e, -EINVAL, path,
 				sec->key_line[K_MAX_REQUEST_LINE],
 				"max-request-line is larger than max-header");
@@ -447,7 +442,7 @@ static void effective(const struct config_server *want, const char *online,
 	w->has |= KTCP_HAS_ADDR;
 	w->port = cfg->port;
 	w->backlog = (cfg->has & KTCP_HAS_BACKLOG) ? cfg->backlog :
-						     DEFAULT_BACKLOG;
+						     KTCP_DEFAULT_BACKLOG;
 	w->listeners = (cfg->has & KTCP_HAS_LISTENERS) ? cfg->listeners : 1;
 	w->has |= KTCP_HAS_BACKLOG | KTCP_HAS_LISTENERS;
 	w->max_conns = cfg->max_conns;
@@ -476,13 +471,14 @@ static void effective(const struct config_server *want, const char *online,
 	w->http_keepalive_max = cfg->http_keepalive_max;
 	w->http_max_header = (cfg->has & KTCP_HAS_HTTP_MAX_HEADER) ?
 				     cfg->http_max_header :
-				     HTTP_DEFAULT_MAX_HEADER;
+				     KTCP_HTTP_DEFAULT_MAX_HEADER;
 	w->http_max_request_line = cfg->http_max_request_line;
 	if (!(cfg->has & KTCP_HAS_HTTP_MAX_REQUEST_LINE))
 		w->http_max_request_line =
-			w->http_max_header < HTTP_DEFAULT_MAX_REQUEST_LINE ?
+			w->http_max_header <
+					KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE ?
 				w->http_max_header :
-				HTTP_DEFAULT_MAX_REQUEST_LINE;
+				KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE;
 	w->http_head_timeout_ms = (cfg->has & KTCP_HAS_HTTP_HEAD_TIMEOUT) ?
 					  cfg->http_head_timeout_ms :
 					  KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS;
@@ -743,7 +739,7 @@ int config_write(FILE *f, const struct ktcp_server *srv, const char *online)
 	memset(&base, 0, sizeof(base));
 	memcpy(base.cfg.service, srv->service, sizeof(base.cfg.service));
 	effective(&base, online, &d);
-	if (srv->http_max_header < HTTP_DEFAULT_MAX_REQUEST_LINE)
+	if (srv->http_max_header < KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE)
 		d.http_max_request_line = srv->http_max_header;
 	if (srv->has & KTCP_HAS_NAME) {
 		fprintf(f, "[server %s]\n", srv->name);

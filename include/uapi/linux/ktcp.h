@@ -179,11 +179,16 @@
 /* Largest KTCP_A_MAX_MEM_KB: 1 TiB. */
 #define KTCP_MAX_MEM_KB_MAX (1U << 30)
 
+/* KTCP_A_BACKLOG when a start does not give it. */
+#define KTCP_DEFAULT_BACKLOG 128
+
 /* The http service's defaults (see SERVER_START). */
 #define KTCP_HTTP_DEFAULT_MAX_CONNS 1024
 #define KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS 75000 /* as nginx's keepalive */
 #define KTCP_HTTP_DEFAULT_MAX_MEM_KB 65536
 #define KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS 60000 /* as nginx's header */
+#define KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE 8192 /* KTCP_OPT_A_HTTP_... */
+#define KTCP_HTTP_DEFAULT_MAX_HEADER 16384
 
 enum ktcp_cmd {
 	KTCP_CMD_UNSPEC,
