@@ -124,7 +124,7 @@ $(O)/obj/%.o: %.c
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
 # --- tests ------------------------------------------------------------------
-check: check-unit check-abi check-tools check-spec check-completion check-install \
+check: check-unit check-abi check-tools check-spec check-completion check-cli check-json check-install \
 	check-dkms check-fuzz check-runner check-vm
 
 check-unit: $(UNIT_TESTS)

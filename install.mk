@@ -5,7 +5,9 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=] [KDIR=...]
 #       install-user:    bin/ktcp, lib/libktcp.so.2.x.y + links, libktcp.a,
 #                        pkgconfig/libktcp.pc, include/ktcp.h and
-#                        include/linux/ktcp.h, man pages, bash completion
+#                        include/linux/ktcp.h, man pages, bash completion,
+#                        lib/systemd/system/ktcp.service (ktcp apply at
+#                        boot) and lib/modules-load.d/ktcp.conf
 #       install-modules: ktcp.ko, kecho.ko, khttpd.ko (built with
 #                        `make modules KDIR=...`) to
 #                        $(DESTDIR)/lib/modules/$(KRELEASE)/extra, then depmod
@@ -27,6 +29,9 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# systemd looks in /usr/local/lib/... too, so these follow PREFIX.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 # The kernel the modules are installed for: KDIR's release by default.
 KRELEASE ?= $(call krelease,$(KDIR))
 MODULES_DIR = /lib/modules/$(KRELEASE)/extra
@@ -37,7 +42,7 @@ INST_MODULES := ktcp kecho khttpd
 INST_KO = $(addprefix $(O)/kmod/$(KRELEASE)/kernel/,ktcp.ko kecho/kecho.ko \
 	khttpd/khttpd.ko)
 INST_LIB_REAL := libktcp.so.$(LIBKTCP_VERSION)
-INST_MAN := docs/ktcp.8 docs/libktcp.3 docs/ktcp.7
+INST_MAN := docs/ktcp.8 docs/libktcp.3 docs/ktcp.7 docs/ktcp.conf.5
 INST_COMPLETION := userspace/cli/ktcp-completion.bash
 # Every file install-user creates, relative to $(DESTDIR); uninstall-user
 # removes this list, so the two cannot disagree.
@@ -45,6 +50,7 @@ INST_USER_FILES = $(BINDIR)/ktcp $(LIBDIR)/$(INST_LIB_REAL) \
 	$(LIBDIR)/$(LIBKTCP_SONAME) $(LIBDIR)/libktcp.so $(LIBDIR)/libktcp.a \
 	$(LIBDIR)/pkgconfig/libktcp.pc $(INCLUDEDIR)/ktcp.h \
 	$(INCLUDEDIR)/linux/ktcp.h $(BASHCOMPDIR)/ktcp \
+	$(SYSTEMDUNITDIR)/ktcp.service $(MODULESLOADDIR)/ktcp.conf \
 	$(foreach m,$(INST_MAN),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 # What the module build needs, for DKMS: sources and Kbuild files of
 # kernel/ (no build products) and the UAPI header; and dkms.conf, made
@@ -55,7 +61,7 @@ DKMS_FILES = include/uapi/linux/ktcp.h \
 .PHONY: install uninstall install-user uninstall-user install-modules \
 	print-version \
 	uninstall-modules install-dkms uninstall-dkms install-libktcp \
-	check-install check-dkms check-spec check-completion
+	check-install check-dkms check-spec check-completion check-cli check-json
 install: install-user install-modules
 # For scripts: the package's version, e.g. 2.0.0.
 print-version:
@@ -73,7 +79,8 @@ INST_PC_SED = -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIBKTCP_VERSION)|' \
 install-user: $(O)/ktcp $(LIBKTCP_SO) $(LIBKTCP_A)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(BASHCOMPDIR) \
-		$(foreach s,3 7 8,$(DESTDIR)$(MANDIR)/man$(s))
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(MODULESLOADDIR) \
+		$(foreach s,3 5 7 8,$(DESTDIR)$(MANDIR)/man$(s))
 	install -m 0755 $(O)/ktcp $(DESTDIR)$(BINDIR)/ktcp
 	install -m 0755 $(LIBKTCP_SO) $(DESTDIR)$(LIBDIR)/$(INST_LIB_REAL)
 	ln -sfn $(INST_LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIBKTCP_SONAME)
@@ -88,6 +95,12 @@ install-user: $(O)/ktcp $(LIBKTCP_SO) $(LIBKTCP_A)
 	$(foreach m,$(INST_MAN),install -m 0644 $(m) \
 		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m));)
 	install -m 0644 $(INST_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/ktcp
+	# The unit runs the ktcp installed here.
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/ktcp.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/ktcp.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/ktcp.service
+	install -m 0644 dist/modules-load.conf \
+		$(DESTDIR)$(MODULESLOADDIR)/ktcp.conf
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 uninstall-user:
@@ -146,6 +159,17 @@ $(KTCP_MAN_EXAMPLE): docs/ktcp.7 scripts/man-example.sh include/uapi/linux/ktcp.
 # checkers against copies changed in one place each.
 check-spec:
 	@tests/spec/test.sh
+
+# check-cli: the CLI's options, help and man-page recipe on the host.
+check-cli: userspace
+	@tests/cli/test.sh
+
+# check-json: docs/ktcp.schema.json and scripts/check-json.py, which
+# checks the VM suite's real `ktcp --json` output with it (run.sh, after
+# tests/vm/t-cli.sh), against documents that must pass and the 2.0.0
+# shapes that must fail.
+check-json:
+	@tests/json/test.sh
 
 # check-completion: the bash completion, driven as bash drives it.
 check-completion:

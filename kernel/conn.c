@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/version.h>
@@ -253,12 +254,36 @@ static unsigned int ktcp_conn_why(struct ktcp_conn *conn, int ret)
 	return ret < 0 ? KTCP_STATS_A_ERRORS : 0;
 }
 
+/*
+ * Up to KTCP_CONN_BUDGET steps of the service, or its ->run_bytes, as
+ * the service's ->run_cred if it has one. Returns the last verdict.
+ */
+static int ktcp_conn_run(struct ktcp_conn *conn)
+{
+	struct ktcp_service *svc = conn->srv->svc;
+	u32 bytes = svc->run_bytes ?: KTCP_RUN_BYTES;
+	const struct cred *cred = NULL, *old = NULL;
+	int i, ret = KTCP_CONN_DONE;
+
+	if (svc->run_cred)
+		cred = svc->run_cred(conn->srv);
+	if (cred)
+		old = override_creds(cred);
+	conn->run_bytes = 0;
+	for (i = 0; i < KTCP_CONN_BUDGET && conn->run_bytes < bytes; i++) {
+		ret = svc->conn_process(conn);
+		if (ret != KTCP_CONN_AGAIN)
+			break;
+	}
+	if (cred)
+		revert_creds(old);
+	return ret;
+}
+
 static void ktcp_conn_work(struct work_struct *work)
 {
 	struct ktcp_conn *conn = container_of(work, struct ktcp_conn, work);
-	struct ktcp_service *svc = conn->srv->svc;
-	u32 bytes = svc->run_bytes ?: KTCP_RUN_BYTES;
-	int i, ret = KTCP_CONN_DONE;
+	int ret = KTCP_CONN_DONE;
 
 	if (test_bit(KTCP_CONN_CLOSING, &conn->flags))
 		goto close;
@@ -266,12 +291,7 @@ static void ktcp_conn_work(struct work_struct *work)
 		ktcp_conn_close(conn, KTCP_STATS_A_TIMED_OUT);
 		return;
 	}
-	conn->run_bytes = 0;
-	for (i = 0; i < KTCP_CONN_BUDGET && conn->run_bytes < bytes; i++) {
-		ret = svc->conn_process(conn);
-		if (ret != KTCP_CONN_AGAIN)
-			break;
-	}
+	ret = ktcp_conn_run(conn);
 	if (ret == KTCP_CONN_WAIT)
 		return;
 	if (ret == KTCP_CONN_AGAIN) {
@@ -533,6 +553,85 @@ int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_send);
+
+bool ktcp_conn_writable(struct ktcp_conn *conn, size_t len)
+{
+	struct sock *sk = conn->sock->sk;
+
+	if (sk_stream_wspace(sk) >= (int)len)
+		return true;
+	/* What a send that found no room sets: TCP calls write_space. */
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	/* Pairs with tcp_check_space(): room freed before the bit is seen. */
+	smp_mb__after_atomic();
+	return sk_stream_wspace(sk) >= (int)len;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_writable);
+
+/* Why tcp_read_sock() consumed nothing; the socket is locked. */
+static int ktcp_conn_read_stop(struct sock *sk, const read_descriptor_t *desc)
+{
+	if (desc->error)
+		return desc->error;
+	if (sk->sk_err)
+		return -sock_error(sk);
+	if (skb_queue_empty(&sk->sk_receive_queue))
+		return sk->sk_shutdown & RCV_SHUTDOWN ? 0 : -EAGAIN;
+	return READ_ONCE(tcp_sk(sk)->urg_data) ? -EBADMSG : -EAGAIN;
+}
+
+/*
+ * Whether tcp_read_sock() stopped where no callback will run us again:
+ * at the FIN, taken with the data, or at urgent data, which it does not
+ * pass; not where the actor stopped or the budget ran out, for which
+ * write space comes or the service asks for another run.
+ */
+static bool ktcp_conn_read_again(struct sock *sk, const read_descriptor_t *desc)
+{
+	return desc->count && !desc->error &&
+	       (!skb_queue_empty(&sk->sk_receive_queue) ||
+		(sk->sk_shutdown & RCV_SHUTDOWN));
+}
+
+int ktcp_conn_read_sock(struct ktcp_conn *conn, sk_read_actor_t actor,
+			size_t budget)
+{
+	read_descriptor_t desc = { .arg.data = conn, .count = budget };
+	struct sock *sk = conn->sock->sk;
+	bool again = false;
+	int ret;
+
+	lock_sock(sk);
+	ret = tcp_read_sock(sk, &desc, actor);
+	if (ret > 0)
+		again = ktcp_conn_read_again(sk, &desc);
+	else
+		ret = ktcp_conn_read_stop(sk, &desc);
+	release_sock(sk);
+	if (ret <= 0)
+		return ret;
+	conn->run_bytes += ret;
+	ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_IN, ret);
+	WRITE_ONCE(conn->last_active, jiffies);
+	if (again)
+		ktcp_conn_queue(conn);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_read_sock);
+
+int ktcp_conn_send_skb(struct ktcp_conn *conn, struct sk_buff *skb, int off,
+		       int len)
+{
+	int ret;
+
+	ret = skb_send_sock_locked(conn->sock->sk, skb, off, len);
+	if (ret > 0) {
+		conn->run_bytes += ret;
+		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_OUT, ret);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_send_skb);
 
 /* Half-close: FIN after what is queued; receiving still works. */
 int ktcp_conn_shutdown_write(struct ktcp_conn *conn)

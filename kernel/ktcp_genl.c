@@ -13,8 +13,6 @@
 #include "test_hooks.h"
 #include "droptcp/droptcp.h"
 
-#define KTCP_DEFAULT_BACKLOG 128
-
 static struct genl_family ktcp_genl_family;
 
 static struct netlink_range_validation ktcp_backlog_range = {
@@ -128,6 +126,7 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 	[KTCP_A_MAX_MEM_KB] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_max_mem_range),
 	[KTCP_A_CPUS] = { .type = NLA_NUL_STRING, .len = KTCP_CPUS_MAX },
+	[KTCP_A_NAME] = { .type = NLA_NUL_STRING, .len = KTCP_NAME_MAX },
 };
 
 /*
@@ -284,6 +283,7 @@ static int ktcp_put_server(struct sk_buff *skb, const struct ktcp_server *srv)
 	    nla_put_u32(skb, KTCP_A_IDLE_TIMEOUT_MS, p->idle_timeout_ms) ||
 	    nla_put_u32(skb, KTCP_A_MAX_MEM_KB, p->max_mem_kb) ||
 	    ktcp_put_cpus(skb, srv) ||
+	    (p->name[0] && nla_put_string(skb, KTCP_A_NAME, p->name)) ||
 	    nla_put_u32(skb, KTCP_A_LISTENERS, p->listeners) ||
 	    ktcp_put_opts(skb, &srv->opts) || ktcp_put_stats(skb, stats))
 		return -EMSGSIZE;
@@ -521,6 +521,53 @@ static bool ktcp_service_name_ok(const char *name)
 	return true;
 }
 
+/* A server's name: printable, safe in a file, a label or a shell word. */
+static bool ktcp_server_name_ok(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (!(*name >= 'a' && *name <= 'z') &&
+		    !(*name >= 'A' && *name <= 'Z') &&
+		    !(*name >= '0' && *name <= '9') && *name != '-' &&
+		    *name != '_' && *name != '.')
+			return false;
+	return true;
+}
+
+/* KTCP_A_NAME into p->name; 0, or -EINVAL with the reason. */
+static int ktcp_parse_name(struct genl_info *info, struct ktcp_server_params *p)
+{
+	struct nlattr *a = info->attrs[KTCP_A_NAME];
+
+	if (!a)
+		return 0;
+	if (!ktcp_server_name_ok(nla_data(a))) {
+		NL_SET_ERR_MSG_ATTR(
+			info->extack, a,
+			"server names are 1 or more of A-Z a-z 0-9 . _ -");
+		return -EINVAL;
+	}
+	/* The policy bounds it to KTCP_NAME_MAX chars. */
+	strscpy(p->name, nla_data(a), sizeof(p->name));
+	return 0;
+}
+
+/* ktcp_lock held: whether another server of @net is called @name. */
+static bool ktcp_name_taken(struct net *net, const char *name)
+{
+	struct ktcp_server *srv;
+	int id;
+
+	lockdep_assert_held(&ktcp_lock);
+	if (!*name)
+		return false;
+	for (id = 0; (srv = idr_get_next(&ktcp_net(net)->servers, &id)); id++)
+		if (!strcmp(srv->params.name, name))
+			return true;
+	return false;
+}
+
 /* ktcp_lock held. */
 static struct ktcp_server *ktcp_get_server(struct genl_info *info)
 {
@@ -592,6 +639,9 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 			"service names are made of a-z, 0-9, - and _");
 		return -EINVAL;
 	}
+	err = ktcp_parse_name(info, &p);
+	if (err)
+		return err;
 	err = ktcp_parse_cpus(info, &cpus, &cpus_given);
 	if (err)
 		goto out_cpus;
@@ -599,6 +649,12 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 		p.cpus = cpus;
 
 	mutex_lock(&ktcp_lock);
+	err = -EEXIST;
+	if (ktcp_name_taken(genl_info_net(info), p.name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_NAME],
+				    "a server of this netns has this name");
+		goto out;
+	}
 	svc = ktcp_service_find(name);
 	err = -ENOENT;
 	if (!svc) {
@@ -661,10 +717,10 @@ static int ktcp_nl_server_set(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (info->attrs[KTCP_A_SERVICE] || info->attrs[KTCP_A_LISTENERS] ||
-	    info->attrs[KTCP_A_OPTS]) {
+	    info->attrs[KTCP_A_OPTS] || info->attrs[KTCP_A_NAME]) {
 		NL_SET_ERR_MSG(
 			info->extack,
-			"service, listeners and options are fixed at start");
+			"service, listeners, options and name are fixed at start");
 		return -EINVAL;
 	}
 	err = ktcp_parse_cpus(info, &cpus, &cpus_given);

@@ -15,6 +15,7 @@
 
 #include <linux/list.h>
 #include <linux/module.h>
+#include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 #include <linux/ktcp.h>
@@ -68,6 +69,8 @@ struct ktcp_server_params {
 	 * chosen at accept (echo's KTCP_ECHO_WQ_PERCPU).
 	 */
 	bool percpu_wq;
+	/* KTCP_A_NAME, "" when none: fixed at start, reported as given. */
+	char name[KTCP_NAME_MAX + 1];
 	/*
 	 * BIT(KTCP_A_*) of the settings the request gave: ->configure
 	 * fills in its own defaults for the others.
@@ -139,6 +142,13 @@ struct ktcp_service {
 	 * state, never concurrently for one connection.
 	 */
 	int (*conn_process)(struct ktcp_conn *conn);
+	/*
+	 * The credentials ->conn_process() runs with, or NULL for the
+	 * worker's own: switched to once per run, so that a service that
+	 * opens and reads files as a given user pays override_creds() (a
+	 * reference count shared by every CPU) once, not per operation.
+	 */
+	const struct cred *(*run_cred)(struct ktcp_server *srv);
 	/* Free per-connection resources; the socket is still open. */
 	void (*conn_release)(struct ktcp_conn *conn);
 
@@ -163,6 +173,32 @@ void *ktcp_conn_priv(struct ktcp_conn *conn);
 int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len);
 int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 		   bool more);
+/*
+ * Whether @len more bytes fit the send queue now. When they do not, the
+ * connection runs again once write space comes.
+ */
+bool ktcp_conn_writable(struct ktcp_conn *conn, size_t len);
+/*
+ * Give what the peer sent, in place, to @actor: tcp_read_sock() under one
+ * socket lock, at most @budget bytes (desc->count). The actor returns how
+ * much of each skb it consumed; what it leaves stays queued, and TCP's
+ * window holds the peer back until a later run takes it. desc->arg.data
+ * is @conn; an actor that stops on an error sets desc->error. Returns the
+ * bytes consumed; 0 once the peer closed and everything was consumed;
+ * -EAGAIN when nothing could be (nothing queued, or the actor took
+ * nothing); -EBADMSG when urgent data (MSG_OOB) is next, which
+ * tcp_read_sock() does not pass: ktcp_conn_recv() takes it; or the
+ * actor's or the socket's -errno. Counts bytes and resets the idle timer.
+ */
+int ktcp_conn_read_sock(struct ktcp_conn *conn, sk_read_actor_t actor,
+			size_t budget);
+/*
+ * From an actor of ktcp_conn_read_sock() only: send @len bytes of @skb
+ * from @off, its pages by reference. Returns bytes sent (maybe short),
+ * -EAGAIN when the send queue is full, or another negative errno.
+ */
+int ktcp_conn_send_skb(struct ktcp_conn *conn, struct sk_buff *skb, int off,
+		       int len);
 /*
  * Send up to @len bytes of @file from *@pos without copying them: its
  * page-cache pages go into the socket by reference, as with sendfile(2).

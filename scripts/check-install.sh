@@ -7,6 +7,9 @@
 #     staged header and library, and run (it must reach the library and
 #     report the missing family: the host kernel has no ktcp);
 #   - the staged ktcp runs, its man pages render and its completion loads;
+#   - systemd-analyze verify finds nothing to say about the staged
+#     ktcp.service (run against the staged ktcp and man pages), and the
+#     modules-load.d entry loads ktcp;
 #   - modprobe finds the staged modules by name and alias after depmod;
 #   - `make uninstall` leaves no file behind;
 # and once more with another PREFIX and LIBDIR, for the .pc's paths.
@@ -78,6 +81,8 @@ expected="/lib/modules/$release/extra/kecho.ko
 /lib/modules/$release/extra/khttpd.ko
 /lib/modules/$release/extra/ktcp.ko
 $p/bin/ktcp
+$p/lib/modules-load.d/ktcp.conf
+$p/lib/systemd/system/ktcp.service
 $p/include/ktcp.h
 $p/include/linux/ktcp.h
 $p/lib/libktcp.a
@@ -87,6 +92,7 @@ $p/lib/$soname -> libktcp.so.$libversion
 $p/lib/pkgconfig/libktcp.pc
 $p/share/bash-completion/completions/ktcp
 $p/share/man/man3/libktcp.3
+$p/share/man/man5/ktcp.conf.5
 $p/share/man/man7/ktcp.7
 $p/share/man/man8/ktcp.8"
 expected=$(LC_ALL=C sort <<<"$expected")
@@ -142,7 +148,7 @@ out=$(LD_LIBRARY_PATH=$stage$p/lib "$stage$p/bin/ktcp" --version)
 out=$(LD_LIBRARY_PATH=$stage$p/lib "$stage$p/bin/ktcp" version | head -n 1)
 [ "$out" = "ktcp $version, libktcp $version" ] ||
 	die "ktcp version says '$out', the package is $version"
-for m in man3/libktcp.3 man7/ktcp.7 man8/ktcp.8; do
+for m in man3/libktcp.3 man5/ktcp.conf.5 man7/ktcp.7 man8/ktcp.8; do
 	out=$(MANWIDTH=80 man -l "$stage$p/share/man/$m" 2>&1) ||
 		die "man -l $m: $out"
 	[[ $out == *NAME* ]] || die "man -l $m rendered no NAME section"
@@ -152,6 +158,24 @@ out=$(bash -c '. "$1" && complete -p ktcp' _ \
 	"$stage$p/share/bash-completion/completions/ktcp") ||
 	die "the installed completion does not load"
 [[ $out == "complete -F _ktcp "* ]] || die "completion registers: $out"
+
+# The unit as systemd reads it. Its commands are $p/bin/ktcp, which on this
+# host is the staged one: verify a copy that says so, with man finding the
+# staged pages its Documentation= names. verify exits 0 on unknown keys
+# and bad dependencies too: any word from it fails.
+unit=$stage$p/lib/systemd/system/ktcp.service
+grep -qx "ExecStart=$p/bin/ktcp apply /etc/ktcp/ktcp.conf" "$unit" ||
+	die "ktcp.service does not run $p/bin/ktcp apply: $(cat "$unit")"
+grep -qx "ExecStop=$p/bin/ktcp apply --stop" "$unit" ||
+	die "ktcp.service does not stop with ktcp apply --stop"
+sed "s|=$p/bin/ktcp |=$stage$p/bin/ktcp |" "$unit" >"$tmp/ktcp.service"
+command -v systemd-analyze >/dev/null || die "systemd-analyze missing (make deps)"
+out=$(LD_LIBRARY_PATH=$stage$p/lib MANPATH=$stage$p/share/man \
+	systemd-analyze verify "$tmp/ktcp.service" 2>&1) ||
+	die "systemd-analyze verify ktcp.service: $out"
+[ -z "$out" ] || die "systemd-analyze verify ktcp.service: $out"
+[ "$(grep -v '^#' "$stage$p/lib/modules-load.d/ktcp.conf")" = ktcp ] ||
+	die "modules-load.d/ktcp.conf does not load ktcp"
 
 scripts/check-modules.sh --base "$stage" --release "$release" \
 	--dir "/lib/modules/$release/extra" || die "installed modules"
@@ -180,4 +204,4 @@ fi
 left=$(staged_files "$stage")
 [ -z "$left" ] || die "make uninstall-user PREFIX=$p left: $left"
 
-echo "check-install: PASS (install, pkg-config build, modules for $release, uninstall)"
+echo "check-install: PASS (install, pkg-config build, systemd-analyze verify, modules for $release, uninstall)"

@@ -11,18 +11,25 @@ PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
 check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
-dkms python3-yaml man-db groff-base abigail-tools"
+dkms python3-yaml python3-jsonschema man-db groff-base abigail-tools
+prometheus systemd"
+# prometheus: promtool checks `ktcp stats --format prometheus`; systemd:
+# systemd-analyze verifies the installed ktcp.service (make check).
 # make check-spec: the kernel's YNL code generator and library
 # (tools/net/ynl/ in the source tarball; bookworm-backports' and
 # bookworm-security's 6.12, the kernel whose YNL the spec follows).
 PKGS="$PKGS linux-source-6.12"
 # make check-fresh: a minimal Debian root to run make deps and the build in.
 PKGS="$PKGS debootstrap"
-# Benchmarks (make bench): the userspace servers and load generator copied
-# into the benchmark VM, and gnuplot for the plots (made on the host).
+# The userspace servers copied into the VM (t-http-conformance's references,
+# and make bench's), the load generator copied into the benchmark VM, and
+# gnuplot for the plots (made on the host).
 # liburing-dev builds uring-echo-server, the io_uring echo peer (its
 # liburing2 goes into the guest with it).
 PKGS="$PKGS nginx lighttpd wrk gnuplot-nox liburing-dev"
+# The browser test (tests/vm/t-http-browser.sh): headless Chromium on the
+# host, driven through chromedriver, fetches from khttpd in the guest.
+PKGS="$PKGS chromium chromium-driver"
 # Kernels: bookworm's 6.1 LTS and bookworm-backports' 6.12 LTS.
 KPKGS="linux-image-cloud-amd64 linux-headers-cloud-amd64"
 BPO_SUITE=bookworm-backports
@@ -75,8 +82,8 @@ need_root $todo kernels
 export DEBIAN_FRONTEND=noninteractive
 add_backports
 apt-get update -q
-# nginx and lighttpd are only run inside the benchmark VM: keep their
-# packages from starting them on this machine (policy-rc.d, for this
+# nginx and lighttpd are only run inside the VM (tests and benchmarks): keep
+# their packages from starting them on this machine (policy-rc.d, for this
 # install only, unless the admin has one).
 no_start=''
 if [ ! -e /usr/sbin/policy-rc.d ]; then

@@ -3,7 +3,9 @@
 # line '.\" The lint (scripts/lint.sh) compiles the program below.', with
 # the roff escapes it uses (\e \- \(aq \(dq \&) turned back into C.
 #
-# Usage: man-example.sh PAGE >FILE.c
+# Usage: man-example.sh PAGE [MARK] >FILE.c
+# MARK: another marker's text (after '.\" '), for the shell examples that
+# tests/cli/test.sh runs, e.g. 'tests/cli/test.sh runs the command below.'
 # The build compiles docs/ktcp.7's program (it runs in the VM tests) and
 # the lint compiles it with -Werror, so the page cannot show code that
 # does not build.
@@ -13,9 +15,10 @@ case ${1:-} in
 	[ -n "${1:-}" ]; exit ;;
 esac
 page=$1
+mark=${2:-The lint (scripts/lint.sh) compiles the program below.}
 [ -r "$page" ] || { echo "man-example: cannot read $page" >&2; exit 1; }
-out=$(awk '
-	/^\.\\" The lint \(scripts\/lint\.sh\) compiles the program below\./ { want = 1; next }
+out=$(MARK=".\\\" $mark" awk '
+	$0 == ENVIRON["MARK"] { want = 1; next }
 	want && /^\.EX/ { inside = 1; next }
 	inside && /^\.EE/ { exit }
 	inside { print }

@@ -3,29 +3,24 @@
  * kecho: the echo service. Every byte received is sent back, unchanged
  * and in order; binary data and NUL bytes included.
  *
- * A connection holds a buffer only while it has bytes in flight, so an
- * idle connection costs no more than the framework's bookkeeping. The
- * buffers come from a cache with a constructor: the kernel does not zero
- * those (init_on_alloc), where a kmalloc() per exchange paid a 16 KiB
- * memset for every message. Only bytes received into a buffer are ever
- * sent from it.
+ * The bytes go from the receive queue to the send queue under one socket
+ * lock (ktcp_conn_read_sock()), the received skbs' pages by reference:
+ * no buffer of ours, no copy through one, one lock and no LSM hook per
+ * message. What the send queue cannot take stays in the receive queue,
+ * where TCP's window holds the peer back; write space runs us again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/minmax.h>
 #include <linux/module.h>
-#include <linux/slab.h>
+#include <linux/skbuff.h>
 
 #include "ktcp_server.h"
 
-#define KECHO_BUF_SIZE (16 * 1024)
-
-static struct kmem_cache *kecho_bufs;
-
-struct kecho_conn {
-	char *buf;
-	size_t len; /* bytes in buf */
-	size_t off; /* bytes of buf already sent back */
-};
+/* Bytes echoed per call, so that a run (64 KiB both ways) is one call. */
+#define KECHO_CALL_BYTES (32 * 1024)
+/* Urgent data goes through a bounce buffer this large, on the stack. */
+#define KECHO_URGENT_BYTES 64
 
 static int kecho_configure(struct ktcp_server_params *p, struct ktcp_opts *opts,
 			   const char **why)
@@ -38,91 +33,78 @@ static int kecho_configure(struct ktcp_server_params *p, struct ktcp_opts *opts,
 	return 0;
 }
 
-/* Send what is buffered; 0 once all of it is out. */
-static int kecho_flush(struct ktcp_conn *conn, struct kecho_conn *kc)
+/* tcp_read_sock() actor: send back as much of @skb as the socket takes. */
+static int kecho_reflect(read_descriptor_t *desc, struct sk_buff *skb,
+			 unsigned int off, size_t len)
 {
 	int n;
 
-	while (kc->off < kc->len) {
-		n = ktcp_conn_send(conn, kc->buf + kc->off, kc->len - kc->off,
-				   false);
-		if (n < 0)
-			return n; /* -EAGAIN: write_space will run us again */
-		kc->off += n;
+	if (!desc->count)
+		return 0;
+	n = ktcp_conn_send_skb(desc->arg.data, skb, off,
+			       min_t(size_t, len, desc->count));
+	if (n <= 0) {
+		desc->error = n ?: -EAGAIN;
+		return 0;
 	}
-	return 0;
+	desc->count -= n;
+	return n;
+}
+
+/*
+ * Urgent data (MSG_OOB) is next, which tcp_read_sock() stops at: an
+ * ordinary receive takes what precedes the mark and steps over the
+ * urgent byte, as a userspace echo server's read() would. Only as much
+ * as the send queue has room for is taken, so nothing has to wait here.
+ */
+static int kecho_urgent(struct ktcp_conn *conn)
+{
+	char buf[KECHO_URGENT_BYTES];
+	int n, sent;
+
+	if (!ktcp_conn_writable(conn, sizeof(buf)))
+		return KTCP_CONN_WAIT;
+	n = ktcp_conn_recv(conn, buf, sizeof(buf));
+	if (n <= 0)
+		return n == -EAGAIN ? KTCP_CONN_WAIT : n ?: KTCP_CONN_DONE;
+	sent = ktcp_conn_send(conn, buf, n, false);
+	/* Room was there: a short send means the stream would lose bytes. */
+	if (sent != n)
+		return sent < 0 ? sent : -ENOBUFS;
+	return KTCP_CONN_AGAIN;
 }
 
 static int kecho_process(struct ktcp_conn *conn)
 {
-	struct kecho_conn *kc = ktcp_conn_priv(conn);
 	int n;
 
-	n = kecho_flush(conn, kc);
+	n = ktcp_conn_read_sock(conn, kecho_reflect, KECHO_CALL_BYTES);
 	if (n == -EAGAIN)
-		return KTCP_CONN_WAIT; /* stop reading until the peer reads */
-	if (n < 0)
-		return n;
-	if (!kc->buf) {
-		kc->buf = kmem_cache_alloc(kecho_bufs, GFP_KERNEL);
-		if (!kc->buf)
-			return -ENOMEM;
-	}
-	n = ktcp_conn_recv(conn, kc->buf, KECHO_BUF_SIZE);
-	if (n == -EAGAIN) {
-		kmem_cache_free(kecho_bufs, kc->buf);
-		kc->buf = NULL;
-		return KTCP_CONN_WAIT;
-	}
+		return KTCP_CONN_WAIT; /* data ready or write space runs us */
+	if (n == -EBADMSG)
+		return kecho_urgent(conn);
 	if (n <= 0)
-		return n ? n : KTCP_CONN_DONE; /* 0: the peer closed */
-	kc->len = n;
-	kc->off = 0;
-	return KTCP_CONN_AGAIN;
-}
-
-static void kecho_release(struct ktcp_conn *conn)
-{
-	struct kecho_conn *kc = ktcp_conn_priv(conn);
-
-	if (kc->buf)
-		kmem_cache_free(kecho_bufs, kc->buf);
+		return n ?: KTCP_CONN_DONE; /* 0: the peer closed */
+	return n < KECHO_CALL_BYTES ? KTCP_CONN_WAIT : KTCP_CONN_AGAIN;
 }
 
 static struct ktcp_service kecho_service = {
 	.name = "echo",
 	.owner = THIS_MODULE,
 	.opts_mask = BIT(KTCP_OPT_A_ECHO_WQ),
-	.conn_priv_size = sizeof(struct kecho_conn),
-	.run_bytes = 64 * 1024, /* four buffers' worth, then the next one */
+	.run_bytes = 2 * KECHO_CALL_BYTES,
 	.configure = kecho_configure,
 	.conn_process = kecho_process,
-	.conn_release = kecho_release,
 };
-
-/* Its presence is what spares the buffers the zeroing. */
-static void kecho_buf_ctor(void *buf)
-{
-}
 
 static int __init kecho_init(void)
 {
-	int err;
-
-	kecho_bufs = kmem_cache_create("kecho_buf", KECHO_BUF_SIZE, 0, 0,
-				       kecho_buf_ctor);
-	if (!kecho_bufs)
-		return -ENOMEM;
-	err = ktcp_service_register(&kecho_service);
-	if (err)
-		kmem_cache_destroy(kecho_bufs);
-	return err;
+	return ktcp_service_register(&kecho_service);
 }
 
 static void __exit kecho_exit(void)
 {
 	ktcp_service_unregister(&kecho_service);
-	kmem_cache_destroy(kecho_bufs);
 }
 
 module_init(kecho_init);

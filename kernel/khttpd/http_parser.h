@@ -67,6 +67,8 @@
 #ifndef KHTTPD_HTTP_PARSER_H
 #define KHTTPD_HTTP_PARSER_H
 
+#include <linux/ktcp.h>
+
 #include "http_types.h"
 
 enum khttpd_method {
@@ -108,8 +110,8 @@ struct khttpd_limits {
 	u32 max_headers;
 };
 
-#define KHTTPD_DEFAULT_MAX_REQUEST_LINE 8192
-#define KHTTPD_DEFAULT_MAX_HEADER_BYTES 16384
+#define KHTTPD_DEFAULT_MAX_REQUEST_LINE KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE
+#define KHTTPD_DEFAULT_MAX_HEADER_BYTES KTCP_HTTP_DEFAULT_MAX_HEADER
 #define KHTTPD_DEFAULT_MAX_HEADERS 100
 
 /* Field presence (bits of khttpd_request.present). */

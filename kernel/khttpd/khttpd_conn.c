@@ -128,7 +128,7 @@ static struct khttpd_server *khttpd_srv(struct ktcp_conn *conn)
 static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	if (hc->file) {
-		fput(hc->file);
+		khttpd_close(hc->file);
 		hc->file = NULL;
 	}
 	kvfree(hc->mem);
@@ -484,7 +484,7 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		if (err)
 			return khttpd_respond_error(
 				conn, hc, khttpd_lookup_status(err), r.head);
-		fput(f);
+		khttpd_close(f);
 	}
 	return khttpd_respond(conn, hc, &r);
 }
@@ -527,7 +527,7 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	if (err)
 		return khttpd_respond_error(conn, hc, 403, head);
 	err = khttpd_listing(ks, dir, path, &body, &len);
-	fput(dir);
+	khttpd_close(dir);
 	if (err)
 		return khttpd_respond_error(conn, hc, 500, head);
 	err = ktcp_conn_mem_charge(conn, len);

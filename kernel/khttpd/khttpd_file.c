@@ -12,14 +12,16 @@
  *
  * Lookups, permission checks, opens and reads run with the server's
  * credentials (khttpd_cred.c: the starting process's or a named user's,
- * without capabilities; override_creds() in the worker), never the
- * worker's own full kernel credentials, so a file that user could not
- * read is not served. dentry_open() checks no permissions itself, so
+ * without capabilities), never the worker's own full kernel
+ * credentials, so a file that user could not read is not served. The
+ * framework switches a run to them once (->run_cred); these functions
+ * only check that it did. dentry_open() checks no permissions itself, so
  * khttpd_open() calls path_permission() as open(2) would.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
 #include <linux/string.h>
@@ -66,13 +68,23 @@ static int khttpd_test_lookup_error(void)
 }
 #endif
 
+/*
+ * Every function below runs in a connection's run, which the framework
+ * switched to the server's credentials (khttpd_run_cred()).
+ */
+static bool khttpd_cred_wrong(const struct khttpd_server *ks)
+{
+	return WARN_ON_ONCE(current_cred() != ks->cred);
+}
+
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		  struct khttpd_node *node)
 {
-	const struct cred *old;
 	umode_t mode;
 	int err;
 
+	if (khttpd_cred_wrong(ks))
+		return -EACCES;
 	err = khttpd_test_lookup_error();
 	if (err)
 		return err;
@@ -80,11 +92,10 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		name++;
 	if (!*name)
 		name = ".";
-	old = override_creds(ks->cred);
 	err = vfs_path_lookup(ks->root.dentry, ks->root.mnt, name,
 			      KHTTPD_LOOKUP_FLAGS, &node->path);
 	if (err)
-		goto out;
+		return err;
 	err = vfs_getattr(&node->path, &node->stat, STATX_BASIC_STATS,
 			  AT_STATX_SYNC_AS_STAT);
 	mode = node->stat.mode;
@@ -92,8 +103,6 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		err = -EACCES; /* no devices, FIFOs or sockets */
 	if (err)
 		path_put(&node->path);
-out:
-	revert_creds(old);
 	return err;
 }
 
@@ -102,49 +111,49 @@ int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 		struct file **filp)
 {
 	int flags = O_RDONLY | O_LARGEFILE;
-	const struct cred *old;
 	struct file *f;
 	int err;
 
+	if (khttpd_cred_wrong(ks))
+		return -EACCES;
 	if (S_ISDIR(node->stat.mode))
 		flags |= O_DIRECTORY;
-	old = override_creds(ks->cred);
 	err = path_permission(&node->path, MAY_READ);
-	if (!err) {
-		f = dentry_open(&node->path, flags, ks->cred);
-		if (IS_ERR(f))
-			err = PTR_ERR(f);
-		else
-			*filp = f;
-	}
-	revert_creds(old);
-	return err;
+	if (err)
+		return err;
+	f = dentry_open(&node->path, flags, ks->cred);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	*filp = f;
+	return 0;
+}
+
+/*
+ * Close at once: fput() from a kernel thread defers the last close to a
+ * delayed work, about a jiffy later, so a busy server's files (and their
+ * page references) pile up behind it. Runs hold no locks here.
+ */
+void khttpd_close(struct file *filp)
+{
+	__fput_sync(filp);
 }
 
 /* kernel_read() as the serving user: LSMs check reads too. */
 ssize_t khttpd_read(const struct khttpd_server *ks, struct file *filp,
 		    void *buf, size_t len, loff_t *pos)
 {
-	const struct cred *old;
-	ssize_t n;
-
-	old = override_creds(ks->cred);
-	n = kernel_read(filp, buf, len, pos);
-	revert_creds(old);
-	return n;
+	if (khttpd_cred_wrong(ks))
+		return -EACCES;
+	return kernel_read(filp, buf, len, pos);
 }
 
 /* ktcp_conn_sendfile() as the serving user, like khttpd_read(). */
 ssize_t khttpd_sendfile(const struct khttpd_server *ks, struct ktcp_conn *conn,
 			struct file *filp, loff_t *pos, size_t len, bool more)
 {
-	const struct cred *old;
-	ssize_t n;
-
-	old = override_creds(ks->cred);
-	n = ktcp_conn_sendfile(conn, filp, pos, len, more);
-	revert_creds(old);
-	return n;
+	if (khttpd_cred_wrong(ks))
+		return -EACCES;
+	return ktcp_conn_sendfile(conn, filp, pos, len, more);
 }
 
 static const struct {

@@ -128,6 +128,13 @@ static void khttpd_server_release(struct ktcp_server *srv)
 	put_cred(ks->cred);
 }
 
+static const struct cred *khttpd_run_cred(struct ktcp_server *srv)
+{
+	const struct khttpd_server *ks = ktcp_server_priv(srv);
+
+	return ks->cred;
+}
+
 static struct ktcp_service khttpd_service = {
 	.name = "http",
 	.owner = THIS_MODULE,
@@ -147,6 +154,7 @@ static struct ktcp_service khttpd_service = {
 	.server_init = khttpd_server_init,
 	.server_release = khttpd_server_release,
 	.conn_process = khttpd_conn_process,
+	.run_cred = khttpd_run_cred,
 	.conn_release = khttpd_conn_release,
 };
 

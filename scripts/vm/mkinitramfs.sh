@@ -18,9 +18,10 @@ set -eu
 # Real tools copied with their libraries. Tests call them by name: the guest
 # puts /usr/sbin and /usr/bin before busybox's /bin in PATH, and runs tests in
 # bash, which (unlike busybox sh) does not prefer its own applets. A tool
-# missing on the host is an error: tests in the VM never skip.
+# missing on the host is an error: tests in the VM never skip. nginx and
+# lighttpd are t-http-conformance's reference servers (and the benchmarks').
 TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest
-genl-ctrl-list nice tc"
+genl-ctrl-list nice tc nginx lighttpd"
 # Optional host tools: copied when present, for debugging in `make vm`.
 OPTIONAL_TOOLS="strace"
 # The kernel's own modules the guest may need, with their dependencies:
@@ -29,12 +30,12 @@ OPTIONAL_TOOLS="strace"
 # absent ones are skipped.
 KERNEL_MODULES="virtio_pci virtio_net inet_diag tcp_diag udp_diag veth dummy
 sch_netem"
-# The benchmark image only (--bench, for bench/): the userspace servers the
-# kernel ones are compared with, the HTTP load generator, and taskset to pin
-# servers and clients to CPUs (util-linux's: busybox's may lack -c). The
-# bench scripts write the servers' configuration themselves; nginx's
-# mime.types is the one file of its own they include.
-BENCH_TOOLS="nginx lighttpd wrk taskset"
+# The benchmark image only (--bench, for bench/): the HTTP load generator,
+# and taskset to pin servers and clients to CPUs (util-linux's: busybox's
+# may lack -c); the userspace servers the kernel ones are compared with are
+# in TOOLS. The bench scripts write the servers' configuration themselves;
+# nginx's mime.types is the one file of its own they include.
+BENCH_TOOLS="wrk taskset"
 BENCH_FILES="/etc/nginx/mime.types"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)

@@ -21,9 +21,25 @@
 #   --ports "P..."  host ports forwarded to the guest in shell/demo mode
 #                   (default "8081 12345")
 #
+# Host checks (test mode): a guest test can have a program run on the host
+# while it waits, for what only the host has (a browser, say). The test
+# calls host_check NAME (tests/vm/lib.sh), which prints
+#   KTCP-VM-HOST-CHECK: NAME
+# on the console; this script runs host/NAME from the first --tests
+# directory that has it (tests/vm/host/ by default) with
+#   KTCP_GUEST_URL  http://127.0.0.1:PORT/, a free host port forwarded to the
+#                   guest's port 8081 (the guest brings eth0 up first:
+#                   guest_net_up in tests/vm/lib.sh)
+#   KTCP_HOST_OUT   a directory for what it keeps ($O/vm/RELEASE-host-NAME/)
+# under a 120 s limit, its output in $O/vm/RELEASE-host-NAME.log, and
+# answers "KTCP-HOST-RESULT: NAME STATUS" on the guest's second serial port
+# (/dev/ttyS1, a pipe pair $O/vm/RELEASE-host.in/.out here). The guest test
+# passes or fails on that status; a check the host lacks answers 127.
+#
 # Exit status: the guest tests' status; 1 when the kernel log shows a splat or
 # leak or a checker turned off (scripts/vm/check-log.sh), when an expected
-# test did not report PASS or FAIL, or when the guest never reported a
+# test did not report PASS or FAIL, when t-apply was expected and its
+# Prometheus text fails promtool (scripts/vm/check-prom.sh), or when the guest never reported a
 # result; 124 when the timeout killed the VM; 2 for a bad call, such as a
 # --test that matches no test. The last line is a one-line summary:
 #   vm: RELEASE: PASS (N passed, 0 failed)
@@ -150,8 +166,20 @@ if [ $kvm -eq 1 ]; then
 else
 	qemu+=(-accel tcg)
 fi
+# Serial ports after the console (the batch run's -serial stdio).
+serial=()
 if [ "$mode" = test ]; then
-	qemu+=(-nic none)
+	# Host checks: a free host port to the guest's 8081, the answer on
+	# ttyS1. The guest has no network until a test brings eth0 up.
+	host_port=$(python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+		die "cannot find a free port for the host checks"
+	chan=$O/vm/$release-host
+	rm -f "$chan.in" "$chan.out"
+	mkfifo "$chan.in" "$chan.out"
+	qemu+=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$host_port-:8081"
+		-device "virtio-net-pci,netdev=n0")
+	serial=(-serial "pipe:$chan")
 else
 	fwd=''
 	for p in $ports; do
@@ -166,12 +194,67 @@ cleanup() {
 		kill "$(cat "$pidfile")" 2>/dev/null || true
 		rm -f "$pidfile"
 	fi
+	[ -z "${watcher:-}" ] || kill "$watcher" 2>/dev/null || true
+	[ -z "${chan:-}" ] || rm -f "$chan.in" "$chan.out"
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
+# host_check NAME: run the guest's host check NAME (see the top), answer
+# on the guest's ttyS1.
+host_check() {
+	local name=$1 script='' d rc=0
+	for d in "${test_dirs[@]:-tests/vm}"; do
+		if [ -x "$d/host/$name" ]; then
+			script=$d/host/$name
+			break
+		fi
+	done
+	if [ -z "$script" ]; then
+		echo "run.sh: no host check '$name' in ${test_dirs[*]:-tests/vm}" >&2
+		rc=127
+	else
+		rm -rf "$O/vm/$release-host-$name"
+		mkdir -p "$O/vm/$release-host-$name"
+		KTCP_GUEST_URL=http://127.0.0.1:$host_port/ \
+			KTCP_HOST_OUT=$O/vm/$release-host-$name \
+			timeout -k 5 120 "$script" \
+			>"$O/vm/$release-host-$name.log" 2>&1 </dev/null || rc=$?
+		echo "run.sh: host check $name: status $rc; log" \
+			"$O/vm/$release-host-$name.log" >&2
+	fi
+	# QEMU holds the pipe open: the write cannot block unless QEMU is gone.
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 10 bash -c 'printf "KTCP-HOST-RESULT: %s %s\n" "$1" "$2" >"$3"' \
+		host_check "$name" "$rc" "$chan.in" || true
+}
+
+# host_checks: follow the console log (made anew by each boot) and serve
+# each request of the guest's; ends with this script (tail --pid).
+host_checks() {
+	local line name
+	tail -n +1 -F --pid=$$ "$log" 2>/dev/null | while IFS= read -r line; do
+		case $line in
+		*KTCP-VM-HOST-CHECK:\ *)
+			name=${line##*KTCP-VM-HOST-CHECK: }
+			if [[ $name =~ ^[a-z0-9][a-z0-9-]*$ ]]; then
+				host_check "$name"
+			else
+				echo "run.sh: bad host check name '$name'" >&2
+			fi
+			;;
+		esac
+	done
+}
+
 echo "run.sh: booting $release ($mode) from $kernel; log $log" >&2
 start=$(date +%s)
+watcher=''
+if [ "$mode" = test ]; then
+	: >"$log"
+	host_checks &
+	watcher=$!
+fi
 if [ "$mode" = shell ]; then
 	# Interactive: QEMU owns the terminal (Ctrl-A X quits); the log keeps
 	# the raw console.
@@ -195,7 +278,8 @@ fi
 boot=1
 while :; do
 	timeout -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
-		-serial stdio </dev/null | sed -u 's/\r$//' | tee "$log"
+		-serial stdio ${serial[@]+"${serial[@]}"} </dev/null |
+		sed -u 's/\r$//' | tee "$log"
 	qrc=${PIPESTATUS[0]}
 	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ] || [ "$boot" -ge 3 ] ||
 		grep -q 'KTCP-VM-INIT' "$log"; then
@@ -223,6 +307,24 @@ fi
 if ! scripts/vm/check-log.sh ${config:+--config "$config"} "$log" >&2; then
 	[ "$rc" -ne 0 ] || rc=1
 fi
+# What a real tool on the host judges: t-apply prints its servers'
+# Prometheus text (KTCP-PROM: lines), which must pass promtool.
+for name in ${expected[@]+"${expected[@]}"}; do
+	[ "$name" = apply ] || continue
+	scripts/vm/check-prom.sh "$log" >&2 || { [ "$rc" -ne 0 ] || rc=1; }
+done
+
+# The cli test writes what `ktcp --json` printed to the console: it must
+# match docs/ktcp.schema.json, every kind of document at least once.
+for name in ${expected[@]+"${expected[@]}"}; do
+	[ "$name" = cli ] || continue
+	if ! scripts/check-json.py --require \
+		start,list,server,stats,server_stats,services,event,drop,version \
+		"$log" >&2; then
+		echo "run.sh: ktcp --json output does not match docs/ktcp.schema.json" >&2
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+done
 
 # Every expected test reported once, as "PASS name (...)" or "FAIL name
 # (...)" at the end of a line (kernel messages can share its start on the

@@ -32,6 +32,19 @@ static int check_cpus(const struct nlattr *a)
 	return strspn(s, "0123456789,-") == strlen(s) ? 0 : -1;
 }
 
+/* A server's name: 1 to KTCP_NAME_MAX of A-Z a-z 0-9 . _ - */
+static int check_name(const struct nlattr *a)
+{
+	const char *s = (const char *)NLA_DATA(a);
+
+	if (check_str(a, KTCP_NAME_MAX) || !*s)
+		return -1;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789._-") == strlen(s) ?
+		       0 :
+		       -1;
+}
+
 static int check_len(const struct nlattr *a, int want)
 {
 	return NLA_LEN(a) == want ? 0 : -1;
@@ -213,6 +226,9 @@ static int top_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 		break;
 	case KTCP_A_CPUS:
 		bad = check_cpus(a);
+		break;
+	case KTCP_A_NAME:
+		bad = check_name(a);
 		break;
 	case KTCP_A_OPTS:
 		bad = walk(x, p, NLA_DATA(a), NLA_LEN(a), opt_attr, NULL);

@@ -58,6 +58,7 @@ static const struct name attrs[] = {
 	{ "idle_timeout_ms", KTCP_A_IDLE_TIMEOUT_MS },
 	{ "max_mem_kb", KTCP_A_MAX_MEM_KB },
 	{ "cpus", KTCP_A_CPUS },
+	{ "name", KTCP_A_NAME },
 	{ "listeners", KTCP_A_LISTENERS },
 	{ "opts", KTCP_A_OPTS },
 	{ "stats", KTCP_A_STATS },
@@ -96,6 +97,7 @@ static const struct name errnames[] = {
 	{ "EADDRNOTAVAIL", EADDRNOTAVAIL },
 	{ "ENOMEM", ENOMEM },
 	{ "E2BIG", E2BIG },
+	{ "EEXIST", EEXIST }, /* a server name taken */
 	{ NULL, 0 },
 };
 

@@ -13,12 +13,14 @@ int main(void)
 	int failed;
 
 	srunner_add_suite(sr, make_args_suite());
+	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_drop_suite());
 	srunner_add_suite(sr, make_http_suite());
 	srunner_add_suite(sr, make_json_suite());
 	srunner_add_suite(sr, make_msg_suite());
 	srunner_add_suite(sr, make_nl_suite());
 	srunner_add_suite(sr, make_pace_suite());
+	srunner_add_suite(sr, make_prom_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -2,10 +2,13 @@
 /* CLI argument parsing (userspace/cli/args.c). */
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <linux/ktcp.h>
 
 #include "args.h"
+#include "help.h"
 #include "cksuites.h"
 
 START_TEST(u32_ranges)
@@ -329,6 +332,64 @@ START_TEST(cpu_lists)
 }
 END_TEST
 
+/* The text help_wrap() prints into a memory buffer. */
+static char *wrap(const char *text, unsigned int col, unsigned int indent,
+		  unsigned int width)
+{
+	static char buf[1024];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	ck_assert_ptr_nonnull(f);
+	help_wrap(f, text, col, indent, width);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(help_wraps)
+{
+	char v[32];
+
+	ck_assert_str_eq(wrap("a bb ccc", 0, 0, 80), "a bb ccc\n");
+	/* Lines are at most width long; the next starts at indent. */
+	ck_assert_str_eq(wrap("aaaa bbbb cccc dddd eeee ffff", 0, 2, 24),
+			 "aaaa bbbb cccc dddd eeee\n  ffff\n");
+	/* From a column: 10 columns are taken, 20 more per line at least. */
+	ck_assert_str_eq(wrap("one two three", 10, 10, 20), "one two three\n");
+	ck_assert_str_eq(wrap("aaaaaaaaaa bbbbbbbbbb cccccccccc", 10, 10, 31),
+			 "aaaaaaaaaa bbbbbbbbbb\n          cccccccccc\n");
+	/* A word longer than the line is not cut. */
+	ck_assert_str_eq(wrap("x yyyyyyyyyyyyyyyyyyyyyyyyy", 0, 0, 20),
+			 "x\nyyyyyyyyyyyyyyyyyyyyyyyyy\n");
+
+	help_value(HELP_MS, KTCP_IDLE_TIMEOUT_MS_MAX, v, sizeof(v));
+	ck_assert_str_eq(v, "24h");
+	help_value(HELP_MS, KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS, v, sizeof(v));
+	ck_assert_str_eq(v, "75s");
+	help_value(HELP_MS, 1, v, sizeof(v));
+	ck_assert_str_eq(v, "1ms");
+	help_value(HELP_MS, 0, v, sizeof(v));
+	ck_assert_str_eq(v, "0");
+	help_value(HELP_KB, KTCP_MAX_MEM_KB_MAX, v, sizeof(v));
+	ck_assert_str_eq(v, "1T");
+	help_value(HELP_KB, KTCP_HTTP_DEFAULT_MAX_MEM_KB, v, sizeof(v));
+	ck_assert_str_eq(v, "64M");
+	help_value(HELP_NUM, 65535, v, sizeof(v));
+	ck_assert_str_eq(v, "65535");
+}
+END_TEST
+
+START_TEST(help_width_from_columns)
+{
+	setenv("COLUMNS", "123", 1);
+	ck_assert_uint_eq(help_width(stdout), 123);
+	setenv("COLUMNS", "12x", 1);
+	/* Not a number: the terminal's, or 80 (not a tty under Check). */
+	unsetenv("COLUMNS");
+	if (!isatty(fileno(stdout)))
+		ck_assert_uint_eq(help_width(stdout), 80);
+}
+END_TEST
+
 Suite *make_args_suite(void)
 {
 	Suite *s = suite_create("args");
@@ -345,6 +406,8 @@ Suite *make_args_suite(void)
 	tcase_add_test(tc, document_root);
 	tcase_add_test(tc, server_settings);
 	tcase_add_test(tc, users);
+	tcase_add_test(tc, help_wraps);
+	tcase_add_test(tc, help_width_from_columns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -71,8 +71,7 @@ START_TEST(server_list_fields)
 	ck_assert_int_eq(json_object_get_int(get(s, "idle_timeout_ms")), 30000);
 	ck_assert_int_eq(json_object_get_int(get(s, "listeners")), 2);
 	opts = get(s, "opts");
-	ck_assert_str_eq(json_object_get_string(get(opts, "echo_wq")),
-			 "percpu");
+	ck_assert_str_eq(json_object_get_string(get(opts, "wq")), "percpu");
 	st = get(s, "stats");
 	ck_assert_uint_eq(json_object_get_uint64(get(st, "bytes_in")),
 			  1ULL << 40);
@@ -111,8 +110,7 @@ START_TEST(unknown_wq_by_number)
 
 	srv.echo_wq = 7;
 	o = show_server(&srv);
-	ck_assert_int_eq(json_object_get_int(get(get(o, "opts"), "echo_wq")),
-			 7);
+	ck_assert_int_eq(json_object_get_int(get(get(o, "opts"), "wq")), 7);
 	json_object_put(o);
 }
 END_TEST
@@ -152,7 +150,7 @@ START_TEST(http_opts_json)
 	/* A string, as the kernel prints the set: never a number. */
 	ck_assert(json_object_is_type(get(o, "cpus"), json_type_string));
 	ck_assert_str_eq(json_object_get_string(get(o, "cpus")), "0-1,8");
-	ck_assert(!has(opts, "echo_wq"));
+	ck_assert(!has(opts, "wq"));
 	f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
 	show_text(f, o);
@@ -190,6 +188,59 @@ START_TEST(event_json)
 							JSON_C_TO_STRING_PLAIN),
 			 "{\"event\":\"stopped\",\"id\":4,\"service\":\"http\","
 			 "\"port\":80}");
+	json_object_put(o);
+}
+END_TEST
+
+/* A drop event counts "dropped", as the drop reply does; lost events. */
+START_TEST(drop_and_lost_events)
+{
+	struct ktcp_event ev = { .type = KTCP_EVENT_SOCK_DROPPED,
+				 .dropped = 3,
+				 .has = KTCP_HAS_DROPPED };
+	struct json_object *o;
+
+	o = show_event(&ev);
+	ck_assert_str_eq(json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
+			 "{\"event\":\"dropped\",\"dropped\":3}");
+	json_object_put(o);
+	o = show_lost();
+	ck_assert_str_eq(json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
+			 "{\"event\":\"lost\"}");
+	json_object_put(o);
+}
+END_TEST
+
+/* Drop results: endpoints are {addr, port} objects, as a server's. */
+START_TEST(drop_result_endpoints)
+{
+	struct ktcp_drop_result r[2] = { 0 };
+	struct json_object *o;
+
+	ck_assert_int_eq(ktcp_addr_parse("::1", &r[0].tuple.saddr), 0);
+	ck_assert_int_eq(ktcp_addr_parse("::1", &r[0].tuple.daddr), 0);
+	r[0].tuple.sport = 40000;
+	r[0].tuple.dport = 80;
+	r[0].status = KTCP_NOT_FOUND;
+	ck_assert_int_eq(ktcp_addr_parse("127.0.0.1", &r[1].tuple.saddr), 0);
+	ck_assert_int_eq(ktcp_addr_parse("127.0.0.1", &r[1].tuple.daddr), 0);
+	r[1].tuple.sport = 51496;
+	r[1].tuple.dport = 12345;
+	r[1].status = KTCP_DROPPED;
+	r[1].state = KTCP_TCP_TIME_WAIT;
+	o = show_drop(r, 2, false);
+	ck_assert_str_eq(json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
+			 "{\"dry_run\":false,\"dropped\":1,\"not_found\":1,"
+			 "\"found\":0,\"sockets\":[{\"result\":\"not-found\","
+			 "\"src\":{\"addr\":\"::1\",\"port\":40000},"
+			 "\"dst\":{\"addr\":\"::1\",\"port\":80}},"
+			 "{\"result\":\"dropped\","
+			 "\"src\":{\"addr\":\"127.0.0.1\",\"port\":51496},"
+			 "\"dst\":{\"addr\":\"127.0.0.1\",\"port\":12345},"
+			 "\"state\":\"time-wait\"}]}");
 	json_object_put(o);
 }
 END_TEST
@@ -244,7 +295,7 @@ START_TEST(text_from_json)
 	ck_assert_str_eq(
 		buf, "1: echo addr :: port 7 backlog 128 max_conns 0 "
 		     "idle_timeout_ms 30000 listeners 2\n"
-		     "\topts: echo_wq percpu\n"
+		     "\topts: wq percpu\n"
 		     "\tstats: accepted 5 active 1 bytes_in 1099511627776\n");
 	free(buf);
 	json_object_put(o);
@@ -261,6 +312,8 @@ Suite *make_json_suite(void)
 	tcase_add_test(tc, unknown_wq_by_number);
 	tcase_add_test(tc, http_opts_json);
 	tcase_add_test(tc, event_json);
+	tcase_add_test(tc, drop_and_lost_events);
+	tcase_add_test(tc, drop_result_endpoints);
 	tcase_add_test(tc, mem_counters);
 	tcase_add_test(tc, text_from_json);
 	suite_add_tcase(s, tc);

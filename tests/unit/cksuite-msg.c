@@ -34,10 +34,11 @@ static struct ktcp_server_cfg full_cfg(void)
 	cfg.echo_wq = KTCP_WQ_PERCPU;
 	cfg.max_mem_kb = 2048;
 	cfg.cpus = "0-3,8";
+	cfg.name = "Web_1.a-b";
 	cfg.has = KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |
 		  KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT |
 		  KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | KTCP_HAS_MAX_MEM |
-		  KTCP_HAS_CPUS;
+		  KTCP_HAS_CPUS | KTCP_HAS_NAME;
 	return cfg;
 }
 
@@ -77,6 +78,8 @@ START_TEST(start_request)
 	ck_assert_uint_eq(nla_get_u32(tb[KTCP_A_MAX_MEM_KB]), 2048);
 	ck_assert_int_eq(nla_len(tb[KTCP_A_CPUS]), 6); /* with its NUL */
 	ck_assert_str_eq(nla_get_string(tb[KTCP_A_CPUS]), "0-3,8");
+	ck_assert_int_eq(nla_len(tb[KTCP_A_NAME]), 10);
+	ck_assert_str_eq(nla_get_string(tb[KTCP_A_NAME]), "Web_1.a-b");
 	/* Strict kernel validation rejects nests without NLA_F_NESTED. */
 	ck_assert(tb[KTCP_A_OPTS]->nla_type & NLA_F_NESTED);
 	ck_assert_int_eq(
@@ -145,7 +148,7 @@ END_TEST
  */
 START_TEST(unknown_bits_rejected)
 {
-	const uint64_t bits[] = { 1ULL << 63, 1ULL << 23, KTCP_HAS_ID,
+	const uint64_t bits[] = { 1ULL << 63, 1ULL << 24, KTCP_HAS_ID,
 				  KTCP_HAS_STATS, KTCP_HAS_HTTP_GROUPS };
 	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
 	struct nl_msg *msg = NULL;
@@ -236,6 +239,48 @@ START_TEST(cpus_rejected)
 }
 END_TEST
 
+/*
+ * The server name: start sends 1 to 63 characters of A-Z a-z 0-9 . _ -;
+ * set cannot change it.
+ */
+START_TEST(name_rejected)
+{
+	const char *bad[] = { NULL,	     "",    "a b", "web/1",
+			      "caf\xc3\xa9", "a\n", "x=y" };
+	struct ktcp_server_cfg cfg = { .service = "echo", .port = 7 };
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	char longest[KTCP_NAME_MAX + 2];
+	struct nl_msg *msg = NULL;
+	const char *why;
+	size_t i;
+
+	cfg.has = KTCP_HAS_PORT | KTCP_HAS_NAME;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg.name = bad[i];
+		ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg,
+						       &why),
+				 -EINVAL);
+		ck_assert_ptr_nonnull(strstr(why, "server name"));
+	}
+	memset(longest, 'n', sizeof(longest));
+	longest[KTCP_NAME_MAX + 1] = '\0';
+	cfg.name = longest;
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_null(msg);
+	longest[KTCP_NAME_MAX] = '\0';
+	ck_assert_int_eq(ktcp_msg_server_start(FAMILY, &cfg, &msg, &why), 0);
+	parse_request(msg, KTCP_CMD_SERVER_START, tb);
+	ck_assert_int_eq(nla_len(tb[KTCP_A_NAME]), KTCP_NAME_MAX + 1);
+	nlmsg_free(msg);
+	msg = NULL;
+	cfg.name = "web";
+	ck_assert_int_eq(ktcp_msg_server_set(FAMILY, 1, &cfg, &msg, &why),
+			 -EINVAL);
+	ck_assert_ptr_null(msg);
+}
+END_TEST
+
 /* One version: the library's string is the header's macros. */
 START_TEST(lib_version)
 {
@@ -266,10 +311,15 @@ START_TEST(struct_layout)
 	ck_assert_ptr_eq(&st.evicted, (uint64_t *)&st + 19);
 	ck_assert_ptr_eq(&st.reserved[0], (uint64_t *)&st + 20);
 	/* Pointers taken from reserved space: the first slot of it. */
-	ck_assert_uint_eq(offsetof(struct ktcp_server_cfg, reserved),
+	ck_assert_uint_eq(offsetof(struct ktcp_server_cfg, name),
 			  offsetof(struct ktcp_server_cfg, cpus) + 8);
-	ck_assert_uint_eq(offsetof(struct ktcp_server, reserved),
+	ck_assert_uint_eq(offsetof(struct ktcp_server_cfg, reserved),
+			  offsetof(struct ktcp_server_cfg, name) + 8);
+	ck_assert_uint_eq(offsetof(struct ktcp_server, name),
 			  offsetof(struct ktcp_server, cpus) + 8);
+	ck_assert_uint_eq(offsetof(struct ktcp_server, reserved),
+			  offsetof(struct ktcp_server, name) +
+				  KTCP_SERVER_NAME_LEN);
 }
 END_TEST
 
@@ -377,6 +427,7 @@ static struct nl_msg *server_reply(void)
 	nla_put_u32(msg, KTCP_A_LISTENERS, 1);
 	nla_put_u32(msg, KTCP_A_MAX_MEM_KB, 65536);
 	nla_put_string(msg, KTCP_A_CPUS, "0-1");
+	nla_put_string(msg, KTCP_A_NAME, "web-1");
 	opts = nla_nest_start(msg, KTCP_A_OPTS | NLA_F_NESTED);
 	nla_put_u8(msg, KTCP_OPT_A_ECHO_WQ, KTCP_WQ_UNBOUND);
 	nla_nest_end(msg, opts);
@@ -404,13 +455,14 @@ START_TEST(parse_server_reply)
 	ck_assert_uint_eq(s.echo_wq, KTCP_WQ_UNBOUND);
 	ck_assert_uint_eq(s.max_mem_kb, 65536);
 	ck_assert_str_eq(s.cpus, "0-1");
+	ck_assert_str_eq(s.name, "web-1");
 	ck_assert_uint_eq(s.has, KTCP_HAS_ID | KTCP_HAS_SERVICE |
 					 KTCP_HAS_ADDR | KTCP_HAS_PORT |
 					 KTCP_HAS_BACKLOG | KTCP_HAS_MAX_CONNS |
 					 KTCP_HAS_IDLE_TIMEOUT |
 					 KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ |
 					 KTCP_HAS_MAX_MEM | KTCP_HAS_CPUS |
-					 KTCP_HAS_STATS);
+					 KTCP_HAS_NAME | KTCP_HAS_STATS);
 	ck_assert_uint_eq(s.stats.accepted, 1000 + KTCP_STATS_A_ACCEPTED);
 	ck_assert_uint_eq(s.stats.errors, 1000 + KTCP_STATS_A_ERRORS);
 	ck_assert_uint_eq(s.stats.has, 0x7ffff); /* through evicted */
@@ -984,6 +1036,7 @@ Suite *make_msg_suite(void)
 	tcase_add_test(build, start_request_rejected);
 	tcase_add_test(build, unknown_bits_rejected);
 	tcase_add_test(build, cpus_rejected);
+	tcase_add_test(build, name_rejected);
 	tcase_add_test(build, struct_layout);
 	tcase_add_test(build, lib_version);
 	tcase_add_test(build, set_request);

@@ -7,11 +7,13 @@
 
 Suite *make_addr_suite(void);
 Suite *make_args_suite(void);
+Suite *make_config_suite(void);
 Suite *make_drop_suite(void);
 Suite *make_http_suite(void);
 Suite *make_json_suite(void);
 Suite *make_msg_suite(void);
 Suite *make_nl_suite(void);
 Suite *make_pace_suite(void);
+Suite *make_prom_suite(void);
 
 #endif /* KTCP_CKSUITES_H */

@@ -9,3 +9,12 @@ USER_TARGETS += $(VM_TEST_PROGS)
 $(O)/tests/vm/%: $(O)/obj/tests/vm/%.o $(VM_TEST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# LD_PRELOAD libraries for guest tests, copied to /tests with the programs.
+VM_TEST_PRELOADS := $(patsubst tests/vm/preload/%.c,$(O)/tests/vm/%.so,\
+	$(wildcard tests/vm/preload/*.c))
+USER_TARGETS += $(VM_TEST_PRELOADS)
+
+$(O)/tests/vm/%.so: tests/vm/preload/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -fPIC -shared -o $@ $< -ldl

@@ -153,3 +153,81 @@ kfence_objs() {
 		/^freed by task/ { freed = 1 }
 		END { print n + (mine && !freed) }' "$f"
 }
+
+# guest_net_up: eth0 up with QEMU's user-network addresses, for tests the
+# host talks to (scripts/vm/run.sh forwards a host port to the guest's
+# 8081). guest_net_down takes it down again, for the tests after.
+guest_net_up() {
+	local i=0
+	modprobe virtio_pci 2>/dev/null || true
+	modprobe virtio_net || fail "cannot load virtio_net"
+	while [ ! -e /sys/class/net/eth0 ]; do
+		[ $i -lt 50 ] || fail "no eth0: has the VM a network card?"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ip link set eth0 up
+	ip addr replace 10.0.2.15/24 dev eth0
+	ip route replace default via 10.0.2.2
+}
+
+guest_net_down() {
+	ip addr flush dev eth0 2>/dev/null || true
+	ip link set eth0 down 2>/dev/null || true
+}
+
+# host_check NAME [SECS]: have scripts/vm/run.sh run tests/vm/host/NAME on
+# the host, and wait for its exit status (at most SECS, default 150 s),
+# which host_check returns. The request goes out on the console, the
+# answer comes back on /dev/ttyS1 (see run.sh's comment on host checks);
+# the check's output stays on the host, in build/vm/RELEASE-host-NAME.log.
+host_check() {
+	local name=$1 line
+	[ -c /dev/ttyS1 ] || fail "no /dev/ttyS1 for the host's answer"
+	stty -F /dev/ttyS1 raw -echo || fail "cannot set up /dev/ttyS1"
+	echo "KTCP-VM-HOST-CHECK: $name" >/dev/console
+	while IFS= read -r -t "${2:-150}" line </dev/ttyS1; do
+		line=${line%$'\r'}
+		case $line in
+		"KTCP-HOST-RESULT: $name "*)
+			echo "host check $name: status ${line##* }"
+			return "${line##* }"
+			;;
+		esac
+	done
+	fail "no answer from the host to host check $name"
+}
+
+# JSON records: what `ktcp --json` printed, kept for the host to check
+# against docs/ktcp.schema.json (scripts/check-json.py, which run.sh runs
+# on the console log after the cli test).
+JSON_RECORDS=${TEST_TMP:-/tmp}/json-records
+
+# jrec DEF CMD... : run CMD (a ktcp --json command), print its output and
+# keep each line of it as a document of the schema's definition DEF.
+jrec() {
+	local def=$1 out rc=0
+	shift
+	out=$("$@") || rc=$?
+	[ $rc -eq 0 ] || fail "'$*' failed with exit $rc"
+	jrec_lines "$def" <<<"$out"
+	printf '%s\n' "$out"
+}
+
+# jrec_lines DEF <FILE : keep each line of stdin as a DEF document.
+jrec_lines() {
+	local line
+	while IFS= read -r line; do
+		[ -n "$line" ] && printf 'KTCP-JSON: %s %s\n' "$1" "$line"
+	done >>"$JSON_RECORDS"
+}
+
+# jrec_dump : write the records to the console, with the kernel's console
+# messages held back so that none lands inside a line.
+jrec_dump() {
+	local level
+	level=$(cut -f1 /proc/sys/kernel/printk)
+	dmesg -n 1
+	cat "$JSON_RECORDS" >/dev/console
+	dmesg -n "$level"
+}

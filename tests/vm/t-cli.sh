@@ -1,10 +1,13 @@
 #!/bin/bash
 # The control plane through the CLI: start, list, stats, stop, errors,
-# events, autoloading of a service module, and the libktcp
-# example program built with pkg-config.
+# events, drops, autoloading of a service module, and the libktcp
+# example program built with pkg-config. What ktcp --json prints is
+# written to the console at the end (jrec), for the host to check against
+# docs/ktcp.schema.json (scripts/check-json.py, from scripts/vm/run.sh).
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 need ktcp jq ktcp-example
+[ -r /tests/slow-poll.so ] || fail "/tests/slow-poll.so is missing"
 
 modprobe -r kecho ktcp 2>/dev/null || true
 # With autoloading off, the CLI says what is missing and how to fix it.
@@ -12,9 +15,12 @@ helper=$(cat /proc/sys/kernel/modprobe)
 echo /bin/false >/proc/sys/kernel/modprobe
 rc=0
 err=$(ktcp list 2>&1) || rc=$?
-echo "$helper" >/proc/sys/kernel/modprobe
 assert_eq "$rc" 1 "ktcp list without the module"
 assert_contains "$err" "module is not loaded (try 'modprobe ktcp')"
+# Not loaded: the family's version is absent, not null.
+v=$(jrec version ktcp version --json)
+assert_eq "$(jq -r 'has("family_version")' <<<"$v")" false "version unloaded"
+echo "$helper" >/proc/sys/kernel/modprobe
 
 # The family's alias loads ktcp on first use; starting "echo" loads kecho
 # by its service alias.
@@ -26,15 +32,16 @@ ktcp monitor --json --count 4 >"$TEST_TMP/events" &
 mon=$!
 sleep 0.5
 
-id=$(ktcp start echo --port 12345 --json | jq -r .id)
+id=$(jrec start ktcp start echo --port 12345 --json | jq -r .id)
 grep -q '^kecho ' /proc/modules || fail "starting echo did not load kecho"
 wait_port 12345
-id2=$(ktcp start echo --port 12346 --addr 127.0.0.1 --backlog 7 \
+# -p is the port, as in every tool of the project.
+id2=$(jrec start ktcp start echo -p 12346 --addr 127.0.0.1 --backlog 7 \
 	--max-conns 9 --idle-timeout 3s --max-mem 2M --cpus 0 --wq percpu \
 	--json | jq -r .id)
 [ "$id" != "$id2" ] || fail "two servers got one id: $id"
 
-list=$(ktcp list --json)
+list=$(jrec list ktcp list --json)
 assert_eq "$(jq length <<<"$list")" 2 "servers listed"
 s2=$(jq -c ".[] | select(.id == $id2)" <<<"$list")
 assert_eq "$(jq -r .service <<<"$s2")" echo
@@ -47,7 +54,7 @@ assert_eq "$(jq -r .max_mem_kb <<<"$s2")" 2048
 # An echo server has no memory bound unless given; mem is a gauge of 0.
 assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .max_mem_kb' <<<"$list")" 0
 assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .stats.mem' <<<"$list")" 0
-assert_eq "$(jq -r .opts.echo_wq <<<"$s2")" percpu
+assert_eq "$(jq -r .opts.wq <<<"$s2")" percpu
 # The CPUs: the one given, a string; without --cpus every CPU.
 assert_eq "$(jq -r '.cpus | type' <<<"$s2")" string "cpus is a string"
 assert_eq "$(jq -r .cpus <<<"$s2")" 0 "start --cpus 0"
@@ -55,26 +62,38 @@ cpus=$(jq -r '.[] | select(.id == '"$id"') | .cpus' <<<"$list")
 [ "$cpus" = "$(cat /sys/devices/system/cpu/online)" ] ||
 	[ "$cpus" = "$(cat /sys/devices/system/cpu/possible)" ] ||
 	fail "the default CPU set is '$cpus', not every CPU"
-assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .opts.echo_wq' <<<"$list")" \
+assert_eq "$(jq -r '.[] | select(.id == '"$id"') | .opts.wq' <<<"$list")" \
 	unbound
-assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].port')" 12346 "list ID"
+# list ID: the object that list has in its array, not an array of one.
+one=$(jrec server ktcp list "$id2" --json)
+assert_eq "$(jq -c . <<<"$one")" "$(jq -c '.[] | select(.id == '"$id2"')' <<<"$list")" "list ID"
 # The text form carries the same facts.
 assert_contains "$(ktcp list)" "12346"
 
-stats=$(ktcp stats --json)
+stats=$(jrec stats ktcp stats --json)
+# stats ID: the object that stats has in its servers, service included.
+one=$(jrec server_stats ktcp stats "$id2" --json)
+assert_eq "$(jq -r .service <<<"$one")" echo "stats ID service"
+assert_eq "$(jq -c 'del(.stats)' <<<"$one")" \
+	"$(jq -c '.servers[] | select(.id == '"$id2"') | del(.stats)' <<<"$stats")" \
+	"stats ID"
+# Global options on either side of genl.
+assert_eq "$(ktcp genl --json stats "$id2" | jq -r .id)" "$id2" "genl --json"
+assert_eq "$(ktcp --json genl stats "$id2" | jq -r .id)" "$id2" "--json genl"
+jrec version ktcp genl version --json >/dev/null
 jq -e '.total.accepted == 0 and (.servers | length) == 2' <<<"$stats" \
 	>/dev/null || fail "stats --json: $stats"
-assert_eq "$(ktcp services --json | jq -r '.[]')" echo
+assert_eq "$(jrec services ktcp services --json | jq -r '.[]')" echo
 
 # set: a new port rebinds; the old one is free again.
 # One set, one "changed" event (the monitor below counts them).
 ktcp set "$id2" --port 12347 --backlog 8 --max-mem 0 --cpus 0-1
 wait_port 12347
-assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].port')" 12347 "set port"
-assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].backlog')" 8 "set backlog"
-assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].max_mem_kb')" 0 "set max-mem"
+assert_eq "$(ktcp list "$id2" --json | jq -r '.port')" 12347 "set port"
+assert_eq "$(ktcp list "$id2" --json | jq -r '.backlog')" 8 "set backlog"
+assert_eq "$(ktcp list "$id2" --json | jq -r '.max_mem_kb')" 0 "set max-mem"
 assert_contains "$(ktcp list "$id2")" "max_mem_kb 0"
-assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].cpus')" 0-1 "set --cpus"
+assert_eq "$(ktcp list "$id2" --json | jq -r '.cpus')" 0-1 "set --cpus"
 assert_contains "$(ktcp list "$id2")" "cpus 0-1"
 ss -Htln 'sport = :12346' | grep -q . && fail "12346 still listening"
 
@@ -82,6 +101,14 @@ ss -Htln 'sport = :12346' | grep -q . && fail "12346 still listening"
 expect_fail_with "port already in use" ktcp start echo --port 12345
 expect_fail_with "unknown service" ktcp start nosuch --port 1000
 expect_fail_with "known services: echo" ktcp start nosuch --port 1000
+# The kernel's own message, as <linux/ktcp.h> describes it: the known
+# services from 6.2 (formatted extack messages), a pointer to SERVICE_GET
+# before.
+case $(uname -r) in
+6.1.*) known='unknown service \(SERVICE_GET lists the known ones\) \(attribute .service.\)' ;;
+*) known='unknown service "nosuch"; known: echo' ;;
+esac
+expect_fail_with "$known" ktcp start nosuch --port 1000
 expect_fail_with "'70000'" ktcp start echo --port 70000
 expect_fail_with "'abc'" ktcp stop abc
 expect_fail_with "'12x' is not a size" ktcp set "$id2" --max-mem 12x
@@ -97,7 +124,7 @@ expect_fail_with \
 	ktcp set "$id2" --cpus 4095
 expect_fail_with "Invalid argument: a CPU in the list does not exist \\(attribute 'cpus'\\)$" \
 	ktcp start echo --port 1000 --cpus 0,4095
-assert_eq "$(ktcp list "$id2" --json | jq -r '.[0].cpus')" 0-1 \
+assert_eq "$(ktcp list "$id2" --json | jq -r '.cpus')" 0-1 \
 	"cpus after a refused set"
 expect_fail_with "'0' is out of range" ktcp start http --port 1000 \
 	--head-timeout 0
@@ -129,6 +156,64 @@ assert_eq "$(ktcp list --json | jq length)" 0 "servers left"
 wait "$mon" || fail "monitor exited with $?"
 ev=$(jq -r '"\(.event) \(.id) \(.port)"' "$TEST_TMP/events" | tr '\n' ,)
 assert_eq "$ev" "started $id 12345,started $id2 12346,changed $id2 12347,stopped $id 12345," "events"
+jrec_lines event <"$TEST_TMP/events"
+
+# An http server's options, all of them.
+hid=$(jrec start ktcp start http -p 12348 --root "$TEST_TMP" --listing \
+	--user 0 --json | jq -r .id)
+jrec server ktcp list "$hid" --json >/dev/null
+ktcp stop "$hid"
+
+# Drops, and their event: endpoints are {addr, port}, as a server's; the
+# event counts "dropped", as the reply does.
+id3=$(ktcp start echo -p 12349 --json | jq -r .id)
+wait_port 12349
+ktcp monitor --json --count 1 >"$TEST_TMP/drop-events" &
+mon=$!
+sleep 0.5
+exec 3<>/dev/tcp/127.0.0.1/12349
+res=$(jrec drop ktcp drop --json --dry-run --state established --dport 12349)
+assert_eq "$(jq -r '.found' <<<"$res")" 1 "dry run found"
+assert_eq "$(jq -r '.sockets[0].dst | "\(.addr) \(.port)"' <<<"$res")" \
+	"127.0.0.1 12349" "dst endpoint"
+sport=$(jq -r '.sockets[0].src.port' <<<"$res")
+res=$(jrec drop ktcp drop --json "127.0.0.1:$sport" 127.0.0.1:12349 \
+	'[::1]:40000' '[::1]:80')
+assert_eq "$(jq -r '[.sockets[].result] | join(",")' <<<"$res")" \
+	dropped,not-found "drop by tuple"
+exec 3>&-
+wait "$mon" || fail "drop monitor exited with $?"
+assert_eq "$(jq -r '"\(.event) \(.dropped)"' "$TEST_TMP/drop-events")" \
+	"dropped 1" "drop event"
+jrec_lines event <"$TEST_TMP/drop-events"
+ktcp stop "$id3"
+
+# A SIGTERM that comes after monitor's last look at its flag and before
+# it waits is not lost until the next event: slow-poll.so holds each
+# poll()/ppoll() call 3s before making it, and the signal comes then.
+rm -f "$TEST_TMP/in-poll"
+KTCP_TEST_POLL_DELAY_MS=3000 KTCP_TEST_POLL_MARK=$TEST_TMP/in-poll \
+	LD_PRELOAD=/tests/slow-poll.so ktcp monitor >/dev/null &
+mon=$!
+i=0
+while [ ! -e "$TEST_TMP/in-poll" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -e "$TEST_TMP/in-poll" ] || fail "monitor never waited"
+kill -TERM "$mon"
+i=0
+while kill -0 "$mon" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 "$mon" 2>/dev/null; then
+	kill -KILL "$mon"
+	fail "monitor lost a SIGTERM sent before it waited (still running 10s on)"
+fi
+rc=0
+wait "$mon" || rc=$?
+assert_eq "$rc" 0 "monitor's exit on SIGTERM"
 
 # A CPU that exists but is offline is refused by name.
 if [ -w /sys/devices/system/cpu/cpu1/online ]; then
@@ -148,3 +233,5 @@ out=$(ktcp-example) || fail "ktcp-example: $out"
 assert_contains "$out" "started echo server"
 assert_contains "$out" "stopped server"
 assert_eq "$(ktcp list --json | jq length)" 0 "example left a server"
+
+jrec_dump

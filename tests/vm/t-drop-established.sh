@@ -84,7 +84,7 @@ set -- $HOLD_READY
 res=$(ktcp drop --state established --src ::ffff:127.0.0.1 --sport 12374 \
 	--dport "${2##*:}" --json) || fail "mapped filter"
 assert_eq "$(jq -r .dropped <<<"$res")" 1 "mapped filter dropped"
-assert_eq "$(jq -r '.sockets[0].src' <<<"$res")" 127.0.0.1:12374 \
+assert_eq "$(jq -r '.sockets[0].src | "\(.addr):\(.port)"' <<<"$res")" 127.0.0.1:12374 \
 	"reported as IPv4"
 wait $pid || true
 assert_eq "$(sed -n 's/^local //p' "$TEST_TMP/h5")" ECONNRESET "client 5"

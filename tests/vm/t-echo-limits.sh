@@ -86,14 +86,14 @@ if (exec 3<>/dev/tcp/127.0.0.1/12345) 2>/dev/null; then
 fi
 # An address change on the same port replaces the listener in place.
 ktcp set "$id" --addr 127.0.0.1
-assert_eq "$(ktcp list "$id" --json | jq -r '.[0].addr')" 127.0.0.1
+assert_eq "$(ktcp list "$id" --json | jq -r '.addr')" 127.0.0.1
 echo_ok "$kept"
 open_conn again 12350
 echo_ok "$again"
 # A port in use is refused and the server keeps its old one.
 id2=$(ktcp start echo --port 12360 --json | jq -r .id)
 expect_fail_with "port already in use" ktcp set "$id" --port 12360
-assert_eq "$(ktcp list "$id" --json | jq -r '.[0].port')" 12350 "kept port"
+assert_eq "$(ktcp list "$id" --json | jq -r '.port')" 12350 "kept port"
 open_conn last 12350
 echo_ok "$last"
 ktcp stop "$id2"

@@ -56,7 +56,7 @@ ktcp stop "$id"
 id=$(ktcp start echo --port 12345 --listeners 4 --json | jq -r .id)
 wait_port 12345
 assert_eq "$(ss -Htln 'sport = :12345' | wc -l)" 4 "listening sockets"
-assert_eq "$(ktcp list "$id" --json | jq -r '.[0].listeners')" 4 listeners
+assert_eq "$(ktcp list "$id" --json | jq -r '.listeners')" 4 listeners
 out=$(echo-bench --timeout $TIMEOUT -p 12345 -c 64 -t 2 --sizes 1-4k \
 	-n 640 --verify --json) ||
 	fail "echo through 4 listeners: $out"

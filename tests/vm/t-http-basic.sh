@@ -24,7 +24,7 @@ expect_code /nothing-here 404
 r=$(curl -s -I "$URL/")
 assert_eq "$(header "$r" Content-Length)" "$len" "HEAD Content-Length"
 assert_eq "$(curl -s -I -o /dev/null -w '%{size_download}' "$URL/")" 0
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.root')" null
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.opts.root')" null
 ktcp stop "$HTTP_ID"
 
 # --- with a root --------------------------------------------------------------
@@ -47,12 +47,12 @@ for i in $(seq 1000); do
 done
 http_start --root "$www" --idle-timeout 5s
 j=$(ktcp list "$HTTP_ID" --json)
-assert_eq "$(jq -r '.[0].opts.root' <<<"$j")" "$www"
-assert_eq "$(jq -r '.[0].opts.listing' <<<"$j")" false
-assert_eq "$(jq -r '.[0].opts.sendfile' <<<"$j")" true
-assert_eq "$(jq -r '.[0].opts.max_request_line' <<<"$j")" 8192
-assert_eq "$(jq -r '.[0].opts.max_header' <<<"$j")" 16384
-assert_eq "$(jq -r '.[0].opts.keepalive_max' <<<"$j")" 0
+assert_eq "$(jq -r '.opts.root' <<<"$j")" "$www"
+assert_eq "$(jq -r '.opts.listing' <<<"$j")" false
+assert_eq "$(jq -r '.opts.sendfile' <<<"$j")" true
+assert_eq "$(jq -r '.opts.max_request_line' <<<"$j")" 8192
+assert_eq "$(jq -r '.opts.max_header' <<<"$j")" 16384
+assert_eq "$(jq -r '.opts.keepalive_max' <<<"$j")" 0
 
 # 200 with the full set of headers
 r=$(curl -s -i "$URL/hello.txt")
@@ -252,7 +252,7 @@ assert_eq "$(header "$(cat "$TEST_TMP/many.head")" Content-Length)" "$len" \
 assert_eq "$(grep -o 'href="file-with-[^"]*"' "$TEST_TMP/many.html" |
 	sort -u | wc -l)" 1000 "files in the listing of /many/"
 expect_code /dir/ 200
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.listing')" true
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.opts.listing')" true
 ktcp stop "$HTTP_ID"
 
 # Bad options are refused with a reason.

@@ -46,7 +46,7 @@ assert_eq "$(curl -sf "$URL/random.bin" | sha256sum | cut -d' ' -f1)" "$sum" \
 	"random.bin checksum"
 zc=$(hstat bytes_zerocopy)
 [ "$zc" -eq "$MIB10" ] || fail "bytes_zerocopy $zc after 10 MiB"
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.sendfile')" true \
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.opts.sendfile')" true \
 	"sendfile by default"
 # HEAD: headers only
 r=$(curl -s -I "$URL/random.bin")
@@ -120,7 +120,7 @@ ktcp stop "$HTTP_ID"
 # whole and by ranges (within a buffer, across buffers, a suffix, up to
 # the last byte, across a hole and an island), and none sent zero-copy.
 http_start --root "$www" --no-sendfile
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.sendfile')" false \
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.opts.sendfile')" false \
 	"sendfile with --no-sendfile"
 zc0=$(hstat bytes_zerocopy)
 out0=$(hstat bytes_out)

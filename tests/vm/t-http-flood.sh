@@ -29,7 +29,7 @@ kernel_kb() {
 
 # --- the defaults, as the server reports them ------------------------------
 http_start --root "$www"
-srv=$(ktcp list "$HTTP_ID" --json | jq '.[0]')
+srv=$(ktcp list "$HTTP_ID" --json | jq '.')
 assert_eq "$(jq -r .max_conns <<<"$srv")" 1024 "default max_conns"
 assert_eq "$(jq -r .idle_timeout_ms <<<"$srv")" 75000 "default idle timeout"
 assert_eq "$(jq -r .max_mem_kb <<<"$srv")" 65536 "default memory bound"

@@ -39,7 +39,7 @@ assert_eq "$(curl -s "$URL/root.txt")" root-only "root's own 0600 file"
 expect_code /u1000.txt 403
 expect_code /u2000.txt 403
 expect_code /u1000-dir/f.txt 403
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.[0].opts | [.uid, .gid]')" \
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.opts | [.uid, .gid]')" \
 	"[0,0]" "root's server reports uid and gid 0"
 ktcp stop "$HTTP_ID"
 
@@ -53,7 +53,7 @@ expect_code /public.txt 200
 expect_code /root.txt 403
 expect_code /u2000.txt 403
 expect_code /g3000.txt 403
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.[0].opts | [.uid, .gid, .groups]')" \
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.opts | [.uid, .gid, .groups]')" \
 	"[1000,1000,[]]" "--user 1000 as reported"
 ktcp stop "$HTTP_ID"
 
@@ -73,7 +73,7 @@ assert_eq "$(curl -s "$URL/g3000.txt")" group3000 "a supplementary group"
 expect_code /u2000.txt 403
 expect_code /u1000.txt 403
 expect_code /root.txt 403
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.[0].opts | [.uid, .gid, (.groups | sort)]')" \
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.opts | [.uid, .gid, (.groups | sort)]')" \
 	"[2500,2500,[2500,3000]]" "--user ktcpweb as reported"
 # A list of several servers carries each one's root and groups.
 id2=$(ktcp start http --port 8082 --root "$www/u1000-dir" --user 1000 --json |
@@ -125,7 +125,7 @@ out=$(nlsend "${start[@]}" opts.http_uid:u32=1000 opts.http_gid:u32=1000 \
 	opts.http_groups:hex="$(printf 'e8030000%.0s' $(seq 64))") ||
 	fail "64 groups: $out"
 HTTP_ID=$(ktcp list --json | jq -r '.[0].id')
-assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.[0].opts.groups | length')" \
+assert_eq "$(ktcp list "$HTTP_ID" --json | jq -r '.opts.groups | length')" \
 	64 "64 groups reported"
 ktcp stop "$HTTP_ID"
 wait_port_closed() {
@@ -180,7 +180,7 @@ for self in "" "--user 1000"; do
 	wait_port "$HTTP_PORT"
 	expect_code /u1000.txt 200
 	expect_code /root.txt 403
-	assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.[0].opts | [.uid, .gid]')" \
+	assert_eq "$(ktcp list "$HTTP_ID" --json | jq -c '.opts | [.uid, .gid]')" \
 		"[1000,1000]" "uid 1000's server '$self'"
 	ktcp stop "$HTTP_ID"
 	wait_port_closed

@@ -111,7 +111,7 @@ reads() {
 	jq -se --argjson id "$id" --argjson acc "$accepted" '
 		(.[0] | map(.id)) == [$id] and
 		(.[1].servers | map(.id)) == [$id] and .[2] == ["echo"] and
-		.[3][0].backlog == 16 and .[4].stats.accepted == $acc' \
+		.[3].backlog == 16 and .[4].stats.accepted == $acc' \
 		<<<"$out" >/dev/null || fail "$CTX: read: $out"
 }
 

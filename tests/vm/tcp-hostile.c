@@ -17,6 +17,13 @@
  *   pipeline P   on one keep-alive connection with TCP_NODELAY, send two
  *                "GET P" in one segment and read both answers, N times;
  *                report the fastest, median and slowest round in ms
+ *   urgent T     echo: send T with its middle byte as urgent data
+ *                (MSG_OOB), shut down our side, and read everything back
+ *                to the end of the stream; the urgent byte must not come
+ *                back (no SO_OOBINLINE), the rest must, in order
+ *   finwithdata T  echo: send T and our FIN in one segment (TCP_CORK
+ *                holds T until shutdown() appends the FIN), and read
+ *                everything back to the end of the stream
  *
  * Results go to stdout as one JSON object, so tests can assert numbers.
  */
@@ -28,6 +35,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +57,12 @@ struct opts {
 /* vt_usage() prints it after "Usage: <program> ". */
 static const char usage[] =
 	"[options] flood N | halfclose PATH | rst PATH |\n"
-	"       slowbody PATH | pipeline PATH\n"
+	"       slowbody PATH | pipeline PATH | urgent TEXT |\n"
+	"       finwithdata TEXT\n"
 	"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
 	"  -p PORT  server port (default 8081)\n"
-	"  -k N     halfclose, rst, pipeline: repeat N times "
+	"  -k N     halfclose, rst, pipeline, urgent, finwithdata: "
+	"repeat N times "
 	"(default 1)\n"
 	"  -b N     rst: body bytes to read before the reset "
 	"(default 65536)\n"
@@ -354,6 +364,76 @@ static int cmp_double(const void *a, const void *b)
  * measured is the server's: with Nagle on there, the second answer waits
  * for our ACK of the first, which we delay (40 ms or more).
  */
+static void send_all(int fd, const char *buf, size_t len, int flags)
+{
+	if (len && send(fd, buf, len, flags | MSG_NOSIGNAL) != (ssize_t)len)
+		err(2, "send");
+}
+
+/*
+ * Read to the end of the stream, at most 5 s: the echo of what one of the
+ * modes below sent. Returns the bytes read; *eof says whether the stream
+ * ended (or the wait did).
+ */
+static size_t read_echo(int fd, char *buf, size_t len, bool *eof)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	size_t got = 0;
+	ssize_t r;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		err(2, "SO_RCVTIMEO");
+	while (got < len && (r = recv(fd, buf + got, len - got, 0)) > 0)
+		got += r;
+	*eof = got < len && r == 0;
+	return got;
+}
+
+/*
+ * urgent, finwithdata: send @text (its middle byte as urgent data, or
+ * corked with the FIN), read the echo, N times. Reports the last echo
+ * and how many rounds got what @want says, then the end of the stream.
+ */
+static int echo_corner(const struct opts *o, const char *text, bool urgent)
+{
+	size_t len = strlen(text), mid = len / 2, got = 0;
+	int i, one = 1, ok = 0;
+	char want[256], buf[256];
+	bool eof = false;
+
+	if (len < 3 || len >= sizeof(want))
+		errx(2, "TEXT: 3 to %zu bytes", sizeof(want) - 1);
+	snprintf(want, sizeof(want), "%.*s%s", (int)mid, text,
+		 text + mid + urgent);
+	for (i = 0; i < o->repeat; i++) {
+		int fd = vt_connect(&o->addr);
+
+		if (fd < 0)
+			err(2, "connect");
+		if (urgent) {
+			send_all(fd, text, mid, 0);
+			send_all(fd, text + mid, 1, MSG_OOB);
+			send_all(fd, text + mid + 1, len - mid - 1, 0);
+		} else {
+			if (setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one,
+				       sizeof(one)))
+				err(2, "TCP_CORK");
+			send_all(fd, text, len, 0);
+		}
+		if (shutdown(fd, SHUT_WR))
+			err(2, "shutdown");
+		got = read_echo(fd, buf, sizeof(buf) - 1, &eof);
+		buf[got] = '\0';
+		if (eof && !strcmp(buf, want))
+			ok++;
+		close(fd);
+	}
+	printf("{\"rounds\": %d, \"ok\": %d, \"last_echo\": \"%s\", "
+	       "\"last_eof\": %s}\n",
+	       o->repeat, ok, buf, eof ? "true" : "false");
+	return 0;
+}
+
 static int pipeline(const struct opts *o, const char *path)
 {
 	struct timeval tv = { .tv_sec = 10 };
@@ -448,5 +528,9 @@ int main(int argc, char **argv)
 		return slowbody(&o, arg);
 	if (!strcmp(mode, "pipeline"))
 		return pipeline(&o, arg);
+	if (!strcmp(mode, "urgent"))
+		return echo_corner(&o, arg, true);
+	if (!strcmp(mode, "finwithdata"))
+		return echo_corner(&o, arg, false);
 	vt_usage(usage, 2);
 }

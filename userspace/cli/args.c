@@ -87,7 +87,7 @@ int args_port(const char *s, uint16_t *port, struct args_err *e)
 	uint32_t v;
 	int err;
 
-	err = args_u32(s, 1, 65535, &v, e);
+	err = args_u32(s, 1, ARGS_PORT_MAX, &v, e);
 	if (!err)
 		*port = (uint16_t)v;
 	return err;
@@ -309,6 +309,7 @@ int args_server_setting(int c, const char *arg, struct ktcp_server_cfg *cfg,
 {
 	switch (c) {
 	case ARGS_OPT_PORT:
+	case ARGS_OPT_PORT_OLD:
 		cfg->has |= KTCP_HAS_PORT;
 		return args_port(arg, &cfg->port, e);
 	case ARGS_OPT_ADDR:

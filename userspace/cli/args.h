@@ -22,6 +22,8 @@ int args_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
 /* Format the message into e->msg and return err, for one-line failures. */
 __attribute__((format(printf, 3, 4))) int args_fail(struct args_err *e, int err,
 						    const char *fmt, ...);
+/* A TCP port: 1 to ARGS_PORT_MAX (0 is "any", never what a user means). */
+#define ARGS_PORT_MAX 65535
 int args_port(const char *s, uint16_t *port, struct args_err *e);
 int args_id(const char *s, uint32_t *id, struct args_err *e);
 /* "500" and "500ms" are milliseconds; "30s", "5m", "1h" are converted. */
@@ -69,9 +71,16 @@ struct args_user {
  */
 int args_user(const char *s, struct args_user *u, struct args_err *e);
 
+/* Bounds the CLI checks that <linux/ktcp.h> does not name (khttpd's). */
+#define ARGS_HTTP_REQUEST_LINE_MIN 64
+#define ARGS_HTTP_REQUEST_LINE_MAX 32768
+#define ARGS_HTTP_HEADER_MIN 256
+#define ARGS_HTTP_HEADER_MAX 65536
+
 /* Option codes of the settings that both `start` and `set` take. */
 enum {
-	ARGS_OPT_PORT = 'P',
+	ARGS_OPT_PORT = 'p',
+	ARGS_OPT_PORT_OLD = 'P', /* -P: the short form before -p */
 	ARGS_OPT_ADDR = 'a',
 	ARGS_OPT_BACKLOG = 'b',
 	ARGS_OPT_MAX_CONNS = 'm',
@@ -79,7 +88,7 @@ enum {
 	ARGS_OPT_MAX_MEM = 512, /* long only; subcommands use 256.. */
 	ARGS_OPT_CPUS,
 };
-#define ARGS_SETTINGS_SHORT "P:a:b:m:t:"
+#define ARGS_SETTINGS_SHORT "p:P:a:b:m:t:"
 /*
  * Parse one of those into cfg, setting its KTCP_HAS_* bit. Returns 0,
  * -errno with e filled, or -ENOENT for any other option.

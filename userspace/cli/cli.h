@@ -14,6 +14,8 @@
 
 #include <ktcp.h>
 
+#include "help.h"
+
 struct json_object;
 
 /* The package's version, from ktcp.h (the CLI is built with its libktcp). */
@@ -25,25 +27,33 @@ struct json_object;
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
+struct cli_opt_help;
+
 struct cli_cmd {
 	const char *name;
 	int (*fn)(const struct cli_cmd *cmd, int argc, char **argv);
 	const char *summary;
 	const char *usage; /* after "ktcp NAME " */
+	/* Its options for --help, ended by a {0}; NULL: only the common ones */
+	const struct cli_opt_help *help;
 };
 
-/* Global output options (-j/--json, -p/--pretty). */
+/* Global output options (-j/--json, --pretty). */
 extern bool cli_json;
 extern bool cli_pretty;
 
 extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
-	cmd_services, cmd_monitor, cmd_drop, cmd_version;
+	cmd_services, cmd_monitor, cmd_drop, cmd_version, cmd_apply, cmd_save;
 
-/* Options every subcommand takes, first in its getopt tables. */
+/*
+ * Options every subcommand takes, first in its getopt tables. --pretty has
+ * no short form: -p is the port, as in every tool of the project.
+ */
+#define CLI_OPT_PRETTY 1024
 /* clang-format off */
-#define CLI_COMMON_OPTS				\
-	{ "json", no_argument, NULL, 'j' },	\
-	{ "pretty", no_argument, NULL, 'p' },	\
+#define CLI_COMMON_OPTS					\
+	{ "json", no_argument, NULL, 'j' },		\
+	{ "pretty", no_argument, NULL, CLI_OPT_PRETTY },	\
 	{ "help", no_argument, NULL, 'h' }
 /* The settings start and set share (args_server_setting() parses them). */
 #define CLI_SETTINGS_OPTS						\
@@ -54,8 +64,38 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
 	{ "idle-timeout", required_argument, NULL, ARGS_OPT_IDLE },	\
 	{ "max-mem", required_argument, NULL, ARGS_OPT_MAX_MEM },	\
 	{ "cpus", required_argument, NULL, ARGS_OPT_CPUS }
+/* Their --help entries; ranges and defaults are the parsers' own numbers. */
+#define CLI_SETTINGS_HELP						\
+	{ 'p', "port", "PORT", "TCP port to listen on", HELP_NUM, 1,	\
+	  ARGS_PORT_MAX, HELP_NO_DEFAULT, HELP_NO_DEFAULT },			\
+	{ 'a', "addr", "ADDR", "IPv4 or IPv6 address to listen on; "	\
+	  "default :: (any)", HELP_NONE, 0, 0, HELP_NO_DEFAULT,		\
+	  HELP_NO_DEFAULT },						\
+	{ 'b', "backlog", "N", "listen backlog", HELP_NUM, 1,		\
+	  KTCP_BACKLOG_MAX, KTCP_DEFAULT_BACKLOG, HELP_NO_DEFAULT },	\
+	{ 'm', "max-conns", "N", "most connections open at once, 0: no "	\
+	  "limit", HELP_NUM, 0, UINT32_MAX, 0,				\
+	  KTCP_HTTP_DEFAULT_MAX_CONNS },				\
+	{ 't', "idle-timeout", "DURATION", "close connections idle this "	\
+	  "long (500, 500ms, 30s, 5m, 1h), 0: never", HELP_MS, 0,	\
+	  KTCP_IDLE_TIMEOUT_MS_MAX, 0,					\
+	  KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS },				\
+	{ 0, "max-mem", "SIZE", "most buffer memory of the connections "	\
+	  "(bytes, 512K, 64M, 1G), 0: no limit", HELP_KB, 0,		\
+	  KTCP_MAX_MEM_KB_MAX, 0, KTCP_HTTP_DEFAULT_MAX_MEM_KB },	\
+	{ 0, "cpus", "LIST", "CPUs that run the connections, as "	\
+	  "taskset -c takes them (0-3,8); default every CPU", HELP_NONE,	\
+	  0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT }
 /* clang-format on */
-#define CLI_COMMON_SHORT "jph"
+/*
+ * A command without --port takes "-p" only to say what it means now
+ * (cli_common_opt()); start and set take "p:" (the port) instead, after
+ * CLI_COMMON_SHORT_NOP.
+ */
+#define CLI_COMMON_SHORT_NOP "jh"
+#define CLI_COMMON_SHORT CLI_COMMON_SHORT_NOP "p"
+/* The hint for someone who meant the old -p (--pretty). */
+void cli_hint_pretty(void);
 
 /*
  * Handle a common option or an error from getopt. Returns -1 when the
@@ -63,6 +103,8 @@ extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
  */
 int cli_common_opt(const struct cli_cmd *cmd, int c);
 void cli_usage(const struct cli_cmd *cmd, FILE *f);
+/* Usage, summary and every option (cli_help.c), wrapped to the terminal. */
+void cli_help(const struct cli_cmd *cmd, FILE *f);
 /* "ktcp: NAME: <message>" and a usage hint; returns EXIT_USAGE. */
 __attribute__((format(printf, 2, 3))) int
 cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...);
@@ -98,6 +140,9 @@ int cli_open(struct ktcp **hp);
  */
 __attribute__((format(printf, 3, 4))) int
 cli_fail(const struct ktcp *h, int err, const char *fmt, ...);
+
+/* ktcp stats --format prometheus (stats_prom.c); an exit code. */
+int stats_prometheus(struct ktcp *h, uint32_t id);
 
 /* Print obj as JSON or as text per cli_json; frees obj. 0 or EXIT_FAIL. */
 int cli_print(struct json_object *obj);

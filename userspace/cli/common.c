@@ -14,7 +14,30 @@ bool cli_pretty;
 
 void cli_usage(const struct cli_cmd *cmd, FILE *f)
 {
-	fprintf(f, "usage: ktcp %s %s\n", cmd->name, cmd->usage);
+	int col = fprintf(f, "usage: ktcp %s ", cmd->name);
+
+	help_wrap(f, cmd->usage, (unsigned int)col, (unsigned int)col,
+		  help_width(f));
+}
+
+void cli_help(const struct cli_cmd *cmd, FILE *f)
+{
+	static const struct cli_opt_help common[] = {
+		{ 'j', "json", NULL, "print JSON (docs/json.md)", HELP_NONE, 0,
+		  0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+		{ 0, "pretty", NULL, "indent the JSON", HELP_NONE, 0, 0,
+		  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+		{ 'h', "help", NULL, "print this help", HELP_NONE, 0, 0,
+		  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+		{ 0 },
+	};
+	unsigned int width = help_width(f);
+
+	cli_usage(cmd, f);
+	help_wrap(f, cmd->summary, 0, 0, width);
+	fputs("\noptions:\n", f);
+	help_options(f, cmd->help, width);
+	help_options(f, common, width);
 }
 
 int cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...)
@@ -30,19 +53,34 @@ int cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void cli_hint_pretty(void)
+{
+	fputs("ktcp: -p is the port (-p PORT, as --port); "
+	      "to indent JSON, use --pretty\n",
+	      stderr);
+}
+
 int cli_common_opt(const struct cli_cmd *cmd, int c)
 {
 	switch (c) {
 	case 'j':
 		cli_json = true;
 		return -1;
-	case 'p':
+	case CLI_OPT_PRETTY:
 		cli_pretty = true;
 		return -1;
+	case 'p': /* only where -p is not the port: the old --pretty */
+		fprintf(stderr, "ktcp: %s: -p is not an option of '%s'\n",
+			cmd->name, cmd->name);
+		cli_hint_pretty();
+		cli_usage(cmd, stderr);
+		return EXIT_USAGE;
 	case 'h':
-		cli_usage(cmd, stdout);
+		cli_help(cmd, stdout);
 		return EXIT_OK;
 	default: /* getopt has printed what was wrong */
+		if (optopt == 'p')
+			cli_hint_pretty();
 		cli_usage(cmd, stderr);
 		return EXIT_USAGE;
 	}

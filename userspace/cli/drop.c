@@ -37,76 +37,26 @@ static const struct option drop_opts_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *status_name(uint8_t status)
-{
-	switch (status) {
-	case KTCP_DROPPED:
-		return "dropped";
-	case KTCP_NOT_FOUND:
-		return "not-found";
-	case KTCP_FOUND:
-		return "found";
-	case KTCP_FAILED:
-		return "failed";
-	case KTCP_NOT_SENT:
-		return "not-sent";
-	default:
-		return "unknown";
-	}
-}
-
-/* {"result", "src", "dst", "state"?} for one socket. */
-static struct json_object *drop_json_one(const struct ktcp_drop_result *r)
-{
-	struct json_object *o = json_object_new_object();
-	char buf[KTCP_ADDRPORT_STRLEN];
-	const char *state = ktcp_tcp_state_name(r->state);
-
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "result",
-			       json_object_new_string(status_name(r->status)));
-	if (!ktcp_addrport_format(&r->tuple.saddr, r->tuple.sport, buf,
-				  sizeof(buf)))
-		json_object_object_add(o, "src", json_object_new_string(buf));
-	if (!ktcp_addrport_format(&r->tuple.daddr, r->tuple.dport, buf,
-				  sizeof(buf)))
-		json_object_object_add(o, "dst", json_object_new_string(buf));
-	if (r->state && state)
-		json_object_object_add(o, "state",
-				       json_object_new_string(state));
-	return o;
-}
-
-/* docs/json.md: {"dry_run", "dropped", "not_found", "found", "sockets"}. */
-static struct json_object *drop_json(const struct ktcp_drop_result *res,
-				     size_t n, bool dry_run)
-{
-	struct json_object *o = json_object_new_object(), *a;
-	uint64_t count[4] = { 0 };
-	size_t i;
-
-	a = json_object_new_array();
-	if (!o || !a) {
-		json_object_put(o);
-		json_object_put(a);
-		return NULL;
-	}
-	for (i = 0; i < n; i++) {
-		if (res[i].status < 4)
-			count[res[i].status]++;
-		json_object_array_add(a, drop_json_one(&res[i]));
-	}
-	json_object_object_add(o, "dry_run", json_object_new_boolean(dry_run));
-	json_object_object_add(o, "dropped",
-			       json_object_new_uint64(count[KTCP_DROPPED]));
-	json_object_object_add(o, "not_found",
-			       json_object_new_uint64(count[KTCP_NOT_FOUND]));
-	json_object_object_add(o, "found",
-			       json_object_new_uint64(count[KTCP_FOUND]));
-	json_object_object_add(o, "sockets", a);
-	return o;
-}
+static const struct cli_opt_help drop_help[] = {
+	{ 0, "state", "LIST",
+	  "drop by filter: these states (established, syn-sent, syn-recv, "
+	  "fin-wait-1, fin-wait-2, time-wait, close-wait, last-ack, closing, "
+	  "or all), comma-separated",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "src", "ADDR[/PREFIX]", "filter: local address", HELP_NONE, 0, 0,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "dst", "ADDR[/PREFIX]", "filter: remote address", HELP_NONE, 0, 0,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "sport", "PORT", "filter: local port", HELP_NUM, 1, ARGS_PORT_MAX,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "dport", "PORT", "filter: remote port", HELP_NUM, 1, ARGS_PORT_MAX,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "limit", "N", "filter: stop after N sockets; default no limit",
+	  HELP_NUM, 1, UINT32_MAX, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "dry-run", NULL, "list what would be dropped, drop nothing",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
 
 static const char *get_str(struct json_object *o, const char *key)
 {
@@ -117,17 +67,32 @@ static const char *get_str(struct json_object *o, const char *key)
 		       "";
 }
 
+/* An endpoint object as text: "192.0.2.1:80", "[::1]:80". */
+static void endpoint_text(struct json_object *s, const char *key, char *buf,
+			  size_t len)
+{
+	struct json_object *ep = NULL;
+	const char *addr;
+
+	json_object_object_get_ex(s, key, &ep);
+	addr = get_str(ep, "addr");
+	snprintf(buf, len, strchr(addr, ':') ? "[%s]:%s" : "%s:%s", addr,
+		 get_str(ep, "port"));
+}
+
 /* "dropped 127.0.0.1:51496 127.0.0.1:12345 time-wait" per socket. */
 static int drop_text(struct json_object *o)
 {
+	char src[KTCP_ADDRPORT_STRLEN + 8], dst[KTCP_ADDRPORT_STRLEN + 8];
 	struct json_object *a, *s;
 	size_t i;
 
 	json_object_object_get_ex(o, "sockets", &a);
 	for (i = 0; i < json_object_array_length(a); i++) {
 		s = json_object_array_get_idx(a, i);
-		printf("%-9s %s %s%s%s\n", get_str(s, "result"),
-		       get_str(s, "src"), get_str(s, "dst"),
+		endpoint_text(s, "src", src, sizeof(src));
+		endpoint_text(s, "dst", dst, sizeof(dst));
+		printf("%-9s %s %s%s%s\n", get_str(s, "result"), src, dst,
 		       *get_str(s, "state") ? " " : "", get_str(s, "state"));
 	}
 	printf("dropped %s, not found %s, found %s\n", get_str(o, "dropped"),
@@ -139,7 +104,7 @@ static int drop_text(struct json_object *o)
 static int drop_print(const struct ktcp_drop_result *res, size_t n,
 		      bool dry_run)
 {
-	struct json_object *o = drop_json(res, n, dry_run);
+	struct json_object *o = show_drop(res, n, dry_run);
 
 	if (!o || cli_json)
 		return cli_print(o);
@@ -293,4 +258,5 @@ const struct cli_cmd cmd_drop = {
 		"SRC DST [SRC DST ...] | - | --state LIST [--src ADDR[/PREFIX]] "
 		"[--dst ADDR[/PREFIX]] [--sport PORT] [--dport PORT] "
 		"[--limit N] [--dry-run] [--json]",
+	.help = drop_help,
 };

@@ -5,7 +5,7 @@
 # Completes subcommands (also after "genl" and "help"), each subcommand's
 # options (as in userspace/cli/*.c), --wq and --state values (--state takes
 # a comma-separated list), --root directories, --user names, service names
-# for `start`, and server IDs for stop/set/list/stats. Names and IDs come from the
+# for `start`, server IDs for stop/set/list/stats, files for apply. Names and IDs come from the
 # kernel only when the ktcp module is already loaded: pressing Tab never
 # loads a module. Without it there are no servers, and the services are
 # the two that load on demand, echo and http.
@@ -19,21 +19,24 @@ declare -gA _ktcp_opts=(
 	[stop]="$_ktcp_common_opts"
 	[set]="$_ktcp_common_opts $_ktcp_settings_opts"
 	[list]="$_ktcp_common_opts"
-	[stats]="$_ktcp_common_opts --reset"
+	[stats]="$_ktcp_common_opts --reset --format="
 	[services]="$_ktcp_common_opts"
 	[monitor]="$_ktcp_common_opts --count="
 	[drop]="$_ktcp_common_opts --state= --src= --dst= --sport= --dport= --limit= --dry-run"
 	[version]="$_ktcp_common_opts"
+	[apply]="$_ktcp_common_opts --dry-run --stop"
+	[save]="$_ktcp_common_opts"
 )
 # Short options that take a value (getopt strings in userspace/cli/*.c).
 declare -gA _ktcp_short_args=(
-	[start]='P a b m t l w' [set]='P a b m t' [monitor]='c'
+	[start]='p P a b m t l w' [set]='p P a b m t' [monitor]='c'
+	[stats]='f'
 )
 # The one operand: what it is, and whether it may be left out.
 declare -gA _ktcp_operand=(
-	[start]=service [stop]=id [set]=id [list]=id [stats]=id
+	[start]=service [stop]=id [set]=id [list]=id [stats]=id [apply]=file
 )
-_ktcp_commands='start stop set list stats services monitor drop version help genl'
+_ktcp_commands='start stop set list stats services monitor drop version apply save help genl'
 _ktcp_global_opts='--json --pretty --help --version'
 # `ktcp drop --state`: ss's names (libktcp's ktcp_tcp_states_parse()).
 _ktcp_states='all established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close-wait last-ack closing'
@@ -82,6 +85,8 @@ _ktcp_value() {
 	case $opt in
 	--wq | -w)
 		mapfile -t COMPREPLY < <(compgen -W 'unbound percpu' -- "$cur") ;;
+	--format | -f)
+		mapfile -t COMPREPLY < <(compgen -W 'prometheus' -- "$cur") ;;
 	--root)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		compopt -o filenames 2>/dev/null ;;
@@ -188,6 +193,9 @@ _ktcp() {
 		mapfile -t COMPREPLY < <(compgen -W "$(_ktcp_services "$ktcp")" -- "$cur") ;;
 	id:0)
 		mapfile -t COMPREPLY < <(compgen -W "$(_ktcp_ids "$ktcp")" -- "$cur") ;;
+	file:0)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null ;;
 	esac
 	return 0
 }

@@ -17,8 +17,8 @@ static int list_one(struct ktcp *h, uint32_t id)
 	err = ktcp_server_get(h, id, &srv);
 	if (err)
 		return cli_fail(h, err, "cannot get server %u", id);
-	/* An array of one: the same schema as the whole list. */
-	err = cli_print(show_servers(srv, 1));
+	/* One server object, as each element of the whole list. */
+	err = cli_print(show_server(srv));
 	ktcp_server_free(srv);
 	return err;
 }

@@ -10,8 +10,9 @@
 #include "cli.h"
 
 static const struct cli_cmd *const commands[] = {
-	&cmd_start,    &cmd_stop,    &cmd_set,	&cmd_list,    &cmd_stats,
-	&cmd_services, &cmd_monitor, &cmd_drop, &cmd_version,
+	&cmd_start,   &cmd_stop,     &cmd_set,	   &cmd_list,
+	&cmd_stats,   &cmd_services, &cmd_monitor, &cmd_drop,
+	&cmd_version, &cmd_apply,    &cmd_save,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -20,7 +21,7 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: ktcp [-j|--json] [-p|--pretty] [-h|--help] "
+	fprintf(f, "usage: ktcp [-j|--json] [--pretty] [-h|--help] "
 		   "[-V|--version] COMMAND [ARGS]\n"
 		   "       ktcp genl COMMAND [ARGS]\n\n"
 		   "commands:\n");
@@ -28,7 +29,16 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i]->name,
 			commands[i]->summary);
 	fprintf(f, "  %-10s %s\n", "help", "show this help, or a command's");
+	fprintf(f, "\nThe global options may also come after genl or after "
+		   "the command.\n'ktcp help COMMAND' lists a command's "
+		   "options.\n");
 	fprintf(f, "\nexit status: 0 success, 1 failure, 2 usage error\n");
+}
+
+static void usage_genl(FILE *f)
+{
+	fprintf(f, "usage: ktcp genl [-j|--json] [--pretty] COMMAND [ARGS]\n"
+		   "the same as 'ktcp COMMAND [ARGS]' (see 'ktcp help')\n");
 }
 
 static const struct cli_cmd *find(const char *name)
@@ -45,8 +55,15 @@ static int help(int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
 
+	/* "ktcp help genl CMD" is "ktcp help CMD". */
+	if (argc > 2 && !strcmp(argv[1], "genl"))
+		return help(argc - 1, argv + 1);
 	if (argc < 2) {
 		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "genl")) {
+		usage_genl(stdout);
 		return EXIT_OK;
 	}
 	cmd = find(argv[1]);
@@ -54,9 +71,58 @@ static int help(int argc, char **argv)
 		fprintf(stderr, "ktcp: help: unknown command '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	cli_usage(cmd, stdout);
-	printf("%s\n", cmd->summary);
+	cli_help(cmd, stdout);
 	return EXIT_OK;
+}
+
+/*
+ * The global options at the start of argv[1..argc), before the command
+ * (or before "genl" and between "genl" and the command). Returns -1 with
+ * optind at the command, else the exit code.
+ */
+static int global_opts(int argc, char **argv, bool genl)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, CLI_OPT_PRETTY },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	cli_getopt_reset();
+	/* "+": stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			cli_json = true;
+			break;
+		case CLI_OPT_PRETTY:
+			cli_pretty = true;
+			break;
+		case 'h':
+			genl ? usage_genl(stdout) : usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("ktcp %s\n", KTCP_CLI_VERSION);
+			return EXIT_OK;
+		case 'p':
+			fputs("ktcp: -p is not a global option\n", stderr);
+			cli_hint_pretty();
+			return EXIT_USAGE;
+		default:
+			genl ? usage_genl(stderr) : usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		if (genl)
+			fprintf(stderr, "ktcp: genl: a command is required\n");
+		genl ? usage_genl(stderr) : usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
 }
 
 /* argv[0] is the command name; "genl" re-dispatches what follows. */
@@ -64,14 +130,19 @@ static int dispatch(int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
 	char prog[32];
+	int err;
 
 	if (!strcmp(argv[0], "genl")) {
-		if (argc < 2 || !strcmp(argv[1], "genl")) {
+		argv[0] = "ktcp: genl"; /* for getopt's messages */
+		err = global_opts(argc, argv, true);
+		if (err >= 0)
+			return err;
+		if (!strcmp(argv[optind], "genl")) {
 			fprintf(stderr, "ktcp: genl: a command is required\n");
-			usage(stderr);
+			usage_genl(stderr);
 			return EXIT_USAGE;
 		}
-		return dispatch(argc - 1, argv + 1);
+		return dispatch(argc - optind, argv + optind);
 	}
 	if (!strcmp(argv[0], "help"))
 		return help(argc, argv);
@@ -91,39 +162,11 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int err;
 
 	argv[0] = "ktcp"; /* for getopt's messages, whatever the path */
-	/* "+": stop at the command name; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			cli_json = true;
-			break;
-		case 'p':
-			cli_pretty = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("ktcp %s\n", KTCP_CLI_VERSION);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	err = global_opts(argc, argv, false);
+	if (err >= 0)
+		return err;
 	return dispatch(argc - optind, argv + optind);
 }

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ktcp monitor [--count N]: print server start/stop events as they come,
- * until interrupted (SIGINT/SIGTERM: exit 0) or N events were printed.
- * With --json, one JSON object per line.
+ * ktcp monitor [--count N]: print server events as they come, until
+ * interrupted (SIGINT/SIGTERM: exit 0) or N events were printed. With
+ * --json, one JSON object per line; events the kernel could not deliver
+ * (the socket overflowed) are reported in the stream as {"event": "lost"}.
+ *
+ * SIGINT and SIGTERM are blocked except inside ppoll(): one that comes
+ * after the loop's stop check stays pending until ppoll() lets it in, so
+ * it cannot be lost until the next event as with a check-then-poll().
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 
@@ -19,11 +25,21 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* No SA_RESTART: the signal must interrupt the wait in poll(). */
-static void catch_signals(void)
+/*
+ * Block SIGINT and SIGTERM (*orig: the mask ppoll() waits with), then
+ * catch them. No SA_RESTART: the signal must interrupt ppoll().
+ */
+static void catch_signals(sigset_t *orig)
 {
 	struct sigaction sa;
+	sigset_t block;
 
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, orig);
+	sigdelset(orig, SIGINT);
+	sigdelset(orig, SIGTERM);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -31,10 +47,9 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static int print_event(const struct ktcp_event *ev)
+/* An event object (show_event() or show_lost()) as JSON or text. */
+static int print_event(struct json_object *o)
 {
-	struct json_object *o = show_event(ev);
-
 	if (!o)
 		return EXIT_FAIL;
 	if (cli_json) {
@@ -52,24 +67,37 @@ static int print_event(const struct ktcp_event *ev)
 	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
 }
 
-static int monitor_loop(struct ktcp *h, uint32_t count)
+/* Print events until a signal or count events; the signals are blocked. */
+static int monitor_loop(struct ktcp *h, uint32_t count, const sigset_t *orig)
 {
 	struct ktcp_event ev;
+	struct pollfd pfd;
 	uint32_t seen = 0;
 	int err;
 
+	pfd.fd = ktcp_monitor_fd(h);
+	pfd.events = POLLIN;
 	while (!stop_requested && (!count || seen < count)) {
-		err = ktcp_event_recv(h, &ev, -1);
+		/* First what libktcp has queued, then the socket's. */
+		err = ktcp_event_recv(h, &ev, 0);
+		if (err == -ETIMEDOUT) {
+			if (ppoll(&pfd, 1, NULL, orig) < 0 && errno != EINTR)
+				return cli_fail(h, -errno,
+						"cannot wait for events");
+			continue;
+		}
 		if (err == -EINTR)
 			continue;
 		if (err == -ENOBUFS) {
 			fprintf(stderr, "ktcp: monitor: events were lost "
 					"(socket buffer overflow)\n");
+			if (print_event(show_lost()))
+				return EXIT_FAIL;
 			continue;
 		}
 		if (err)
 			return cli_fail(h, err, "cannot receive events");
-		if (print_event(&ev))
+		if (print_event(show_event(&ev)))
 			return EXIT_FAIL;
 		seen++;
 	}
@@ -82,11 +110,18 @@ static const struct option monitor_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct cli_opt_help monitor_help[] = {
+	{ 'c', "count", "N", "exit after N events; default never", HELP_NUM, 1,
+	  UINT32_MAX, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
 static int monitor_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct args_err e;
 	uint32_t count = 0;
 	struct ktcp *h;
+	sigset_t orig;
 	int c, err;
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "c:", monitor_opts,
@@ -110,8 +145,8 @@ static int monitor_main(const struct cli_cmd *cmd, int argc, char **argv)
 	if (err) {
 		err = cli_fail(h, err, "cannot subscribe to events");
 	} else {
-		catch_signals();
-		err = monitor_loop(h, count);
+		catch_signals(&orig);
+		err = monitor_loop(h, count, &orig);
 	}
 	ktcp_close(h);
 	return err;
@@ -120,6 +155,7 @@ static int monitor_main(const struct cli_cmd *cmd, int argc, char **argv)
 const struct cli_cmd cmd_monitor = {
 	.name = "monitor",
 	.fn = monitor_main,
-	.summary = "print server start and stop events as they happen",
+	.summary = "print server and drop events as they happen",
 	.usage = "[--count N] [--json]",
+	.help = monitor_help,
 };

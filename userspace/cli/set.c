@@ -18,6 +18,11 @@ static const struct option set_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct cli_opt_help set_help[] = {
+	CLI_SETTINGS_HELP,
+	{ 0 },
+};
+
 static int set_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct ktcp_server_cfg cfg = { 0 };
@@ -25,8 +30,9 @@ static int set_main(const struct cli_cmd *cmd, int argc, char **argv)
 	uint32_t id;
 	int err;
 
-	err = cli_getopt(cmd, argc, argv, CLI_COMMON_SHORT ARGS_SETTINGS_SHORT,
-			 set_opts, set_opt, &cfg);
+	err = cli_getopt(cmd, argc, argv,
+			 CLI_COMMON_SHORT_NOP ARGS_SETTINGS_SHORT, set_opts,
+			 set_opt, &cfg);
 	if (err >= 0)
 		return err;
 	err = cli_server_id(cmd, argc, argv, true, &id);
@@ -51,4 +57,5 @@ const struct cli_cmd cmd_set = {
 	.summary = "change a running server's address, port, limits or CPUs",
 	.usage = "ID [--port N] [--addr ADDR] [--backlog N] [--max-conns N] "
 		 "[--idle-timeout DURATION] [--max-mem SIZE] [--cpus LIST]",
+	.help = set_help,
 };

@@ -66,9 +66,9 @@ static void add_wq(struct json_object *opts, uint8_t wq)
 
 	/* A workqueue newer than this CLI is shown by number. */
 	if (name)
-		add_str(opts, "echo_wq", name);
+		add_str(opts, "wq", name);
 	else
-		add_u64(opts, "echo_wq", wq);
+		add_u64(opts, "wq", wq);
 }
 
 /* The supplementary groups of an http server's user, as an array. */
@@ -134,6 +134,8 @@ struct json_object *show_server(const struct ktcp_server *s)
 		add_u64(o, "id", s->id);
 	if (s->has & KTCP_HAS_SERVICE)
 		add_str(o, "service", s->service);
+	if (s->has & KTCP_HAS_NAME)
+		add_str(o, "name", s->name);
 	if (s->has & KTCP_HAS_ADDR)
 		add_addr(o, &s->addr);
 	if (s->has & KTCP_HAS_PORT)
@@ -187,7 +189,89 @@ struct json_object *show_event(const struct ktcp_event *ev)
 	if (ev->has & KTCP_HAS_PORT)
 		add_u64(o, "port", ev->port);
 	if (ev->has & KTCP_HAS_DROPPED)
-		add_u64(o, "sockets", ev->dropped);
+		add_u64(o, "dropped", ev->dropped);
+	return o;
+}
+
+struct json_object *show_lost(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o)
+		add_str(o, "event", "lost");
+	return o;
+}
+
+struct json_object *show_endpoint(const struct ktcp_addr *addr, uint16_t port)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	add_addr(o, addr);
+	add_u64(o, "port", port);
+	return o;
+}
+
+static const char *drop_status_name(uint8_t status)
+{
+	switch (status) {
+	case KTCP_DROPPED:
+		return "dropped";
+	case KTCP_NOT_FOUND:
+		return "not-found";
+	case KTCP_FOUND:
+		return "found";
+	case KTCP_FAILED:
+		return "failed";
+	case KTCP_NOT_SENT:
+		return "not-sent";
+	default:
+		return "unknown";
+	}
+}
+
+/* {"result", "src": ENDPOINT, "dst": ENDPOINT, "state"?} */
+static struct json_object *show_drop_one(const struct ktcp_drop_result *r)
+{
+	struct json_object *o = json_object_new_object();
+	const char *state = ktcp_tcp_state_name(r->state);
+
+	if (!o)
+		return NULL;
+	add_str(o, "result", drop_status_name(r->status));
+	json_object_object_add(o, "src",
+			       show_endpoint(&r->tuple.saddr, r->tuple.sport));
+	json_object_object_add(o, "dst",
+			       show_endpoint(&r->tuple.daddr, r->tuple.dport));
+	if (r->state && state)
+		add_str(o, "state", state);
+	return o;
+}
+
+struct json_object *show_drop(const struct ktcp_drop_result *res, size_t n,
+			      bool dry_run)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	uint64_t count[4] = { 0 };
+	size_t i;
+
+	a = json_object_new_array();
+	if (!o || !a) {
+		json_object_put(o);
+		json_object_put(a);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (res[i].status < 4)
+			count[res[i].status]++;
+		json_object_array_add(a, show_drop_one(&res[i]));
+	}
+	json_object_object_add(o, "dry_run", json_object_new_boolean(dry_run));
+	add_u64(o, "dropped", count[KTCP_DROPPED]);
+	add_u64(o, "not_found", count[KTCP_NOT_FOUND]);
+	add_u64(o, "found", count[KTCP_FOUND]);
+	json_object_object_add(o, "sockets", a);
 	return o;
 }
 

@@ -2,8 +2,8 @@
 /*
  * JSON shaping and text output. Every command builds a json-c object from
  * the library's structs; --json prints it, and the text form is rendered
- * from the same object, so the two cannot drift apart. The schema is in
- * docs/json.md.
+ * from the same object, so the two cannot drift apart. The shapes are
+ * docs/json.md's, checked against docs/ktcp.schema.json.
  */
 #ifndef KTCP_CLI_SHOW_H
 #define KTCP_CLI_SHOW_H
@@ -18,6 +18,13 @@ struct json_object *show_stats(const struct ktcp_stats *st);
 struct json_object *show_server(const struct ktcp_server *srv);
 struct json_object *show_servers(const struct ktcp_server *arr, size_t n);
 struct json_object *show_event(const struct ktcp_event *ev);
+/* {"event": "lost"}: the kernel dropped events (ENOBUFS). */
+struct json_object *show_lost(void);
+/* {"addr": "::1", "port": 80}, as a server's "addr" and "port". */
+struct json_object *show_endpoint(const struct ktcp_addr *addr, uint16_t port);
+/* `ktcp drop`'s result: counts, and one object per socket. */
+struct json_object *show_drop(const struct ktcp_drop_result *res, size_t n,
+			      bool dry_run);
 
 /* JSON text on one line, or indented with pretty; then a newline. */
 int show_json(FILE *f, struct json_object *obj, bool pretty);

@@ -51,10 +51,13 @@ static int start_http_opt(int c, const char *arg, struct start_ctx *ctx,
 				e);
 	case OPT_MAX_REQUEST_LINE:
 		cfg->has |= KTCP_HAS_HTTP_MAX_REQUEST_LINE;
-		return args_u32(arg, 64, 32768, &cfg->http_max_request_line, e);
+		return args_u32(arg, ARGS_HTTP_REQUEST_LINE_MIN,
+				ARGS_HTTP_REQUEST_LINE_MAX,
+				&cfg->http_max_request_line, e);
 	case OPT_MAX_HEADER:
 		cfg->has |= KTCP_HAS_HTTP_MAX_HEADER;
-		return args_u32(arg, 256, 65536, &cfg->http_max_header, e);
+		return args_u32(arg, ARGS_HTTP_HEADER_MIN, ARGS_HTTP_HEADER_MAX,
+				&cfg->http_max_header, e);
 	case OPT_HEAD_TIMEOUT:
 		cfg->has |= KTCP_HAS_HTTP_HEAD_TIMEOUT;
 		return args_duration_ms_range(arg, 1, KTCP_IDLE_TIMEOUT_MS_MAX,
@@ -114,6 +117,41 @@ static const struct option start_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* --help: the settings, then the service options. */
+static const struct cli_opt_help start_help[] = {
+	CLI_SETTINGS_HELP,
+	{ 'l', "listeners", "N", "SO_REUSEPORT listening sockets", HELP_NUM, 1,
+	  KTCP_LISTENERS_MAX, 1, HELP_NO_DEFAULT },
+	{ 'w', "wq", "unbound|percpu",
+	  "echo: run a connection on its one CPU of --cpus (unbound, the "
+	  "default) or wherever its packets arrive (percpu)",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "root", "DIR",
+	  "http: serve the files beneath DIR, an absolute path; default a "
+	  "built-in page",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "listing", NULL, "http: list directories without index.html",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "keepalive-max", "N", "http: requests per connection, 0: no limit",
+	  HELP_NUM, 0, UINT32_MAX, 0, HELP_NO_DEFAULT },
+	{ 0, "max-request-line", "N", "http: longest request line in bytes",
+	  HELP_NUM, ARGS_HTTP_REQUEST_LINE_MIN, ARGS_HTTP_REQUEST_LINE_MAX,
+	  KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE, HELP_NO_DEFAULT },
+	{ 0, "max-header", "N", "http: largest request head in bytes", HELP_NUM,
+	  ARGS_HTTP_HEADER_MIN, ARGS_HTTP_HEADER_MAX,
+	  KTCP_HTTP_DEFAULT_MAX_HEADER, HELP_NO_DEFAULT },
+	{ 0, "head-timeout", "DURATION", "http: time to receive a request head",
+	  HELP_MS, 1, KTCP_IDLE_TIMEOUT_MS_MAX,
+	  KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS, HELP_NO_DEFAULT },
+	{ 0, "no-sendfile", NULL,
+	  "http: send file bodies through a buffer, not from the page cache",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0, "user", "USER|UID",
+	  "http: open files as this user; default the caller", HELP_NONE, 0, 0,
+	  HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
 /*
  * After "unknown service", say which ones exist: the kernel cannot format
  * that into its message on every supported version.
@@ -143,7 +181,7 @@ static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 	int err;
 
 	err = cli_getopt(cmd, argc, argv,
-			 CLI_COMMON_SHORT ARGS_SETTINGS_SHORT "l:w:",
+			 CLI_COMMON_SHORT_NOP ARGS_SETTINGS_SHORT "l:w:",
 			 start_opts, start_opt, &ctx);
 	if (err >= 0)
 		return err;
@@ -189,4 +227,5 @@ const struct cli_cmd cmd_start = {
 		 "[--max-request-line N] [--max-header N] "
 		 "[--head-timeout DURATION] [--no-sendfile] "
 		 "[--user USER|UID] [--json]",
+	.help = start_help,
 };

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ktcp stats [ID] [--reset]: counters, totals and per server. */
+#include <string.h>
+
 #include "args.h"
 #include "cli.h"
 #include "show.h"
@@ -7,43 +9,56 @@
 static const struct option stats_opts[] = {
 	CLI_COMMON_OPTS,
 	{ "reset", no_argument, NULL, 'r' },
+	{ "format", required_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* { "id": N, "stats": {...} } */
+static const struct cli_opt_help stats_help[] = {
+	{ 'r', "reset", NULL, "zero the counters (not the gauges) instead",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 'f', "format", "prometheus",
+	  "the Prometheus text exposition format instead of text or JSON",
+	  HELP_NONE, 0, 0, HELP_NO_DEFAULT, HELP_NO_DEFAULT },
+	{ 0 },
+};
+
+/* Counters as {id, service, stats}: the shape of each of "servers". */
+static struct json_object *server_stats(const struct ktcp_server *srv)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_uint64(srv->id));
+	json_object_object_add(o, "service",
+			       json_object_new_string(srv->service));
+	json_object_object_add(o, "stats", show_stats(&srv->stats));
+	return o;
+}
+
+/* { "id": N, "service": "echo", "stats": {...} } */
 static int stats_one(struct ktcp *h, uint32_t id)
 {
-	struct ktcp_stats st;
-	struct json_object *o;
+	struct ktcp_server *srv;
 	int err;
 
-	err = ktcp_stats_get(h, id, &st);
+	err = ktcp_server_get(h, id, &srv);
 	if (err)
 		return cli_fail(h, err, "cannot get the counters of server %u",
 				id);
-	o = json_object_new_object();
-	if (o) {
-		json_object_object_add(o, "id", json_object_new_uint64(id));
-		json_object_object_add(o, "stats", show_stats(&st));
-	}
-	return cli_print(o);
+	err = cli_print(server_stats(srv));
+	ktcp_server_free(srv);
+	return err;
 }
 
 /* Per-server counters as {id, service, stats} objects. */
 static struct json_object *per_server(const struct ktcp_server *arr, size_t n)
 {
-	struct json_object *a = json_object_new_array(), *o;
+	struct json_object *a = json_object_new_array();
 	size_t i;
 
-	for (i = 0; a && i < n; i++) {
-		o = json_object_new_object();
-		json_object_object_add(o, "id",
-				       json_object_new_uint64(arr[i].id));
-		json_object_object_add(o, "service",
-				       json_object_new_string(arr[i].service));
-		json_object_object_add(o, "stats", show_stats(&arr[i].stats));
-		json_object_array_add(a, o);
-	}
+	for (i = 0; a && i < n; i++)
+		json_object_array_add(a, server_stats(&arr[i]));
 	return a;
 }
 
@@ -96,15 +111,25 @@ static int stats_reset(struct ktcp *h, uint32_t id)
 
 static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	bool reset = false;
+	bool reset = false, prom = false;
 	struct ktcp *h;
 	uint32_t id = 0;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "r", stats_opts,
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "rf:", stats_opts,
 				NULL)) != -1) {
 		if (c == 'r') {
 			reset = true;
+			continue;
+		}
+		if (c == 'f') {
+			/* text and json are the output options' to choose */
+			if (strcmp(optarg, "prometheus"))
+				return cli_usage_err(
+					cmd,
+					"'%s' is not a format (prometheus)",
+					optarg);
+			prom = true;
 			continue;
 		}
 		err = cli_common_opt(cmd, c);
@@ -120,6 +145,8 @@ static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 		return err;
 	if (reset)
 		err = stats_reset(h, id);
+	else if (prom)
+		err = stats_prometheus(h, id);
 	else
 		err = id ? stats_one(h, id) : stats_all(h);
 	ktcp_close(h);
@@ -130,5 +157,6 @@ const struct cli_cmd cmd_stats = {
 	.name = "stats",
 	.fn = stats_main,
 	.summary = "show counters (totals and per server), or reset them",
-	.usage = "[ID] [--reset] [--json]",
+	.usage = "[ID] [--reset] [--json] [--format prometheus]",
+	.help = stats_help,
 };

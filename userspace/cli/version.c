@@ -38,15 +38,22 @@ static int version_main(const struct cli_cmd *cmd, int argc, char **argv)
 		ktcp_close(h);
 		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
 	}
-	/* { "cli": "2.0.0", "lib": "2.0.0", "family_version": N | null } */
+	/* { "cli": "2.0.0", "lib": "2.0.0", "family_version": N }; the
+	 * family's version absent, as every field not known, when the
+	 * module is not loaded. */
 	o = json_object_new_object();
+	if (!o) {
+		ktcp_close(h);
+		return cli_print(o);
+	}
 	json_object_object_add(o, "cli",
 			       json_object_new_string(KTCP_CLI_VERSION));
 	json_object_object_add(o, "lib",
 			       json_object_new_string(ktcp_lib_version()));
-	json_object_object_add(
-		o, "family_version",
-		h ? json_object_new_uint64(ktcp_family_version(h)) : NULL);
+	if (h)
+		json_object_object_add(
+			o, "family_version",
+			json_object_new_uint64(ktcp_family_version(h)));
 	ktcp_close(h);
 	return cli_print(o);
 }

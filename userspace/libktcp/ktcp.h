@@ -112,6 +112,10 @@ enum ktcp_wq {
 #define KTCP_HAS_HTTP_HEAD_TIMEOUT (1ULL << 21)
 /* After 2.0.0 (whose library refuses the bit with -EINVAL): */
 #define KTCP_HAS_CPUS (1ULL << 22)
+#define KTCP_HAS_NAME (1ULL << 23)
+
+/* Server names: at most 63 characters (KTCP_NAME_MAX), NUL-terminated. */
+#define KTCP_SERVER_NAME_LEN 64
 
 /*
  * Configuration for ktcp_server_start() and ktcp_server_set(). Fields
@@ -172,7 +176,14 @@ struct ktcp_server_cfg {
 	 * Every CPU named must be online (the kernel checks, -EINVAL).
 	 */
 	const char *cpus;
-	uint64_t reserved[16]; /* for later options: leave zeroed */
+	/*
+	 * KTCP_HAS_NAME, start only: a name for the server, 1 to 63
+	 * characters of A-Z a-z 0-9 . _ -, unique within the netns
+	 * (-EEXIST); the caller's string. `ktcp apply` finds its servers
+	 * by it.
+	 */
+	const char *name;
+	uint64_t reserved[15]; /* for later options: leave zeroed */
 };
 
 /*
@@ -278,7 +289,9 @@ struct ktcp_server {
 	 * prints a cpulist ("0-1,8"). In the same memory as http_root.
 	 */
 	const char *cpus;
-	uint64_t reserved[47]; /* for later fields */
+	/* KTCP_HAS_NAME: the name given at start; "" without. */
+	char name[KTCP_SERVER_NAME_LEN];
+	uint64_t reserved[39]; /* for later fields */
 	struct ktcp_stats stats; /* KTCP_HAS_STATS */
 };
 
@@ -442,6 +455,7 @@ const char *ktcp_lib_version(void);
  *                value the kernel rejected (a CPU that is not online);
  *   -ENOENT      unknown service (the message lists the known ones);
  *   -EADDRINUSE  the port is taken;
+ *   -EEXIST      another server of the netns has cfg->name;
  *   -EPERM       the caller lacks CAP_NET_ADMIN;
  *   another -errno from the kernel or the socket.
  */

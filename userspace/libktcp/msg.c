@@ -120,8 +120,9 @@ static int put_common(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
 	(KTCP_HAS_ADDR | KTCP_HAS_PORT | KTCP_HAS_BACKLOG |              \
 	 KTCP_HAS_MAX_CONNS | KTCP_HAS_IDLE_TIMEOUT | KTCP_HAS_MAX_MEM | \
 	 KTCP_HAS_CPUS)
-#define START_BITS \
-	(SET_BITS | KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | HTTP_OPTS)
+#define START_BITS                                                      \
+	(SET_BITS | KTCP_HAS_LISTENERS | KTCP_HAS_ECHO_WQ | HTTP_OPTS | \
+	 KTCP_HAS_NAME)
 
 /* The user to serve files as: uid, gid and groups, always together. */
 static int put_http_user(struct nl_msg *msg, const struct ktcp_server_cfg *cfg)
@@ -244,6 +245,23 @@ static const char *cpus_invalid(const struct ktcp_server_cfg *cfg)
 	return NULL;
 }
 
+/* Why cfg's server name cannot be sent, or NULL. */
+static const char *name_invalid(const struct ktcp_server_cfg *cfg)
+{
+	size_t len;
+
+	if (!(cfg->has & KTCP_HAS_NAME))
+		return NULL;
+	if (!cfg->name)
+		return "the server name is NULL";
+	len = strnlen(cfg->name, KTCP_NAME_MAX + 1);
+	if (len == 0 || len > KTCP_NAME_MAX ||
+	    strspn(cfg->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "abcdefghijklmnopqrstuvwxyz0123456789._-") != len)
+		return "the server name must be 1 to 63 characters of A-Z a-z 0-9 . _ -";
+	return NULL;
+}
+
 static bool addr_valid(const struct ktcp_server_cfg *cfg)
 {
 	int family = cfg->addr.family;
@@ -275,6 +293,8 @@ int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
 		return -EAFNOSUPPORT;
 	}
 	*why = cpus_invalid(cfg);
+	if (!*why)
+		*why = name_invalid(cfg);
 	if (*why)
 		return -EINVAL;
 	if ((cfg->has & KTCP_HAS_HTTP_ROOT) &&
@@ -295,6 +315,8 @@ int ktcp_msg_server_start(int family, const struct ktcp_server_cfg *cfg,
 	    put_common(msg, cfg) < 0 ||
 	    ((cfg->has & KTCP_HAS_LISTENERS) &&
 	     nla_put_u32(msg, KTCP_A_LISTENERS, cfg->listeners)) ||
+	    ((cfg->has & KTCP_HAS_NAME) &&
+	     nla_put_string(msg, KTCP_A_NAME, cfg->name)) ||
 	    put_opts(msg, cfg) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
@@ -447,6 +469,16 @@ static int get_string(struct nlattr *a, char *buf, size_t len)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return 0;
+}
+
+static int get_string_has(struct nlattr *a, char *buf, size_t len,
+			  uint64_t *has, uint64_t bit)
+{
+	int ret = get_string(a, buf, len);
+
+	if (ret == 0)
+		*has |= bit;
+	return ret < 0 ? ret : 0;
 }
 
 static int get_addr(struct nlattr *a, struct ktcp_addr *addr)
@@ -726,6 +758,9 @@ int ktcp_parse_server(struct nlmsghdr *nlh, struct ktcp_server *srv)
 				  KTCP_HAS_MAX_MEM);
 	if (!err)
 		err = get_cpus(tb[KTCP_A_CPUS], &s);
+	if (!err)
+		err = get_string_has(tb[KTCP_A_NAME], s.name, sizeof(s.name),
+				     &s.has, KTCP_HAS_NAME);
 	if (!err && tb[KTCP_A_OPTS])
 		err = parse_opts_nest(tb[KTCP_A_OPTS], &s);
 	if (!err && tb[KTCP_A_STATS]) {
@@ -819,6 +854,7 @@ static const char *const attr_names[KTCP_A_MAX + 1] = {
 	[KTCP_A_NOT_FOUND] = "not_found",
 	[KTCP_A_MAX_MEM_KB] = "max_mem_kb",
 	[KTCP_A_CPUS] = "cpus",
+	[KTCP_A_NAME] = "name",
 };
 
 static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {

@@ -29,6 +29,7 @@
  *            KTCP_A_MAX_MEM_KB (defaults below),
  *            KTCP_A_LISTENERS (default 1; >1 opens that many SO_REUSEPORT
  *            listeners), KTCP_A_CPUS (default: every CPU),
+ *            KTCP_A_NAME (optional; unique within the netns),
  *            KTCP_A_OPTS (service options, nested KTCP_OPT_A_*).
  *   Defaults: a service that faces untrusted clients has bounded ones,
  *            so that a server started with no options survives hostile
@@ -39,10 +40,15 @@
  *            KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS for a request head. echo:
  *            unlimited (0) for all three, as before.
  *   Reply:   KTCP_CMD_SERVER_START with KTCP_A_SERVER_ID.
- *   Errors:  EADDRINUSE (port taken), ENOENT (unknown service; the extack
- *            message lists the known ones), EINVAL (options that the
- *            service does not take), EPERM (no CAP_NET_ADMIN; or an http
- *            user other than the caller without CAP_SETUID/CAP_SETGID).
+ *   Errors:  EADDRINUSE (port taken), EEXIST (another server of the
+ *            netns has this KTCP_A_NAME), ENOENT (unknown service: from
+ *            6.2, which formats extack messages, the message names it and
+ *            lists the known ones; before, it is "unknown service
+ *            (SERVICE_GET lists the known ones)" on KTCP_A_SERVICE, and
+ *            KTCP_CMD_SERVICE_GET is the way to learn them), EINVAL
+ *            (options that the service does not take), EPERM (no
+ *            CAP_NET_ADMIN; or an http user other than the caller without
+ *            CAP_SETUID/CAP_SETGID).
  *   A service whose module is not loaded is loaded ("ktcp-service-NAME"
  *   module alias) when it is installed.
  *
@@ -54,8 +60,8 @@
  *   do:   KTCP_A_SERVER_ID -> one server. dump: every server of the netns.
  *   Reply attributes: KTCP_A_SERVER_ID, KTCP_A_SERVICE, KTCP_A_ADDR,
  *   KTCP_A_PORT, KTCP_A_BACKLOG, KTCP_A_MAX_CONNS, KTCP_A_IDLE_TIMEOUT_MS,
- *   KTCP_A_MAX_MEM_KB, KTCP_A_LISTENERS, KTCP_A_CPUS, KTCP_A_OPTS,
- *   KTCP_A_STATS.
+ *   KTCP_A_MAX_MEM_KB, KTCP_A_LISTENERS, KTCP_A_CPUS, KTCP_A_NAME (when
+ *   the server has one), KTCP_A_OPTS, KTCP_A_STATS.
  *   Dumps carry a generation counter; a dump that raced with a change has
  *   NLM_F_DUMP_INTR set on a message and should be retried.
  *
@@ -174,14 +180,21 @@
 #define KTCP_HTTP_GROUPS_MAX 64
 /* Longest KTCP_A_CPUS, NUL excluded. */
 #define KTCP_CPUS_MAX 255
+/* Longest KTCP_A_NAME, NUL excluded. */
+#define KTCP_NAME_MAX 63
 /* Largest KTCP_A_MAX_MEM_KB: 1 TiB. */
 #define KTCP_MAX_MEM_KB_MAX (1U << 30)
+
+/* KTCP_A_BACKLOG when a start does not give it. */
+#define KTCP_DEFAULT_BACKLOG 128
 
 /* The http service's defaults (see SERVER_START). */
 #define KTCP_HTTP_DEFAULT_MAX_CONNS 1024
 #define KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS 75000 /* as nginx's keepalive */
 #define KTCP_HTTP_DEFAULT_MAX_MEM_KB 65536
 #define KTCP_HTTP_DEFAULT_HEAD_TIMEOUT_MS 60000 /* as nginx's header */
+#define KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE 8192 /* KTCP_OPT_A_HTTP_... */
+#define KTCP_HTTP_DEFAULT_MAX_HEADER 16384
 
 enum ktcp_cmd {
 	KTCP_CMD_UNSPEC,
@@ -244,6 +257,15 @@ enum ktcp_attr {
 	 * Every CPU named must be online. Replies carry the set in use.
 	 */
 	KTCP_A_CPUS, /* NUL-terminated string, at most KTCP_CPUS_MAX chars */
+	/*
+	 * A name the starter gives the server (SERVER_START only; fixed
+	 * for its life), to find it again by something steadier than its
+	 * id: `ktcp apply` matches the servers of its configuration file
+	 * by name, and knows those without one are not its own. 1 to
+	 * KTCP_NAME_MAX characters of A-Z a-z 0-9 . _ -; unique within
+	 * the netns (EEXIST). Replies carry it when the server has one.
+	 */
+	KTCP_A_NAME, /* NUL-terminated string, at most KTCP_NAME_MAX chars */
 	__KTCP_A_MAX
 };
 #define KTCP_A_MAX (__KTCP_A_MAX - 1)

@@ -1,0 +1,31 @@
+#!/bin/bash
+# kecho at the corners of the byte stream, on both workqueue modes:
+# urgent data (MSG_OOB) in the middle of a message is stepped over and
+# the rest echoed, as a userspace echo server's read() does; and data
+# that arrives in one segment with the peer's FIN is echoed before the
+# connection closes (the FIN must not be lost with the data).
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+need ktcp jq
+need_module ktcp kecho
+HOSTILE=/tests/tcp-hostile
+[ -x "$HOSTILE" ] || fail "$HOSTILE is missing"
+
+for wq in unbound percpu; do
+	id=$(ktcp start echo --port 12345 --wq "$wq" --json | jq -r .id)
+	wait_port 12345
+	out=$("$HOSTILE" -p 12345 -k 20 urgent "before!after") ||
+		fail "urgent ($wq): $out"
+	assert_eq "$(jq -r .ok <<<"$out")" 20 "urgent rounds echoed ($wq): $out"
+	assert_eq "$(jq -r .last_echo <<<"$out")" beforeafter "urgent echo ($wq)"
+	out=$("$HOSTILE" -p 12345 -k 20 finwithdata "data and FIN") ||
+		fail "finwithdata ($wq): $out"
+	assert_eq "$(jq -r .ok <<<"$out")" 20 \
+		"data+FIN rounds echoed and closed ($wq): $out"
+	sleep 0.5
+	st=$(ktcp stats "$id" --json | jq -c .stats)
+	assert_eq "$(jq -r .closed <<<"$st")" 40 "closed ($wq)"
+	assert_eq "$(jq -r .errors <<<"$st")" 0 "errors ($wq)"
+	assert_eq "$(jq -r .timed_out <<<"$st")" 0 "timed out ($wq)"
+	ktcp stop "$id"
+done
