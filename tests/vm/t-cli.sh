@@ -16,7 +16,9 @@ echo /bin/false >/proc/sys/kernel/modprobe
 rc=0
 err=$(ktcp list 2>&1) || rc=$?
 assert_eq "$rc" 1 "ktcp list without the module"
-assert_contains "$err" "module is not loaded (try 'modprobe ktcp')"
+# The library's reason (ktcp_open_errmsg()), then the fix.
+assert_contains "$err" "the ktcp kernel module is not loaded (no"
+assert_contains "$err" "; try 'modprobe ktcp'"
 # Not loaded: the family's version is absent, not null.
 v=$(jrec version ktcp version --json)
 assert_eq "$(jq -r 'has("family_version")' <<<"$v")" false "version unloaded"

@@ -130,16 +130,16 @@ void cli_getopt_reset(void)
 
 int cli_open(struct ktcp **hp)
 {
-	int err = ktcp_open(hp);
+	char why[KTCP_ERRMSG_LEN];
+	int err = ktcp_open_errmsg(hp, why, sizeof(why));
 
-	if (err == -EPROTONOSUPPORT) {
-		fprintf(stderr, "ktcp: the ktcp kernel module is not loaded "
-				"(try 'modprobe ktcp')\n");
-		return EXIT_FAIL;
-	}
-	if (err)
+	if (!err)
+		return 0;
+	if (!why[0])
 		return cli_fail(NULL, err, "cannot reach the ktcp family");
-	return 0;
+	fprintf(stderr, "ktcp: %s%s\n", why,
+		err == -EPROTONOSUPPORT ? "; try 'modprobe ktcp'" : "");
+	return EXIT_FAIL;
 }
 
 int cli_fail(const struct ktcp *h, int err, const char *fmt, ...)
