@@ -313,6 +313,12 @@ static int store_field(struct khttpd_request *req, const struct khttpd_str *n,
 				   &req->range);
 		store_once(&req->present, KHTTPD_HDR_IF_RANGE, SEEN_IF_RANGE,
 			   &req->if_range, v);
+	} else if (khttpd_ieq(n->p, n->len, "if-none-match")) {
+		req->present |= KHTTPD_HDR_IF_NONE_MATCH;
+		if (req->inm_lines < KHTTPD_INM_LINES)
+			req->inm[req->inm_lines] = *v;
+		if (req->inm_lines <= KHTTPD_INM_LINES)
+			req->inm_lines++;
 	}
 	return 0;
 }

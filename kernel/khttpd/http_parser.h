@@ -63,6 +63,10 @@
  *   and RFC 9110 (13.1.3, 13.1.5, 14.2) lets the server ignore it. A
  *   second If-Range drops Range as well: without its condition a range
  *   might splice bytes of two versions of a file, a full answer never.
+ * - If-None-Match is a list, which may come in several field lines (RFC
+ *   9110 5.3): up to KHTTPD_INM_LINES of them are returned raw, in order;
+ *   with more, inm_lines says so and the list matches nothing (the full
+ *   response, never wrong). See http_etag.h for evaluating it.
  */
 #ifndef KHTTPD_HTTP_PARSER_H
 #define KHTTPD_HTTP_PARSER_H
@@ -119,6 +123,10 @@ struct khttpd_limits {
 #define KHTTPD_HDR_IF_MODIFIED_SINCE 0x08 /* exactly once: ims is valid */
 #define KHTTPD_HDR_RANGE 0x10 /* exactly once: range is valid */
 #define KHTTPD_HDR_IF_RANGE 0x20 /* exactly once: if_range is valid */
+#define KHTTPD_HDR_IF_NONE_MATCH 0x40 /* at least once: see inm_lines */
+
+/* If-None-Match field lines kept; more make inm_lines KHTTPD_INM_LINES + 1. */
+#define KHTTPD_INM_LINES 4
 
 /*
  * A parsed request head. All strings point into the buffer given to
@@ -137,6 +145,8 @@ struct khttpd_request {
 	struct khttpd_str ims; /* If-Modified-Since */
 	struct khttpd_str range;
 	struct khttpd_str if_range; /* an HTTP-date or an entity tag */
+	struct khttpd_str inm[KHTTPD_INM_LINES]; /* If-None-Match lines */
+	u32 inm_lines; /* how many, up to KHTTPD_INM_LINES + 1 (too many) */
 	u32 nheaders; /* field lines, all names */
 	u32 head_len; /* what khttpd_parse_request() returned */
 };
