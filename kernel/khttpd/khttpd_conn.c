@@ -55,6 +55,7 @@
 #include "ktcp_server.h"
 #include "khttpd.h"
 #include "http_date.h"
+#include "http_etag.h"
 #include "http_path.h"
 #include "http_range.h"
 
@@ -115,6 +116,7 @@ struct khttpd_resp {
 	u64 start, size; /* 206: first byte and file size for Content-Range */
 	s64 mtime; /* Last-Modified, when has_mtime */
 	bool has_mtime;
+	const char *etag; /* ETag, or NULL */
 	const char *location; /* 301 */
 	size_t location_len;
 	bool head; /* HEAD: headers only */
@@ -210,6 +212,8 @@ static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		khttpd_date_format(r->mtime, date);
 		w += scnprintf(p + w, n - w, "Last-Modified: %s\r\n", date);
 	}
+	if (r->etag)
+		w += scnprintf(p + w, n - w, "ETag: %s\r\n", r->etag);
 	if (r->status == 200 || r->status == 206 || r->status == 416)
 		w += scnprintf(p + w, n - w, "Accept-Ranges: bytes\r\n");
 	if (r->status == 206)
@@ -379,11 +383,19 @@ static int khttpd_respond_redirect(struct ktcp_conn *conn,
 	return err;
 }
 
-/* Last-Modified not after If-Modified-Since: 304. */
-static bool khttpd_not_modified(const struct khttpd_request *req, s64 mtime)
+/*
+ * 304 for GET and HEAD (RFC 9110 13.2.2): If-None-Match names the file's
+ * tag (weak comparison) or is "*"; without If-None-Match, Last-Modified
+ * is not after If-Modified-Since. An If-None-Match, even one that cannot
+ * be read, makes If-Modified-Since ignored (RFC 9110 13.1.3).
+ */
+static bool khttpd_not_modified(const struct khttpd_request *req, s64 mtime,
+				const char *etag, size_t etag_len)
 {
 	s64 ims;
 
+	if (req->present & KHTTPD_HDR_IF_NONE_MATCH)
+		return khttpd_if_none_match(req, etag, etag_len);
 	if (!(req->present & KHTTPD_HDR_IF_MODIFIED_SINCE))
 		return false;
 	if (!khttpd_date_parse(req->ims.p, req->ims.len, &ims))
@@ -393,18 +405,22 @@ static bool khttpd_not_modified(const struct khttpd_request *req, s64 mtime)
 
 /*
  * If-Range (RFC 9110 13.1.5): the range is wanted only if the file is
- * still the one the client has part of, i.e. its Last-Modified is the
- * date given. khttpd sends no entity tags, so a tag never matches; nor
- * does an invalid date. Either way the client gets the whole file.
+ * still the one the client has part of: the entity tag given is the
+ * file's (strong comparison, so never a weak tag), or the date given is
+ * its Last-Modified. Otherwise, an invalid date included, the client gets
+ * the whole file.
  */
-static bool khttpd_if_range(const struct khttpd_request *req, s64 mtime)
+static bool khttpd_if_range(const struct khttpd_request *req, s64 mtime,
+			    const char *etag, size_t etag_len)
 {
+	const struct khttpd_str *v = &req->if_range;
 	s64 date;
 
 	if (!(req->present & KHTTPD_HDR_IF_RANGE))
 		return true;
-	return khttpd_date_parse(req->if_range.p, req->if_range.len, &date) &&
-	       date == mtime;
+	if (khttpd_etag_is_tag(v->p, v->len))
+		return khttpd_etag_strong_eq(v->p, v->len, etag, etag_len);
+	return khttpd_date_parse(v->p, v->len, &date) && date == mtime;
 }
 
 static int khttpd_lookup_status(int err)
@@ -424,41 +440,58 @@ static int khttpd_lookup_status(int err)
 	}
 }
 
+/*
+ * A regular file. It is opened first, as the serving user: a file that
+ * user cannot read is 403 whatever the request's conditions, so that no
+ * 304, ETag or Last-Modified tells anything about it. Then the validators
+ * (RFC 9110 13.2.2: If-None-Match, else If-Modified-Since; If-Range), then
+ * Range, for GET only: HEAD ignores it (RFC 9110 14.2) and gets what a
+ * GET without it would.
+ */
 static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 			       const struct khttpd_request *req,
 			       struct khttpd_node *node, const char *path)
 {
 	struct khttpd_server *ks = khttpd_srv(conn);
 	u64 size = node->stat.size, start = 0, count = size;
+	char etag[KHTTPD_ETAG_SIZE];
 	struct khttpd_resp r = {
 		.status = 200,
 		.type = khttpd_mime_type(path),
 		.head = req->method == KHTTPD_METHOD_HEAD,
 		.mtime = node->stat.mtime.tv_sec,
 		.has_mtime = true,
+		.etag = etag,
 		.size = size,
 	};
+	int etag_len = khttpd_etag_format(r.mtime, size, etag);
 	char body[256];
 	struct file *f;
 	int err;
 
-	if (khttpd_not_modified(req, r.mtime)) {
+	err = khttpd_open(ks, node, &f);
+	if (err)
+		return khttpd_respond_error(conn, hc, khttpd_lookup_status(err),
+					    r.head);
+	if (khttpd_not_modified(req, r.mtime, etag, etag_len)) {
+		khttpd_close(f);
 		r.status = 304;
 		r.type = NULL;
 		return khttpd_respond(conn, hc, &r);
 	}
-	/* Range is defined for GET only: HEAD ignores it (RFC 9110 14.2). */
 	if (req->method == KHTTPD_METHOD_GET &&
 	    (req->present & KHTTPD_HDR_RANGE) &&
-	    khttpd_if_range(req, r.mtime)) {
+	    khttpd_if_range(req, r.mtime, etag, etag_len)) {
 		switch (khttpd_range_parse(req->range.p, req->range.len, size,
 					   &start, &count)) {
 		case KHTTPD_RANGE_OK:
 			r.status = 206;
 			break;
 		case KHTTPD_RANGE_UNSATISFIABLE:
+			khttpd_close(f);
 			r.status = 416;
 			r.type = "text/html; charset=utf-8";
+			r.etag = NULL;
 			return khttpd_respond_mem(
 				conn, hc, &r, body,
 				khttpd_error_body(416, body, sizeof(body)));
@@ -471,19 +504,10 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	r.start = start;
 	r.length = count;
 	if (!r.head && count) {
-		err = khttpd_open(ks, node, &f);
-		if (err)
-			return khttpd_respond_error(
-				conn, hc, khttpd_lookup_status(err), r.head);
 		hc->file = f;
 		hc->pos = start;
 		hc->copy = !ks->sendfile;
 	} else {
-		/* HEAD gets the same answer as GET would, readable or not. */
-		err = khttpd_open(ks, node, &f);
-		if (err)
-			return khttpd_respond_error(
-				conn, hc, khttpd_lookup_status(err), r.head);
 		khttpd_close(f);
 	}
 	return khttpd_respond(conn, hc, &r);
