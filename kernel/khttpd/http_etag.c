@@ -73,7 +73,8 @@ static bool ows(char c)
 }
 
 enum khttpd_etag_match khttpd_etag_list(const char *v, size_t len,
-					const char *etag, size_t etag_len)
+					const char *etag, size_t etag_len,
+					bool strong)
 {
 	enum khttpd_etag_match ret = KHTTPD_ETAG_NONE;
 	const char *op;
@@ -94,7 +95,8 @@ enum khttpd_etag_match khttpd_etag_list(const char *v, size_t len,
 		}
 		if (!read_tag(v, len, &i, &op, &oplen, &weak))
 			return KHTTPD_ETAG_INVALID;
-		if (oplen == etag_len && !memcmp(op, etag, etag_len))
+		if (oplen == etag_len && !memcmp(op, etag, etag_len) &&
+		    !(strong && weak))
 			ret = KHTTPD_ETAG_MATCH;
 		while (i < len && ows(v[i]))
 			i++;
@@ -104,18 +106,17 @@ enum khttpd_etag_match khttpd_etag_list(const char *v, size_t len,
 	return ret;
 }
 
-bool khttpd_if_none_match(const struct khttpd_request *req, const char *etag,
-			  size_t etag_len)
+bool khttpd_taglist_match(const struct khttpd_taglist *l, const char *etag,
+			  size_t etag_len, bool strong)
 {
 	bool match = false;
 	u32 i;
 
-	if (!(req->present & KHTTPD_HDR_IF_NONE_MATCH) ||
-	    req->inm_lines > KHTTPD_INM_LINES)
+	if (l->lines > KHTTPD_TAG_LINES)
 		return false;
-	for (i = 0; i < req->inm_lines; i++) {
-		switch (khttpd_etag_list(req->inm[i].p, req->inm[i].len, etag,
-					 etag_len)) {
+	for (i = 0; i < l->lines; i++) {
+		switch (khttpd_etag_list(l->line[i].p, l->line[i].len, etag,
+					 etag_len, strong)) {
 		case KHTTPD_ETAG_INVALID:
 			return false;
 		case KHTTPD_ETAG_MATCH:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Entity tags (RFC 9110 8.8.3) and the fields that carry them:
- * If-None-Match (13.1.2) and If-Range (13.1.5). Pure C like http_parser.h.
+ * Entity tags (RFC 9110 8.8.3) and the fields that carry them: If-Match
+ * (13.1.1), If-None-Match (13.1.2) and If-Range (13.1.5). Pure C like
+ * http_parser.h.
  *
  * khttpd's tag for a file is the one nginx sends: the modification time
  * in seconds and the size, both in lower-case hex without leading zeros,
@@ -11,12 +12,12 @@
  *
  * Grammar (RFC 9110 8.8.3, 5.6.1): entity-tag = [ "W/" ] DQUOTE *etagc
  * DQUOTE, etagc = %x21 / %x23-7E / obs-text; "W/" is case-sensitive.
- * If-None-Match is "*" or a comma list of entity tags, whitespace and
- * empty elements allowed around the commas. A field value that is
- * neither (an unquoted tag, junk between tags, "*" in a list) is invalid:
- * it matches nothing, so the full response goes out, which is never
- * wrong. Its presence still disables If-Modified-Since (RFC 9110
- * 13.1.3), as the RFC asks of any If-None-Match.
+ * If-None-Match and If-Match are "*" or a comma list of entity tags,
+ * whitespace and empty elements allowed around the commas. A field value
+ * that is neither (an unquoted tag, junk between tags, "*" in a list) is
+ * invalid and matches nothing: for If-None-Match the full response goes
+ * out, which is never wrong, and its presence still disables
+ * If-Modified-Since (RFC 9110 13.1.3); for If-Match the answer is 412.
  */
 #ifndef KHTTPD_HTTP_ETAG_H
 #define KHTTPD_HTTP_ETAG_H
@@ -45,30 +46,35 @@ enum khttpd_etag_match {
 };
 
 /**
- * khttpd_etag_list() - does an If-None-Match value name a tag?
+ * khttpd_etag_list() - does an If-None-Match or If-Match value name a tag?
  * @v: one field value ("*" or a list of entity tags), not NUL-terminated
  * @len: its length
  * @etag: the representation's (strong) tag, quotes included
  * @etag_len: its length
+ * @strong: strong comparison (If-Match), else weak (If-None-Match)
  *
- * Weak comparison (RFC 9110 8.8.3.2): a member matches when its opaque
- * tag equals @etag, with or without "W/". "*" matches any representation.
+ * RFC 9110 8.8.3.2: a member matches when its opaque tag equals @etag;
+ * weakly with or without "W/", strongly only without. "*" matches any
+ * representation.
  *
  * Return: see enum khttpd_etag_match.
  */
 enum khttpd_etag_match khttpd_etag_list(const char *v, size_t len,
-					const char *etag, size_t etag_len);
+					const char *etag, size_t etag_len,
+					bool strong);
 
 /**
- * khttpd_if_none_match() - does a request's If-None-Match match a tag?
- * @req: a parsed request with KHTTPD_HDR_IF_NONE_MATCH
+ * khttpd_taglist_match() - does an If-None-Match or If-Match match a tag?
+ * @l: the field's lines (khttpd_request.inm or .im)
  * @etag: the representation's tag; @etag_len: its length
+ * @strong: as for khttpd_etag_list()
  *
- * Its field lines are one list (RFC 9110 5.3): true when one of them
+ * The field lines are one list (RFC 9110 5.3): true when one of them
  * matches and none is invalid, and there were not too many of them.
+ * False without any line.
  */
-bool khttpd_if_none_match(const struct khttpd_request *req, const char *etag,
-			  size_t etag_len);
+bool khttpd_taglist_match(const struct khttpd_taglist *l, const char *etag,
+			  size_t etag_len, bool strong);
 
 /**
  * khttpd_etag_is_tag() - is an If-Range value an entity tag?

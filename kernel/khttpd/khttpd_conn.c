@@ -383,24 +383,46 @@ static int khttpd_respond_redirect(struct ktcp_conn *conn,
 	return err;
 }
 
+/* A valid date in @v that Last-Modified @mtime is after. */
+static bool khttpd_modified_since(const struct khttpd_str *v, s64 mtime,
+				  bool *valid)
+{
+	s64 date;
+
+	*valid = khttpd_date_parse(v->p, v->len, &date);
+	return *valid && mtime > date;
+}
+
 /*
- * 304 for GET and HEAD (RFC 9110 13.2.2): If-None-Match names the file's
- * tag (weak comparison) or is "*"; without If-None-Match, Last-Modified
- * is not after If-Modified-Since. An If-None-Match, even one that cannot
- * be read, makes If-Modified-Since ignored (RFC 9110 13.1.3).
+ * The preconditions of a GET or HEAD, in RFC 9110 13.2.2's order: 412
+ * when If-Match names neither the file's tag (strong comparison) nor
+ * "*", or, without If-Match, when the file was modified after a valid
+ * If-Unmodified-Since; then 304 when If-None-Match names its tag (weak
+ * comparison) or is "*", or, without If-None-Match (even one that cannot
+ * be read: RFC 9110 13.1.3), when it was not modified after a valid
+ * If-Modified-Since. 0: none stops the answer.
  */
-static bool khttpd_not_modified(const struct khttpd_request *req, s64 mtime,
+static int khttpd_preconditions(const struct khttpd_request *req, s64 mtime,
 				const char *etag, size_t etag_len)
 {
-	s64 ims;
+	bool valid;
 
-	if (req->present & KHTTPD_HDR_IF_NONE_MATCH)
-		return khttpd_if_none_match(req, etag, etag_len);
-	if (!(req->present & KHTTPD_HDR_IF_MODIFIED_SINCE))
-		return false;
-	if (!khttpd_date_parse(req->ims.p, req->ims.len, &ims))
-		return false; /* an invalid date is ignored */
-	return mtime <= ims;
+	if (req->present & KHTTPD_HDR_IF_MATCH) {
+		if (!khttpd_taglist_match(&req->im, etag, etag_len, true))
+			return 412;
+	} else if ((req->present & KHTTPD_HDR_IF_UNMODIFIED_SINCE) &&
+		   khttpd_modified_since(&req->ius, mtime, &valid)) {
+		return 412;
+	}
+	if (req->present & KHTTPD_HDR_IF_NONE_MATCH) {
+		if (khttpd_taglist_match(&req->inm, etag, etag_len, false))
+			return 304;
+		return 0;
+	}
+	if ((req->present & KHTTPD_HDR_IF_MODIFIED_SINCE) &&
+	    !khttpd_modified_since(&req->ims, mtime, &valid) && valid)
+		return 304;
+	return 0;
 }
 
 /*
@@ -443,10 +465,10 @@ static int khttpd_lookup_status(int err)
 /*
  * A regular file. It is opened first, as the serving user: a file that
  * user cannot read is 403 whatever the request's conditions, so that no
- * 304, ETag or Last-Modified tells anything about it. Then the validators
- * (RFC 9110 13.2.2: If-None-Match, else If-Modified-Since; If-Range), then
- * Range, for GET only: HEAD ignores it (RFC 9110 14.2) and gets what a
- * GET without it would.
+ * 304, 412, ETag or Last-Modified tells anything about it. Then the
+ * preconditions (khttpd_preconditions(); If-Range), then Range, for GET
+ * only: HEAD ignores it (RFC 9110 14.2) and gets what a GET without it
+ * would.
  */
 static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 			       const struct khttpd_request *req,
@@ -473,11 +495,17 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	if (err)
 		return khttpd_respond_error(conn, hc, khttpd_lookup_status(err),
 					    r.head);
-	if (khttpd_not_modified(req, r.mtime, etag, etag_len)) {
+	switch (khttpd_preconditions(req, r.mtime, etag, etag_len)) {
+	case 412:
+		khttpd_close(f);
+		return khttpd_respond_error(conn, hc, 412, r.head);
+	case 304:
 		khttpd_close(f);
 		r.status = 304;
 		r.type = NULL;
 		return khttpd_respond(conn, hc, &r);
+	default:
+		break;
 	}
 	if (req->method == KHTTPD_METHOD_GET &&
 	    (req->present & KHTTPD_HDR_RANGE) &&

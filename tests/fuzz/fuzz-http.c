@@ -12,7 +12,8 @@
  *   no control byte, and fits len + 2;
  * - a Range answer lies within the size;
  * - a parsed date formats back to a date that parses to the same time;
- * - If-None-Match lines lie inside the head, and evaluating them (and
+ * - If-None-Match and If-Match lines lie inside the head, and evaluating
+ *   them (and
  *   any input as a tag list or an If-Range tag) stays within them.
  * The input is run under tight and default limits, so the limit paths are
  * reached too.
@@ -100,6 +101,16 @@ static void check_date(const char *s, size_t len)
 	CHECK(khttpd_date_parse(buf, KHTTPD_DATE_LEN, &back) && back == t);
 }
 
+static void check_taglist(const struct khttpd_taglist *l, const char *buf,
+			  int head)
+{
+	CHECK(l->lines <= KHTTPD_TAG_LINES + 1);
+	for (uint32_t i = 0; i < l->lines && i < KHTTPD_TAG_LINES; i++)
+		check_str(&l->line[i], buf, head);
+	khttpd_taglist_match(l, "\"0-0\"", 5, false);
+	khttpd_taglist_match(l, "\"0-0\"", 5, true);
+}
+
 static void check_request(const struct khttpd_request *req, const char *buf,
 			  int head)
 {
@@ -115,11 +126,11 @@ static void check_request(const struct khttpd_request *req, const char *buf,
 	check_range(&req->range, 1000);
 	check_range(&req->range, req->content_length);
 	check_date(req->ims.p, req->ims.len);
-	CHECK(req->inm_lines <= KHTTPD_INM_LINES + 1);
-	for (uint32_t i = 0; i < req->inm_lines && i < KHTTPD_INM_LINES; i++)
-		check_str(&req->inm[i], buf, head);
-	CHECK(!!(req->present & KHTTPD_HDR_IF_NONE_MATCH) == !!req->inm_lines);
-	khttpd_if_none_match(req, "\"0-0\"", 5);
+	check_taglist(&req->inm, buf, head);
+	check_taglist(&req->im, buf, head);
+	CHECK(!!(req->present & KHTTPD_HDR_IF_NONE_MATCH) == !!req->inm.lines);
+	CHECK(!!(req->present & KHTTPD_HDR_IF_MATCH) == !!req->im.lines);
+	check_str(&req->ius, buf, head);
 	check_str(&req->if_range, buf, head);
 }
 
@@ -178,7 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (size && data[0] == '/')
 			check_path(&s);
 		check_range(&s, size);
-		if (khttpd_etag_list(buf, size, "\"0-0\"", 5) ==
+		if (khttpd_etag_list(buf, size, "\"0-0\"", 5, false) ==
 		    KHTTPD_ETAG_MATCH)
 			CHECK(memmem(buf, size, "\"0-0\"", 5) ||
 			      memchr(buf, '*', size));

@@ -1262,8 +1262,8 @@ START_TEST(etag_lists)
 
 	for (i = 0; i < ARRAY_SIZE(lists); i++)
 		ck_assert_msg(khttpd_etag_list(lists[i].v, strlen(lists[i].v),
-					       TAG,
-					       strlen(TAG)) == lists[i].want,
+					       TAG, strlen(TAG),
+					       false) == lists[i].want,
 			      "'%s'", lists[i].v);
 }
 END_TEST
@@ -1298,6 +1298,32 @@ START_TEST(etag_strong)
 	}
 	ck_assert(!khttpd_etag_is_tag(NULL, 0));
 	ck_assert(!khttpd_etag_strong_eq(NULL, 0, TAG, strlen(TAG)));
+}
+END_TEST
+
+/* If-Match: strong comparison, so a weak member never matches. */
+START_TEST(etag_lists_strong)
+{
+	static const struct {
+		const char *v;
+		enum khttpd_etag_match want;
+	} lists[] = {
+		{ TAG, EMATCH },
+		{ "W/" TAG, ENONE },
+		{ "*", EMATCH },
+		{ "W/\"x\", " TAG, EMATCH },
+		{ "W/" TAG ", \"x\"", ENONE },
+		{ "\"x\"", ENONE },
+		{ "junk", EINVAL },
+		{ TAG ", *", EINVAL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		ck_assert_msg(khttpd_etag_list(lists[i].v, strlen(lists[i].v),
+					       TAG, strlen(TAG),
+					       true) == lists[i].want,
+			      "'%s'", lists[i].v);
 }
 END_TEST
 
@@ -1338,8 +1364,8 @@ START_TEST(if_none_match)
 		snprintf(s, sizeof(s), "GET / HTTP/1.1\r\nHost: h\r\n%s\r\n",
 			 reqs[i].fields);
 		ck_assert_int_eq(parse(s, &req), (int)strlen(s));
-		ck_assert_msg(khttpd_if_none_match(&req, TAG, strlen(TAG)) ==
-				      reqs[i].match,
+		ck_assert_msg(khttpd_taglist_match(&req.inm, TAG, strlen(TAG),
+						   false) == reqs[i].match,
 			      "%s", reqs[i].fields);
 		ck_assert_msg(!!(req.present & KHTTPD_HDR_IF_NONE_MATCH) ==
 				      (strstr(s, "If-None-Match") ||
@@ -1351,9 +1377,47 @@ START_TEST(if_none_match)
 		 "GET / HTTP/1.1\r\nHost: h\r\n"
 		 "If-None-Match: \"a\"\r\nIf-None-Match: \"b\"\r\n\r\n");
 	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
-	ck_assert_uint_eq(req.inm_lines, 2);
-	ck_assert(str_is(req.inm[0], "\"a\""));
-	ck_assert(str_is(req.inm[1], "\"b\""));
+	ck_assert_uint_eq(req.inm.lines, 2);
+	ck_assert(str_is(req.inm.line[0], "\"a\""));
+	ck_assert(str_is(req.inm.line[1], "\"b\""));
+	ck_assert_uint_eq(req.im.lines, 0);
+	ck_assert(!khttpd_taglist_match(&req.im, TAG, strlen(TAG), true));
+}
+END_TEST
+
+/* If-Match is a list like If-None-Match; If-Unmodified-Since is one date. */
+START_TEST(if_match_fields)
+{
+	struct khttpd_request req;
+	const char *s;
+
+	s = "GET / HTTP/1.1\r\nHost: h\r\nIf-Match: \"x\"\r\n"
+	    "if-match: " TAG "\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.present & (KHTTPD_HDR_IF_MATCH |
+					 KHTTPD_HDR_IF_UNMODIFIED_SINCE |
+					 KHTTPD_HDR_IF_NONE_MATCH),
+			  KHTTPD_HDR_IF_MATCH | KHTTPD_HDR_IF_UNMODIFIED_SINCE);
+	ck_assert_uint_eq(req.im.lines, 2);
+	ck_assert(khttpd_taglist_match(&req.im, TAG, strlen(TAG), true));
+	ck_assert(str_is(req.ius, "Sun, 06 Nov 1994 08:49:37 GMT"));
+	check_incremental(s, strlen(s), &deflim);
+	/* twice: no date at all */
+	s = "GET / HTTP/1.1\r\nHost: h\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.present & KHTTPD_HDR_IF_UNMODIFIED_SINCE, 0);
+	ck_assert_ptr_null(req.ius.p);
+	/* too many lines: not evaluated, so If-Match fails */
+	s = "GET / HTTP/1.1\r\nHost: h\r\nIf-Match: " TAG "\r\n"
+	    "If-Match: \"b\"\r\nIf-Match: \"c\"\r\nIf-Match: \"d\"\r\n"
+	    "If-Match: \"e\"\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.im.lines, KHTTPD_TAG_LINES + 1);
+	ck_assert(!khttpd_taglist_match(&req.im, TAG, strlen(TAG), true));
 }
 END_TEST
 
@@ -1401,7 +1465,9 @@ Suite *make_http_suite(void)
 	tcase_add_test(tv, etag_format);
 	tcase_add_test(tv, etag_lists);
 	tcase_add_test(tv, etag_strong);
+	tcase_add_test(tv, etag_lists_strong);
 	tcase_add_test(tv, if_none_match);
+	tcase_add_test(tv, if_match_fields);
 	suite_add_tcase(s, tv);
 	return s;
 }

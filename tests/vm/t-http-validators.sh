@@ -1,7 +1,8 @@
 #!/bin/bash
 # khttpd validators: a strong ETag of mtime and size (as nginx makes it),
 # If-None-Match (weak comparison, "*", lists, over If-Modified-Since),
-# If-Range with an entity tag (strong comparison), 304s carrying the ETag.
+# If-Match and If-Unmodified-Since (412), If-Range with an entity tag
+# (strong comparison), 304s carrying the ETag.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 # shellcheck source=tests/vm/http-lib.sh
@@ -67,6 +68,28 @@ expect_code /f.txt 304 -H "If-None-Match: $et" \
 # without If-None-Match, If-Modified-Since as before
 expect_code /f.txt 304 -H "If-Modified-Since: $lm"
 
+# If-Match (RFC 9110 13.1.1): strong comparison, "*", lists; false is 412.
+expect_code /f.txt 200 -H "If-Match: $et"
+expect_code /f.txt 200 -H "If-Match: \"x\", $et"
+expect_code /f.txt 200 -H "If-Match: *"
+expect_code /f.txt 206 -r 0-4 -H "If-Match: $et"
+r=$(head_of /f.txt -H 'If-Match: "x"')
+assert_eq "$(status_line "$r")" "HTTP/1.1 412 Precondition Failed" "If-Match"
+expect_code /f.txt 412 -H "If-Match: W/$et"
+expect_code /f.txt 412 -I -H 'If-Match: "x"'
+expect_code /f.txt 412 -H 'If-Match: junk'
+# If-Unmodified-Since (13.1.4): 412 when modified after the date; ignored
+# when invalid or when If-Match is there; before If-None-Match.
+expect_code /f.txt 200 -H "If-Unmodified-Since: $lm"
+expect_code /f.txt 412 -H "If-Unmodified-Since: Thu, 01 Jan 1998 00:00:00 GMT"
+expect_code /f.txt 200 -H "If-Unmodified-Since: not a date"
+expect_code /f.txt 200 -H "If-Match: $et" \
+	-H "If-Unmodified-Since: Thu, 01 Jan 1998 00:00:00 GMT"
+expect_code /f.txt 412 -H 'If-Match: "x"' -H "If-None-Match: $et"
+expect_code /f.txt 304 -H "If-Match: $et" -H "If-None-Match: $et"
+expect_code /f.txt 412 -H "If-Unmodified-Since: Thu, 01 Jan 1998 00:00:00 GMT" \
+	-H "If-None-Match: $et"
+
 # Preconditions apply only where the answer would be 2xx: a 404 stays 404,
 # and a file the server may not read is 403, not a 304 that would tell its
 # tag and date.
@@ -74,7 +97,7 @@ expect_code /nothing 404 -H "If-None-Match: *"
 printf 'secret\n' >"$www/secret.txt"
 chmod 000 "$www/secret.txt"
 for h in "If-None-Match: *" "If-None-Match: $(etag "$www/secret.txt")" \
-	"If-Modified-Since: Fri, 31 Dec 9999 23:59:59 GMT"; do
+	"If-Modified-Since: Fri, 31 Dec 9999 23:59:59 GMT" 'If-Match: "x"'; do
 	r=$(head_of /secret.txt -H "$h")
 	assert_eq "$(status_line "$r")" "HTTP/1.1 403 Forbidden" "$h, unreadable"
 	assert_eq "$(header "$r" ETag)$(header "$r" Last-Modified)" "" \
