@@ -251,13 +251,14 @@ static int parse_connection(const struct khttpd_str *v, u32 *conn)
 
 /*
  * A field we care about for the second time: keep it only if it says the
- * same. IMS, Range and If-Range are then dropped (the SEEN_* bit stops a
+ * same. IMS, IUS, Range and If-Range are then dropped (the SEEN_* bit stops a
  * third one bringing them back).
  */
-#define SEEN_IMS 0x100
-#define SEEN_RANGE 0x200
-#define SEEN_IF_RANGE 0x400
-#define SEEN_ALL (SEEN_IMS | SEEN_RANGE | SEEN_IF_RANGE)
+#define SEEN_IMS 0x10000
+#define SEEN_RANGE 0x20000
+#define SEEN_IF_RANGE 0x40000
+#define SEEN_IUS 0x80000
+#define SEEN_ALL (SEEN_IMS | SEEN_RANGE | SEEN_IF_RANGE | SEEN_IUS)
 
 static void drop_field(u32 *present, u32 bit, u32 seen, struct khttpd_str *dst)
 {
@@ -275,6 +276,17 @@ static void store_once(u32 *present, u32 bit, u32 seen, struct khttpd_str *dst,
 	}
 	*present |= bit | seen;
 	*dst = *v;
+}
+
+/* One more field line of a list. */
+static void store_line(u32 *present, u32 bit, struct khttpd_taglist *l,
+		       const struct khttpd_str *v)
+{
+	*present |= bit;
+	if (l->lines < KHTTPD_TAG_LINES)
+		l->line[l->lines] = *v;
+	if (l->lines <= KHTTPD_TAG_LINES)
+		l->lines++;
 }
 
 static int store_field(struct khttpd_request *req, const struct khttpd_str *n,
@@ -313,6 +325,14 @@ static int store_field(struct khttpd_request *req, const struct khttpd_str *n,
 				   &req->range);
 		store_once(&req->present, KHTTPD_HDR_IF_RANGE, SEEN_IF_RANGE,
 			   &req->if_range, v);
+	} else if (khttpd_ieq(n->p, n->len, "if-none-match")) {
+		store_line(&req->present, KHTTPD_HDR_IF_NONE_MATCH, &req->inm,
+			   v);
+	} else if (khttpd_ieq(n->p, n->len, "if-match")) {
+		store_line(&req->present, KHTTPD_HDR_IF_MATCH, &req->im, v);
+	} else if (khttpd_ieq(n->p, n->len, "if-unmodified-since")) {
+		store_once(&req->present, KHTTPD_HDR_IF_UNMODIFIED_SINCE,
+			   SEEN_IUS, &req->ius, v);
 	}
 	return 0;
 }

@@ -63,6 +63,13 @@
  *   and RFC 9110 (13.1.3, 13.1.5, 14.2) lets the server ignore it. A
  *   second If-Range drops Range as well: without its condition a range
  *   might splice bytes of two versions of a file, a full answer never.
+ * - If-Unmodified-Since is returned raw, and dropped when twice, as
+ *   If-Modified-Since is.
+ * - If-None-Match and If-Match are lists, which may come in several field
+ *   lines (RFC 9110 5.3): up to KHTTPD_TAG_LINES of each are returned raw,
+ *   in order; with more, .lines says so and the list is not evaluated
+ *   (If-None-Match matches nothing: a full response, never wrong;
+ *   If-Match fails: 412). See http_etag.h for evaluating them.
  */
 #ifndef KHTTPD_HTTP_PARSER_H
 #define KHTTPD_HTTP_PARSER_H
@@ -121,6 +128,18 @@ struct khttpd_limits {
 #define KHTTPD_HDR_IF_MODIFIED_SINCE 0x08 /* exactly once: ims is valid */
 #define KHTTPD_HDR_RANGE 0x10 /* exactly once: range is valid */
 #define KHTTPD_HDR_IF_RANGE 0x20 /* exactly once: if_range is valid */
+#define KHTTPD_HDR_IF_NONE_MATCH 0x40 /* at least once: inm */
+#define KHTTPD_HDR_IF_MATCH 0x80 /* at least once: im */
+#define KHTTPD_HDR_IF_UNMODIFIED_SINCE 0x100 /* exactly once: ius is valid */
+
+/* Field lines of a list kept; more make .lines KHTTPD_TAG_LINES + 1. */
+#define KHTTPD_TAG_LINES 4
+
+/* The field lines of an If-None-Match or an If-Match, in order. */
+struct khttpd_taglist {
+	struct khttpd_str line[KHTTPD_TAG_LINES];
+	u32 lines; /* up to KHTTPD_TAG_LINES + 1 (too many) */
+};
 
 /*
  * A parsed request head. All strings point into the buffer given to
@@ -139,6 +158,9 @@ struct khttpd_request {
 	struct khttpd_str ims; /* If-Modified-Since */
 	struct khttpd_str range;
 	struct khttpd_str if_range; /* an HTTP-date or an entity tag */
+	struct khttpd_taglist inm; /* If-None-Match */
+	struct khttpd_taglist im; /* If-Match */
+	struct khttpd_str ius; /* If-Unmodified-Since */
 	u32 nheaders; /* field lines, all names */
 	u32 head_len; /* what khttpd_parse_request() returned */
 };

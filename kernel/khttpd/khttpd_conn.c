@@ -55,6 +55,7 @@
 #include "ktcp_server.h"
 #include "khttpd.h"
 #include "http_date.h"
+#include "http_etag.h"
 #include "http_path.h"
 #include "http_range.h"
 
@@ -115,6 +116,7 @@ struct khttpd_resp {
 	u64 start, size; /* 206: first byte and file size for Content-Range */
 	s64 mtime; /* Last-Modified, when has_mtime */
 	bool has_mtime;
+	const char *etag; /* ETag, or NULL */
 	const char *location; /* 301 */
 	size_t location_len;
 	bool head; /* HEAD: headers only */
@@ -210,6 +212,8 @@ static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		khttpd_date_format(r->mtime, date);
 		w += scnprintf(p + w, n - w, "Last-Modified: %s\r\n", date);
 	}
+	if (r->etag)
+		w += scnprintf(p + w, n - w, "ETag: %s\r\n", r->etag);
 	if (r->status == 200 || r->status == 206 || r->status == 416)
 		w += scnprintf(p + w, n - w, "Accept-Ranges: bytes\r\n");
 	if (r->status == 206)
@@ -379,32 +383,66 @@ static int khttpd_respond_redirect(struct ktcp_conn *conn,
 	return err;
 }
 
-/* Last-Modified not after If-Modified-Since: 304. */
-static bool khttpd_not_modified(const struct khttpd_request *req, s64 mtime)
+/* A valid date in @v that Last-Modified @mtime is after. */
+static bool khttpd_modified_since(const struct khttpd_str *v, s64 mtime,
+				  bool *valid)
 {
-	s64 ims;
+	s64 date;
 
-	if (!(req->present & KHTTPD_HDR_IF_MODIFIED_SINCE))
-		return false;
-	if (!khttpd_date_parse(req->ims.p, req->ims.len, &ims))
-		return false; /* an invalid date is ignored */
-	return mtime <= ims;
+	*valid = khttpd_date_parse(v->p, v->len, &date);
+	return *valid && mtime > date;
+}
+
+/*
+ * The preconditions of a GET or HEAD, in RFC 9110 13.2.2's order: 412
+ * when If-Match names neither the file's tag (strong comparison) nor
+ * "*", or, without If-Match, when the file was modified after a valid
+ * If-Unmodified-Since; then 304 when If-None-Match names its tag (weak
+ * comparison) or is "*", or, without If-None-Match (even one that cannot
+ * be read: RFC 9110 13.1.3), when it was not modified after a valid
+ * If-Modified-Since. 0: none stops the answer.
+ */
+static int khttpd_preconditions(const struct khttpd_request *req, s64 mtime,
+				const char *etag, size_t etag_len)
+{
+	bool valid;
+
+	if (req->present & KHTTPD_HDR_IF_MATCH) {
+		if (!khttpd_taglist_match(&req->im, etag, etag_len, true))
+			return 412;
+	} else if ((req->present & KHTTPD_HDR_IF_UNMODIFIED_SINCE) &&
+		   khttpd_modified_since(&req->ius, mtime, &valid)) {
+		return 412;
+	}
+	if (req->present & KHTTPD_HDR_IF_NONE_MATCH) {
+		if (khttpd_taglist_match(&req->inm, etag, etag_len, false))
+			return 304;
+		return 0;
+	}
+	if ((req->present & KHTTPD_HDR_IF_MODIFIED_SINCE) &&
+	    !khttpd_modified_since(&req->ims, mtime, &valid) && valid)
+		return 304;
+	return 0;
 }
 
 /*
  * If-Range (RFC 9110 13.1.5): the range is wanted only if the file is
- * still the one the client has part of, i.e. its Last-Modified is the
- * date given. khttpd sends no entity tags, so a tag never matches; nor
- * does an invalid date. Either way the client gets the whole file.
+ * still the one the client has part of: the entity tag given is the
+ * file's (strong comparison, so never a weak tag), or the date given is
+ * its Last-Modified. Otherwise, an invalid date included, the client gets
+ * the whole file.
  */
-static bool khttpd_if_range(const struct khttpd_request *req, s64 mtime)
+static bool khttpd_if_range(const struct khttpd_request *req, s64 mtime,
+			    const char *etag, size_t etag_len)
 {
+	const struct khttpd_str *v = &req->if_range;
 	s64 date;
 
 	if (!(req->present & KHTTPD_HDR_IF_RANGE))
 		return true;
-	return khttpd_date_parse(req->if_range.p, req->if_range.len, &date) &&
-	       date == mtime;
+	if (khttpd_etag_is_tag(v->p, v->len))
+		return khttpd_etag_strong_eq(v->p, v->len, etag, etag_len);
+	return khttpd_date_parse(v->p, v->len, &date) && date == mtime;
 }
 
 static int khttpd_lookup_status(int err)
@@ -424,41 +462,64 @@ static int khttpd_lookup_status(int err)
 	}
 }
 
+/*
+ * A regular file. It is opened first, as the serving user: a file that
+ * user cannot read is 403 whatever the request's conditions, so that no
+ * 304, 412, ETag or Last-Modified tells anything about it. Then the
+ * preconditions (khttpd_preconditions(); If-Range), then Range, for GET
+ * only: HEAD ignores it (RFC 9110 14.2) and gets what a GET without it
+ * would.
+ */
 static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 			       const struct khttpd_request *req,
 			       struct khttpd_node *node, const char *path)
 {
 	struct khttpd_server *ks = khttpd_srv(conn);
 	u64 size = node->stat.size, start = 0, count = size;
+	char etag[KHTTPD_ETAG_SIZE];
 	struct khttpd_resp r = {
 		.status = 200,
 		.type = khttpd_mime_type(path),
 		.head = req->method == KHTTPD_METHOD_HEAD,
 		.mtime = node->stat.mtime.tv_sec,
 		.has_mtime = true,
+		.etag = etag,
 		.size = size,
 	};
+	int etag_len = khttpd_etag_format(r.mtime, size, etag);
 	char body[256];
 	struct file *f;
 	int err;
 
-	if (khttpd_not_modified(req, r.mtime)) {
+	err = khttpd_open(ks, node, &f);
+	if (err)
+		return khttpd_respond_error(conn, hc, khttpd_lookup_status(err),
+					    r.head);
+	switch (khttpd_preconditions(req, r.mtime, etag, etag_len)) {
+	case 412:
+		khttpd_close(f);
+		return khttpd_respond_error(conn, hc, 412, r.head);
+	case 304:
+		khttpd_close(f);
 		r.status = 304;
 		r.type = NULL;
 		return khttpd_respond(conn, hc, &r);
+	default:
+		break;
 	}
-	/* Range is defined for GET only: HEAD ignores it (RFC 9110 14.2). */
 	if (req->method == KHTTPD_METHOD_GET &&
 	    (req->present & KHTTPD_HDR_RANGE) &&
-	    khttpd_if_range(req, r.mtime)) {
+	    khttpd_if_range(req, r.mtime, etag, etag_len)) {
 		switch (khttpd_range_parse(req->range.p, req->range.len, size,
 					   &start, &count)) {
 		case KHTTPD_RANGE_OK:
 			r.status = 206;
 			break;
 		case KHTTPD_RANGE_UNSATISFIABLE:
+			khttpd_close(f);
 			r.status = 416;
 			r.type = "text/html; charset=utf-8";
+			r.etag = NULL;
 			return khttpd_respond_mem(
 				conn, hc, &r, body,
 				khttpd_error_body(416, body, sizeof(body)));
@@ -471,19 +532,10 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	r.start = start;
 	r.length = count;
 	if (!r.head && count) {
-		err = khttpd_open(ks, node, &f);
-		if (err)
-			return khttpd_respond_error(
-				conn, hc, khttpd_lookup_status(err), r.head);
 		hc->file = f;
 		hc->pos = start;
 		hc->copy = !ks->sendfile;
 	} else {
-		/* HEAD gets the same answer as GET would, readable or not. */
-		err = khttpd_open(ks, node, &f);
-		if (err)
-			return khttpd_respond_error(
-				conn, hc, khttpd_lookup_status(err), r.head);
 		khttpd_close(f);
 	}
 	return khttpd_respond(conn, hc, &r);

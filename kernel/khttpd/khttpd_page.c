@@ -2,14 +2,15 @@
 /* Generated content: the built-in page, error bodies, directory listings. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "khttpd.h"
+#include "http_listing.h"
 
 /* A listing stops growing here; the page then says it was cut short. */
 #define KHTTPD_LISTING_MAX (1024 * 1024)
@@ -50,6 +51,8 @@ const char *khttpd_reason(int status)
 		return "Method Not Allowed";
 	case 408:
 		return "Request Timeout";
+	case 412:
+		return "Precondition Failed";
 	case 413:
 		return "Content Too Large";
 	case 414:
@@ -80,104 +83,74 @@ int khttpd_error_body(int status, char *buf, size_t len)
 			 status, r, status, r);
 }
 
+/*
+ * A listing is made in three passes: the names are collected (under the
+ * directory's lock, so nothing else is done then), each is looked up as
+ * a request for it would be, and the entries are sorted and written.
+ */
 struct khttpd_list {
 	struct dir_context ctx;
-	char *buf;
-	size_t len, cap;
+	char *names; /* the names, one after the other, not terminated */
+	size_t names_len, names_cap;
+	struct khttpd_dirent *ents; /* their lengths, until looked up */
+	size_t nents, ents_cap;
+	size_t room; /* what the rows of the entries so far can take */
 	bool nomem; /* an allocation failed: the listing is given up */
 	bool cut; /* KHTTPD_LISTING_MAX reached: the rest is left out */
 };
 
-/* Room for @need more bytes; the buffer only ever grows. */
-static bool khttpd_list_room(struct khttpd_list *l, size_t need)
-{
-	size_t cap;
-	char *p;
+/* What the page is written into; it only ever grows. */
+struct khttpd_page {
+	char *buf;
+	size_t len, cap;
+	bool nomem;
+};
 
-	if (l->nomem)
-		return false;
-	if (l->len + need <= l->cap)
+/* *p of *cap bytes (@used of them kept) grown to hold @need more. */
+static bool khttpd_grow(void **p, size_t *cap, size_t used, size_t need)
+{
+	size_t ncap;
+	void *n;
+
+	if (used + need <= *cap)
 		return true;
-	cap = max3(l->cap * 2, l->len + need, (size_t)PAGE_SIZE);
-	p = kvmalloc(cap, GFP_KERNEL);
-	if (!p) {
-		l->nomem = true;
+	ncap = max3(*cap * 2, used + need, (size_t)PAGE_SIZE);
+	n = kvmalloc(ncap, GFP_KERNEL);
+	if (!n)
 		return false;
-	}
-	if (l->len)
-		memcpy(p, l->buf, l->len);
-	kvfree(l->buf);
-	l->buf = p;
-	l->cap = cap;
+	if (used)
+		memcpy(n, *p, used);
+	kvfree(*p);
+	*p = n;
+	*cap = ncap;
 	return true;
 }
 
-static void khttpd_list_put(struct khttpd_list *l, const char *s, size_t n)
+/* Room for @need more bytes at pg->buf + pg->len, or false. */
+static bool khttpd_page_room(struct khttpd_page *pg, size_t need)
 {
-	if (khttpd_list_room(l, n)) {
-		memcpy(l->buf + l->len, s, n);
-		l->len += n;
+	if (!pg->nomem &&
+	    !khttpd_grow((void **)&pg->buf, &pg->cap, pg->len, need))
+		pg->nomem = true;
+	return !pg->nomem;
+}
+
+static void khttpd_page_puts(struct khttpd_page *pg, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (khttpd_page_room(pg, n)) {
+		memcpy(pg->buf + pg->len, s, n);
+		pg->len += n;
 	}
 }
 
-static void khttpd_list_puts(struct khttpd_list *l, const char *s)
+static void khttpd_page_html(struct khttpd_page *pg, const char *s)
 {
-	khttpd_list_put(l, s, strlen(s));
-}
+	size_t n = strlen(s);
 
-/* Text as HTML: & < > " ' escaped. */
-static void khttpd_list_html(struct khttpd_list *l, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			khttpd_list_puts(l, "&amp;");
-			break;
-		case '<':
-			khttpd_list_puts(l, "&lt;");
-			break;
-		case '>':
-			khttpd_list_puts(l, "&gt;");
-			break;
-		case '"':
-			khttpd_list_puts(l, "&quot;");
-			break;
-		case '\'':
-			khttpd_list_puts(l, "&#39;");
-			break;
-		default:
-			khttpd_list_put(l, &s[i], 1);
-			break;
-		}
-	}
-}
-
-/* A name as a relative URL: all but unreserved characters as %XX. */
-static void khttpd_list_url(struct khttpd_list *l, const char *s, size_t n)
-{
-	char esc[3];
-	size_t i;
-	u8 c;
-
-	for (i = 0; i < n; i++) {
-		c = s[i];
-		if (khttpd_is_unreserved(c)) {
-			khttpd_list_put(l, &s[i], 1);
-			continue;
-		}
-		esc[0] = '%';
-		esc[1] = hex_asc_upper_hi(c);
-		esc[2] = hex_asc_upper_lo(c);
-		khttpd_list_put(l, esc, 3);
-	}
-}
-
-/* The most one entry can take: every byte escaped, twice. */
-static size_t khttpd_list_entry_max(size_t namelen)
-{
-	return 64 + 9 * namelen;
+	if (khttpd_page_room(pg, 6 * n))
+		pg->len += khttpd_html_escape(s, n, pg->buf + pg->len);
 }
 
 static bool khttpd_list_actor(struct dir_context *ctx, const char *name,
@@ -185,57 +158,131 @@ static bool khttpd_list_actor(struct dir_context *ctx, const char *name,
 			      unsigned int type)
 {
 	struct khttpd_list *l = container_of(ctx, struct khttpd_list, ctx);
-	const char *slash = type == DT_DIR ? "/" : "";
+	size_t room = khttpd_listing_row_room(name, namelen);
 
 	if ((namelen == 1 && name[0] == '.') ||
 	    (namelen == 2 && name[0] == '.' && name[1] == '.'))
 		return true;
-	if (l->len + khttpd_list_entry_max(namelen) > KHTTPD_LISTING_MAX) {
+	if (l->room + room > KHTTPD_LISTING_MAX) {
 		l->cut = true;
 		return false; /* stops the walk */
 	}
-	khttpd_list_puts(l, "<li><a href=\"");
-	khttpd_list_url(l, name, namelen);
-	khttpd_list_puts(l, slash);
-	khttpd_list_puts(l, "\">");
-	khttpd_list_html(l, name, namelen);
-	khttpd_list_puts(l, slash);
-	khttpd_list_puts(l, "</a></li>\n");
-	return !l->nomem;
+	if (!khttpd_grow((void **)&l->names, &l->names_cap, l->names_len,
+			 namelen) ||
+	    !khttpd_grow((void **)&l->ents, &l->ents_cap,
+			 l->nents * sizeof(*l->ents), sizeof(*l->ents))) {
+		l->nomem = true;
+		return false;
+	}
+	memcpy(l->names + l->names_len, name, namelen);
+	l->names_len += namelen;
+	l->ents[l->nents++] = (struct khttpd_dirent){ .len = namelen };
+	l->room += room;
+	return true;
+}
+
+/*
+ * Look each entry up beneath the root as a request for it would be
+ * (@path is the directory's URL path, ending in '/'), with the serving
+ * user's credentials. What would not be served (a symlink out of the
+ * root or dangling, a device, a FIFO, a socket) is left out. Entries
+ * kept are packed at the front; returns how many, or -ENOMEM.
+ */
+static int khttpd_list_stat(const struct khttpd_server *ks,
+			    struct khttpd_list *l, const char *path)
+{
+	size_t plen = strlen(path), i, kept = 0;
+	const char *name = l->names;
+	struct khttpd_node node;
+	char *full;
+
+	full = kmalloc(plen + NAME_MAX + 1, GFP_KERNEL);
+	if (!full)
+		return -ENOMEM;
+	memcpy(full, path, plen);
+	for (i = 0; i < l->nents; i++) {
+		struct khttpd_dirent *e = &l->ents[i];
+
+		cond_resched();
+		e->name = name;
+		name += e->len;
+		if (e->len > NAME_MAX)
+			continue;
+		memcpy(full + plen, e->name, e->len);
+		full[plen + e->len] = '\0';
+		if (khttpd_lookup(ks, full, &node))
+			continue;
+		e->dir = S_ISDIR(node.stat.mode);
+		e->size = node.stat.size;
+		e->mtime = node.stat.mtime.tv_sec;
+		path_put(&node.path);
+		l->ents[kept++] = *e;
+	}
+	kfree(full);
+	return kept;
+}
+
+static int khttpd_list_cmp(const void *a, const void *b)
+{
+	return khttpd_listing_cmp(a, b);
 }
 
 /*
  * An HTML index of the open directory @dir, whose decoded URL path is
- * @path. Entries come in directory order, names HTML-escaped and links
- * percent-encoded. Returns 0 with a kvmalloc'ed body in *body (kvfree()
- * it) of *len bytes, or -errno.
+ * @path (ending in '/'); the format is in http_listing.h. Returns 0 with
+ * a kvmalloc'ed body in *body (kvfree() it) of *len bytes, or -errno.
  */
 int khttpd_listing(const struct khttpd_server *ks, struct file *dir,
 		   const char *path, char **body, size_t *len)
 {
 	struct khttpd_list l = { .ctx.actor = khttpd_list_actor };
-	const struct cred *old;
-	int err;
+	struct khttpd_page pg = {};
+	int err, n, i;
 
-	khttpd_list_puts(&l, "<!DOCTYPE html>\n<html><head>"
-			     "<meta charset=\"utf-8\"><title>Index of ");
-	khttpd_list_html(&l, path, strlen(path));
-	khttpd_list_puts(&l, "</title></head>\n<body><h1>Index of ");
-	khttpd_list_html(&l, path, strlen(path));
-	khttpd_list_puts(&l, "</h1>\n<ul>\n");
-	old = override_creds(ks->cred);
-	err = l.nomem ? -ENOMEM : iterate_dir(dir, &l.ctx);
-	revert_creds(old);
-	if (l.cut)
-		khttpd_list_puts(&l, "<li>(listing truncated)</li>\n");
-	khttpd_list_puts(&l, "</ul>\n</body></html>\n");
+	/* As every file access, with the server's credentials (the run's). */
+	err = iterate_dir(dir, &l.ctx);
 	if (!err && l.nomem)
 		err = -ENOMEM;
+	if (err)
+		goto out;
+	n = khttpd_list_stat(ks, &l, path);
+	if (n < 0) {
+		err = n;
+		goto out;
+	}
+	sort(l.ents, n, sizeof(*l.ents), khttpd_list_cmp, NULL);
+
+	khttpd_page_puts(&pg, "<!DOCTYPE html>\n<html><head>"
+			      "<meta charset=\"utf-8\"><title>Index of ");
+	khttpd_page_html(&pg, path);
+	khttpd_page_puts(&pg, "</title>\n<style>td{padding:0 1em 0 0}"
+			      "td+td+td{text-align:right}</style></head>\n"
+			      "<body><h1>Index of ");
+	khttpd_page_html(&pg, path);
+	khttpd_page_puts(&pg, "</h1>\n<table>\n<tr><th>Name</th>"
+			      "<th>Last modified</th><th>Size</th></tr>\n");
+	if (strcmp(path, "/"))
+		khttpd_page_puts(&pg, "<tr><td><a href=\"../\">../</a></td>"
+				      "<td></td><td></td></tr>\n");
+	for (i = 0; i < n; i++)
+		if (khttpd_page_room(&pg,
+				     khttpd_listing_row_max(l.ents[i].len)))
+			pg.len +=
+				khttpd_listing_row(&l.ents[i], pg.buf + pg.len);
+	if (l.cut)
+		khttpd_page_puts(&pg, "<tr><td colspan=\"3\">"
+				      "(listing truncated)</td></tr>\n");
+	khttpd_page_puts(&pg, "</table>\n</body></html>\n");
+	if (pg.nomem)
+		err = -ENOMEM;
+out:
+	kvfree(l.names);
+	kvfree(l.ents);
 	if (err) {
-		kvfree(l.buf);
+		kvfree(pg.buf);
 		return err;
 	}
-	*body = l.buf;
-	*len = l.len;
+	*body = pg.buf;
+	*len = pg.len;
 	return 0;
 }

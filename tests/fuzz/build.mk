@@ -19,7 +19,8 @@ fuzz-http: $(O)/fuzz/fuzz-http
 
 $(O)/fuzz/fuzz-http: $(FUZZ_HTTP_SRCS) $(wildcard $(KHTTPD_DIR)/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(KHTTPD_DIR) -o $@ $(FUZZ_HTTP_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(KHTTPD_DIR) -Iinclude/uapi -o $@ \
+		$(FUZZ_HTTP_SRCS)
 
 check-fuzz: $(O)/fuzz/fuzz-http
 	@mkdir -p $(O)/fuzz/corpus-http

@@ -11,15 +11,20 @@
  * - a decoded path starts with '/', has no "." or ".." segment, no "//",
  *   no control byte, and fits len + 2;
  * - a Range answer lies within the size;
- * - a parsed date formats back to a date that parses to the same time.
+ * - a parsed date formats back to a date that parses to the same time;
+ * - If-None-Match and If-Match lines lie inside the head, and evaluating
+ *   them (and
+ *   any input as a tag list or an If-Range tag) stays within them.
  * The input is run under tight and default limits, so the limit paths are
  * reached too.
  */
+#define _GNU_SOURCE /* memmem() */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http_date.h"
+#include "http_etag.h"
 #include "http_parser.h"
 #include "http_path.h"
 #include "http_range.h"
@@ -96,6 +101,16 @@ static void check_date(const char *s, size_t len)
 	CHECK(khttpd_date_parse(buf, KHTTPD_DATE_LEN, &back) && back == t);
 }
 
+static void check_taglist(const struct khttpd_taglist *l, const char *buf,
+			  int head)
+{
+	CHECK(l->lines <= KHTTPD_TAG_LINES + 1);
+	for (uint32_t i = 0; i < l->lines && i < KHTTPD_TAG_LINES; i++)
+		check_str(&l->line[i], buf, head);
+	khttpd_taglist_match(l, "\"0-0\"", 5, false);
+	khttpd_taglist_match(l, "\"0-0\"", 5, true);
+}
+
 static void check_request(const struct khttpd_request *req, const char *buf,
 			  int head)
 {
@@ -111,6 +126,12 @@ static void check_request(const struct khttpd_request *req, const char *buf,
 	check_range(&req->range, 1000);
 	check_range(&req->range, req->content_length);
 	check_date(req->ims.p, req->ims.len);
+	check_taglist(&req->inm, buf, head);
+	check_taglist(&req->im, buf, head);
+	CHECK(!!(req->present & KHTTPD_HDR_IF_NONE_MATCH) == !!req->inm.lines);
+	CHECK(!!(req->present & KHTTPD_HDR_IF_MATCH) == !!req->im.lines);
+	check_str(&req->ius, buf, head);
+	check_str(&req->if_range, buf, head);
 }
 
 static bool is_status(int r)
@@ -168,6 +189,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (size && data[0] == '/')
 			check_path(&s);
 		check_range(&s, size);
+		if (khttpd_etag_list(buf, size, "\"0-0\"", 5, false) ==
+		    KHTTPD_ETAG_MATCH)
+			CHECK(memmem(buf, size, "\"0-0\"", 5) ||
+			      memchr(buf, '*', size));
+		if (khttpd_etag_strong_eq(buf, size, "\"0-0\"", 5))
+			CHECK(size == 5 && !memcmp(buf, "\"0-0\"", 5));
 	}
 	return 0;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * khttpd's pure HTTP code: request parser (http_parser.c), target decoding
- * (http_path.c), Range (http_range.c) and HTTP-date (http_date.c).
+ * (http_path.c), Range (http_range.c), HTTP-date (http_date.c), entity
+ * tags (http_etag.c), listing rows (http_listing.c) and the ASCII classes
+ * they all use (http_types.h).
  *
  * Every request in the tables is also fed byte by byte, each prefix in a
  * heap buffer of exactly its size, so valgrind (KTCP_VALGRIND=1) sees any
@@ -13,6 +15,8 @@
 #include <time.h>
 
 #include "http_date.h"
+#include "http_etag.h"
+#include "http_listing.h"
 #include "http_parser.h"
 #include "http_path.h"
 #include "http_range.h"
@@ -1032,12 +1036,398 @@ START_TEST(helpers_absent)
 }
 END_TEST
 
+/* --- ASCII classes ------------------------------------------------------- */
+
+/*
+ * Every byte, 0x80-0xFF included: the kernel's ctype is Latin-1 (0xC0-0xFF
+ * are letters there) and glibc's is not, so a test that only ran the code
+ * through libc would not see a class that leaned on ctype.
+ */
+START_TEST(ascii_classes)
+{
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		bool upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+		bool digit = c >= '0' && c <= '9';
+		bool unres = upper || lower || digit || c == '-' || c == '.' ||
+			     c == '_' || c == '~';
+		bool tchar = upper || lower || digit ||
+			     (c && strchr("!#$%&'*+-.^_`|~", c));
+
+		ck_assert_msg(khttpd_is_alpha(c) == (upper || lower),
+			      "alpha 0x%02x", c);
+		ck_assert_msg(khttpd_is_digit(c) == digit, "digit 0x%02x", c);
+		ck_assert_msg(khttpd_is_unreserved(c) == unres,
+			      "unreserved 0x%02x", c);
+		ck_assert_msg(khttpd_is_tchar(c) == tchar, "tchar 0x%02x", c);
+		ck_assert_msg(khttpd_lower(c) == (upper ? c + 32 : c),
+			      "lower 0x%02x", c);
+	}
+	for (c = 0x80; c < 256; c++)
+		ck_assert_msg(!khttpd_is_alpha(c) && !khttpd_is_digit(c) &&
+				      !khttpd_is_unreserved(c) &&
+				      !khttpd_is_tchar(c),
+			      "0x%02x is ASCII to khttpd", c);
+}
+END_TEST
+
+/* --- listings ------------------------------------------------------------ */
+
+/* A name's link: every byte but the unreserved ASCII ones as %XX. */
+START_TEST(name_encode_bytes)
+{
+	char in[3] = "a", out[64], want[16];
+	size_t n;
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		in[1] = (char)c;
+		n = khttpd_name_encode(in, 2, out);
+		out[n] = '\0';
+		if (khttpd_is_unreserved(c))
+			snprintf(want, sizeof(want), "a%c", c);
+		else
+			snprintf(want, sizeof(want), "a%%%02X", c);
+		ck_assert_msg(!strcmp(out, want), "byte 0x%02x: '%s'", c, out);
+		if (c >= 0x80)
+			ck_assert_msg(n == 4, "byte 0x%02x kept", c);
+	}
+	/* 'résumé 2024.txt' in UTF-8: both bytes of each 'é' */
+	n = khttpd_name_encode("r\xc3\xa9sum\xc3\xa9 2024.txt", 17, out);
+	out[n] = '\0';
+	ck_assert_str_eq(out, "r%C3%A9sum%C3%A9%202024.txt");
+	n = khttpd_name_encode("a/b:c#d?e%f", 11, out);
+	out[n] = '\0';
+	ck_assert_str_eq(out, "a%2Fb%3Ac%23d%3Fe%25f");
+}
+END_TEST
+
+START_TEST(html_escape)
+{
+	char out[64];
+	size_t n;
+	int c;
+
+	n = khttpd_html_escape("<b>&\"q\"'\xc3\xa9", 11, out);
+	out[n] = '\0';
+	ck_assert_str_eq(out, "&lt;b&gt;&amp;&quot;q&quot;&#39;\xc3\xa9");
+	/* other bytes as they are, 0x80-0xFF (UTF-8) included */
+	for (c = 1; c < 256; c++) {
+		char in = (char)c;
+
+		if (strchr("&<>\"'", c))
+			continue;
+		ck_assert_uint_eq(khttpd_html_escape(&in, 1, out), 1);
+		ck_assert_int_eq((u8)out[0], c);
+	}
+}
+END_TEST
+
+static const char *row(const struct khttpd_dirent *e, char *buf)
+{
+	size_t n = khttpd_listing_row(e, buf);
+
+	ck_assert_uint_le(n, khttpd_listing_row_room(e->name, e->len));
+	ck_assert_uint_le(khttpd_listing_row_room(e->name, e->len),
+			  khttpd_listing_row_max(e->len));
+	buf[n] = '\0';
+	return buf;
+}
+
+START_TEST(listing_rows)
+{
+	struct khttpd_dirent e = { "b.txt", 5, false, 12345, 784111777 };
+	static char name[255], buf[128 + 9 * 255 + 1];
+	int c;
+
+	ck_assert_str_eq(row(&e, buf),
+			 "<tr><td><a href=\"b.txt\">b.txt</a></td>"
+			 "<td>Sun, 06 Nov 1994 08:49:37 GMT</td>"
+			 "<td>12345</td></tr>\n");
+	e = (struct khttpd_dirent){ "sub dir", 7, true, 4096, 0 };
+	ck_assert_str_eq(row(&e, buf),
+			 "<tr><td><a href=\"sub%20dir/\">sub dir/</a></td>"
+			 "<td>Thu, 01 Jan 1970 00:00:00 GMT</td>"
+			 "<td>-</td></tr>\n");
+	e = (struct khttpd_dirent){ "<b>&\"\xc3\xa9\".txt", 12, false, 0,
+				    253402300799LL };
+	ck_assert_str_eq(row(&e, buf),
+			 "<tr><td><a href=\"%3Cb%3E%26%22%C3%A9%22.txt\">"
+			 "&lt;b&gt;&amp;&quot;\xc3\xa9&quot;.txt</a></td>"
+			 "<td>Fri, 31 Dec 9999 23:59:59 GMT</td>"
+			 "<td>0</td></tr>\n");
+	e = (struct khttpd_dirent){ "f", 1, false, KHTTPD_U64_MAX, 0 };
+	ck_assert(strstr(row(&e, buf), "<td>18446744073709551615</td>"));
+	/* the worst names fit their room, and row_max */
+	for (c = 0; c < 256; c++) {
+		memset(name, c, sizeof(name));
+		e = (struct khttpd_dirent){ name, sizeof(name), true, 0, -1 };
+		row(&e, buf);
+		e.dir = false;
+		e.size = KHTTPD_U64_MAX;
+		row(&e, buf);
+	}
+	/* a plain name takes about twice its length */
+	ck_assert_uint_eq(khttpd_listing_row_room("a.txt", 5), 128 + 10);
+}
+END_TEST
+
+static int cmp_ents(const void *a, const void *b)
+{
+	return khttpd_listing_cmp(a, b);
+}
+
+/* Directories first, then files, each in byte order of the names. */
+START_TEST(listing_order)
+{
+	struct khttpd_dirent e[] = {
+		{ "b.txt", 5, false, 0, 0 },  { "\xc3\xa9", 2, false, 0, 0 },
+		{ "sub", 3, true, 0, 0 },     { "a.txt", 5, false, 0, 0 },
+		{ "Zdir", 4, true, 0, 0 },    { "C.txt", 5, false, 0, 0 },
+		{ "a", 1, false, 0, 0 },      { "a-dir", 5, true, 0, 0 },
+		{ "a.txt2", 6, false, 0, 0 }, { "~", 1, false, 0, 0 },
+	};
+	static const char *const want[] = {
+		"Zdir",	 "a-dir",  "sub",   "C.txt", "a",
+		"a.txt", "a.txt2", "b.txt", "~",     "\xc3\xa9",
+	};
+	size_t i;
+
+	qsort(e, ARRAY_SIZE(e), sizeof(e[0]), cmp_ents);
+	for (i = 0; i < ARRAY_SIZE(e); i++)
+		ck_assert_msg(e[i].len == strlen(want[i]) &&
+				      !memcmp(e[i].name, want[i], e[i].len),
+			      "%zu: got '%.*s', expected '%s'", i,
+			      (int)e[i].len, e[i].name, want[i]);
+	ck_assert_int_eq(khttpd_listing_cmp(&e[3], &e[3]), 0);
+}
+END_TEST
+
+/* --- entity tags --------------------------------------------------------- */
+
+START_TEST(etag_format)
+{
+	char buf[KHTTPD_ETAG_SIZE];
+
+	ck_assert_int_eq(khttpd_etag_format(0, 0, buf), 5);
+	ck_assert_str_eq(buf, "\"0-0\"");
+	/* nginx: "%xT-%xO" of mtime and size */
+	ck_assert_int_eq(khttpd_etag_format(0x5f5e1000, 26, buf), 13);
+	ck_assert_str_eq(buf, "\"5f5e1000-1a\"");
+	ck_assert_int_eq(khttpd_etag_format(-1, KHTTPD_U64_MAX, buf),
+			 KHTTPD_ETAG_SIZE - 1);
+	ck_assert_str_eq(buf, "\"ffffffffffffffff-ffffffffffffffff\"");
+}
+END_TEST
+
+#define TAG "\"5f-1a\""
+#define EMATCH KHTTPD_ETAG_MATCH
+#define ENONE KHTTPD_ETAG_NONE
+#define EINVAL KHTTPD_ETAG_INVALID
+
+START_TEST(etag_lists)
+{
+	static const struct {
+		const char *v;
+		enum khttpd_etag_match want;
+	} lists[] = {
+		{ TAG, EMATCH },
+		{ "W/" TAG, EMATCH }, /* weak comparison */
+		{ "*", EMATCH },
+		{ " * ", EMATCH },
+		{ "\"x\", " TAG, EMATCH },
+		{ "\"x\",W/\"y\"," TAG ",\"z\"", EMATCH },
+		{ ", ," TAG ",,", EMATCH }, /* empty elements */
+		{ "\t" TAG "\t,\t\"x\"", EMATCH },
+		{ "\"x\"", ENONE },
+		{ "\"x\", W/\"y\"", ENONE },
+		{ "", ENONE },
+		{ "\"\"", ENONE },
+		{ "\"5f-1a0\"", ENONE },
+		{ "\"5F-1A\"", ENONE }, /* opaque tags are case-sensitive */
+		{ "w/" TAG, EINVAL }, /* "W/" is */
+		{ "5f-1a", EINVAL }, /* unquoted */
+		{ TAG " " TAG, EINVAL }, /* no comma */
+		{ TAG ", *", EINVAL }, /* "*" only alone */
+		{ "**", EINVAL },
+		{ "\"x", EINVAL },
+		{ TAG ", junk", EINVAL },
+		{ "\"a b\"", EINVAL }, /* no SP in a tag */
+		{ "\"a\"b\"", EINVAL },
+		{ "\"\x80\xff\"", ENONE }, /* obs-text is allowed */
+		{ "W/ " TAG, EINVAL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		ck_assert_msg(khttpd_etag_list(lists[i].v, strlen(lists[i].v),
+					       TAG, strlen(TAG),
+					       false) == lists[i].want,
+			      "'%s'", lists[i].v);
+}
+END_TEST
+
+START_TEST(etag_strong)
+{
+	static const struct {
+		const char *v;
+		bool tag, eq;
+	} tags[] = {
+		{ TAG, true, true },
+		{ "W/" TAG, true, false }, /* strong comparison */
+		{ "\"x\"", true, false },
+		{ TAG " ", true, false },
+		{ TAG ", " TAG, true, false },
+		{ "\"5f-1a", true, false },
+		{ "Sun, 06 Nov 1994 08:49:37 GMT", false, false },
+		{ "", false, false },
+		{ "W", false, false },
+		{ "*", false, false },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tags); i++) {
+		const char *v = tags[i].v;
+
+		ck_assert_msg(khttpd_etag_is_tag(v, strlen(v)) == tags[i].tag,
+			      "'%s' is a tag", v);
+		ck_assert_msg(khttpd_etag_strong_eq(v, strlen(v), TAG,
+						    strlen(TAG)) == tags[i].eq,
+			      "'%s' equals", v);
+	}
+	ck_assert(!khttpd_etag_is_tag(NULL, 0));
+	ck_assert(!khttpd_etag_strong_eq(NULL, 0, TAG, strlen(TAG)));
+}
+END_TEST
+
+/* If-Match: strong comparison, so a weak member never matches. */
+START_TEST(etag_lists_strong)
+{
+	static const struct {
+		const char *v;
+		enum khttpd_etag_match want;
+	} lists[] = {
+		{ TAG, EMATCH },
+		{ "W/" TAG, ENONE },
+		{ "*", EMATCH },
+		{ "W/\"x\", " TAG, EMATCH },
+		{ "W/" TAG ", \"x\"", ENONE },
+		{ "\"x\"", ENONE },
+		{ "junk", EINVAL },
+		{ TAG ", *", EINVAL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		ck_assert_msg(khttpd_etag_list(lists[i].v, strlen(lists[i].v),
+					       TAG, strlen(TAG),
+					       true) == lists[i].want,
+			      "'%s'", lists[i].v);
+}
+END_TEST
+
+/* If-None-Match field lines are one list; too many match nothing. */
+START_TEST(if_none_match)
+{
+	static const struct {
+		const char *fields;
+		bool match;
+	} reqs[] = {
+		{ "If-None-Match: " TAG "\r\n", true },
+		{ "if-none-match: \"x\"\r\nIf-None-Match: W/" TAG "\r\n",
+		  true },
+		{ "If-None-Match: \"x\"\r\nIf-None-Match: \"y\"\r\n", false },
+		/* one invalid line spoils the list */
+		{ "If-None-Match: " TAG "\r\nIf-None-Match: junk\r\n", false },
+		{ "If-None-Match: a\r\nIf-None-Match: b\r\n"
+		  "If-None-Match: c\r\nIf-None-Match: " TAG "\r\n",
+		  false },
+		{ "If-None-Match: \"a\"\r\nIf-None-Match: \"b\"\r\n"
+		  "If-None-Match: \"c\"\r\nIf-None-Match: " TAG "\r\n",
+		  true },
+		/* more than KHTTPD_INM_LINES: not evaluated */
+		{ "If-None-Match: \"a\"\r\nIf-None-Match: \"b\"\r\n"
+		  "If-None-Match: \"c\"\r\nIf-None-Match: " TAG "\r\n"
+		  "If-None-Match: \"e\"\r\n",
+		  false },
+		{ "If-None-Match: *\r\n", true },
+		{ "If-None-Match:\r\n", false },
+		{ "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n",
+		  false },
+	};
+	struct khttpd_request req;
+	char s[512];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(reqs); i++) {
+		snprintf(s, sizeof(s), "GET / HTTP/1.1\r\nHost: h\r\n%s\r\n",
+			 reqs[i].fields);
+		ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+		ck_assert_msg(khttpd_taglist_match(&req.inm, TAG, strlen(TAG),
+						   false) == reqs[i].match,
+			      "%s", reqs[i].fields);
+		ck_assert_msg(!!(req.present & KHTTPD_HDR_IF_NONE_MATCH) ==
+				      (strstr(s, "If-None-Match") ||
+				       strstr(s, "if-none-match")),
+			      "%s", reqs[i].fields);
+		check_incremental(s, strlen(s), &deflim);
+	}
+	snprintf(s, sizeof(s),
+		 "GET / HTTP/1.1\r\nHost: h\r\n"
+		 "If-None-Match: \"a\"\r\nIf-None-Match: \"b\"\r\n\r\n");
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.inm.lines, 2);
+	ck_assert(str_is(req.inm.line[0], "\"a\""));
+	ck_assert(str_is(req.inm.line[1], "\"b\""));
+	ck_assert_uint_eq(req.im.lines, 0);
+	ck_assert(!khttpd_taglist_match(&req.im, TAG, strlen(TAG), true));
+}
+END_TEST
+
+/* If-Match is a list like If-None-Match; If-Unmodified-Since is one date. */
+START_TEST(if_match_fields)
+{
+	struct khttpd_request req;
+	const char *s;
+
+	s = "GET / HTTP/1.1\r\nHost: h\r\nIf-Match: \"x\"\r\n"
+	    "if-match: " TAG "\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.present & (KHTTPD_HDR_IF_MATCH |
+					 KHTTPD_HDR_IF_UNMODIFIED_SINCE |
+					 KHTTPD_HDR_IF_NONE_MATCH),
+			  KHTTPD_HDR_IF_MATCH | KHTTPD_HDR_IF_UNMODIFIED_SINCE);
+	ck_assert_uint_eq(req.im.lines, 2);
+	ck_assert(khttpd_taglist_match(&req.im, TAG, strlen(TAG), true));
+	ck_assert(str_is(req.ius, "Sun, 06 Nov 1994 08:49:37 GMT"));
+	check_incremental(s, strlen(s), &deflim);
+	/* twice: no date at all */
+	s = "GET / HTTP/1.1\r\nHost: h\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+	    "If-Unmodified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.present & KHTTPD_HDR_IF_UNMODIFIED_SINCE, 0);
+	ck_assert_ptr_null(req.ius.p);
+	/* too many lines: not evaluated, so If-Match fails */
+	s = "GET / HTTP/1.1\r\nHost: h\r\nIf-Match: " TAG "\r\n"
+	    "If-Match: \"b\"\r\nIf-Match: \"c\"\r\nIf-Match: \"d\"\r\n"
+	    "If-Match: \"e\"\r\n\r\n";
+	ck_assert_int_eq(parse(s, &req), (int)strlen(s));
+	ck_assert_uint_eq(req.im.lines, KHTTPD_TAG_LINES + 1);
+	ck_assert(!khttpd_taglist_match(&req.im, TAG, strlen(TAG), true));
+}
+END_TEST
+
 Suite *make_http_suite(void)
 {
 	Suite *s = suite_create("http");
 	TCase *tc = tcase_create("parser");
 	TCase *tp = tcase_create("path");
 	TCase *td = tcase_create("date");
+	TCase *tv = tcase_create("listings and validators");
 
 	tcase_add_test(tc, request_table);
 	tcase_add_test(tc, request_nul);
@@ -1066,5 +1456,18 @@ Suite *make_http_suite(void)
 	tcase_add_test(td, date_roundtrip);
 	tcase_set_timeout(td, 30);
 	suite_add_tcase(s, td);
+
+	tcase_add_test(tv, ascii_classes);
+	tcase_add_test(tv, name_encode_bytes);
+	tcase_add_test(tv, html_escape);
+	tcase_add_test(tv, listing_rows);
+	tcase_add_test(tv, listing_order);
+	tcase_add_test(tv, etag_format);
+	tcase_add_test(tv, etag_lists);
+	tcase_add_test(tv, etag_strong);
+	tcase_add_test(tv, etag_lists_strong);
+	tcase_add_test(tv, if_none_match);
+	tcase_add_test(tv, if_match_fields);
+	suite_add_tcase(s, tv);
 	return s;
 }

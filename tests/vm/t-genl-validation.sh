@@ -35,6 +35,12 @@ expect_nl EINVAL "a-z, 0-9" server_start service:str=../x port:u16=7000
 # ASCII only: the kernel's ctype calls 0xE9 ('é' in Latin-1) lower case.
 expect_nl EINVAL "a-z, 0-9" server_start service:str="x$(printf '\351')" \
 	port:u16=7000
+# 0xDF-0xFF are Latin-1's lower case (0xF7 excepted), 0x80-0xDE are not:
+# one byte of each kind, and the last.
+for b in 337 377 200; do
+	expect_nl EINVAL "a-z, 0-9" server_start \
+		service:str="x$(printf '%b' "\\0$b")" port:u16=7000
+done
 expect_nl EINVAL "Attribute failed policy validation" server_start \
 	service:str=waytoolongservicename port:u16=7000
 expect_nl ENOENT "unknown service" server_start service:str=nosuch port:u16=7000
