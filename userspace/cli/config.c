@@ -39,25 +39,26 @@ enum key_id {
 static const struct {
 	const char *name;
 	const char *service; /* the only service that takes it; NULL: all */
+	int opt; /* ARGS_OPT_* when args_server_setting() parses it, or 0 */
 } key_defs[N_KEYS] = {
-	[K_SERVICE] = { "service", NULL },
-	[K_PORT] = { "port", NULL },
-	[K_ADDR] = { "addr", NULL },
-	[K_BACKLOG] = { "backlog", NULL },
-	[K_MAX_CONNS] = { "max-conns", NULL },
-	[K_IDLE] = { "idle-timeout", NULL },
-	[K_MAX_MEM] = { "max-mem", NULL },
-	[K_CPUS] = { "cpus", NULL },
-	[K_LISTENERS] = { "listeners", NULL },
-	[K_WQ] = { "wq", "echo" },
-	[K_ROOT] = { "root", "http" },
-	[K_LISTING] = { "listing", "http" },
-	[K_KEEPALIVE_MAX] = { "keepalive-max", "http" },
-	[K_MAX_REQUEST_LINE] = { "max-request-line", "http" },
-	[K_MAX_HEADER] = { "max-header", "http" },
-	[K_HEAD_TIMEOUT] = { "head-timeout", "http" },
-	[K_SENDFILE] = { "sendfile", "http" },
-	[K_USER] = { "user", "http" },
+	[K_SERVICE] = { "service", NULL, 0 },
+	[K_PORT] = { "port", NULL, ARGS_OPT_PORT },
+	[K_ADDR] = { "addr", NULL, ARGS_OPT_ADDR },
+	[K_BACKLOG] = { "backlog", NULL, ARGS_OPT_BACKLOG },
+	[K_MAX_CONNS] = { "max-conns", NULL, ARGS_OPT_MAX_CONNS },
+	[K_IDLE] = { "idle-timeout", NULL, ARGS_OPT_IDLE },
+	[K_MAX_MEM] = { "max-mem", NULL, ARGS_OPT_MAX_MEM },
+	[K_CPUS] = { "cpus", NULL, 0 },
+	[K_LISTENERS] = { "listeners", NULL, 0 },
+	[K_WQ] = { "wq", "echo", 0 },
+	[K_ROOT] = { "root", "http", 0 },
+	[K_LISTING] = { "listing", "http", 0 },
+	[K_KEEPALIVE_MAX] = { "keepalive-max", "http", 0 },
+	[K_MAX_REQUEST_LINE] = { "max-request-line", "http", 0 },
+	[K_MAX_HEADER] = { "max-header", "http", 0 },
+	[K_HEAD_TIMEOUT] = { "head-timeout", "http", 0 },
+	[K_SENDFILE] = { "sendfile", "http", 0 },
+	[K_USER] = { "user", "http", 0 },
 };
 
 /* A section being parsed: the keys seen, and the line of each. */
@@ -127,21 +128,11 @@ static int set_key(struct config_server *s, enum key_id k, const char *v,
 	size_t len = strlen(v);
 	int err;
 
+	if (key_defs[k].opt)
+		return args_server_setting(key_defs[k].opt, v, cfg, e);
 	switch (k) {
 	case K_SERVICE:
 		return args_service(v, cfg->service, e);
-	case K_PORT:
-		return args_server_setting(ARGS_OPT_PORT, v, cfg, e);
-	case K_ADDR:
-		return args_server_setting(ARGS_OPT_ADDR, v, cfg, e);
-	case K_BACKLOG:
-		return args_server_setting(ARGS_OPT_BACKLOG, v, cfg, e);
-	case K_MAX_CONNS:
-		return args_server_setting(ARGS_OPT_MAX_CONNS, v, cfg, e);
-	case K_IDLE:
-		return args_server_setting(ARGS_OPT_IDLE, v, cfg, e);
-	case K_MAX_MEM:
-		return args_server_setting(ARGS_OPT_MAX_MEM, v, cfg, e);
 	case K_CPUS:
 		err = args_server_setting(ARGS_OPT_CPUS, v, cfg, e);
 		memcpy(s->cpus, v, len < sizeof(s->cpus) ? len + 1 : 0);
@@ -168,10 +159,13 @@ static int set_key(struct config_server *s, enum key_id k, const char *v,
 		return args_u32(v, 0, UINT32_MAX, &cfg->http_keepalive_max, e);
 	case K_MAX_REQUEST_LINE:
 		cfg->has |= KTCP_HAS_HTTP_MAX_REQUEST_LINE;
-		return args_u32(v, 64, 32768, &cfg->http_max_request_line, e);
+		return args_u32(v, ARGS_HTTP_REQUEST_LINE_MIN,
+				ARGS_HTTP_REQUEST_LINE_MAX,
+				&cfg->http_max_request_line, e);
 	case K_MAX_HEADER:
 		cfg->has |= KTCP_HAS_HTTP_MAX_HEADER;
-		return args_u32(v, 256, 65536, &cfg->http_max_header, e);
+		return args_u32(v, ARGS_HTTP_HEADER_MIN, ARGS_HTTP_HEADER_MAX,
+				&cfg->http_max_header, e);
 	case K_HEAD_TIMEOUT:
 		cfg->has |= KTCP_HAS_HTTP_HEAD_TIMEOUT;
 		return args_duration_ms_range(v, 1, KTCP_IDLE_TIMEOUT_MS_MAX,
@@ -190,7 +184,7 @@ static int set_key(struct config_server *s, enum key_id k, const char *v,
 		cfg->http_ngroups = s->user.ngroups;
 		cfg->http_groups = s->user.groups;
 		return 0;
-	case N_KEYS:
+	default: /* the settings of key_defs[].opt, and N_KEYS */
 		break;
 	}
 	return -EINVAL;
