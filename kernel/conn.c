@@ -574,7 +574,7 @@ static int ktcp_conn_read_stop(struct sock *sk, const read_descriptor_t *desc)
 	if (desc->error)
 		return desc->error;
 	if (sk->sk_err)
-		return -sock_error(sk);
+		return sock_error(sk); /* -errno; it also clears the error */
 	if (skb_queue_empty(&sk->sk_receive_queue))
 		return sk->sk_shutdown & RCV_SHUTDOWN ? 0 : -EAGAIN;
 	return READ_ONCE(tcp_sk(sk)->urg_data) ? -EBADMSG : -EAGAIN;
