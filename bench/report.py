@@ -29,7 +29,8 @@ import subprocess
 import sys
 
 REC = re.compile(r"KTCP-BENCH-REC (\{.*\})\s*$")
-ECHO_SERVERS = ["kecho", "kecho-percpu", "user-t1", "user-t2", "uring"]
+ECHO_SERVERS = ["kecho", "kecho-percpu", "kecho-nolat", "user-t1", "user-t2",
+                "uring"]
 # Open loop: the servers compared at equal offered load.
 OPEN_SERVERS = ["kecho", "user-t1", "uring"]
 HTTP_SERVERS = ["khttpd", "nginx", "lighttpd"]
@@ -37,6 +38,7 @@ SCALE_SERVERS = ["tcp", "kecho", "user-t1", "khttpd", "nginx", "lighttpd"]
 LABELS = {
     "kecho": "kecho",
     "kecho-percpu": "kecho (percpu wq)",
+    "kecho-nolat": "kecho, latency off",
     "user-t1": "user-echo-server -t 1",
     "user-t2": "user-echo-server -t 2",
     "uring": "uring-echo-server -t 1",
@@ -52,6 +54,9 @@ ECHO_TARGETS = [("user-t1", 1.5), ("uring", 1.2)]
 HTTP_TARGETS = [("keep-alive", "nginx", 1.5), ("keep-alive", "lighttpd", 1.2),
                 ("close", "nginx", 1.2), ("close", "lighttpd", 1.2)]
 IDLE_TARGET_B = 4096
+# Issue 20: recording service times costs kecho less than 2 % of its
+# messages/s (kecho with ktcp's "latency" parameter on, over off).
+LATENCY_COST_TARGET = 0.98
 THREADS_PER_CPU_TARGET = 2
 
 
@@ -317,6 +322,11 @@ def summarize(env, data):
                      "p999_us", "errors")}
                 row["servers"][srv]["err"] = merge_err(rows)
                 row["servers"][srv]["client_cpu"] = cpu_stat(rows)
+        a = echo.get((conns, size, "kecho"))
+        b = echo.get((conns, size, "kecho-nolat"))
+        if a and b:
+            row["ratios"]["kecho/kecho-nolat"] = ratio_stat(
+                a, b, "msgs_per_s")
         for k in ("kecho", "kecho-percpu"):
             for base in ("user-t1", "user-t2", "uring"):
                 a = echo.get((conns, size, k))
@@ -440,6 +450,14 @@ def targets(env, res):
                 f"kecho >= {want}x {LABELS[base]} msgs/s, "
                 f"{row['conns']} conns, {row['size']} B", got,
                 lambda v, w=want: v >= w))
+    for row in res["echo"]:
+        got = row["ratios"].get("kecho/kecho-nolat")
+        if got is not None:
+            out.append(target(
+                f"latency histograms cost kecho < 2 % of its msgs/s (with / "
+                f"without >= {LATENCY_COST_TARGET}), "
+                f"{row['conns']} conns, {row['size']} B", got,
+                lambda v: v >= LATENCY_COST_TARGET))
     for row in (r for r in res.get("echo_open", []) if r["conns"] > 1):
         for base in ("user-t1", "uring"):
             got = row["ratios"].get(f"kecho/{base} p99")
@@ -598,6 +616,24 @@ def table(meta, env, res):
                 "point of the row, in CPUs (user + system over wall time); "
                 "*saturated* when it reached 90 % of the CPUs it may run on: "
                 "there it measured itself, not the server.", ""]
+        cost = [r for r in res["echo"]
+                if r["ratios"].get("kecho/kecho-nolat") is not None]
+        if cost:
+            out += ["### Echo: the cost of latency histograms", "",
+                    "kecho with service times recorded (the default) and "
+                    "without (ktcp's parameter latency=0), interleaved in "
+                    "each run; target: with / without >= "
+                    f"{LATENCY_COST_TARGET}.", "",
+                    "| conns | size | with msgs/s | without msgs/s "
+                    "| with / without |", "|---|---|---|---|---|"]
+            for r in cost:
+                sv = r["servers"]
+                out.append(
+                    f"| {r['conns']:,} | {fmt_size(r['size'])} | "
+                    f"{fmt_stat(sv.get('kecho', {}).get('msgs_per_s'))} | "
+                    f"{fmt_stat(sv.get('kecho-nolat', {}).get('msgs_per_s'))}"
+                    f" | {fmt_ratio(r['ratios']['kecho/kecho-nolat'])} |")
+            out.append("")
     if res.get("echo_open"):
         out += ["### Echo: latency at equal offered load (open loop, "
                 "echo-bench --rate)", "",

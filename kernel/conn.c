@@ -18,6 +18,7 @@
 #include <net/tcp.h>
 
 #include "ktcp_internal.h"
+#include "latency_bucket.h"
 #include "test_hooks.h"
 
 /*
@@ -65,7 +66,9 @@ static void ktcp_conn_wake(struct sock *sk)
 
 /*
  * The peer sent something: it is not idle, however long the connection
- * then waits for its CPU.
+ * then waits for its CPU. Called under the socket lock (its spinlock in
+ * softirq, or its owner's release_sock()), as ktcp_conn_read_sock()
+ * reads and clears the arrival stamp.
  */
 static void ktcp_conn_data_ready(struct sock *sk)
 {
@@ -75,6 +78,11 @@ static void ktcp_conn_data_ready(struct sock *sk)
 	conn = sk->sk_user_data;
 	if (conn) {
 		WRITE_ONCE(conn->last_active, jiffies);
+		/* The first arrival since the last consumer took everything. */
+		if (conn->srv->svc->stamp_rx &&
+		    static_branch_likely(&ktcp_latency_on) &&
+		    !READ_ONCE(conn->rx_ns))
+			WRITE_ONCE(conn->rx_ns, ktime_get_ns());
 		ktcp_conn_queue(conn);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
@@ -320,6 +328,12 @@ static struct ktcp_conn *ktcp_conn_alloc(struct ktcp_server *srv,
 	conn->cpu =
 		ktcp_server_pick_cpu(srv, READ_ONCE(sock->sk->sk_incoming_cpu));
 	conn->last_active = jiffies;
+	/*
+	 * Data may be queued before our data_ready is: timed from now, the
+	 * first run's. Stale if none was; that run clears it then.
+	 */
+	if (srv->svc->stamp_rx)
+		conn->rx_ns = ktcp_latency_clock();
 	/* Quiet until served: evictable before its first run too. */
 	if (srv->svc->evict_waiting)
 		__set_bit(KTCP_CONN_WAITING, &conn->flags);
@@ -599,15 +613,23 @@ int ktcp_conn_read_sock(struct ktcp_conn *conn, sk_read_actor_t actor,
 	read_descriptor_t desc = { .arg.data = conn, .count = budget };
 	struct sock *sk = conn->sock->sk;
 	bool again = false;
+	u64 start;
 	int ret;
 
 	lock_sock(sk);
+	start = READ_ONCE(conn->rx_ns);
 	ret = tcp_read_sock(sk, &desc, actor);
 	if (ret > 0)
 		again = ktcp_conn_read_again(sk, &desc);
 	else
 		ret = ktcp_conn_read_stop(sk, &desc);
+	/* All consumed: the next data_ready stamps the next arrival. */
+	if (start && skb_queue_empty(&sk->sk_receive_queue))
+		WRITE_ONCE(conn->rx_ns, 0);
+	else
+		start = 0;
 	release_sock(sk);
+	conn->rx_start = ret > 0 ? start : 0;
 	if (ret <= 0)
 		return ret;
 	conn->run_bytes += ret;
@@ -632,6 +654,32 @@ int ktcp_conn_send_skb(struct ktcp_conn *conn, struct sk_buff *skb, int off,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_send_skb);
+
+u64 ktcp_latency_clock(void)
+{
+	return static_branch_likely(&ktcp_latency_on) ? ktime_get_ns() : 0;
+}
+EXPORT_SYMBOL_GPL(ktcp_latency_clock);
+
+void ktcp_conn_latency(struct ktcp_conn *conn, u64 start)
+{
+	struct ktcp_latency_cpu __percpu *pcpu = conn->srv->lat.pcpu;
+	u64 now, ns;
+
+	if (!start || !static_branch_likely(&ktcp_latency_on))
+		return;
+	now = ktime_get_ns();
+	ns = now > start ? now - start : 0;
+	this_cpu_inc(pcpu->b[ktcp_latency_bucket(ns)]);
+	this_cpu_add(pcpu->sum_ns, ns);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_latency);
+
+u64 ktcp_conn_rx_start(struct ktcp_conn *conn)
+{
+	return conn->rx_start;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_rx_start);
 
 /* Half-close: FIN after what is queued; receiving still works. */
 int ktcp_conn_shutdown_write(struct ktcp_conn *conn)

@@ -117,6 +117,7 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 	[KTCP_A_OPTS] = NLA_POLICY_NESTED(ktcp_opt_policy),
 	/* reply-only */
 	[KTCP_A_STATS] = { .type = NLA_REJECT },
+	[KTCP_A_LATENCY] = { .type = NLA_REJECT },
 	/* SOCK_DROP (droptcp/drop_nl.c) */
 	[KTCP_A_SOCK] = NLA_POLICY_NESTED(droptcp_sock_policy),
 	[KTCP_A_FILTER] = NLA_POLICY_NESTED(droptcp_filter_policy),
@@ -290,6 +291,33 @@ static int ktcp_put_server(struct sk_buff *skb, const struct ktcp_server *srv)
 	return 0;
 }
 
+/* The server's service times (KTCP_A_LATENCY). */
+static int ktcp_put_latency(struct sk_buff *skb, const struct ktcp_server *srv)
+{
+	struct nlattr *nest, *buckets;
+	u64 count, sum;
+
+	nest = nla_nest_start(skb, KTCP_A_LATENCY);
+	if (!nest)
+		return -EMSGSIZE;
+	/* Summed straight into the message, 8-byte aligned. */
+	buckets = nla_reserve_64bit(skb, KTCP_LATENCY_A_BUCKETS,
+				    KTCP_LATENCY_BUCKETS * sizeof(u64),
+				    KTCP_LATENCY_A_PAD);
+	if (!buckets)
+		return -EMSGSIZE;
+	count = ktcp_latency_read(&srv->lat, nla_data(buckets), &sum);
+	if (nla_put_u64_64bit(skb, KTCP_LATENCY_A_COUNT, count,
+			      KTCP_LATENCY_A_PAD) ||
+	    nla_put_u64_64bit(skb, KTCP_LATENCY_A_SUM_NS, sum,
+			      KTCP_LATENCY_A_PAD) ||
+	    nla_put_u8(skb, KTCP_LATENCY_A_MIN_SHIFT, KTCP_LATENCY_MIN_SHIFT) ||
+	    nla_put_u8(skb, KTCP_LATENCY_A_SUB_BITS, KTCP_LATENCY_SUB_BITS))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int ktcp_put_server_stats(struct sk_buff *skb,
 				 const struct ktcp_server *srv)
 {
@@ -298,7 +326,7 @@ static int ktcp_put_server_stats(struct sk_buff *skb,
 	ktcp_server_stats(srv, stats);
 	if (nla_put_u32(skb, KTCP_A_SERVER_ID, srv->id) ||
 	    nla_put_string(skb, KTCP_A_SERVICE, srv->svc->name) ||
-	    ktcp_put_stats(skb, stats))
+	    ktcp_put_stats(skb, stats) || ktcp_put_latency(skb, srv))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -866,13 +894,16 @@ static int ktcp_nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&ktcp_lock);
 	if (info->attrs[KTCP_A_SERVER_ID]) {
 		srv = ktcp_get_server(info);
-		if (IS_ERR(srv))
+		if (IS_ERR(srv)) {
 			err = PTR_ERR(srv);
-		else
+		} else {
 			ktcp_stats_reset(&srv->stats);
+			ktcp_latency_reset(&srv->lat);
+		}
 	} else {
 		while ((srv = idr_get_next(&kn->servers, &id))) {
 			ktcp_stats_reset(&srv->stats);
+			ktcp_latency_reset(&srv->lat);
 			id++;
 		}
 		atomic64_set(&kn->sock_dropped, 0);

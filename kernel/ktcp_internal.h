@@ -4,6 +4,7 @@
 #define _KTCP_INTERNAL_H
 
 #include <linux/idr.h>
+#include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
@@ -49,6 +50,30 @@ static inline void ktcp_stats_add(struct ktcp_stats *st, unsigned int stat,
 	this_cpu_add(st->pcpu->v[stat], n);
 }
 
+/* One CPU's share of a server's service times (KTCP_A_LATENCY). */
+struct ktcp_latency_cpu {
+	u64 sum_ns;
+	u64 b[KTCP_LATENCY_BUCKETS]; /* latency_bucket.h */
+};
+
+/*
+ * Service times, per CPU like the counters and reset the same way: a
+ * sample is one increment and one add on the CPU that takes it, under
+ * no lock; reading sums the CPUs (under ktcp_lock, as a reset).
+ */
+struct ktcp_latency {
+	struct ktcp_latency_cpu __percpu *pcpu;
+	struct ktcp_latency_cpu base;
+};
+
+/* Whether service times are recorded: the module parameter "latency". */
+DECLARE_STATIC_KEY_TRUE(ktcp_latency_on);
+
+int ktcp_latency_init(struct ktcp_latency *lat);
+void ktcp_latency_destroy(struct ktcp_latency *lat);
+u64 ktcp_latency_read(const struct ktcp_latency *lat, u64 *b, u64 *sum);
+void ktcp_latency_reset(struct ktcp_latency *lat);
+
 /* The CPUs that run a server's connections; replaced whole by SET. */
 struct ktcp_cpus {
 	struct rcu_head rcu;
@@ -85,6 +110,7 @@ struct ktcp_server {
 	atomic_long_t mem; /* bytes charged by connections */
 
 	struct ktcp_stats stats;
+	struct ktcp_latency lat;
 	struct list_head node; /* in ktcp_servers, under ktcp_lock */
 	/* the service's ->server_priv_size bytes follow */
 	unsigned long priv[];
@@ -110,6 +136,14 @@ struct ktcp_conn {
 	size_t mem; /* bytes charged to srv->mem */
 	int cpu; /* runs there (unless params.percpu_wq); srv->cpus changes it */
 	u32 run_bytes; /* moved in this run */
+	/*
+	 * ns: when the data not yet consumed began to arrive (data_ready),
+	 * 0 for none; for services with ->stamp_rx, while the latency
+	 * switch is on. Written under the socket lock (data_ready's, or
+	 * ours in ktcp_conn_read_sock()).
+	 */
+	u64 rx_ns;
+	u64 rx_start; /* ktcp_conn_rx_start() */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);

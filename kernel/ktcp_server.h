@@ -117,6 +117,12 @@ struct ktcp_service {
 	 * it yields its CPU to the next connection; 0: KTCP_RUN_BYTES.
 	 */
 	u32 run_bytes;
+	/*
+	 * Stamp the arrival of data (the socket's data_ready) for
+	 * ktcp_conn_rx_start(): a clock read per wakeup while the latency
+	 * switch is on, so only for services that use it.
+	 */
+	bool stamp_rx;
 	/* TCP_NOTSENT_LOWAT for every connection; 0: the system's. */
 	u32 notsent_lowat;
 	/*
@@ -247,5 +253,23 @@ void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n);
  * limit.
  */
 void ktcp_conn_set_waiting(struct ktcp_conn *conn, bool waiting);
+
+/*
+ * Service times (KTCP_A_LATENCY; what a sample is, each service says in
+ * <linux/ktcp.h>). ktcp_latency_clock() is the time in ns, or 0 while
+ * recording is off (the "latency" parameter of ktcp). ktcp_conn_latency()
+ * records one sample, from @start to now, in the server's histogram on
+ * this CPU; a @start of 0 records nothing, so a sample that began while
+ * recording was off is not taken.
+ */
+u64 ktcp_latency_clock(void);
+void ktcp_conn_latency(struct ktcp_conn *conn, u64 start);
+/*
+ * For a service with ->stamp_rx: when the bytes that the last
+ * ktcp_conn_read_sock() consumed began to arrive (the data_ready of the
+ * first), if it left nothing queued; else 0 (the rest is consumed later,
+ * and that call tells), or while recording is off.
+ */
+u64 ktcp_conn_rx_start(struct ktcp_conn *conn);
 
 #endif /* _KTCP_SERVER_H */

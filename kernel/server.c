@@ -205,6 +205,7 @@ static void ktcp_server_free(struct ktcp_server *srv)
 	kfree(rcu_access_pointer(srv->cpus));
 	free_percpu(srv->cpu_conns);
 	ktcp_stats_destroy(&srv->stats);
+	ktcp_latency_destroy(&srv->lat);
 	kfree(srv->opts.http_root);
 	kfree(srv);
 }
@@ -247,7 +248,7 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 	spin_lock_init(&srv->conns_lock);
 	INIT_LIST_HEAD(&srv->conns);
 	init_waitqueue_head(&srv->conns_empty);
-	if (ktcp_stats_init(&srv->stats))
+	if (ktcp_stats_init(&srv->stats) || ktcp_latency_init(&srv->lat))
 		goto err_free;
 	err = ktcp_net_add(srv);
 	if (err) {

@@ -4,7 +4,9 @@
 # cannot be pinned) against user-echo-server with 1 and 2 threads and
 # uring-echo-server (io_uring) with 1, all driven by echo-bench on its own
 # CPU, BENCH_RUNS times, servers interleaved within each run so drift hits
-# them alike. Each run has two phases:
+# them alike; kecho also with its service times not recorded (ktcp's
+# parameter latency=0: "kecho-nolat"), for what recording costs. Each run
+# has two phases:
 #   closed loop: every connection count times every message size;
 #   open loop: kecho, user-echo-server -t 1 and uring-echo-server offered
 #   the same fixed rate (echo-bench --rate), 50 % and 90 % of the slowest
@@ -17,7 +19,11 @@ need ktcp echo-bench user-echo-server uring-echo-server
 need_module ktcp kecho
 bench_setup
 
-SERVERS="kecho kecho-percpu user-t1 user-t2 uring"
+SERVERS="kecho kecho-percpu kecho-nolat user-t1 user-t2 uring"
+# Every other run swaps kecho and kecho-nolat, whose ratio is a 2 % target:
+# going first in a run must not count as the histograms' cost.
+SERVERS_SWAPPED="kecho-nolat kecho-percpu kecho user-t1 user-t2 uring"
+LATENCY_PARAM=/sys/module/ktcp/parameters/latency
 # Compared at equal offered load; the open loop's rate is a share of the
 # slowest of them.
 OPEN_SERVERS="kecho user-t1 uring"
@@ -27,6 +33,10 @@ start_server() {
 	case $1 in
 	kecho) ktcp_start echo --port 12345 ;;
 	kecho-percpu) ktcp_start echo --port 12345 --wq percpu ;;
+	kecho-nolat)
+		echo 0 >"$LATENCY_PARAM" || fail "cannot switch latency off"
+		ktcp_start echo --port 12345
+		;;
 	user-t1) user_echo_start 1 ;;
 	user-t2) user_echo_start 2 ;;
 	uring) uring_echo_start 1 ;;
@@ -36,6 +46,10 @@ start_server() {
 
 stop_server() {
 	case $1 in
+	kecho-nolat)
+		ktcp_stop
+		echo 1 >"$LATENCY_PARAM"
+		;;
 	kecho*) ktcp_stop ;;
 	*) stop_pid "$UES_PID" ;;
 	esac
@@ -102,7 +116,9 @@ emit "{\"bench\": \"plan\", \"name\": \"echo-open\",
 i=0
 j=0
 for run in $(seq "$BENCH_RUNS"); do
-	for s in $SERVERS; do
+	order=$SERVERS
+	[ $((run % 2)) -eq 1 ] || order=$SERVERS_SWAPPED
+	for s in $order; do
 		start_server "$s"
 		for c in $BENCH_CONNS; do
 			for size in $BENCH_SIZES; do

@@ -8,6 +8,10 @@
  * no buffer of ours, no copy through one, one lock and no LSM hook per
  * message. What the send queue cannot take stays in the receive queue,
  * where TCP's window holds the peer back; write space runs us again.
+ *
+ * Service time (KTCP_A_LATENCY): from the data_ready of a message's
+ * first segment to the call that leaves its last byte queued back, so
+ * that the wait for a CPU counts, as the client sees it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -85,6 +89,8 @@ static int kecho_process(struct ktcp_conn *conn)
 		return kecho_urgent(conn);
 	if (n <= 0)
 		return n ?: KTCP_CONN_DONE; /* 0: the peer closed */
+	/* A message is echoed once all that had arrived is queued back. */
+	ktcp_conn_latency(conn, ktcp_conn_rx_start(conn));
 	return n < KECHO_CALL_BYTES ? KTCP_CONN_WAIT : KTCP_CONN_AGAIN;
 }
 
@@ -93,6 +99,7 @@ static struct ktcp_service kecho_service = {
 	.owner = THIS_MODULE,
 	.opts_mask = BIT(KTCP_OPT_A_ECHO_WQ),
 	.run_bytes = 2 * KECHO_CALL_BYTES,
+	.stamp_rx = true,
 	.configure = kecho_configure,
 	.conn_process = kecho_process,
 };

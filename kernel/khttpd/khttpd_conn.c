@@ -42,6 +42,11 @@
  * (KTCP_OPT_A_HTTP_SENDFILE 0), or a file system that cannot splice, has
  * it streamed through the send buffer instead. Either way any size costs
  * the same.
+ *
+ * Service time (KTCP_A_LATENCY): a response's runs from the moment the
+ * first byte of its request head is read (for a pipelined request, the
+ * moment the response before it is out) to the moment its last byte is
+ * queued in the socket.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -90,6 +95,8 @@ struct khttpd_conn {
 	u32 rx_len; /* bytes in rx */
 	u32 rx_scanned; /* of which the parser saw all without a full head */
 	unsigned long head_start; /* jiffies: first byte of the head in rx */
+	u64 head_ns; /* ktcp_latency_clock() then, 0 while it is off */
+	u64 resp_ns; /* head_ns of the request being answered */
 	u64 discard; /* request body bytes still to drop */
 	unsigned long pace_start; /* jiffies: this pace period began */
 	u64 paced; /* body or response bytes moved in this period */
@@ -294,6 +301,8 @@ static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	}
 	if (err)
 		return err;
+	/* Its service time runs until the last byte is queued. */
+	hc->resp_ns = hc->head_ns;
 	hc->left = r->head || r->status == 304 ? 0 : r->length;
 	if (!hc->left)
 		khttpd_body_release(conn, hc);
@@ -659,6 +668,7 @@ out:
 static void khttpd_head_begins(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	hc->head_start = jiffies;
+	hc->head_ns = ktcp_latency_clock();
 	ktcp_conn_set_deadline(conn,
 			       hc->head_start + khttpd_srv(conn)->head_timeout);
 }
@@ -899,7 +909,9 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 
 	if (hc->off == hc->len) {
 		if (!hc->left) {
-			/* The response is out. */
+			/* The response is out: queued, all of it. */
+			ktcp_conn_latency(conn, hc->resp_ns);
+			hc->resp_ns = 0;
 			if (hc->close) {
 				ktcp_conn_shutdown_write(conn);
 				hc->state = KHTTPD_LINGER;

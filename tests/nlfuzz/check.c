@@ -118,6 +118,58 @@ static int stats_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 		       t;
 }
 
+/* A histogram: count the buckets' sum, every length exact. */
+struct latency_seen {
+	uint64_t count, sum;
+	bool has_count, has_buckets;
+};
+
+static int latency_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
+			void *arg)
+{
+	struct latency_seen *l = arg;
+	int t = NLA_TYPE(a);
+	uint64_t v;
+	unsigned int i;
+
+	switch (t) {
+	case KTCP_LATENCY_A_PAD:
+		return 0;
+	case KTCP_LATENCY_A_COUNT:
+		if (check_len(a, 8))
+			return t;
+		memcpy(&l->count, NLA_DATA(a), 8);
+		l->has_count = true;
+		return 0;
+	case KTCP_LATENCY_A_SUM_NS:
+		return check_len(a, 8) ? t : 0;
+	case KTCP_LATENCY_A_MIN_SHIFT:
+	case KTCP_LATENCY_A_SUB_BITS:
+		return check_len(a, 1) ? t : 0;
+	case KTCP_LATENCY_A_BUCKETS:
+		if (!NLA_LEN(a) || NLA_LEN(a) % 8 || NLA_LEN(a) > 1024 * 8)
+			return t;
+		for (i = 0; i < (unsigned int)NLA_LEN(a) / 8; i++) {
+			memcpy(&v, (const char *)NLA_DATA(a) + i * 8, 8);
+			l->sum += v;
+		}
+		l->has_buckets = true;
+		return 0;
+	}
+	return t;
+}
+
+static int latency_nest(struct xchg *x, struct pend *p, const struct nlattr *a)
+{
+	struct latency_seen l = { 0 };
+
+	if (walk(x, p, NLA_DATA(a), NLA_LEN(a), latency_attr, &l))
+		return 1;
+	if (!l.has_count || !l.has_buckets || l.count != l.sum)
+		return -1;
+	return 0;
+}
+
 struct sock_seen {
 	int result, state;
 	bool saddr, daddr, sport, dport;
@@ -235,6 +287,9 @@ static int top_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 		break;
 	case KTCP_A_STATS:
 		bad = walk(x, p, NLA_DATA(a), NLA_LEN(a), stats_attr, NULL);
+		break;
+	case KTCP_A_LATENCY:
+		bad = p->cmd == KTCP_CMD_STATS_GET ? latency_nest(x, p, a) : -1;
 		break;
 	case KTCP_A_SOCK:
 		return sock_nest(x, s, a) ? -1 : 0;

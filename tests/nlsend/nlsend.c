@@ -62,6 +62,7 @@ static const struct name attrs[] = {
 	{ "listeners", KTCP_A_LISTENERS },
 	{ "opts", KTCP_A_OPTS },
 	{ "stats", KTCP_A_STATS },
+	{ "latency", KTCP_A_LATENCY },
 	{ "sock", KTCP_A_SOCK },
 	{ "filter", KTCP_A_FILTER },
 	{ "flags", KTCP_A_FLAGS },

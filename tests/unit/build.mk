@@ -15,7 +15,7 @@ KHTTPD_PURE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(KHTTPD_PURE_SRCS))
 UNIT_TOOLS_OBJS := $(TOOLS_COMMON)
 
 $(O)/obj/$(UNIT_DIR)/%.o: BASE_CFLAGS += -I$(LIBKTCP_DIR) -I$(CLI_DIR) \
-	-I$(KHTTPD_DIR) -Iuserspace/tools $(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
+	-I$(KHTTPD_DIR) -Ikernel -Iuserspace/tools $(NL_CFLAGS) $(JSON_CFLAGS) $(CHECK_CFLAGS)
 
 $(O)/tests/check-all: $(UNIT_OBJS) $(CLI_PURE_OBJS) $(KHTTPD_PURE_OBJS) \
 		$(LIBKTCP_OBJS) $(UNIT_TOOLS_OBJS)

@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, make_drop_suite());
 	srunner_add_suite(sr, make_http_suite());
 	srunner_add_suite(sr, make_json_suite());
+	srunner_add_suite(sr, make_latency_suite());
 	srunner_add_suite(sr, make_msg_suite());
 	srunner_add_suite(sr, make_nl_suite());
 	srunner_add_suite(sr, make_pace_suite());

@@ -14,7 +14,7 @@ static char *write_all(const struct ktcp_server *arr, size_t n,
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(prom_write(f, arr, n, total), 0);
+	ck_assert_int_eq(prom_write(f, arr, NULL, n, total), 0);
 	fclose(f);
 	return buf;
 }

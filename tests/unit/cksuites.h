@@ -11,6 +11,7 @@ Suite *make_config_suite(void);
 Suite *make_drop_suite(void);
 Suite *make_http_suite(void);
 Suite *make_json_suite(void);
+Suite *make_latency_suite(void);
 Suite *make_msg_suite(void);
 Suite *make_nl_suite(void);
 Suite *make_pace_suite(void);

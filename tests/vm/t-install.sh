@@ -44,8 +44,8 @@ block=$(family_block ktcp "$out")
 echo "$block"
 [ -n "$block" ] || fail "genl-ctrl-list shows no family ktcp: $out"
 head=$(head -n 2 <<<"$block" | tr -s ' \n' '  ')
-# maxattr: KTCP_A_MAX of ktcp.h (KTCP_A_NAME).
-[[ $head =~ ^0x[0-9a-f]+\ ktcp\ version\ 1\ hdrsize\ 0\ maxattr\ 19\ $ ]] ||
+# maxattr: KTCP_A_MAX of ktcp.h (KTCP_A_LATENCY).
+[[ $head =~ ^0x[0-9a-f]+\ ktcp\ version\ 1\ hdrsize\ 0\ maxattr\ 20\ $ ]] ||
 	fail "family header: '$head'"
 # Operations as "0xNN flags", sorted (6.1 lists SOCK_DROP, a full op,
 # first): the commands of ktcp.h with their do/dump and GENL_ADMIN_PERM,

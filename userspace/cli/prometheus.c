@@ -11,11 +11,12 @@
 
 #include "prometheus.h"
 
-enum prom_type { PROM_COUNTER, PROM_GAUGE };
+enum prom_type { PROM_COUNTER, PROM_GAUGE, PROM_HISTOGRAM };
 
 static const char *const type_names[] = {
 	[PROM_COUNTER] = "counter",
 	[PROM_GAUGE] = "gauge",
+	[PROM_HISTOGRAM] = "histogram",
 };
 
 /* One series of a family: a field of struct ktcp_stats. */
@@ -28,11 +29,17 @@ struct prom_series {
 struct prom_family;
 /*
  * Samples of @fam for one server, after its labels @labels (no braces):
- * for families that are not one number per series (a histogram).
+ * for families that are not one number per series (a histogram, of the
+ * server's service times @lat).
  */
 typedef void (*prom_samples_fn)(FILE *f, const struct prom_family *fam,
 				const struct ktcp_server *srv,
+				const struct ktcp_latency *lat,
 				const char *labels);
+
+static void latency_samples(FILE *f, const struct prom_family *fam,
+			    const struct ktcp_server *srv,
+			    const struct ktcp_latency *lat, const char *labels);
 
 struct prom_family {
 	const char *name;
@@ -115,6 +122,12 @@ static const struct prom_family families[] = {
 		 SL(KTCP_STAT_HTTP_3XX, http_3xx, "class=\"3xx\""),
 		 SL(KTCP_STAT_HTTP_4XX, http_4xx, "class=\"4xx\""),
 		 SL(KTCP_STAT_HTTP_5XX, http_5xx, "class=\"5xx\"")),
+	{ .name = "ktcp_service_time_seconds",
+	  .type = PROM_HISTOGRAM,
+	  .help = "Service time: of an HTTP response from its request's "
+		  "first byte, of an echo message from its arrival, to the "
+		  "last byte queued.",
+	  .samples = latency_samples },
 	{ .name = "ktcp_sockets_dropped_total",
 	  .type = PROM_COUNTER,
 	  .help = "Sockets dropped by ktcp drop in this network namespace.",
@@ -162,6 +175,47 @@ static void series_samples(FILE *f, const struct prom_family *fam,
 	}
 }
 
+/* A server has service times when its histogram has a layout. */
+static const struct ktcp_latency *latency_of(const struct ktcp_latency *lats,
+					     size_t i)
+{
+	return lats && lats[i].nbuckets ? &lats[i] : NULL;
+}
+
+/*
+ * name_bucket{labels,le="S"} for the buckets that end at a power of two
+ * ns (every 2^sub_bits-th: 27 instead of 105 series, all the precision
+ * a scraper's quantile estimate keeps anyway), cumulative, then +Inf,
+ * _sum and _count, in seconds.
+ */
+static void latency_samples(FILE *f, const struct prom_family *fam,
+			    const struct ktcp_server *srv,
+			    const struct ktcp_latency *lat, const char *labels)
+{
+	const char *sep = labels[0] ? "," : "";
+	uint64_t cum = 0, end;
+	unsigned int i;
+
+	(void)srv;
+	for (i = 0; i < lat->nbuckets && i < KTCP_LATENCY_SLOTS; i++) {
+		cum += lat->buckets[i];
+		end = ktcp_latency_bucket_end(lat, i);
+		if (end == UINT64_MAX)
+			break;
+		if (end & (end - 1))
+			continue;
+		fprintf(f, "%s_bucket{%s%sle=\"%.12g\"} %llu\n", fam->name,
+			labels, sep, (double)end / 1e9,
+			(unsigned long long)cum);
+	}
+	fprintf(f, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", fam->name, labels, sep,
+		(unsigned long long)lat->count);
+	fprintf(f, "%s_sum{%s} %.12g\n", fam->name, labels,
+		(double)lat->sum_ns / 1e9);
+	fprintf(f, "%s_count{%s} %llu\n", fam->name, labels,
+		(unsigned long long)lat->count);
+}
+
 /* Whether @fam has samples of @srv. */
 static int family_of(const struct prom_family *fam,
 		     const struct ktcp_server *srv)
@@ -171,7 +225,8 @@ static int family_of(const struct prom_family *fam,
 
 /* Whether any sample of @fam would be written. */
 static int family_present(const struct prom_family *fam,
-			  const struct ktcp_server *arr, size_t n,
+			  const struct ktcp_server *arr,
+			  const struct ktcp_latency *lats, size_t n,
 			  const struct ktcp_stats *total)
 {
 	size_t i, j;
@@ -181,8 +236,11 @@ static int family_present(const struct prom_family *fam,
 	for (i = 0; i < n; i++) {
 		if (!family_of(fam, &arr[i]))
 			continue;
-		if (fam->samples)
-			return 1;
+		if (fam->samples) {
+			if (latency_of(lats, i))
+				return 1;
+			continue;
+		}
 		for (j = 0; j < N_SERIES(fam) && fam->series[j].bit; j++)
 			if ((arr[i].has & KTCP_HAS_STATS) &&
 			    (arr[i].stats.has & fam->series[j].bit))
@@ -207,7 +265,8 @@ static void server_labels(const struct ktcp_server *srv, char *buf, size_t len)
 	fclose(m);
 }
 
-int prom_write(FILE *f, const struct ktcp_server *arr, size_t n,
+int prom_write(FILE *f, const struct ktcp_server *arr,
+	       const struct ktcp_latency *lats, size_t n,
 	       const struct ktcp_stats *total)
 {
 	const struct prom_family *fam;
@@ -216,7 +275,7 @@ int prom_write(FILE *f, const struct ktcp_server *arr, size_t n,
 
 	for (i = 0; i < N_FAMILIES; i++) {
 		fam = &families[i];
-		if (!family_present(fam, arr, n, total))
+		if (!family_present(fam, arr, lats, n, total))
 			continue;
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", fam->name, fam->help,
 			fam->name, type_names[fam->type]);
@@ -228,10 +287,14 @@ int prom_write(FILE *f, const struct ktcp_server *arr, size_t n,
 			if (!family_of(fam, &arr[j]))
 				continue;
 			server_labels(&arr[j], labels, sizeof(labels));
-			if (fam->samples)
-				fam->samples(f, fam, &arr[j], labels);
-			else if (arr[j].has & KTCP_HAS_STATS)
+			if (fam->samples) {
+				if (latency_of(lats, j))
+					fam->samples(f, fam, &arr[j],
+						     latency_of(lats, j),
+						     labels);
+			} else if (arr[j].has & KTCP_HAS_STATS) {
 				series_samples(f, fam, &arr[j].stats, labels);
+			}
 		}
 	}
 	return fflush(f) || ferror(f) ? -EIO : 0;

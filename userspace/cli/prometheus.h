@@ -17,10 +17,12 @@
 #include <ktcp.h>
 
 /*
- * Write every family for the servers arr[0..n) and the netns totals
- * @total (NULL: none). Returns 0 or -EIO.
+ * Write every family for the servers arr[0..n), whose service times are
+ * lats[0..n) (NULL, or an entry with nbuckets 0: none), and the netns
+ * totals @total (NULL: none). Returns 0 or -EIO.
  */
-int prom_write(FILE *f, const struct ktcp_server *arr, size_t n,
+int prom_write(FILE *f, const struct ktcp_server *arr,
+	       const struct ktcp_latency *lats, size_t n,
 	       const struct ktcp_stats *total);
 /* A label value escaped as the format wants: \\, \" and \n. */
 void prom_escape(FILE *f, const char *s);

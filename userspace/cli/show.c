@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* JSON shaping of servers, counters and events; text rendering of it. */
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -50,6 +51,86 @@ struct json_object *show_stats(const struct ktcp_stats *st)
 		if (st->has & c[i].bit)
 			add_u64(o, c[i].key, c[i].val);
 	return o;
+}
+
+/* The quantiles that `ktcp stats` shows, with their JSON keys. */
+static const struct {
+	double q;
+	const char *key, *label;
+} show_quantiles[] = {
+	{ 0.5, "p50_ns", "p50" },
+	{ 0.9, "p90_ns", "p90" },
+	{ 0.99, "p99_ns", "p99" },
+	{ 0.999, "p999_ns", "p99.9" },
+};
+
+#define NQUANTILES (sizeof(show_quantiles) / sizeof(show_quantiles[0]))
+
+/* One non-empty bucket: {"from_ns": A, "to_ns": B, "count": N}. */
+static struct json_object *show_bucket(const struct ktcp_latency *lat,
+				       unsigned int i)
+{
+	struct json_object *b = json_object_new_object();
+	uint64_t end = ktcp_latency_bucket_end(lat, i);
+
+	if (!b)
+		return NULL;
+	add_u64(b, "from_ns", i ? ktcp_latency_bucket_end(lat, i - 1) : 0);
+	/* The last bucket has no end. */
+	if (end != UINT64_MAX)
+		add_u64(b, "to_ns", end);
+	add_u64(b, "count", lat->buckets[i]);
+	return b;
+}
+
+struct json_object *show_latency(const struct ktcp_latency *lat)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	uint64_t ns;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	add_u64(o, "count", lat->count);
+	add_u64(o, "sum_ns", lat->sum_ns);
+	for (i = 0; i < NQUANTILES; i++)
+		if (!ktcp_latency_percentile(lat, show_quantiles[i].q, &ns))
+			add_u64(o, show_quantiles[i].key, ns);
+	a = json_object_new_array();
+	for (i = 0; a && i < lat->nbuckets && i < KTCP_LATENCY_SLOTS; i++)
+		if (lat->buckets[i])
+			json_object_array_add(a, show_bucket(lat, i));
+	json_object_object_add(o, "buckets", a);
+	return o;
+}
+
+int show_duration(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000)
+		return snprintf(buf, len, "%lluns", (unsigned long long)ns);
+	if (ns < 1000000)
+		return snprintf(buf, len, "%.1fus", (double)ns / 1e3);
+	if (ns < 1000000000)
+		return snprintf(buf, len, "%.2fms", (double)ns / 1e6);
+	return snprintf(buf, len, "%.2fs", (double)ns / 1e9);
+}
+
+void show_latency_text(FILE *f, struct json_object *lat)
+{
+	struct json_object *v;
+	char buf[32];
+	size_t i;
+
+	fputs("\tlatency:", f);
+	if (json_object_object_get_ex(lat, "count", &v))
+		fprintf(f, " count %s", json_object_get_string(v));
+	for (i = 0; i < NQUANTILES; i++) {
+		if (!json_object_object_get_ex(lat, show_quantiles[i].key, &v))
+			continue;
+		show_duration(buf, sizeof(buf), json_object_get_uint64(v));
+		fprintf(f, " %s %s", show_quantiles[i].label, buf);
+	}
+	fputc('\n', f);
 }
 
 static void add_addr(struct json_object *o, const struct ktcp_addr *addr)
@@ -324,7 +405,7 @@ static void show_nested(FILE *f, struct json_object *obj)
 
 void show_text(FILE *f, struct json_object *obj)
 {
-	struct json_object *id, *svc;
+	struct json_object *id, *svc, *lat = NULL;
 	const char *sep = "";
 
 	if (json_object_object_get_ex(obj, "id", &id)) {
@@ -337,7 +418,15 @@ void show_text(FILE *f, struct json_object *obj)
 	}
 	show_scalars(f, obj, sep);
 	fputc('\n', f);
+	/* Service times have a line of their own, not their buckets. */
+	if (json_object_object_get_ex(obj, "latency", &lat))
+		json_object_get(lat);
+	json_object_object_del(obj, "latency");
 	show_nested(f, obj);
+	if (lat) {
+		show_latency_text(f, lat);
+		json_object_object_add(obj, "latency", lat);
+	}
 }
 
 void show_text_line(FILE *f, const char *label, struct json_object *obj)

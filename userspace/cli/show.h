@@ -16,6 +16,17 @@
 
 struct json_object *show_stats(const struct ktcp_stats *st);
 struct json_object *show_server(const struct ktcp_server *srv);
+/*
+ * {"count": N, "sum_ns": N, "p50_ns": ..., "p90_ns", "p99_ns", "p999_ns"
+ * (the quantiles when there are samples), "buckets": [{"from_ns": A,
+ * "to_ns": B, "count": N}, ...]}: the non-empty buckets, the last
+ * without "to_ns" when it is the open one.
+ */
+struct json_object *show_latency(const struct ktcp_latency *lat);
+/* "\tlatency: count N p50 12.3us p90 ... p99 ... p99.9 ...\n" */
+void show_latency_text(FILE *f, struct json_object *lat);
+/* A duration for people: "850ns", "12.3us", "4.56ms", "1.20s". */
+int show_duration(char *buf, size_t len, uint64_t ns);
 struct json_object *show_servers(const struct ktcp_server *arr, size_t n);
 struct json_object *show_event(const struct ktcp_event *ev);
 /* {"event": "lost"}: the kernel dropped events (ENOBUFS). */

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ktcp stats [ID] [--reset]: counters, totals and per server. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "args.h"
@@ -22,10 +24,17 @@ static const struct cli_opt_help stats_help[] = {
 	{ 0 },
 };
 
-/* Counters as {id, service, stats}: the shape of each of "servers". */
-static struct json_object *server_stats(const struct ktcp_server *srv)
+/*
+ * Counters as {id, service, stats, latency}: the shape of each of
+ * "servers". Without latency when the module keeps none (older than
+ * 2.1) or the server went away meanwhile.
+ */
+static struct json_object *server_stats(struct ktcp *h,
+					const struct ktcp_server *srv)
 {
 	struct json_object *o = json_object_new_object();
+	struct ktcp_latency lat;
+	int err;
 
 	if (!o)
 		return NULL;
@@ -33,6 +42,13 @@ static struct json_object *server_stats(const struct ktcp_server *srv)
 	json_object_object_add(o, "service",
 			       json_object_new_string(srv->service));
 	json_object_object_add(o, "stats", show_stats(&srv->stats));
+	err = ktcp_latency_get(h, srv->id, &lat);
+	if (!err)
+		json_object_object_add(o, "latency", show_latency(&lat));
+	else if (err != -EOPNOTSUPP && err != -ENOENT)
+		fprintf(stderr,
+			"ktcp: stats: no service times of server %u: %s\n",
+			srv->id, strerror(-err));
 	return o;
 }
 
@@ -46,19 +62,20 @@ static int stats_one(struct ktcp *h, uint32_t id)
 	if (err)
 		return cli_fail(h, err, "cannot get the counters of server %u",
 				id);
-	err = cli_print(server_stats(srv));
+	err = cli_print(server_stats(h, srv));
 	ktcp_server_free(srv);
 	return err;
 }
 
 /* Per-server counters as {id, service, stats} objects. */
-static struct json_object *per_server(const struct ktcp_server *arr, size_t n)
+static struct json_object *per_server(struct ktcp *h,
+				      const struct ktcp_server *arr, size_t n)
 {
 	struct json_object *a = json_object_new_array();
 	size_t i;
 
 	for (i = 0; a && i < n; i++)
-		json_object_array_add(a, server_stats(&arr[i]));
+		json_object_array_add(a, server_stats(h, &arr[i]));
 	return a;
 }
 
@@ -78,7 +95,7 @@ static int stats_all(struct ktcp *h)
 	if (err)
 		return cli_fail(h, err, "cannot list servers");
 	total = show_stats(&st);
-	servers = per_server(arr, n);
+	servers = per_server(h, arr, n);
 	ktcp_server_list_free(arr);
 	if (cli_json) {
 		o = json_object_new_object();

@@ -47,6 +47,8 @@ int ktcp_parse_family(struct nlmsghdr *nlh, struct ktcp_family *fam);
 int ktcp_parse_id(struct nlmsghdr *nlh, uint32_t *id);
 int ktcp_parse_server(struct nlmsghdr *nlh, struct ktcp_server *srv);
 int ktcp_parse_stats(struct nlmsghdr *nlh, struct ktcp_stats *st);
+/* 0 with *lat filled, 1 when the reply has no KTCP_A_LATENCY, -EBADMSG. */
+int ktcp_parse_latency(struct nlmsghdr *nlh, struct ktcp_latency *lat);
 int ktcp_parse_service(struct nlmsghdr *nlh, char *name, size_t len);
 int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev);
 

@@ -522,6 +522,62 @@ int ktcp_stats_get(struct ktcp *h, uint32_t id, struct ktcp_stats *st);
  */
 int ktcp_stats_reset(struct ktcp *h, uint32_t id);
 
+/* --- service times (since 2.1) ------------------------------------------ */
+
+/* Buckets a struct ktcp_latency holds at most. */
+#define KTCP_LATENCY_SLOTS 128
+
+/*
+ * A server's histogram of service times, as the kernel keeps it (what a
+ * sample is, for each service, and the bucket layout: "Service times" in
+ * <linux/ktcp.h>). Bucket 0 holds samples below 2^min_shift ns; each
+ * power of two above is split into 2^sub_bits buckets of equal width;
+ * the last of the nbuckets has no upper bound. ktcp_latency_bucket_end()
+ * computes the bounds and ktcp_latency_percentile() estimates quantiles,
+ * so callers need not. Zeroed by ktcp_stats_reset(). 1088 bytes.
+ */
+struct ktcp_latency {
+	uint64_t count; /* samples: the sum of buckets[] */
+	uint64_t sum_ns; /* the sum of every sample, ns */
+	uint32_t nbuckets; /* buckets[0..nbuckets) are used, 1..128 */
+	uint8_t min_shift; /* bucket 0 ends at 2^min_shift ns */
+	uint8_t sub_bits; /* 2^sub_bits buckets per power of two */
+	uint16_t reserved16;
+	uint64_t reserved[5]; /* for later fields */
+	uint64_t buckets[KTCP_LATENCY_SLOTS]; /* samples per bucket */
+};
+
+/*
+ * ktcp_latency_get() - the service time histogram of server id (not of
+ * the totals: id 0 is -EINVAL). Returns 0, -ENOENT (no such server),
+ * -EOPNOTSUPP (a ktcp module older than 2.1, which keeps none), or
+ * -errno. A kernel with more buckets than KTCP_LATENCY_SLOTS has the
+ * ones beyond added to the last slot, which then has no upper bound.
+ * Since 2.1.
+ */
+int ktcp_latency_get(struct ktcp *h, uint32_t id, struct ktcp_latency *lat);
+
+/*
+ * ktcp_latency_bucket_end() - where bucket i of lat ends: the smallest
+ * ns value beyond it (bucket i holds [end(i - 1), end(i)), bucket 0
+ * from 0). UINT64_MAX for the last bucket (nbuckets - 1), which has no
+ * end, and for an i beyond it. Pure arithmetic. Since 2.1.
+ */
+uint64_t ktcp_latency_bucket_end(const struct ktcp_latency *lat,
+				 unsigned int i);
+
+/*
+ * ktcp_latency_percentile() - estimate the q-quantile (0 <= q <= 1;
+ * 0.99 for p99) of lat's samples in ns, into *ns: the bucket holding the
+ * ceil(q * count)-th smallest sample (at least the first), with its
+ * samples taken as spread evenly across it; in the last bucket, which
+ * has no end, its start. The error is at most one bucket's width, a
+ * quarter of the value with the kernel's layout. Returns 0, -EINVAL (q
+ * not in [0, 1]) or -ENODATA (no samples). Pure arithmetic. Since 2.1.
+ */
+int ktcp_latency_percentile(const struct ktcp_latency *lat, double q,
+			    uint64_t *ns);
+
 /* --- services ------------------------------------------------------------ */
 
 /*

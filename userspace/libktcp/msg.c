@@ -36,6 +36,9 @@ _Static_assert(sizeof(struct ktcp_stats) == KTCP_STATS_SLOTS * 8 &&
 			       (KTCP_STATS_A_EVICTED - KTCP_STATS_A_ACCEPTED +
 				1) * 8,
 	       "struct ktcp_stats: 64 slots, has and then a counter per bit");
+_Static_assert(sizeof(struct ktcp_latency) == 1088 &&
+		       KTCP_LATENCY_BUCKETS <= KTCP_LATENCY_SLOTS,
+	       "struct ktcp_latency: 1088 bytes, room for the kernel's buckets");
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(struct ktcp_server_cfg) == 256 &&
 		       sizeof(struct ktcp_server) == 1024 &&
@@ -786,6 +789,58 @@ int ktcp_parse_stats(struct nlmsghdr *nlh, struct ktcp_stats *st)
 	if (!tb[KTCP_A_STATS])
 		return -EBADMSG;
 	return parse_stats_nest(tb[KTCP_A_STATS], st);
+}
+
+/*
+ * The layout must give every bucket a width of at least 1 ns (sub_bits
+ * at most min_shift) and stay within 64 bits; the buckets are u64s,
+ * 8-byte aligned by the kernel's padding but copied all the same.
+ */
+static int parse_latency_nest(struct nlattr *nest, struct ktcp_latency *lat)
+{
+	struct nlattr *tb[KTCP_LATENCY_A_MAX + 1], *b;
+	struct ktcp_latency tmp = { 0 };
+	uint64_t v;
+	size_t i, n;
+
+	if (parse_nest(tb, KTCP_LATENCY_A_MAX, nest))
+		return -EBADMSG;
+	b = tb[KTCP_LATENCY_A_BUCKETS];
+	if (get_u8(tb[KTCP_LATENCY_A_MIN_SHIFT], &tmp.min_shift) ||
+	    get_u8(tb[KTCP_LATENCY_A_SUB_BITS], &tmp.sub_bits) || !b ||
+	    tmp.min_shift > 63 || tmp.sub_bits > tmp.min_shift ||
+	    nla_len(b) % 8 || !nla_len(b))
+		return -EBADMSG;
+	n = (size_t)nla_len(b) / 8;
+	for (i = 0; i < n; i++) {
+		memcpy(&v, (const char *)nla_data(b) + i * 8, 8);
+		/* Those beyond the slots add to the last, open, one. */
+		tmp.buckets[i < KTCP_LATENCY_SLOTS ? i :
+						     KTCP_LATENCY_SLOTS - 1] +=
+			v;
+		tmp.count += v;
+	}
+	tmp.nbuckets = n < KTCP_LATENCY_SLOTS ? n : KTCP_LATENCY_SLOTS;
+	if (tb[KTCP_LATENCY_A_SUM_NS]) {
+		if (nla_len(tb[KTCP_LATENCY_A_SUM_NS]) != 8)
+			return -EBADMSG;
+		tmp.sum_ns = nla_get_u64(tb[KTCP_LATENCY_A_SUM_NS]);
+	}
+	*lat = tmp;
+	return 0;
+}
+
+int ktcp_parse_latency(struct nlmsghdr *nlh, struct ktcp_latency *lat)
+{
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	int err;
+
+	err = parse_attrs(nlh, tb, KTCP_A_MAX);
+	if (err)
+		return err;
+	if (!tb[KTCP_A_LATENCY])
+		return 1;
+	return parse_latency_nest(tb[KTCP_A_LATENCY], lat);
 }
 
 int ktcp_parse_service(struct nlmsghdr *nlh, char *name, size_t len)

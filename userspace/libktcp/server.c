@@ -342,6 +342,44 @@ KTCP_EXPORT int ktcp_stats_get(struct ktcp *h, uint32_t id,
 	return ktcp_request(h, msg, stats_cb, st);
 }
 
+struct latency_reply {
+	struct ktcp_latency *lat;
+	int found;
+};
+
+static int latency_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct latency_reply *r = arg;
+	int err = ktcp_parse_latency(nlh, r->lat);
+
+	if (err < 0)
+		return err;
+	r->found = !err;
+	return 0;
+}
+
+KTCP_EXPORT int ktcp_latency_get(struct ktcp *h, uint32_t id,
+				 struct ktcp_latency *lat)
+{
+	struct latency_reply r = { .lat = lat };
+	struct nl_msg *msg;
+	int err;
+
+	memset(lat, 0, sizeof(*lat));
+	if (!id)
+		return build_error(h, -EINVAL,
+				   "service times are per server: give an id");
+	err = ktcp_msg_id(ktcp_family_id(h), KTCP_CMD_STATS_GET, id, &msg);
+	if (err)
+		return err;
+	err = ktcp_request(h, msg, latency_cb, &r);
+	if (!err && !r.found)
+		err = build_error(h, -EOPNOTSUPP,
+				  "the ktcp module keeps no service times "
+				  "(older than 2.1)");
+	return err;
+}
+
 KTCP_EXPORT int ktcp_stats_reset(struct ktcp *h, uint32_t id)
 {
 	ktcp_call_begin(h);

@@ -80,12 +80,14 @@
  *   do without:               totals over every server of the netns.
  *   dump:                     one message per server.
  *   Reply: KTCP_A_SERVER_ID (absent for totals), KTCP_A_SERVICE,
- *          KTCP_A_STATS (nested KTCP_STATS_A_*, all u64).
+ *          KTCP_A_STATS (nested KTCP_STATS_A_*, all u64) and, per server
+ *          only (not in the totals), KTCP_A_LATENCY (nested
+ *          KTCP_LATENCY_A_*: the histogram of service times, below).
  *
  * KTCP_CMD_STATS_RESET (do)
- *   KTCP_A_SERVER_ID: zero that server's counters; without it, every
- *   server's and the netns's KTCP_STATS_A_DROPPED. KTCP_STATS_A_ACTIVE is
- *   a gauge and is not reset.
+ *   KTCP_A_SERVER_ID: zero that server's counters and latency histogram;
+ *   without it, every server's and the netns's KTCP_STATS_A_DROPPED.
+ *   KTCP_STATS_A_ACTIVE is a gauge and is not reset.
  *
  * KTCP_CMD_SERVICE_GET (dump)
  *   One message per registered service: KTCP_A_SERVICE.
@@ -266,6 +268,7 @@ enum ktcp_attr {
 	 * the netns (EEXIST). Replies carry it when the server has one.
 	 */
 	KTCP_A_NAME, /* NUL-terminated string, at most KTCP_NAME_MAX chars */
+	KTCP_A_LATENCY, /* nested, KTCP_LATENCY_A_*: service times (replies) */
 	__KTCP_A_MAX
 };
 #define KTCP_A_MAX (__KTCP_A_MAX - 1)
@@ -460,5 +463,60 @@ enum ktcp_stats_attr {
 	__KTCP_STATS_A_MAX
 };
 #define KTCP_STATS_A_MAX (__KTCP_STATS_A_MAX - 1)
+
+/*
+ * Service times (KTCP_A_LATENCY of a STATS_GET reply): a histogram per
+ * server, kept per CPU and summed when read, zeroed by STATS_RESET.
+ *
+ * What one sample is:
+ *   http: one response, from the moment khttpd reads the first byte of
+ *         its request head from the socket (for a pipelined request, the
+ *         moment the response before it is out) to the moment the last
+ *         byte of the response is queued in the socket. Answers to heads
+ *         that cannot be parsed (400, 408, 414, 431) count too; the 503
+ *         of a server out of memory does not.
+ *   echo: one message, from the socket's data_ready for its first
+ *         segment (TCP queued it: the time waiting for a CPU counts) to
+ *         the moment its last byte is queued back. A message is what
+ *         arrives between two echoes: with a client that waits for each
+ *         answer, each message it sends; bytes that arrive while an echo
+ *         runs are the next message.
+ *
+ * Buckets are log-linear in nanoseconds: bucket 0 is [0, 2^MIN_SHIFT);
+ * then each power of two [2^k, 2^(k+1)), k >= MIN_SHIFT, is split into
+ * 2^SUB_BITS buckets of equal width, so bucket i >= 1 begins at
+ *   2^(MIN_SHIFT + g) + s * 2^(MIN_SHIFT + g - SUB_BITS),
+ *   g = (i - 1) >> SUB_BITS, s = (i - 1) & (2^SUB_BITS - 1),
+ * and ends where bucket i + 1 begins. The last bucket has no end: it
+ * holds everything beyond. A bucket is at most 1/2^SUB_BITS of its
+ * values wide. Replies carry the layout (MIN_SHIFT, SUB_BITS and the
+ * number of buckets), so a reader computes the bounds instead of
+ * assuming these values.
+ *
+ * Recording costs a clock read and a per-CPU increment per sample, and
+ * can be switched off for every server with the parameter "latency" of
+ * the ktcp module (/sys/module/ktcp/parameters/latency, 1 by default):
+ * while off, nothing is recorded, the histograms keep what they have.
+ */
+#define KTCP_LATENCY_MIN_SHIFT 10 /* bucket 0: below 1024 ns */
+#define KTCP_LATENCY_SUB_BITS 2 /* 4 buckets per power of two */
+/*
+ * 1 + 26 << SUB_BITS: bucket 0, then 26 powers of two from 2^10 ns; the
+ * last bucket, which has no end, begins at 60.1 s.
+ */
+#define KTCP_LATENCY_BUCKETS 105
+
+enum ktcp_latency_attr {
+	KTCP_LATENCY_A_UNSPEC,
+	KTCP_LATENCY_A_PAD,
+	KTCP_LATENCY_A_COUNT, /* u64, samples: the sum of the buckets */
+	KTCP_LATENCY_A_SUM_NS, /* u64, ns: the sum of every sample */
+	KTCP_LATENCY_A_MIN_SHIFT, /* u8, bucket 0's bound is 2^MIN_SHIFT ns */
+	KTCP_LATENCY_A_SUB_BITS, /* u8, 2^SUB_BITS buckets per power of 2 */
+	KTCP_LATENCY_A_BUCKETS, /* binary: an array of u64 counts, host
+				 * order, one per bucket (at most 1024) */
+	__KTCP_LATENCY_A_MAX
+};
+#define KTCP_LATENCY_A_MAX (__KTCP_LATENCY_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_KTCP_H */
