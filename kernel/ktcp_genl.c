@@ -128,6 +128,8 @@ static const struct nla_policy ktcp_policy[KTCP_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ktcp_max_mem_range),
 	[KTCP_A_CPUS] = { .type = NLA_NUL_STRING, .len = KTCP_CPUS_MAX },
 	[KTCP_A_NAME] = { .type = NLA_NUL_STRING, .len = KTCP_NAME_MAX },
+	/* notification-only */
+	[KTCP_A_ACCESS] = { .type = NLA_REJECT },
 };
 
 /*
@@ -372,6 +374,33 @@ void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd)
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&ktcp_genl_family, srv->net, msg, 0, 0,
 				GFP_KERNEL);
+}
+
+/*
+ * The access log (kernel/access_log.c builds the records): the group
+ * after "events" in ktcp_genl_mcgrps[].
+ */
+enum { KTCP_GRP_EVENTS, KTCP_GRP_ACCESS };
+
+bool ktcp_genl_access_wanted(struct net *net)
+{
+	return genl_has_listeners(&ktcp_genl_family, net, KTCP_GRP_ACCESS) > 0;
+}
+
+/* The header of a KTCP_CMD_ACCESS message, or NULL when it does not fit. */
+void *ktcp_genl_access_put(struct sk_buff *skb)
+{
+	return genlmsg_put(skb, 0, 0, &ktcp_genl_family, 0, KTCP_CMD_ACCESS);
+}
+
+/*
+ * Without sleeping. 0 when every listener got it; -ENOBUFS when one had
+ * no room; -ESRCH when none listens any more.
+ */
+int ktcp_genl_access_send(struct net *net, struct sk_buff *skb)
+{
+	return genlmsg_multicast_netns(&ktcp_genl_family, net, skb, 0,
+				       KTCP_GRP_ACCESS, GFP_NOWAIT);
 }
 
 /* --- parsing requests ------------------------------------------------------ */
@@ -998,8 +1027,12 @@ static const struct genl_ops ktcp_genl_full_ops[] = {
 	},
 };
 
+/* In the order of KTCP_GRP_*. */
 static const struct genl_multicast_group ktcp_genl_mcgrps[] = {
-	{ .name = KTCP_MCGRP_EVENTS },
+	[KTCP_GRP_EVENTS] = { .name = KTCP_MCGRP_EVENTS },
+	/* Clients' addresses and requests: for the netns's admin only. */
+	[KTCP_GRP_ACCESS] = { .name = KTCP_MCGRP_ACCESS,
+			      .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family ktcp_genl_family __ro_after_init = {

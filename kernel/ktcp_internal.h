@@ -200,5 +200,8 @@ int ktcp_validate_addr(const struct nlattr *attr,
 int ktcp_genl_init(void);
 void ktcp_genl_exit(void);
 void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd);
+bool ktcp_genl_access_wanted(struct net *net);
+void *ktcp_genl_access_put(struct sk_buff *skb);
+int ktcp_genl_access_send(struct net *net, struct sk_buff *skb);
 
 #endif /* _KTCP_INTERNAL_H */

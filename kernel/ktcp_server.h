@@ -272,4 +272,38 @@ void ktcp_conn_latency(struct ktcp_conn *conn, u64 start);
  */
 u64 ktcp_conn_rx_start(struct ktcp_conn *conn);
 
+/*
+ * Access log: a record per response on the family's "access" multicast
+ * group (include/uapi/linux/ktcp.h, KTCP_CMD_ACCESS). A service keeps a
+ * struct ktcp_log per connection (zeroed; its fields are the
+ * framework's) and calls:
+ *   ktcp_log_begin()  when a request is complete (@req NULL for a
+ *                     response to no request: a malformed head, a
+ *                     timeout). Unless the server's netns has a listener,
+ *                     it does nothing else: no record is built.
+ *   ktcp_log_end()    once the response is out, or the connection closes
+ *                     with it unfinished: the record goes out with its
+ *                     status and the body bytes sent. Status 0 (none was
+ *                     chosen) drops it unsent.
+ * Neither sleeps nor waits for a listener: a record that cannot be built
+ * or delivered is counted in KTCP_STATS_A_LOG_DROPPED.
+ */
+struct ktcp_log {
+	struct sk_buff *skb; /* the record being built; NULL: none */
+	void *hdr, *nest;
+	u64 start_ns; /* ktime_get_ns() at begin */
+};
+
+/* The request's side of a record; strings are not NUL-terminated. */
+struct ktcp_log_req {
+	const char *method, *target, *referer, *user_agent;
+	size_t method_len, target_len, referer_len, user_agent_len;
+	u8 version_minor;
+};
+
+void ktcp_log_begin(struct ktcp_conn *conn, struct ktcp_log *log,
+		    const struct ktcp_log_req *req);
+void ktcp_log_end(struct ktcp_conn *conn, struct ktcp_log *log, int status,
+		  u64 bytes);
+
 #endif /* _KTCP_SERVER_H */

@@ -9,6 +9,7 @@
  *   khttpd_file.c  lookups beneath the root, opening, reading and sending
  *                  files with those credentials, MIME types
  *   khttpd_page.c  the built-in page, error bodies, directory listings
+ *   khttpd_log.c   access records
  * The request parser (http_*.c) is plain C shared with the unit tests.
  */
 #ifndef _KHTTPD_H
@@ -18,6 +19,7 @@
 #include <linux/stat.h>
 #include <linux/types.h>
 
+#include "ktcp_server.h"
 #include "http_parser.h"
 
 struct cred;
@@ -47,6 +49,15 @@ struct khttpd_node {
 	struct kstat stat;
 };
 
+/* The access record of a connection's current request (khttpd_log.c). */
+struct khttpd_log {
+	struct ktcp_log rec;
+	bool begun; /* a request (or an answer to none) is being logged */
+	int status; /* 0 until the response's status is chosen */
+	u32 head_len; /* of the bytes sent, the response's head */
+	u64 sent; /* bytes of the response sent, head included */
+};
+
 /* khttpd_conn.c */
 extern const size_t khttpd_conn_priv_size;
 int khttpd_conn_process(struct ktcp_conn *conn);
@@ -74,5 +85,18 @@ int khttpd_error_body(int status, char *buf, size_t len);
 const char *khttpd_reason(int status);
 int khttpd_listing(const struct khttpd_server *ks, struct file *dir,
 		   const char *path, char **body, size_t *len);
+
+/* khttpd_log.c */
+void khttpd_log_request(struct ktcp_conn *conn, struct khttpd_log *log,
+			const struct khttpd_request *req, const char *head,
+			size_t len);
+void khttpd_log_status(struct ktcp_conn *conn, struct khttpd_log *log,
+		       int status, u32 head_len);
+void khttpd_log_done(struct ktcp_conn *conn, struct khttpd_log *log);
+
+static inline void khttpd_log_sent(struct khttpd_log *log, size_t n)
+{
+	log->sent += n;
+}
 
 #endif /* _KHTTPD_H */

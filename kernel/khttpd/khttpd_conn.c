@@ -113,6 +113,7 @@ struct khttpd_conn {
 	size_t mem_size; /* charged for mem */
 	u32 lingered; /* bytes dropped in LINGER */
 	bool busy; /* told the framework we do not wait for the client */
+	struct khttpd_log log; /* the access record (khttpd_log.c) */
 };
 
 /* What a response is made of, before it goes into the send buffer. */
@@ -152,6 +153,7 @@ void khttpd_conn_release(struct ktcp_conn *conn)
 {
 	struct khttpd_conn *hc = ktcp_conn_priv(conn);
 
+	khttpd_log_done(conn, &hc->log);
 	khttpd_body_release(conn, hc);
 	kvfree(hc->buf);
 	kfree(hc->rx);
@@ -248,6 +250,7 @@ static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	hc->len = w;
 	hc->off = 0;
 	khttpd_count(conn, r->status);
+	khttpd_log_status(conn, &hc->log, r->status, w);
 	return 0;
 }
 
@@ -710,6 +713,7 @@ static int khttpd_request(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	bool head = req->method == KHTTPD_METHOD_HEAD;
 	int status, err;
 
+	khttpd_log_request(conn, &hc->log, req, hc->rx, len);
 	ktcp_conn_stat_add(conn, KTCP_STATS_A_HTTP_REQUESTS, 1);
 	if (hc->nrequests++)
 		ktcp_conn_stat_add(conn, KTCP_STATS_A_HTTP_REUSED, 1);
@@ -895,6 +899,7 @@ static int khttpd_splice(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		return sent;
 	if (!sent) /* truncated while we send it: cannot finish */
 		return -EIO;
+	khttpd_log_sent(&hc->log, sent);
 	if (khttpd_too_slow(conn, hc, sent))
 		return KTCP_CONN_TOO_SLOW;
 	hc->left -= sent;
@@ -912,6 +917,7 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 			/* The response is out: queued, all of it. */
 			ktcp_conn_latency(conn, hc->resp_ns);
 			hc->resp_ns = 0;
+			khttpd_log_done(conn, &hc->log);
 			if (hc->close) {
 				ktcp_conn_shutdown_write(conn);
 				hc->state = KHTTPD_LINGER;
@@ -938,6 +944,7 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		return KTCP_CONN_WAIT; /* write_space runs us again */
 	if (n < 0)
 		return n;
+	khttpd_log_sent(&hc->log, n);
 	if (khttpd_too_slow(conn, hc, n))
 		return KTCP_CONN_TOO_SLOW;
 	hc->off += n;
@@ -985,8 +992,10 @@ static int khttpd_over_mem(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	khttpd_body_release(conn, hc);
 	khttpd_trim(conn, hc);
 	hc->rx_len = 0;
-	if (ktcp_conn_send(conn, resp, sizeof(resp) - 1, false) > 0)
+	if (ktcp_conn_send(conn, resp, sizeof(resp) - 1, false) > 0) {
 		khttpd_count(conn, 503);
+		khttpd_log_status(conn, &hc->log, 503, sizeof(resp) - 1);
+	}
 	ktcp_conn_shutdown_write(conn);
 	hc->state = KHTTPD_LINGER;
 	khttpd_pace_start(hc);

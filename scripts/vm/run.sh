@@ -39,7 +39,9 @@
 # Exit status: the guest tests' status; 1 when the kernel log shows a splat or
 # leak or a checker turned off (scripts/vm/check-log.sh), when an expected
 # test did not report PASS or FAIL, when t-apply was expected and its
-# Prometheus text fails promtool (scripts/vm/check-prom.sh), or when the guest never reported a
+# Prometheus text fails promtool (scripts/vm/check-prom.sh), when
+# t-http-log was expected and GoAccess disagrees with its access log
+# (scripts/vm/check-clf.sh), or when the guest never reported a
 # result; 124 when the timeout killed the VM; 2 for a bad call, such as a
 # --test that matches no test. The last line is a one-line summary:
 #   vm: RELEASE: PASS (N passed, 0 failed)
@@ -312,6 +314,18 @@ fi
 for name in ${expected[@]+"${expected[@]}"}; do
 	[ "$name" = apply ] || continue
 	scripts/vm/check-prom.sh "$log" >&2 || { [ "$rc" -ne 0 ] || rc=1; }
+done
+
+# t-http-log prints its server's access log (KTCP-CLF: lines), which
+# GoAccess must parse into the counts the server kept.
+for name in ${expected[@]+"${expected[@]}"}; do
+	[ "$name" = http-log ] || continue
+	scripts/vm/check-clf.sh "$log" >&2 || { [ "$rc" -ne 0 ] || rc=1; }
+	# and its `ktcp log --json` lines must match docs/ktcp.schema.json
+	if ! scripts/check-json.py --require log_record,log_lost "$log" >&2; then
+		echo "run.sh: ktcp log --json output does not match docs/ktcp.schema.json" >&2
+		[ "$rc" -ne 0 ] || rc=1
+	fi
 done
 
 # The cli test writes what `ktcp --json` printed to the console: it must

@@ -146,6 +146,15 @@ has "$out" "http $(($(macro KTCP_HTTP_DEFAULT_MAX_MEM_KB) / 1024))M" \
 has "$out" "--pretty " "help start"
 run help monitor
 has "$out" "-c, --count N" "help monitor"
+run help log
+has "$out" "-s, --server ID" "help log"
+has "$out" "-b, --buffer SIZE" "help log"
+has "$out" "4K-1G;" "help log: buffer range"
+has "$out" "default 16M" "help log: buffer default"
+expect_rc 2 log --buffer 1K
+has "$err" "below 4K" "log --buffer 1K"
+expect_rc 2 log --server 0
+expect_rc 2 log extra
 
 # widest LIMIT TEXT: no line of TEXT is longer than LIMIT
 widest() {

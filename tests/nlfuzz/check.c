@@ -293,6 +293,9 @@ static int top_attr(struct xchg *x, struct pend *p, const struct nlattr *a,
 		break;
 	case KTCP_A_SOCK:
 		return sock_nest(x, s, a) ? -1 : 0;
+	case KTCP_A_ACCESS: /* "access" group only, never in a reply */
+		bad = -1;
+		break;
 	case KTCP_A_DROPPED:
 	case KTCP_A_NOT_FOUND:
 		bad = check_len(a, 4);

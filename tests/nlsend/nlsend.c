@@ -45,6 +45,7 @@ static const struct name cmds[] = {
 	{ "server_started", KTCP_CMD_SERVER_STARTED },
 	{ "server_stopped", KTCP_CMD_SERVER_STOPPED },
 	{ "sock_drop", KTCP_CMD_SOCK_DROP },
+	{ "access", KTCP_CMD_ACCESS },
 	{ NULL, 0 },
 };
 
@@ -66,6 +67,7 @@ static const struct name attrs[] = {
 	{ "sock", KTCP_A_SOCK },
 	{ "filter", KTCP_A_FILTER },
 	{ "flags", KTCP_A_FLAGS },
+	{ "access", KTCP_A_ACCESS },
 	{ NULL, 0 },
 };
 

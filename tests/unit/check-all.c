@@ -12,6 +12,7 @@ int main(void)
 	SRunner *sr = srunner_create(make_addr_suite());
 	int failed;
 
+	srunner_add_suite(sr, make_accesslog_suite());
 	srunner_add_suite(sr, make_args_suite());
 	srunner_add_suite(sr, make_config_suite());
 	srunner_add_suite(sr, make_drop_suite());

@@ -309,7 +309,10 @@ START_TEST(struct_layout)
 	ck_assert_ptr_eq(&st.bytes_zerocopy, (uint64_t *)&st + 16);
 	ck_assert_ptr_eq(&st.mem, (uint64_t *)&st + 17);
 	ck_assert_ptr_eq(&st.evicted, (uint64_t *)&st + 19);
-	ck_assert_ptr_eq(&st.reserved[0], (uint64_t *)&st + 20);
+	ck_assert_ptr_eq(&st.log_sent, (uint64_t *)&st + 20);
+	ck_assert_ptr_eq(&st.log_dropped, (uint64_t *)&st + 21);
+	ck_assert_ptr_eq(&st.reserved[0], (uint64_t *)&st + 22);
+	ck_assert_uint_eq(sizeof(struct ktcp_log_record), 256);
 	/* Pointers taken from reserved space: the first slot of it. */
 	ck_assert_uint_eq(offsetof(struct ktcp_server_cfg, name),
 			  offsetof(struct ktcp_server_cfg, cpus) + 8);
@@ -465,12 +468,14 @@ START_TEST(parse_server_reply)
 					 KTCP_HAS_NAME | KTCP_HAS_STATS);
 	ck_assert_uint_eq(s.stats.accepted, 1000 + KTCP_STATS_A_ACCEPTED);
 	ck_assert_uint_eq(s.stats.errors, 1000 + KTCP_STATS_A_ERRORS);
-	ck_assert_uint_eq(s.stats.has, 0x7ffff); /* through evicted */
+	ck_assert_uint_eq(s.stats.has, 0x1fffff); /* through log_dropped */
 	ck_assert_uint_eq(s.stats.bytes_zerocopy,
 			  1000 + KTCP_STATS_A_BYTES_ZEROCOPY);
 	ck_assert_uint_eq(s.stats.mem, 1000 + KTCP_STATS_A_MEM);
 	ck_assert_uint_eq(s.stats.over_mem, 1000 + KTCP_STATS_A_OVER_MEM);
 	ck_assert_uint_eq(s.stats.evicted, 1000 + KTCP_STATS_A_EVICTED);
+	ck_assert_uint_eq(s.stats.log_sent, 1000 + KTCP_STATS_A_LOG_SENT);
+	ck_assert_uint_eq(s.stats.log_dropped, 1000 + KTCP_STATS_A_LOG_DROPPED);
 	ck_assert_uint_eq(s.stats.reserved[0], 0); /* the newer counter */
 	nlmsg_free(msg);
 }
@@ -808,7 +813,7 @@ START_TEST(parse_stats_reply)
 	ck_assert_int_eq(ktcp_parse_stats(nlmsg_hdr(msg), &st), 0);
 	ck_assert_uint_eq(st.active, KTCP_STATS_A_ACTIVE);
 	ck_assert_uint_eq(st.bytes_out, KTCP_STATS_A_BYTES_OUT);
-	ck_assert_uint_eq(st.has, 0x7ffff);
+	ck_assert_uint_eq(st.has, 0x1fffff);
 	ck_assert_uint_eq(st.has & (KTCP_STAT_MEM | KTCP_STAT_OVER_MEM |
 				    KTCP_STAT_EVICTED),
 			  KTCP_STAT_MEM | KTCP_STAT_OVER_MEM |
@@ -854,6 +859,76 @@ static void put_group(struct nl_msg *msg, int idx, const char *name,
 	nla_nest_end(msg, g);
 }
 
+/* An access record as the kernel sends it; @req: with a request's fields. */
+static struct nl_msg *access_msg(bool req)
+{
+	struct nl_msg *msg = reply(KTCP_CMD_ACCESS);
+	struct in_addr a = { htonl(0x7f000001) };
+	struct nlattr *nest;
+
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	nest = nla_nest_start(msg, KTCP_A_ACCESS | NLA_F_NESTED);
+	nla_put_u64(msg, KTCP_ACCESS_A_TIME, 1764900000123456789ULL);
+	nla_put(msg, KTCP_ACCESS_A_ADDR, 4, &a);
+	nla_put_u16(msg, KTCP_ACCESS_A_PORT, 51000);
+	if (req) {
+		nla_put_string(msg, KTCP_ACCESS_A_METHOD, "GET");
+		nla_put(msg, KTCP_ACCESS_A_TARGET, 6, "/a\"b\x01");
+		nla_put_u8(msg, KTCP_ACCESS_A_PROTO, 1);
+		nla_put(msg, KTCP_ACCESS_A_USER_AGENT, 4, "ua/1");
+		nla_put_u8(msg, KTCP_ACCESS_A_CUT, KTCP_ACCESS_CUT_TARGET);
+	}
+	nla_put_u16(msg, KTCP_ACCESS_A_STATUS, 404);
+	nla_put_u64(msg, KTCP_ACCESS_A_BYTES, 120);
+	nla_put_u64(msg, KTCP_ACCESS_A_USEC, 42);
+	nla_put_u32(msg, KTCP_ACCESS_A_MAX + 3, 1); /* a newer kernel's */
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+START_TEST(parse_log_record)
+{
+	struct nl_msg *msg = access_msg(true);
+	struct ktcp_log_record r;
+
+	ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), 0);
+	ck_assert_uint_eq(r.id, 3);
+	ck_assert_uint_eq(r.time_ns, 1764900000123456789ULL);
+	ck_assert_int_eq(r.addr.family, AF_INET);
+	ck_assert_uint_eq(r.port, 51000);
+	ck_assert_uint_eq(r.has,
+			  KTCP_LOG_HAS_REQUEST | KTCP_LOG_HAS_USER_AGENT);
+	ck_assert_str_eq(r.method, "GET");
+	ck_assert_uint_eq(r.target_len, 6);
+	ck_assert_mem_eq(r.target, "/a\"b\x01", 6);
+	ck_assert_uint_eq(r.proto_minor, 1);
+	ck_assert_uint_eq(r.user_agent_len, 4);
+	ck_assert_ptr_null(r.referer);
+	ck_assert_uint_eq(r.cut, KTCP_LOG_CUT_TARGET);
+	ck_assert_uint_eq(r.status, 404);
+	ck_assert_uint_eq(r.bytes, 120);
+	ck_assert_uint_eq(r.usec, 42);
+	nlmsg_free(msg);
+
+	msg = access_msg(false);
+	ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), 0);
+	ck_assert_uint_eq(r.has, 0);
+	ck_assert_uint_eq(r.status, 404);
+	nlmsg_free(msg);
+
+	/* An event is not a record. */
+	msg = reply(KTCP_CMD_SERVER_STARTED);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), -EPROTO);
+	nlmsg_free(msg);
+	/* A record without its nest, or with a bad field, is malformed. */
+	msg = reply(KTCP_CMD_ACCESS);
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), -EBADMSG);
+	nlmsg_free(msg);
+}
+END_TEST
+
 START_TEST(parse_family_reply)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -867,11 +942,13 @@ START_TEST(parse_family_reply)
 	groups = nla_nest_start(msg, CTRL_ATTR_MCAST_GROUPS);
 	put_group(msg, 1, "other", 5);
 	put_group(msg, 2, "events", 7);
+	put_group(msg, 3, "access", 8);
 	nla_nest_end(msg, groups);
 	ck_assert_int_eq(ktcp_parse_family(nlmsg_hdr(msg), &fam), 0);
 	ck_assert_uint_eq(fam.id, 0x21);
 	ck_assert_uint_eq(fam.version, 1);
 	ck_assert_uint_eq(fam.events_grp, 7);
+	ck_assert_uint_eq(fam.access_grp, 8);
 	nlmsg_free(msg);
 }
 END_TEST
@@ -1047,6 +1124,7 @@ Suite *make_msg_suite(void)
 	tcase_add_test(parse, parse_stats_reply);
 	tcase_add_test(parse, parse_event_reply);
 	tcase_add_test(parse, parse_family_reply);
+	tcase_add_test(parse, parse_log_record);
 	tcase_add_test(ack, extack_message_and_attr);
 	tcase_add_test(ack, extack_nested_and_missing);
 	tcase_add_test(ack, extack_absent_or_bogus);

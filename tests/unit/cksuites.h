@@ -5,6 +5,7 @@
 
 #include <check.h>
 
+Suite *make_accesslog_suite(void);
 Suite *make_addr_suite(void);
 Suite *make_args_suite(void);
 Suite *make_config_suite(void);

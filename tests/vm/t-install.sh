@@ -44,12 +44,12 @@ block=$(family_block ktcp "$out")
 echo "$block"
 [ -n "$block" ] || fail "genl-ctrl-list shows no family ktcp: $out"
 head=$(head -n 2 <<<"$block" | tr -s ' \n' '  ')
-# maxattr: KTCP_A_MAX of ktcp.h (KTCP_A_LATENCY).
-[[ $head =~ ^0x[0-9a-f]+\ ktcp\ version\ 1\ hdrsize\ 0\ maxattr\ 20\ $ ]] ||
+# maxattr: KTCP_A_MAX of ktcp.h (KTCP_A_ACCESS).
+[[ $head =~ ^0x[0-9a-f]+\ ktcp\ version\ 1\ hdrsize\ 0\ maxattr\ 21\ $ ]] ||
 	fail "family header: '$head'"
 # Operations as "0xNN flags", sorted (6.1 lists SOCK_DROP, a full op,
 # first): the commands of ktcp.h with their do/dump and GENL_ADMIN_PERM,
-# and none of the notification-only ones (8, 9, 10, 12).
+# and none of the notification-only ones (8, 9, 10, 12, 13).
 ops=$(sed -n 's/^ *op [a-zA-Z_]* (\(0x[0-9a-f]*\)) <\(.*\)>$/\1 \2/p' <<<"$block" |
 	sed 's/,$//' | sort)
 expected_ops="0x01 admin_perm,has_doit,has_policy
@@ -62,7 +62,8 @@ expected_ops="0x01 admin_perm,has_doit,has_policy
 0x0b admin_perm,has_doit,has_dump,has_policy"
 assert_eq "$ops" "$expected_ops" "operations"
 groups=$(sed -n 's/^ *grp \([^ ]*\) (0x[0-9a-f]*)$/\1/p' <<<"$block")
-assert_eq "$groups" events "multicast groups"
+assert_eq "$groups" "events
+access" "multicast groups"
 modprobe -r ktcp
 out=$(genl-ctrl-list -d)
 [ -z "$(family_block ktcp "$out")" ] || fail "family ktcp still listed after rmmod"

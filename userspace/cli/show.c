@@ -43,6 +43,8 @@ struct json_object *show_stats(const struct ktcp_stats *st)
 		{ "mem", KTCP_STAT_MEM, st->mem },
 		{ "over_mem", KTCP_STAT_OVER_MEM, st->over_mem },
 		{ "evicted", KTCP_STAT_EVICTED, st->evicted },
+		{ "log_sent", KTCP_STAT_LOG_SENT, st->log_sent },
+		{ "log_dropped", KTCP_STAT_LOG_DROPPED, st->log_dropped },
 	};
 	struct json_object *o = json_object_new_object();
 	size_t i;

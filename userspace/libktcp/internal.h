@@ -30,6 +30,7 @@ struct ktcp_family {
 	uint16_t id;
 	uint32_t version;
 	uint32_t events_grp; /* 0 when the family has no "events" group */
+	uint32_t access_grp; /* 0 when it has no "access" group */
 };
 
 /* --- msg.c: build requests --------------------------------------------- */
@@ -51,6 +52,8 @@ int ktcp_parse_stats(struct nlmsghdr *nlh, struct ktcp_stats *st);
 int ktcp_parse_latency(struct nlmsghdr *nlh, struct ktcp_latency *lat);
 int ktcp_parse_service(struct nlmsghdr *nlh, char *name, size_t len);
 int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev);
+/* -EPROTO: not a KTCP_CMD_ACCESS; strings point into nlh. */
+int ktcp_parse_log(struct nlmsghdr *nlh, struct ktcp_log_record *rec);
 
 /*
  * Extended ACK of an NLMSG_ERROR or NLMSG_DONE message, as text in buf

@@ -210,6 +210,9 @@ struct ktcp_server_cfg {
 #define KTCP_STAT_MEM (1ULL << 16)
 #define KTCP_STAT_OVER_MEM (1ULL << 17)
 #define KTCP_STAT_EVICTED (1ULL << 18)
+/* Since 2.1: */
+#define KTCP_STAT_LOG_SENT (1ULL << 19)
+#define KTCP_STAT_LOG_DROPPED (1ULL << 20)
 
 /* Slots of struct ktcp_stats: has, then up to 63 counters. */
 #define KTCP_STATS_SLOTS 64
@@ -242,7 +245,11 @@ struct ktcp_stats {
 	uint64_t mem; /* a gauge, not reset: bytes of buffers held now */
 	uint64_t over_mem; /* closed: max_mem_kb was reached */
 	uint64_t evicted; /* closed to make room at max_conns */
-	uint64_t reserved[KTCP_STATS_SLOTS - 20]; /* later counters */
+	/* http servers, since 2.1: access records sent to the log (none
+	 * while nobody reads it), and those lost (ktcp_log_open()) */
+	uint64_t log_sent;
+	uint64_t log_dropped;
+	uint64_t reserved[KTCP_STATS_SLOTS - 22]; /* later counters */
 };
 
 /*
@@ -312,6 +319,46 @@ struct ktcp_event {
 	uint64_t has; /* KTCP_HAS_* */
 	uint64_t dropped; /* KTCP_HAS_DROPPED: sockets, SOCK_DROPPED only */
 	uint64_t reserved[8]; /* for later fields; 128 bytes in all */
+};
+
+/* Presence bits of struct ktcp_log_record.has (since 2.1). */
+#define KTCP_LOG_HAS_REQUEST (1U << 0) /* method, target, proto_minor */
+#define KTCP_LOG_HAS_REFERER (1U << 1)
+#define KTCP_LOG_HAS_USER_AGENT (1U << 2)
+
+/* What of a record was cut short (struct ktcp_log_record.cut). */
+#define KTCP_LOG_CUT_TARGET (1U << 0) /* at KTCP_ACCESS_TARGET_MAX */
+#define KTCP_LOG_CUT_REFERER (1U << 1) /* at KTCP_ACCESS_REFERER_MAX */
+#define KTCP_LOG_CUT_USER_AGENT (1U << 2) /* at KTCP_ACCESS_USER_AGENT_MAX */
+
+/*
+ * An access record: one HTTP response of an http server (since 2.1;
+ * ktcp_log_recv()). target, referer and user_agent are the bytes the
+ * client sent, not NUL-terminated, which may hold any byte but CR, LF
+ * and NUL: escape them before printing. They point into the handle's
+ * memory, valid until the next ktcp_log_recv() or ktcp_close(). A
+ * response to a request that could not be parsed (400, 408, a 503 for
+ * lack of memory) has no KTCP_LOG_HAS_REQUEST. 256 bytes.
+ */
+struct ktcp_log_record {
+	uint32_t id; /* the server */
+	uint32_t has; /* KTCP_LOG_HAS_* */
+	uint64_t time_ns; /* request complete, ns since the epoch */
+	struct ktcp_addr addr; /* the client */
+	uint16_t port;
+	uint16_t status; /* 0: the kernel sent none */
+	uint8_t proto_minor; /* HTTP/1.proto_minor */
+	uint8_t cut; /* KTCP_LOG_CUT_* */
+	char method[32]; /* NUL-terminated */
+	uint64_t bytes; /* body bytes sent */
+	uint64_t usec; /* request complete to response out */
+	const char *target;
+	size_t target_len;
+	const char *referer; /* KTCP_LOG_HAS_REFERER */
+	size_t referer_len;
+	const char *user_agent; /* KTCP_LOG_HAS_USER_AGENT */
+	size_t user_agent_len;
+	uint64_t reserved[14]; /* for later fields */
 };
 
 /* --- dropping connections: types ------------------------------------------ */
@@ -621,6 +668,44 @@ int ktcp_monitor_fd(const struct ktcp *h);
  *   another -errno.
  */
 int ktcp_event_recv(struct ktcp *h, struct ktcp_event *ev, int timeout_ms);
+
+/* --- access log (since 2.1) ------------------------------------------- */
+
+/*
+ * ktcp_log_open() - subscribe h to the "access" multicast group on a
+ * socket of its own, with a receive buffer of rcvbuf bytes (0: 16 MiB;
+ * beyond net.core.rmem_max only with CAP_NET_ADMIN, which joining the
+ * group needs anyway). Returns 0 (also when already subscribed), or
+ * -EPERM (no CAP_NET_ADMIN in the netns), -EOPNOTSUPP (the module has
+ * no access log), -ENOMEM or another -errno. Records come only while
+ * someone is subscribed; those a full socket could not take are lost
+ * (ktcp_log_recv() says -ENOBUFS, and the server counts them in
+ * log_dropped).
+ */
+int ktcp_log_open(struct ktcp *h, size_t rcvbuf);
+
+/*
+ * ktcp_log_fd() - file descriptor to poll() for POLLIN before calling
+ * ktcp_log_recv() with timeout 0. Returns it, or -ENOTCONN when
+ * ktcp_log_open() was not called.
+ */
+int ktcp_log_fd(const struct ktcp *h);
+
+/*
+ * ktcp_log_recv() - wait up to timeout_ms (-1: forever, 0: not at all)
+ * for records, then store up to n of those already queued in recs[], in
+ * the order the kernel sent them, with a few system calls for all.
+ * Returns how many (>= 1), or:
+ *   -ETIMEDOUT  none came in time;
+ *   -ENOBUFS    the socket overflowed and records were lost (how many,
+ *               the servers' log_dropped tells); call again to go on;
+ *   -EINTR      a signal came while waiting;
+ *   -ENOTCONN   ktcp_log_open() was not called;
+ *   another -errno from the socket.
+ * The strings of recs[] stay valid until the next call.
+ */
+int ktcp_log_recv(struct ktcp *h, struct ktcp_log_record *recs, size_t n,
+		  int timeout_ms);
 
 /* --- dropping connections ------------------------------------------------ */
 

@@ -42,7 +42,8 @@ _Static_assert(sizeof(struct ktcp_latency) == 1088 &&
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(struct ktcp_server_cfg) == 256 &&
 		       sizeof(struct ktcp_server) == 1024 &&
-		       sizeof(struct ktcp_event) == 128,
+		       sizeof(struct ktcp_event) == 128 &&
+		       sizeof(struct ktcp_log_record) == 256,
 	       "libktcp struct sizes changed");
 #endif
 
@@ -417,6 +418,16 @@ static int get_u32(struct nlattr *a, uint32_t *v)
 	return 0;
 }
 
+static int get_u64(struct nlattr *a, uint64_t *v)
+{
+	if (!a)
+		return 1;
+	if (nla_len(a) != 8)
+		return -EBADMSG;
+	*v = nla_get_u64(a);
+	return 0;
+}
+
 static int get_u16(struct nlattr *a, uint16_t *v)
 {
 	if (!a)
@@ -531,6 +542,10 @@ int ktcp_parse_family(struct nlmsghdr *nlh, struct ktcp_family *fam)
 			    get_u32(gb[CTRL_ATTR_MCAST_GRP_ID], &f.events_grp) <
 				    0)
 				return -EBADMSG;
+			if (!strcmp(name, KTCP_MCGRP_ACCESS) &&
+			    get_u32(gb[CTRL_ATTR_MCAST_GRP_ID], &f.access_grp) <
+				    0)
+				return -EBADMSG;
 		}
 	}
 	*fam = f;
@@ -573,9 +588,11 @@ static uint64_t *stat_field(struct ktcp_stats *st, int type, uint64_t *bit)
 		[KTCP_STATS_A_MEM] = &st->mem,
 		[KTCP_STATS_A_OVER_MEM] = &st->over_mem,
 		[KTCP_STATS_A_EVICTED] = &st->evicted,
+		[KTCP_STATS_A_LOG_SENT] = &st->log_sent,
+		[KTCP_STATS_A_LOG_DROPPED] = &st->log_dropped,
 	};
 
-	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_EVICTED)
+	if (type < KTCP_STATS_A_ACCEPTED || type > KTCP_STATS_A_LOG_DROPPED)
 		return NULL;
 	*bit = 1ULL << (type - KTCP_STATS_A_ACCEPTED);
 	return fields[type];
@@ -889,6 +906,73 @@ int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev)
 	return 0;
 }
 
+/* A binary attribute of an access record, in place. */
+static void get_bytes(struct nlattr *a, const char **p, size_t *len)
+{
+	*p = nla_data(a);
+	*len = (size_t)nla_len(a);
+}
+
+static int parse_log_nest(struct nlattr *nest, struct ktcp_log_record *r)
+{
+	struct nlattr *tb[KTCP_ACCESS_A_MAX + 1];
+	uint8_t u8v;
+
+	if (parse_nest(tb, KTCP_ACCESS_A_MAX, nest))
+		return -EBADMSG;
+	if (get_u64(tb[KTCP_ACCESS_A_TIME], &r->time_ns) < 0 ||
+	    get_addr(tb[KTCP_ACCESS_A_ADDR], &r->addr) < 0 ||
+	    get_u16(tb[KTCP_ACCESS_A_PORT], &r->port) < 0 ||
+	    get_u16(tb[KTCP_ACCESS_A_STATUS], &r->status) < 0 ||
+	    get_u64(tb[KTCP_ACCESS_A_BYTES], &r->bytes) < 0 ||
+	    get_u64(tb[KTCP_ACCESS_A_USEC], &r->usec) < 0)
+		return -EBADMSG;
+	if (tb[KTCP_ACCESS_A_CUT]) {
+		if (get_u8(tb[KTCP_ACCESS_A_CUT], &u8v) < 0)
+			return -EBADMSG;
+		r->cut = u8v;
+	}
+	if (tb[KTCP_ACCESS_A_METHOD] && tb[KTCP_ACCESS_A_TARGET]) {
+		if (get_string(tb[KTCP_ACCESS_A_METHOD], r->method,
+			       sizeof(r->method)) < 0 ||
+		    get_u8(tb[KTCP_ACCESS_A_PROTO], &r->proto_minor) < 0)
+			return -EBADMSG;
+		get_bytes(tb[KTCP_ACCESS_A_TARGET], &r->target, &r->target_len);
+		r->has |= KTCP_LOG_HAS_REQUEST;
+	}
+	if (tb[KTCP_ACCESS_A_REFERER]) {
+		get_bytes(tb[KTCP_ACCESS_A_REFERER], &r->referer,
+			  &r->referer_len);
+		r->has |= KTCP_LOG_HAS_REFERER;
+	}
+	if (tb[KTCP_ACCESS_A_USER_AGENT]) {
+		get_bytes(tb[KTCP_ACCESS_A_USER_AGENT], &r->user_agent,
+			  &r->user_agent_len);
+		r->has |= KTCP_LOG_HAS_USER_AGENT;
+	}
+	return 0;
+}
+
+int ktcp_parse_log(struct nlmsghdr *nlh, struct ktcp_log_record *rec)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlh);
+	struct nlattr *tb[KTCP_A_MAX + 1];
+	struct ktcp_log_record r = { 0 };
+	int err;
+
+	if (gnlh->cmd != KTCP_CMD_ACCESS)
+		return -EPROTO;
+	err = parse_attrs(nlh, tb, KTCP_A_MAX);
+	if (err)
+		return err;
+	if (get_u32(tb[KTCP_A_SERVER_ID], &r.id) || !tb[KTCP_A_ACCESS])
+		return -EBADMSG;
+	err = parse_log_nest(tb[KTCP_A_ACCESS], &r);
+	if (!err)
+		*rec = r;
+	return err;
+}
+
 /* --- extended ACK -------------------------------------------------------- */
 
 static const char *const attr_names[KTCP_A_MAX + 1] = {
@@ -910,6 +994,7 @@ static const char *const attr_names[KTCP_A_MAX + 1] = {
 	[KTCP_A_MAX_MEM_KB] = "max_mem_kb",
 	[KTCP_A_CPUS] = "cpus",
 	[KTCP_A_NAME] = "name",
+	[KTCP_A_ACCESS] = "access",
 };
 
 static const char *const opt_names[KTCP_OPT_A_MAX + 1] = {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/ktcp.h>
 #include <linux/netlink.h>
@@ -30,6 +31,14 @@
 
 /* Big enough for any notification; they are a few hundred bytes. */
 #define KTCP_MON_BUF 16384
+/*
+ * An access record is one datagram, at most a few KiB (KTCP_ACCESS_*_MAX
+ * bound its strings); ktcp_log_recv() takes up to KTCP_LOG_BATCH of them
+ * per recvmmsg().
+ */
+#define KTCP_LOG_DGRAM 8192
+#define KTCP_LOG_BATCH 64
+#define KTCP_LOG_RCVBUF (16 << 20)
 
 struct ktcp {
 	struct nl_sock *sk;
@@ -41,6 +50,10 @@ struct ktcp {
 	struct nl_sock *mon;
 	struct ktcp_event *evq; /* parsed, not yet returned */
 	size_t evq_head, evq_len, evq_cap;
+
+	/* Access log: its own socket, and the datagrams of the last read. */
+	int logfd; /* -1: none */
+	char *logbuf; /* KTCP_LOG_BATCH datagrams of KTCP_LOG_DGRAM bytes */
 };
 
 /* State of one request: what to call, and how it ended. */
@@ -330,6 +343,7 @@ int ktcp_handle_new(struct ktcp **hp)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
+	h->logfd = -1;
 	h->cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!h->cb) {
 		err = -ENOMEM;
@@ -402,6 +416,9 @@ KTCP_EXPORT void ktcp_close(struct ktcp *h)
 {
 	if (!h)
 		return;
+	if (h->logfd >= 0)
+		close(h->logfd);
+	free(h->logbuf);
 	nl_socket_free(h->mon);
 	nl_socket_free(h->sk);
 	nl_cb_put(h->cb);
@@ -552,5 +569,143 @@ KTCP_EXPORT int ktcp_event_recv(struct ktcp *h, struct ktcp_event *ev,
 					   "events were lost");
 		if (ret && ret != -EAGAIN)
 			return ret;
+	}
+}
+
+/* --- access log ------------------------------------------------------------ */
+
+/*
+ * A plain netlink socket, not libnl's: records are read many at a time
+ * with recvmmsg(), and ENOBUFS must stay ENOBUFS.
+ */
+KTCP_EXPORT int ktcp_log_open(struct ktcp *h, size_t rcvbuf)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, size, grp, one, err;
+
+	if (h->logfd >= 0)
+		return 0;
+	h->errmsg[0] = '\0';
+	if (!h->fam.access_grp) {
+		ktcp_set_errmsg(h, "the ktcp module has no access log "
+				   "(no \"access\" group)");
+		return -EOPNOTSUPP;
+	}
+	if (!h->logbuf) {
+		h->logbuf = malloc((size_t)KTCP_LOG_BATCH * KTCP_LOG_DGRAM);
+		if (!h->logbuf)
+			return -ENOMEM;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+	/*
+	 * A port id of its own: the kernel's broadcasts come from port 0
+	 * and skip an unbound socket, whose port id is 0 too.
+	 */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	size = rcvbuf ? (rcvbuf > INT32_MAX / 2 ? INT32_MAX / 2 : (int)rcvbuf) :
+			KTCP_LOG_RCVBUF;
+	/* Beyond rmem_max with CAP_NET_ADMIN, else as much as allowed. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/*
+	 * Tell the kernel when a record does not fit, so that the server
+	 * counts it in log_dropped (without this, only we would know).
+	 */
+	one = 1;
+	setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
+	grp = (int)h->fam.access_grp;
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+		       sizeof(grp))) {
+		err = -errno;
+		if (err == -EPERM)
+			ktcp_set_errmsg(h, "reading the access log needs "
+					   "CAP_NET_ADMIN");
+		close(fd);
+		return err;
+	}
+	h->logfd = fd;
+	return 0;
+}
+
+KTCP_EXPORT int ktcp_log_fd(const struct ktcp *h)
+{
+	return h->logfd >= 0 ? h->logfd : -ENOTCONN;
+}
+
+/* Parse the n datagrams of h->logbuf into recs[]; returns how many. */
+static int log_parse(struct ktcp *h, const struct mmsghdr *m, int n,
+		     struct ktcp_log_record *recs, size_t max)
+{
+	struct nlmsghdr *nlh;
+	size_t got = 0;
+	int i, len;
+
+	for (i = 0; i < n; i++) {
+		len = (int)m[i].msg_len;
+		for (nlh = m[i].msg_hdr.msg_iov->iov_base;
+		     NLMSG_OK(nlh, len) && got < max;
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			/* Another family's, or not a record: not for us. */
+			if (nlh->nlmsg_type != h->fam.id ||
+			    ktcp_parse_log(nlh, &recs[got]) < 0)
+				continue;
+			got++;
+		}
+	}
+	return (int)got;
+}
+
+KTCP_EXPORT int ktcp_log_recv(struct ktcp *h, struct ktcp_log_record *recs,
+			      size_t n, int timeout_ms)
+{
+	struct mmsghdr m[KTCP_LOG_BATCH];
+	struct iovec iov[KTCP_LOG_BATCH];
+	int64_t deadline = now_ms() + timeout_ms;
+	unsigned int want, i;
+	struct pollfd pfd;
+	int wait, ret;
+
+	if (h->logfd < 0)
+		return -ENOTCONN;
+	if (!n)
+		return -EINVAL;
+	want = n < KTCP_LOG_BATCH ? (unsigned int)n : KTCP_LOG_BATCH;
+	memset(m, 0, sizeof(m[0]) * want);
+	for (i = 0; i < want; i++) {
+		iov[i].iov_base = h->logbuf + (size_t)i * KTCP_LOG_DGRAM;
+		iov[i].iov_len = KTCP_LOG_DGRAM;
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	pfd.fd = h->logfd;
+	pfd.events = POLLIN;
+	for (;;) {
+		ret = recvmmsg(h->logfd, m, want, MSG_DONTWAIT, NULL);
+		if (ret < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (ret > 0) {
+			ret = log_parse(h, m, ret, recs, n);
+			if (ret > 0)
+				return ret;
+			continue; /* only others' messages: read on */
+		}
+		wait = -1;
+		if (timeout_ms >= 0) {
+			int64_t left = deadline - now_ms();
+
+			wait = left > 0 ? (int)left : 0;
+		}
+		ret = poll(&pfd, 1, wait);
+		if (ret < 0)
+			return -errno;
+		if (ret == 0)
+			return -ETIMEDOUT;
 	}
 }

@@ -13,6 +13,8 @@
  * is not offered to unprivileged user namespaces even though their netns
  * has its own servers. Read commands (SERVER_GET, STATS_GET, SERVICE_GET)
  * and the "events" group are open to any process, like `ss` or `ip link`.
+ * The "access" group, which carries clients' addresses and what they
+ * asked for, needs CAP_NET_ADMIN in the netns's user namespace to join.
  *
  * Errors come back as a negative errno in the netlink ACK, with an extended
  * ACK message (and, for attribute errors, the offending attribute) naming
@@ -158,6 +160,21 @@
  *   KTCP_A_SERVICE, KTCP_A_ADDR, KTCP_A_PORT (the new ones).
  *   KTCP_CMD_SOCK_DROPPED, once per SOCK_DROP request (do or whole dump)
  *   that dropped sockets: KTCP_A_DROPPED.
+ *
+ * Access log on multicast group KTCP_MCGRP_ACCESS ("access"; joining it
+ * needs CAP_NET_ADMIN):
+ *   KTCP_CMD_ACCESS, one per HTTP response of an http server:
+ *   KTCP_A_SERVER_ID and KTCP_A_ACCESS (nested, KTCP_ACCESS_A_*). Only
+ *   the listeners of the server's netns get them. A record is built only
+ *   while the group has a listener in that netns, so a server nobody
+ *   logs pays one check per request. Serving never waits for the log:
+ *   records are built without sleeping, and one that cannot be built (no
+ *   memory) or that the socket of a listener with NETLINK_BROADCAST_ERROR
+ *   set (libktcp sets it) has no room for is counted in the server's
+ *   KTCP_STATS_A_LOG_DROPPED (the listener that missed it sees ENOBUFS on
+ *   its socket, flag or not); KTCP_STATS_A_LOG_SENT counts the others.
+ *   A listener that wants every record needs a receive buffer big enough
+ *   for the server's peak rate (SO_RCVBUFFORCE).
  */
 #ifndef _UAPI_LINUX_KTCP_H
 #define _UAPI_LINUX_KTCP_H
@@ -165,6 +182,7 @@
 #define KTCP_GENL_NAME "ktcp"
 #define KTCP_GENL_VERSION 1
 #define KTCP_MCGRP_EVENTS "events"
+#define KTCP_MCGRP_ACCESS "access"
 
 /* Longest service name, NUL excluded. */
 #define KTCP_SERVICE_NAME_MAX 15
@@ -190,6 +208,17 @@
 /* KTCP_A_BACKLOG when a start does not give it. */
 #define KTCP_DEFAULT_BACKLOG 128
 
+/*
+ * The longest request target, Referer and User-Agent of an access record
+ * (KTCP_ACCESS_A_*): longer ones are cut to this many bytes, and the
+ * record says so (KTCP_ACCESS_A_CUT).
+ */
+#define KTCP_ACCESS_TARGET_MAX 2048
+#define KTCP_ACCESS_REFERER_MAX 1024
+#define KTCP_ACCESS_USER_AGENT_MAX 512
+/* The longest method (a token of the request line) an access record has. */
+#define KTCP_ACCESS_METHOD_MAX 31
+
 /* The http service's defaults (see SERVER_START). */
 #define KTCP_HTTP_DEFAULT_MAX_CONNS 1024
 #define KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS 75000 /* as nginx's keepalive */
@@ -212,6 +241,7 @@ enum ktcp_cmd {
 	KTCP_CMD_SERVER_CHANGED, /* notification only */
 	KTCP_CMD_SOCK_DROP,
 	KTCP_CMD_SOCK_DROPPED, /* notification only */
+	KTCP_CMD_ACCESS, /* notification only, "access" group */
 	__KTCP_CMD_MAX
 };
 #define KTCP_CMD_MAX (__KTCP_CMD_MAX - 1)
@@ -269,9 +299,54 @@ enum ktcp_attr {
 	 */
 	KTCP_A_NAME, /* NUL-terminated string, at most KTCP_NAME_MAX chars */
 	KTCP_A_LATENCY, /* nested, KTCP_LATENCY_A_*: service times (replies) */
+	KTCP_A_ACCESS, /* nested, KTCP_ACCESS_A_*: an access record
+			* (KTCP_CMD_ACCESS only) */
 	__KTCP_A_MAX
 };
 #define KTCP_A_MAX (__KTCP_A_MAX - 1)
+
+/*
+ * An access record: one HTTP response. Strings other than METHOD are the
+ * bytes the client sent, which may be anything but CR, LF and NUL (a
+ * target is visible ASCII; header values may hold tabs and bytes
+ * 0x80-0xff): escape them before printing. A record of a request that
+ * could not be parsed (400, 408, ...) has no METHOD, TARGET or PROTO.
+ */
+enum ktcp_access_attr {
+	KTCP_ACCESS_A_UNSPEC,
+	KTCP_ACCESS_A_PAD,
+	KTCP_ACCESS_A_TIME, /* u64, ns since the epoch (CLOCK_REALTIME): the
+			     * request head was complete */
+	KTCP_ACCESS_A_ADDR, /* binary, 4 or 16 bytes: the client's address
+			     * (IPv4-mapped IPv6 as IPv4), network order */
+	KTCP_ACCESS_A_PORT, /* u16, host order: the client's port */
+	KTCP_ACCESS_A_METHOD, /* NUL-terminated string, as sent, at most
+			       * KTCP_ACCESS_METHOD_MAX chars */
+	KTCP_ACCESS_A_TARGET, /* binary, the request target as sent, at most
+			       * KTCP_ACCESS_TARGET_MAX bytes */
+	KTCP_ACCESS_A_PROTO, /* u8, the HTTP/1.x minor version: 0 or 1 */
+	KTCP_ACCESS_A_STATUS, /* u16, the response's status code */
+	KTCP_ACCESS_A_BYTES, /* u64, body bytes sent (headers not counted) */
+	KTCP_ACCESS_A_USEC, /* u64, microseconds from the complete request
+			     * head to the response's last byte handed to
+			     * TCP */
+	KTCP_ACCESS_A_REFERER, /* binary, at most KTCP_ACCESS_REFERER_MAX
+				* bytes; absent without the header */
+	KTCP_ACCESS_A_USER_AGENT, /* binary, at most
+				   * KTCP_ACCESS_USER_AGENT_MAX bytes; absent
+				   * without the header */
+	KTCP_ACCESS_A_CUT, /* u8, KTCP_ACCESS_CUT_* bits: what was cut short;
+			    * absent when nothing was */
+	__KTCP_ACCESS_A_MAX
+};
+#define KTCP_ACCESS_A_MAX (__KTCP_ACCESS_A_MAX - 1)
+
+/* KTCP_ACCESS_A_CUT bits. */
+enum ktcp_access_cut {
+	KTCP_ACCESS_CUT_TARGET = 1 << 0,
+	KTCP_ACCESS_CUT_REFERER = 1 << 1,
+	KTCP_ACCESS_CUT_USER_AGENT = 1 << 2,
+};
 
 /* KTCP_A_FLAGS of SOCK_DROP. */
 enum ktcp_drop_flags {
@@ -460,6 +535,11 @@ enum ktcp_stats_attr {
 	KTCP_STATS_A_MEM,
 	KTCP_STATS_A_OVER_MEM, /* closed: KTCP_A_MAX_MEM_KB was reached */
 	KTCP_STATS_A_EVICTED, /* closed to make room at KTCP_A_MAX_CONNS */
+	/* access records sent to the "access" group (none while nobody
+	 * listens), and those lost: not built, or not delivered to every
+	 * listener of the netns (see KTCP_CMD_ACCESS) */
+	KTCP_STATS_A_LOG_SENT,
+	KTCP_STATS_A_LOG_DROPPED,
 	__KTCP_STATS_A_MAX
 };
 #define KTCP_STATS_A_MAX (__KTCP_STATS_A_MAX - 1)
