@@ -99,6 +99,7 @@ static struct ktcp_service kecho_service = {
 	.owner = THIS_MODULE,
 	.opts_mask = BIT(KTCP_OPT_A_ECHO_WQ),
 	.run_bytes = 2 * KECHO_CALL_BYTES,
+	.nodelay = true, /* an echo sent in pieces: no delayed-ACK stall */
 	.stamp_rx = true,
 	.configure = kecho_configure,
 	.conn_process = kecho_process,

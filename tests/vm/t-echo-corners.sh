@@ -3,7 +3,8 @@
 # urgent data (MSG_OOB) in the middle of a message is stepped over and
 # the rest echoed, as a userspace echo server's read() does; and data
 # that arrives in one segment with the peer's FIN is echoed before the
-# connection closes (the FIN must not be lost with the data).
+# connection closes (the FIN must not be lost with the data); and a
+# message that arrives in two segments comes back without a Nagle stall.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 need ktcp jq
@@ -22,9 +23,19 @@ for wq in unbound percpu; do
 		fail "finwithdata ($wq): $out"
 	assert_eq "$(jq -r .ok <<<"$out")" 20 \
 		"data+FIN rounds echoed and closed ($wq): $out"
+	# kecho sets TCP_NODELAY: echoed in two pieces, the second piece
+	# would otherwise wait for the client's ACK of the first, which it
+	# delays (40 ms or more once quick ACKs are spent: most of 40 rounds).
+	out=$("$HOSTILE" -p 12345 -k 40 split "a message in two pieces") ||
+		fail "split ($wq): $out"
+	echo "split rounds ($wq): $out"
+	median=$(jq -r .median_ms <<<"$out")
+	awk -v ms="$median" 'BEGIN { exit !(ms < 40) }' ||
+		fail "split messages took $median ms at the median ($wq;" \
+			"Nagle: >= 40)"
 	sleep 0.5
 	st=$(ktcp stats "$id" --json | jq -c .stats)
-	assert_eq "$(jq -r .closed <<<"$st")" 40 "closed ($wq)"
+	assert_eq "$(jq -r .closed <<<"$st")" 41 "closed ($wq)"
 	assert_eq "$(jq -r .errors <<<"$st")" 0 "errors ($wq)"
 	assert_eq "$(jq -r .timed_out <<<"$st")" 0 "timed out ($wq)"
 	ktcp stop "$id"

@@ -24,6 +24,9 @@
  *   finwithdata T  echo: send T and our FIN in one segment (TCP_CORK
  *                holds T until shutdown() appends the FIN), and read
  *                everything back to the end of the stream
+ *   split T      echo: on one connection with TCP_NODELAY, send T as two
+ *                segments (two sends) and read all of it back, N times;
+ *                report the fastest, median and slowest round in ms
  *
  * Results go to stdout as one JSON object, so tests can assert numbers.
  */
@@ -58,10 +61,10 @@ struct opts {
 static const char usage[] =
 	"[options] flood N | halfclose PATH | rst PATH |\n"
 	"       slowbody PATH | pipeline PATH | urgent TEXT |\n"
-	"       finwithdata TEXT\n"
+	"       finwithdata TEXT | split TEXT\n"
 	"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
 	"  -p PORT  server port (default 8081)\n"
-	"  -k N     halfclose, rst, pipeline, urgent, finwithdata: "
+	"  -k N     halfclose, rst, pipeline, urgent, finwithdata, split: "
 	"repeat N times "
 	"(default 1)\n"
 	"  -b N     rst: body bytes to read before the reset "
@@ -434,6 +437,63 @@ static int echo_corner(const struct opts *o, const char *text, bool urgent)
 	return 0;
 }
 
+/*
+ * One round of split: @text in two segments, then all of it read back;
+ * in ms. With Nagle on at the server, the echo of the second segment
+ * waits for our ACK of the first's, which we delay (40 ms or more).
+ */
+static double split_round(int fd, const char *text, size_t len)
+{
+	char buf[256];
+	double start = now();
+	size_t got;
+	bool eof;
+
+	send_all(fd, text, len / 2, 0);
+	send_all(fd, text + len / 2, len - len / 2, 0);
+	got = read_echo(fd, buf, len, &eof);
+	if (got != len || memcmp(buf, text, len))
+		errx(2, "echo: %zu of %zu bytes%s", got, len,
+		     eof ? ", then the end of the stream" : "");
+	return (now() - start) * 1000;
+}
+
+/* Report N round times as JSON: each, and the fastest, median, slowest. */
+static void report_rounds(double *ms, int n)
+{
+	int i;
+
+	printf("{\"rounds_ms\": [");
+	for (i = 0; i < n; i++)
+		printf("%s%.2f", i ? ", " : "", ms[i]);
+	qsort(ms, n, sizeof(*ms), cmp_double);
+	printf("], \"fastest_ms\": %.2f, \"median_ms\": %.2f, "
+	       "\"slowest_ms\": %.2f}\n",
+	       ms[0], ms[n / 2], ms[n - 1]);
+}
+
+static int split(const struct opts *o, const char *text)
+{
+	double *ms = calloc(o->repeat, sizeof(*ms));
+	int fd = vt_connect(&o->addr), one = 1, i;
+	size_t len = strlen(text);
+
+	if (!ms)
+		err(2, "calloc");
+	if (len < 2 || len > 255)
+		errx(2, "TEXT: 2 to 255 bytes");
+	if (fd < 0)
+		err(2, "connect");
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		err(2, "TCP_NODELAY");
+	for (i = 0; i < o->repeat; i++)
+		ms[i] = split_round(fd, text, len);
+	report_rounds(ms, o->repeat);
+	close(fd);
+	free(ms);
+	return 0;
+}
+
 static int pipeline(const struct opts *o, const char *path)
 {
 	struct timeval tv = { .tv_sec = 10 };
@@ -454,15 +514,9 @@ static int pipeline(const struct opts *o, const char *path)
 		     path, path);
 	if (n < 0 || (size_t)n >= sizeof(req))
 		errx(2, "path too long");
-	printf("{\"rounds_ms\": [");
-	for (i = 0; i < o->repeat; i++) {
+	for (i = 0; i < o->repeat; i++)
 		ms[i] = pipeline_round(fd, req, n);
-		printf("%s%.2f", i ? ", " : "", ms[i]);
-	}
-	qsort(ms, o->repeat, sizeof(*ms), cmp_double);
-	printf("], \"fastest_ms\": %.2f, \"median_ms\": %.2f, "
-	       "\"slowest_ms\": %.2f}\n",
-	       ms[0], ms[o->repeat / 2], ms[o->repeat - 1]);
+	report_rounds(ms, o->repeat);
 	close(fd);
 	free(ms);
 	return 0;
@@ -532,5 +586,7 @@ int main(int argc, char **argv)
 		return echo_corner(&o, arg, true);
 	if (!strcmp(mode, "finwithdata"))
 		return echo_corner(&o, arg, false);
+	if (!strcmp(mode, "split"))
+		return split(&o, arg);
 	vt_usage(usage, 2);
 }
