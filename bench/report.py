@@ -122,6 +122,14 @@ def client_cpu(out, where):
     return number(out, "client_cpu", where), out.get("client_saturated") == "yes"
 
 
+def server_us(out, key, where):
+    """Server CPU µs per message (request) in the window; None when the
+    tool measured none (not asked, window not reached, nothing served)."""
+    if out.get(key) is None:
+        return None
+    return number(out, key, where)
+
+
 def tool_out(rec, where):
     out = rec.get("out")
     if not isinstance(out, dict):
@@ -149,6 +157,7 @@ def shape_echo(rec, where):
         "p99_us": maybe(out, "lat_p99_us", where, ok),
         "p999_us": maybe(out, "lat_p999_us", where, ok),
         "client_cpu": cpu, "client_saturated": sat,
+        "server_us": server_us(out, "server_cpu_us_per_msg", where),
         "errors": number(out, "errors", where),
         "err": error_kinds(out),
     }
@@ -214,6 +223,7 @@ def shape_http(rec, where):
         "p99_us": maybe(out, "lat_p99_us", where, ok),
         "p999_us": maybe(out, "lat_p999_us", where, ok),
         "client_cpu": cpu, "client_saturated": sat,
+        "server_us": server_us(out, "server_cpu_us_per_req", where),
         "errors": errors, "err": err,
     }
 
@@ -319,7 +329,7 @@ def summarize(env, data):
                 row["servers"][srv] = {
                     k: stat([r[k] for r in rows]) for k in
                     ("msgs_per_s", "mb_per_s", "p50_us", "p99_us",
-                     "p999_us", "errors")}
+                     "p999_us", "server_us", "errors")}
                 row["servers"][srv]["err"] = merge_err(rows)
                 row["servers"][srv]["client_cpu"] = cpu_stat(rows)
         a = echo.get((conns, size, "kecho"))
@@ -336,6 +346,10 @@ def summarize(env, data):
                         a, b, "msgs_per_s")
                     row["ratios"][f"{k}/{base} p99"] = ratio_stat(
                         a, b, "p99_us")
+                    # Messages per server CPU-second: the peer's CPU
+                    # time per message over ours.
+                    row["ratios"][f"{k}/{base} capacity"] = ratio_stat(
+                        b, a, "server_us")
         res["echo"].append(row)
     res["echo_open"] = summarize_open(data["echo-open"], ("conns", "size"),
                                       OPEN_SERVERS, "kecho",
@@ -350,7 +364,7 @@ def summarize(env, data):
                 row["servers"][srv] = {
                     k: stat([r[k] for r in rows]) for k in
                     ("req_per_s", "mb_per_s", "p50_us", "p99_us",
-                     "p999_us", "errors")}
+                     "p999_us", "server_us", "errors")}
                 row["servers"][srv]["err"] = merge_err(rows)
                 row["servers"][srv]["client_cpu"] = cpu_stat(rows)
         a = http.get((f, m, t, "khttpd"))
@@ -359,6 +373,8 @@ def summarize(env, data):
             if a and b:
                 row["ratios"][f"khttpd/{base}"] = ratio_stat(a, b, "req_per_s")
                 row["ratios"][f"khttpd/{base} p99"] = ratio_stat(a, b, "p99_us")
+                row["ratios"][f"khttpd/{base} capacity"] = ratio_stat(
+                    b, a, "server_us")
         res["http"].append(row)
     res["http_open"] = summarize_open(data["http-open"], ("mode",),
                                       HTTP_SERVERS, "khttpd",
@@ -449,6 +465,12 @@ def targets(env, res):
             out.append(target(
                 f"kecho >= {want}x {LABELS[base]} msgs/s, "
                 f"{row['conns']} conns, {row['size']} B", got,
+                lambda v, w=want: v >= w,
+                saturated=saturated(row, "kecho", base)))
+            got = row["ratios"].get(f"kecho/{base} capacity")
+            out.append(target(
+                f"kecho >= {want}x {LABELS[base]} msgs per server "
+                f"CPU-second, {row['conns']} conns, {row['size']} B", got,
                 lambda v, w=want: v >= w))
     for row in res["echo"]:
         got = row["ratios"].get("kecho/kecho-nolat")
@@ -481,7 +503,14 @@ def targets(env, res):
             got = row["ratios"].get(f"khttpd/{base}")
             out.append(target(
                 f"khttpd >= {want}x {base} req/s, small file, {mode}, "
-                f"{row['tool']}", got, lambda v, w=want: v >= w))
+                f"{row['tool']}", got, lambda v, w=want: v >= w,
+                saturated=saturated(row, "khttpd", base)))
+            got = row["ratios"].get(f"khttpd/{base} capacity")
+            if got is not None:
+                out.append(target(
+                    f"khttpd >= {want}x {base} req per server CPU-second, "
+                    f"small file, {mode}, {row['tool']}", got,
+                    lambda v, w=want: v >= w))
         for base in ("nginx", "lighttpd"):
             got = row["ratios"].get(f"khttpd/{base} p99")
             out.append(target(
@@ -510,9 +539,20 @@ def targets(env, res):
 TARGET_RUNS = 3
 
 
-def target(what, got, ok, unit="x"):
+def saturated(row, *servers):
+    """Did the client saturate in any run at this point of these servers?
+    Then their rates measured the client, and a ratio of them judges
+    nothing."""
+    return any((row["servers"].get(s, {}).get("client_cpu") or {})
+               .get("saturated") for s in servers)
+
+
+def target(what, got, ok, unit="x", saturated=False):
     if got is None:
         return {"target": what, "measured": None, "met": None}
+    if saturated:
+        return {"target": what, "measured": got, "unit": unit, "met": None,
+                "why": "the client saturated: it measured itself"}
     if got["n"] < TARGET_RUNS:
         return {"target": what, "measured": got, "unit": unit, "met": None,
                 "why": f"{got['n']} run(s), needs {TARGET_RUNS}"}
@@ -616,6 +656,31 @@ def table(meta, env, res):
                 "point of the row, in CPUs (user + system over wall time); "
                 "*saturated* when it reached 90 % of the CPUs it may run on: "
                 "there it measured itself, not the server.", ""]
+        cpu_servers = ("kecho", "user-t1", "user-t2", "uring")
+        out += ["### Echo: server CPU time per message", "",
+                "The CPU time the server CPUs were busy in the measured "
+                "window (/proc/stat, `echo-bench --server-cpus`) over the "
+                "messages echoed: what one message cost the server, whether "
+                "or not the client saturated. It includes what the kernel "
+                "does there for the server's sockets, alike for every "
+                "server. *Capacity*: the peer's CPU time per message over "
+                "kecho's, i.e. kecho's messages per server CPU-second over "
+                "the peer's. kecho with the percpu workqueue runs on the "
+                "client's CPU and is left out.", "",
+                "| conns | size | " + " | ".join(
+                    f"{LABELS[s]} µs" for s in cpu_servers) +
+                " | capacity kecho / -t 1 | capacity kecho / io_uring |",
+                "|---|---|" + "---|" * (len(cpu_servers) + 2)]
+        for r in res["echo"]:
+            sv = r["servers"]
+            cells = [fmt_stat(sv.get(s, {}).get("server_us"))
+                     for s in cpu_servers]
+            out.append(
+                f"| {r['conns']:,} | {fmt_size(r['size'])} | " +
+                " | ".join(cells) +
+                f" | {fmt_ratio(r['ratios'].get('kecho/user-t1 capacity'))}"
+                f" | {fmt_ratio(r['ratios'].get('kecho/uring capacity'))} |")
+        out.append("")
         cost = [r for r in res["echo"]
                 if r["ratios"].get("kecho/kecho-nolat") is not None]
         if cost:
@@ -677,6 +742,28 @@ def table(meta, env, res):
                        f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd'))}"
                        f" | {p99} | {fmt_cpu(sv)} | {errs(sv)} |")
         out.append("")
+        rows = [r for r in res["http"] if r["tool"] == "htstress"]
+        if rows:
+            out += ["### HTTP: server CPU time per request (htstress)", "",
+                    "As for echo: the server CPU's busy time in the window "
+                    "over the requests served (`htstress --server-cpus`); "
+                    "*capacity* is the peer's CPU time per request over "
+                    "khttpd's.", "",
+                    "| file | mode | " + " | ".join(
+                        f"{LABELS[s]} µs" for s in HTTP_SERVERS) +
+                    " | capacity khttpd / nginx "
+                    "| capacity khttpd / lighttpd |",
+                    "|---|---|" + "---|" * (len(HTTP_SERVERS) + 2)]
+            for r in rows:
+                sv = r["servers"]
+                f = "1 KiB" if r["file"] == "small.html" else "1 MiB"
+                cells = [fmt_stat(sv.get(s, {}).get("server_us"))
+                         for s in HTTP_SERVERS]
+                out.append(
+                    f"| {f} | {r['mode']} | " + " | ".join(cells) +
+                    f" | {fmt_ratio(r['ratios'].get('khttpd/nginx capacity'))}"
+                    f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd capacity'))} |")
+            out.append("")
     if res.get("http_open"):
         out += ["### HTTP: latency at equal offered load (open loop, "
                 "htstress --rate, 1 KiB file)", "",

@@ -61,8 +61,8 @@ declare -A MAX
 point() {
 	local out rc=0
 	out=$("${ON_CLIENT[@]}" echo-bench -p 12345 -c "$3" -s "$4" \
-		-d "$BENCH_SECS" --timeout 30000 --json \
-		2>"$TEST_TMP/eb.err") || rc=$?
+		-d "$BENCH_SECS" --timeout 30000 --server-cpus "$SERVER_CPUS" \
+		--json 2>"$TEST_TMP/eb.err") || rc=$?
 	# 1 means errors, which are part of the result; anything else broke.
 	[ $rc -le 1 ] || fail "echo-bench exited $rc: $(cat "$TEST_TMP/eb.err")"
 	has_number "$out" msgs_per_s ||
@@ -94,7 +94,8 @@ open_point() {
 	else
 		out=$("${ON_CLIENT[@]}" echo-bench -p 12345 -c "$3" -s "$4" \
 			-d "$BENCH_SECS" --rate "$rate" --timeout 30000 \
-			--json 2>"$TEST_TMP/eb.err") || rc=$?
+			--server-cpus "$SERVER_CPUS" --json \
+			2>"$TEST_TMP/eb.err") || rc=$?
 		[ $rc -le 1 ] ||
 			fail "echo-bench exited $rc: $(cat "$TEST_TMP/eb.err")"
 		has_number "$out" achieved_per_s ||

@@ -65,7 +65,8 @@ run_htstress() {
 	shift 2
 	[ "$mode" = close ] || ka=(-k)
 	"${ON_CLIENT[@]}" htstress ${ka[@]+"${ka[@]}"} -c "$BENCH_HTTP_CONNS" \
-		-d "$BENCH_SECS" --timeout 30000 --json "$@" "$url" \
+		-d "$BENCH_SECS" --timeout 30000 --server-cpus "$SERVER_CPUS" \
+		--json "$@" "$url" \
 		2>"$TEST_TMP/hts.err" || rc=$?
 	# 1 means errors, which are part of the result; anything else broke.
 	[ $rc -le 1 ] || fail "htstress exited $rc: $(cat "$TEST_TMP/hts.err")"

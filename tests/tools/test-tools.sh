@@ -163,6 +163,14 @@ for srv in user:1 user:2 uring:1 uring:2; do
 		--rate 500
 	check "$s open loop reports its rate and the client's CPU" \
 		grep -q '"rate_kept": "\(yes\|no\)"' "$WORK/bench.json"
+	bench "$s duration run with the server's CPU time" -p "$port" \
+		-c 10 -d 0.5 --server-cpus "0-$(($(nproc) - 1))"
+	check "$s: the server CPUs were busy in the window" \
+		awk -v v="$(json "$WORK/bench.json" server_cpu)" \
+		'BEGIN { exit !(v > 0) }'
+	check "$s: CPU time per message measured" \
+		awk -v v="$(json "$WORK/bench.json" server_cpu_us_per_msg)" \
+		'BEGIN { exit !(v > 0) }'
 	check "$s slow reader gets an exact echo (server backlog)" \
 		python3 "$HERE/peers.py" slow-reader "$port"
 	eval "kill -INT \$PID_$s"
@@ -303,6 +311,15 @@ usage "echo-bench bad host" no.such.host.invalid \
 usage "echo-bench stray argument" extra "$T/echo-bench" extra
 usage "echo-bench zero hold" 0 "$T/echo-bench" --hold 0
 usage "htstress bad duration" 1x "$T/htstress" -d 1x http://127.0.0.1/
+usage "echo-bench bad --server-cpus" 0-x "$T/echo-bench" --server-cpus 0-x
+usage "echo-bench CPU not in /proc/stat" 4000 "$T/echo-bench" \
+	--server-cpus 4000
+usage "htstress bad --server-cpus" 2-1 "$T/htstress" -d 1 \
+	--server-cpus 2-1 http://127.0.0.1/
+"$T/echo-bench" -n 5 --server-cpus 0 >/dev/null 2>&1
+check "usage: echo-bench --server-cpus with -n exits 2" test $? -eq 2
+"$T/htstress" -n 5 --server-cpus 0 http://127.0.0.1/ >/dev/null 2>&1
+check "usage: htstress --server-cpus without -d exits 2" test $? -eq 2
 usage "user-echo-server bad port" 99999 "$T/user-echo-server" -p 99999
 usage "user-echo-server bad address" 1.2.3 "$T/user-echo-server" -a 1.2.3
 usage "user-echo-server bad threads" -1 "$T/user-echo-server" -t -1

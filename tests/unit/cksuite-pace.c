@@ -150,6 +150,73 @@ START_TEST(percentiles)
 }
 END_TEST
 
+START_TEST(cpu_list)
+{
+	static const char *const bad[] = { "",	   "x",	    "1-",     "-1",
+					   "3-1",  "0,",    ",0",     "0 1",
+					   "1,,2", "99999", "0-99999" };
+	cpu_set_t set;
+	unsigned int i;
+
+	ck_assert_int_eq(cpu_list_parse("0", &set), 0);
+	ck_assert_int_eq(CPU_COUNT(&set), 1);
+	ck_assert(CPU_ISSET(0, &set));
+	ck_assert_int_eq(cpu_list_parse("0,2-4,7", &set), 0);
+	ck_assert_int_eq(CPU_COUNT(&set), 5);
+	ck_assert(CPU_ISSET(3, &set) && CPU_ISSET(7, &set));
+	ck_assert(!CPU_ISSET(1, &set) && !CPU_ISSET(5, &set));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(cpu_list_parse(bad[i], &set) == -1, "'%s' parsed",
+			      bad[i]);
+}
+END_TEST
+
+/* /proc/stat lines: only cpuN of the set; busy excludes idle and iowait. */
+START_TEST(cpus_stat)
+{
+	struct cpus_time a = { 0 }, b;
+	cpu_set_t set;
+	char path[] = "/tmp/cksuite-stat-XXXXXX";
+	FILE *f;
+	int fd;
+
+	cpu_list_parse("1", &set);
+	ck_assert_int_eq(cpus_time_line("cpu  9 9 9 9 9 9 9 9 0 0\n", &set, &a),
+			 0);
+	ck_assert_int_eq(cpus_time_line("cpu0 1 1 1 1 1 1 1 1 0 0\n", &set, &a),
+			 0);
+	ck_assert_int_eq(cpus_time_line("intr 1 2 3\n", &set, &a), 0);
+	/* user nice system idle iowait irq softirq steal guest guest_nice */
+	ck_assert_int_eq(
+		cpus_time_line("cpu1 10 1 20 100 5 2 3 4 7 0\n", &set, &a), 1);
+	ck_assert_uint_eq(a.busy, 10 + 1 + 20 + 2 + 3 + 4);
+	ck_assert_uint_eq(a.total, 10 + 1 + 20 + 100 + 5 + 2 + 3 + 4);
+	ck_assert_int_eq(cpus_time_line("cpu1 10\n", &set, &a), -1);
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("cpu  30 0 30 300 0 0 0 0 0 0\n"
+	      "cpu0 10 0 10 100 0 0 0 0 0 0\n"
+	      "cpu1 20 0 20 200 0 0 0 0 0 0\n"
+	      "intr 5\n",
+	      f);
+	fclose(f);
+	ck_assert_int_eq(cpus_time_take(path, &set, &b), 0);
+	ck_assert_uint_eq(b.busy, 40);
+	ck_assert_uint_eq(b.total, 240);
+	/* A CPU the file does not have is an error, not a 0. */
+	cpu_list_parse("1-2", &set);
+	ck_assert_int_eq(cpus_time_take(path, &set, &b), -1);
+	unlink(path);
+
+	a = (struct cpus_time){ .busy = 100, .total = 1000 };
+	b = (struct cpus_time){ .busy = 400, .total = 1600 };
+	ck_assert_double_eq_tol(cpus_busy(&a, &b, 2), 1.0, 1e-9);
+	ck_assert_double_eq_tol(cpus_busy(&a, &a, 2), 0.0, 1e-9);
+}
+END_TEST
+
 Suite *make_pace_suite(void)
 {
 	Suite *s = suite_create("pace");
@@ -164,6 +231,8 @@ Suite *make_pace_suite(void)
 	tcase_add_test(tc, cpu_sample);
 	tcase_add_test(tc, rate_parse);
 	tcase_add_test(tc, percentiles);
+	tcase_add_test(tc, cpu_list);
+	tcase_add_test(tc, cpus_stat);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -111,7 +111,7 @@ static const char usage_text[] =
 	"usage: echo-bench [-a HOST] [-p PORT] [-c CONNS] [-t THREADS]\n"
 	"         [-s SIZE | --sizes MIN-MAX] [-d SECONDS | -n COUNT]\n"
 	"         [--rate R] [--verify] [--seed N] [--timeout MS]\n"
-	"         [--hold SECONDS] [--csv | --json]\n"
+	"         [--hold SECONDS] [--server-cpus LIST] [--csv | --json]\n"
 	"       echo-bench --burst N [-a HOST] [-p PORT] [-t THREADS] ...\n"
 	"\n"
 	"Closed-loop load on a TCP echo server: each connection sends a\n"
@@ -144,6 +144,10 @@ static const char usage_text[] =
 	"                 SIGTERM; prints \"holding N connections\" to\n"
 	"                 stderr when they all are. A connection the server\n"
 	"                 closes meanwhile is an error (held_lost)\n"
+	"  --server-cpus LIST  how busy these CPUs (the server's, e.g.\n"
+	"                 0-1) were in the window, from /proc/stat:\n"
+	"                 server_cpu and server_cpu_us_per_msg, the CPU\n"
+	"                 time one message cost there. Needs -d\n"
 	"  --csv, --json  machine-readable output\n"
 	"  -h, --help     show this help\n"
 	"\n"
@@ -609,6 +613,7 @@ struct bench_result {
 	unsigned int nw;
 	double elapsed;
 	struct cpu_sample cpu0, cpu1; /* the client's own CPU time */
+	struct cpus_watch server; /* --server-cpus */
 };
 
 static void report(const struct ep_totals *t, const struct bench_result *b)
@@ -647,6 +652,8 @@ static void report(const struct ep_totals *t, const struct bench_result *b)
 		report_rate(&r, opt.rate, opt.duration, b->msgs / b->elapsed);
 	report_latency(&r, &t->lat);
 	report_client_cpu(&r, &b->cpu0, &b->cpu1);
+	report_server_cpu(&r, &b->server, b->msgs, "server_cpu_us_per_msg",
+			  "server CPU/msg");
 	report_u64(&r, "bytes_sent", "bytes sent", b->sent, NULL);
 	report_u64(&r, "bytes_received", "bytes received", t->bytes_rcvd, NULL);
 	report_errors(&r, t->errs, bench_errs,
@@ -675,6 +682,8 @@ static int run(void)
 		goto out;
 	if (opt.rate > 0)
 		ep_pace_setup(w, &bench_ops, nw, opt.rate, conns, &ready_ns);
+	if (cpus_watch_start(&b.server, &opt.load, &ready_ns, opt.duration))
+		goto out;
 	cpu_sample_take(&b.cpu0);
 	t0 = now_ns();
 	if (ep_run_workers(w, &bench_ops, nw))
@@ -682,6 +691,7 @@ static int run(void)
 	/* The hold is not part of the run's time. */
 	t1 = now_ns();
 	cpu_sample_take(&b.cpu1);
+	cpus_watch_end(&b.server);
 	ready = atomic_load(&ready_ns);
 	b.setup = (double)((ready ? ready : t1) - t0) / 1e9;
 	b.elapsed = (double)(t1 - (windowed() && ready ? ready : t0)) / 1e9;
@@ -708,6 +718,7 @@ static int run(void)
 	    (!opt.burst || b.msgs == opt.burst))
 		ret = EXIT_OK;
 out:
+	cpus_watch_end(&b.server);
 	ep_free_workers(w, &bench_ops, nw);
 	free(t);
 	return ret;
@@ -805,6 +816,12 @@ static int check_opts(const struct seen *seen)
 	if (opt.rate > 0 && (opt.burst || seen->n)) {
 		warnx_("--rate runs for a duration (-d): it cannot be "
 		       "combined with -n or --burst");
+		return -1;
+	}
+	if (opt.load.server_cpus_given && (opt.burst || seen->n)) {
+		warnx_("--server-cpus measures the window of a run for a "
+		       "duration (-d): it cannot be combined with -n or "
+		       "--burst");
 		return -1;
 	}
 	if (opt.burst && (seen->c || seen->d || seen->n)) {

@@ -124,7 +124,7 @@ static _Atomic uint64_t pace_t0; /* open loop: when the schedule starts */
 static const char usage_text[] =
 	"usage: htstress [-n REQUESTS | -d SECONDS] [-c CONCURRENCY]\n"
 	"                [-t THREADS] [-k] [--rate R] [--timeout MS]\n"
-	"                [--hold SECONDS]\n"
+	"                [--hold SECONDS] [--server-cpus LIST]\n"
 	"                [--csv | --json] URL\n"
 	"\n"
 	"Send GET requests to URL (http://HOST[:PORT][/PATH], HOST a name,\n"
@@ -149,6 +149,10 @@ static const char usage_text[] =
 	"                  or SIGTERM; prints \"holding N connections\" to\n"
 	"                  stderr when they all are. A connection the server\n"
 	"                  closes meanwhile is an error (held_lost)\n"
+	"  --server-cpus LIST  how busy these CPUs (the server's, e.g.\n"
+	"                  0-1) were in the window, from /proc/stat:\n"
+	"                  server_cpu and server_cpu_us_per_req, the CPU\n"
+	"                  time one request cost there. Needs -d\n"
 	"  --csv, --json   machine-readable output\n"
 	"  -h, --help      show this help\n"
 	"\n"
@@ -699,6 +703,7 @@ struct totals {
 	uint64_t held, held_lost;
 	uint64_t last_done;
 	struct cpu_sample cpu0, cpu1; /* the client's own CPU time */
+	const struct cpus_watch *server; /* --server-cpus */
 };
 
 static void sum_workers(struct hworker *w, unsigned int nw, struct totals *t)
@@ -742,6 +747,8 @@ static void report(const struct totals *t, unsigned int nw, double elapsed)
 		report_rate(&r, opt.rate, opt.duration, t->reqs / elapsed);
 	report_latency(&r, &t->ep.lat);
 	report_client_cpu(&r, &t->cpu0, &t->cpu1);
+	report_server_cpu(&r, t->server, t->reqs, "server_cpu_us_per_req",
+			  "server CPU/req");
 	report_u64(&r, "connections", "connections", t->ep.connects, NULL);
 	report_u64(&r, "retries", "retries", t->retries, NULL);
 	report_u64(&r, "bytes_received", "bytes received", t->ep.bytes_rcvd,
@@ -762,6 +769,8 @@ static int run(void)
 	struct totals *t;
 	uint64_t t0, t1, held = 0, lost = 0;
 	struct cpu_sample cpu0, cpu1;
+	static _Atomic uint64_t window_t0;
+	struct cpus_watch server = { 0 };
 	double elapsed;
 	int ret = EXIT_ERRORS;
 
@@ -771,9 +780,12 @@ static int run(void)
 	t = malloc(sizeof(*t));
 	if (!w || !t)
 		goto out;
+	if (cpus_watch_start(&server, &opt.load, &window_t0, opt.duration))
+		goto out;
 	cpu_sample_take(&cpu0);
 	t0 = now_ns();
 	end_ns = t0 + (uint64_t)(opt.duration * 1e9);
+	atomic_store(&window_t0, t0);
 	if (opt.rate > 0) {
 		atomic_store(&pace_t0, t0);
 		ep_pace_setup(w, &ht_ops, nw, opt.rate, opt.conc, &pace_t0);
@@ -783,11 +795,13 @@ static int run(void)
 	/* The hold is not part of the run's time. */
 	t1 = now_ns();
 	cpu_sample_take(&cpu1);
+	cpus_watch_end(&server);
 	elapsed = (double)(t1 - t0) / 1e9;
 	held = ep_hold(w, &ht_ops, nw, opt.load.hold, &lost);
 	sum_workers(w, nw, t);
 	t->cpu0 = cpu0;
 	t->cpu1 = cpu1;
+	t->server = &server;
 	/*
 	 * Open loop: the window, or longer if responses came after it;
 	 * connections waiting for a slot past it do not count.
@@ -803,6 +817,7 @@ static int run(void)
 	    t->status[2] == (opt.duration ? t->reqs : opt.count))
 		ret = EXIT_OK;
 out:
+	cpus_watch_end(&server);
 	ep_free_workers(w, &ht_ops, nw);
 	free(t);
 	return ret;
@@ -946,6 +961,11 @@ static int parse_opts(int argc, char **argv)
 	}
 	if (opt.rate > 0 && !seen.d) {
 		warnx_("--rate runs for a duration: it needs -d");
+		return -1;
+	}
+	if (opt.load.server_cpus_given && !seen.d) {
+		warnx_("--server-cpus measures the window of a run for a "
+		       "duration: it needs -d");
 		return -1;
 	}
 	if (opt.load.hold && !opt.keepalive) {

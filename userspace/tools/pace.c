@@ -4,7 +4,12 @@
  */
 #include "pace.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -68,4 +73,93 @@ unsigned int cpu_allowed(void)
 		return 1;
 	n = CPU_COUNT(&set);
 	return n > 0 ? (unsigned int)n : 1;
+}
+
+/* One number of a CPU list, below CPU_SETSIZE; NULL when there is none. */
+static const char *cpu_num(const char *s, unsigned long *n)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return NULL;
+	errno = 0;
+	*n = strtoul(s, &end, 10);
+	if (errno || *n >= CPU_SETSIZE)
+		return NULL;
+	return end;
+}
+
+int cpu_list_parse(const char *s, cpu_set_t *set)
+{
+	unsigned long lo, hi;
+
+	CPU_ZERO(set);
+	do {
+		s = cpu_num(s, &lo);
+		if (!s)
+			return -1;
+		hi = lo;
+		if (*s == '-') {
+			s = cpu_num(s + 1, &hi);
+			if (!s || hi < lo)
+				return -1;
+		}
+		while (lo <= hi)
+			CPU_SET(lo++, set);
+	} while (*s++ == ',');
+	return s[-1] ? -1 : 0;
+}
+
+int cpus_time_line(const char *line, const cpu_set_t *set, struct cpus_time *t)
+{
+	uint64_t v[8] = { 0 };
+	unsigned int cpu;
+	int n;
+
+	if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+		return 0;
+	/* user nice system idle iowait irq softirq steal (guest is in user) */
+	n = sscanf(line + 3,
+		   "%u %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+		   " %" SCNu64 " %" SCNu64 " %" SCNu64,
+		   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+		   &v[7]);
+	if (n < 5)
+		return -1;
+	if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, set))
+		return 0;
+	t->busy += v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	t->total += v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+	return 1;
+}
+
+int cpus_time_take(const char *path, const cpu_set_t *set, struct cpus_time *t)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+	int found = 0, r = 0;
+
+	*t = (struct cpus_time){ 0 };
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		r = cpus_time_line(line, set, t);
+		if (r < 0)
+			break;
+		found += r;
+	}
+	fclose(f);
+	if (r < 0 || found != CPU_COUNT(set)) {
+		errno = r < 0 ? EINVAL : ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+double cpus_busy(const struct cpus_time *a, const struct cpus_time *b,
+		 unsigned int ncpus)
+{
+	uint64_t total = b->total - a->total;
+
+	return total ? (double)(b->busy - a->busy) / (double)total * ncpus : 0;
 }

@@ -18,6 +18,7 @@
 #ifndef KTCP_PACE_H
 #define KTCP_PACE_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -59,5 +60,31 @@ void cpu_sample_take(struct cpu_sample *s);
 double cpu_sample_share(const struct cpu_sample *a, const struct cpu_sample *b);
 /* CPUs this process may run on (its affinity mask), at least 1. */
 unsigned int cpu_allowed(void);
+
+/*
+ * The server's side (--server-cpus): how busy the CPUs it runs on were in
+ * the measured window, from /proc/stat. With the client on other CPUs,
+ * their busy time over the messages served is what one message cost the
+ * server, a figure that holds where the client saturated and the rate
+ * measured the client. The CPUs also do what the kernel does for the
+ * server's sockets, the same for every server.
+ */
+struct cpus_time {
+	uint64_t busy; /* user, nice, system, irq, softirq, steal */
+	uint64_t total; /* busy, idle and iowait */
+};
+
+/* Parse "0", "0-3" or "0,2-3" into set; -1 on anything else. */
+int cpu_list_parse(const char *s, cpu_set_t *set);
+/*
+ * Add one /proc/stat line to t if it is a "cpuN" line with N in set.
+ * Returns 1 when added, 0 when not such a line, -1 when malformed.
+ */
+int cpus_time_line(const char *line, const cpu_set_t *set, struct cpus_time *t);
+/* The CPUs of set, summed from the stat file at path; 0, or -1 (errno). */
+int cpus_time_take(const char *path, const cpu_set_t *set, struct cpus_time *t);
+/* Busy CPUs between a and b (1.0 is one CPU busy all the time), of ncpus. */
+double cpus_busy(const struct cpus_time *a, const struct cpus_time *b,
+		 unsigned int ncpus);
 
 #endif /* KTCP_PACE_H */

@@ -398,6 +398,36 @@ void report_client_cpu(struct report *r, const struct cpu_sample *a,
 		   cpu_saturated(share, ncpus) ? "yes" : "no");
 }
 
+/* A figure not measured: null in JSON and CSV, never a 0. */
+static void report_null(struct report *r, const char *key, const char *label)
+{
+	snprintf(report_add(r, key, label, NULL, false), sizeof(r->f[0].val),
+		 "null");
+}
+
+void report_server_cpu(struct report *r, const struct cpus_watch *w, uint64_t n,
+		       const char *key, const char *label)
+{
+	unsigned int ncpus = CPU_COUNT(&w->lo->server_cpus);
+	double busy;
+
+	if (!w->lo->server_cpus_given)
+		return;
+	report_u64(r, "server_cpus", "server CPUs", ncpus, NULL);
+	if (!w->measured) {
+		report_null(r, "server_cpu", "server CPU");
+		report_null(r, key, label);
+		return;
+	}
+	busy = cpus_busy(&w->a, &w->b, ncpus);
+	report_dbl(r, "server_cpu", "server CPU", busy, 2, "CPUs");
+	if (n)
+		report_dbl(r, key, label, busy * w->window_ns / 1e3 / n, 2,
+			   "us");
+	else
+		report_null(r, key, label);
+}
+
 void report_rate(struct report *r, double offered, double secs, double achieved)
 {
 	report_dbl(r, "offered_per_s", "offered rate", offered, 1, "/s");
@@ -525,6 +555,94 @@ void report_print(const struct report *r, enum report_fmt fmt, FILE *out)
 
 /* --- load generator options ----------------------------------------------- */
 
+/*
+ * Sleep until the monotonic time t (ns), in steps of at most step ns, or
+ * until w is told to stop: false then. Few wake-ups: the watcher runs on
+ * the client's CPU.
+ */
+static bool watch_until(struct cpus_watch *w, uint64_t t, uint64_t step)
+{
+	struct timespec ts;
+	uint64_t now, d;
+
+	while (!atomic_load(&w->stop)) {
+		now = now_ns();
+		if (now >= t)
+			return true;
+		d = t - now < step ? t - now : step;
+		ts.tv_sec = (time_t)(d / 1000000000);
+		ts.tv_nsec = (long)(d % 1000000000);
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+static void *cpus_watch_thread(void *arg)
+{
+	struct cpus_watch *w = arg;
+	const cpu_set_t *set = &w->lo->server_cpus;
+	uint64_t start;
+
+	/* The window opens at a moment only the workers know: poll (1 ms). */
+	while (!(start = atomic_load(w->start_ns)))
+		if (!watch_until(w, now_ns() + 1000000, 1000000))
+			return NULL;
+	if (cpus_time_take("/proc/stat", set, &w->a) ||
+	    !watch_until(w, start + w->window_ns, 50000000) ||
+	    cpus_time_take("/proc/stat", set, &w->b))
+		return NULL;
+	w->measured = true;
+	return NULL;
+}
+
+int cpus_watch_start(struct cpus_watch *w, const struct load_opts *lo,
+		     _Atomic uint64_t *start_ns, double window_s)
+{
+	int err;
+
+	*w = (struct cpus_watch){ .lo = lo, .start_ns = start_ns };
+	w->window_ns = (uint64_t)(window_s * 1e9);
+	if (!lo->server_cpus_given)
+		return 0;
+	err = pthread_create(&w->thread, NULL, cpus_watch_thread, w);
+	if (err) {
+		warnx_("--server-cpus: cannot start a thread: %s",
+		       strerror(err));
+		return -1;
+	}
+	w->running = true;
+	return 0;
+}
+
+void cpus_watch_end(struct cpus_watch *w)
+{
+	if (!w->running)
+		return;
+	atomic_store(&w->stop, true);
+	pthread_join(w->thread, NULL);
+	w->running = false;
+}
+
+static int parse_server_cpus(const char *arg, struct load_opts *lo)
+{
+	struct cpus_time probe;
+
+	if (cpu_list_parse(arg, &lo->server_cpus)) {
+		warnx_("--server-cpus '%s': a CPU list such as 0, 0-2 or 0,2-3 "
+		       "is expected",
+		       arg);
+		return -1;
+	}
+	if (cpus_time_take("/proc/stat", &lo->server_cpus, &probe)) {
+		warnx_("--server-cpus '%s': /proc/stat does not show all of "
+		       "those CPUs (%s)",
+		       arg, strerror(errno));
+		return -1;
+	}
+	lo->server_cpus_given = true;
+	return 0;
+}
+
 int parse_load_opt(int ch, const char *arg, struct load_opts *lo,
 		   const char *usage)
 {
@@ -542,6 +660,8 @@ int parse_load_opt(int ch, const char *arg, struct load_opts *lo,
 		lo->fmt_given = true;
 		lo->fmt = ch == OPT_CSV ? FMT_CSV : FMT_JSON;
 		return 0;
+	case OPT_SERVER_CPUS:
+		return parse_server_cpus(arg, lo);
 	default:
 		return help_or_usage(ch, usage);
 	}

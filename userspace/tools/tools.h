@@ -182,6 +182,7 @@ enum {
 	OPT_HOLD,
 	OPT_CSV,
 	OPT_JSON,
+	OPT_SERVER_CPUS,
 	OPT_TOOL,
 };
 
@@ -190,6 +191,8 @@ struct load_opts {
 	double hold; /* seconds for ep_hold(), 0 to close at the end */
 	enum report_fmt fmt;
 	bool fmt_given; /* --csv and --json exclude each other */
+	cpu_set_t server_cpus; /* --server-cpus: watched in the window */
+	bool server_cpus_given;
 };
 
 /* clang-format off */
@@ -199,6 +202,7 @@ struct load_opts {
 	{ "hold", required_argument, NULL, OPT_HOLD },		\
 	{ "csv", no_argument, NULL, OPT_CSV },			\
 	{ "json", no_argument, NULL, OPT_JSON },		\
+	{ "server-cpus", required_argument, NULL, OPT_SERVER_CPUS }, \
 	{ "help", no_argument, NULL, 'h' }
 #define LOAD_OPTS_DEFAULT { .timeout_ms = 5000, .fmt = FMT_TABLE }
 /* clang-format on */
@@ -209,6 +213,36 @@ struct load_opts {
  */
 int parse_load_opt(int ch, const char *arg, struct load_opts *lo,
 		   const char *usage);
+
+/*
+ * --server-cpus: a thread samples /proc/stat for those CPUs when the
+ * measured window opens (*start_ns turns non-zero) and when it has lasted
+ * window_ns, or stops early when the run ends first.
+ */
+struct cpus_watch {
+	const struct load_opts *lo;
+	_Atomic uint64_t *start_ns; /* CLOCK_MONOTONIC, as now_ns() */
+	uint64_t window_ns;
+	struct cpus_time a, b;
+	bool measured; /* both samples taken, the window complete */
+	atomic_bool stop;
+	pthread_t thread;
+	bool running;
+};
+
+/* Start watching if --server-cpus was given; 0, or -1 with a message. */
+int cpus_watch_start(struct cpus_watch *w, const struct load_opts *lo,
+		     _Atomic uint64_t *start_ns, double window_s);
+/* Stop and join the watcher. */
+void cpus_watch_end(struct cpus_watch *w);
+/*
+ * With --server-cpus: server_cpus (the list's size), server_cpu (busy CPUs
+ * in the window) and key (busy CPU time in µs over the n messages or
+ * requests served in the window); null when the window was not measured
+ * or nothing was served.
+ */
+void report_server_cpu(struct report *r, const struct cpus_watch *w, uint64_t n,
+		       const char *key, const char *label);
 
 /* --- sockets -------------------------------------------------------------- */
 
