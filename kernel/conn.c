@@ -540,8 +540,7 @@ int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len)
 
 	ret = kernel_recvmsg(conn->sock, &msg, &vec, 1, len, MSG_DONTWAIT);
 	if (ret > 0) {
-		conn->run_bytes += ret;
-		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_IN, ret);
+		ktcp_conn_moved(conn, KTCP_STATS_A_BYTES_IN, ret);
 		WRITE_ONCE(conn->last_active, jiffies);
 	}
 	return ret;
@@ -560,8 +559,7 @@ int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 
 	ret = kernel_sendmsg(conn->sock, &msg, &vec, 1, len);
 	if (ret > 0) {
-		conn->run_bytes += ret;
-		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_OUT, ret);
+		ktcp_conn_moved(conn, KTCP_STATS_A_BYTES_OUT, ret);
 		WRITE_ONCE(conn->last_active, jiffies);
 	}
 	return ret;
@@ -632,8 +630,7 @@ int ktcp_conn_read_sock(struct ktcp_conn *conn, sk_read_actor_t actor,
 	conn->rx_start = ret > 0 ? start : 0;
 	if (ret <= 0)
 		return ret;
-	conn->run_bytes += ret;
-	ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_IN, ret);
+	ktcp_conn_moved(conn, KTCP_STATS_A_BYTES_IN, ret);
 	WRITE_ONCE(conn->last_active, jiffies);
 	if (again)
 		ktcp_conn_queue(conn);
@@ -647,10 +644,9 @@ int ktcp_conn_send_skb(struct ktcp_conn *conn, struct sk_buff *skb, int off,
 	int ret;
 
 	ret = skb_send_sock_locked(conn->sock->sk, skb, off, len);
-	if (ret > 0) {
-		conn->run_bytes += ret;
-		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_OUT, ret);
-	}
+	/* No activity stamp: the ktcp_conn_read_sock() we run under makes it. */
+	if (ret > 0)
+		ktcp_conn_moved(conn, KTCP_STATS_A_BYTES_OUT, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_send_skb);

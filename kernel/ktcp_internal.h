@@ -151,6 +151,17 @@ struct ktcp_conn {
 	unsigned long priv[];
 };
 
+/*
+ * @n bytes moved by @conn: they count toward its run's ->run_bytes and the
+ * server's counter @stat (KTCP_STATS_A_BYTES_IN or _OUT).
+ */
+static inline void ktcp_conn_moved(struct ktcp_conn *conn, unsigned int stat,
+				   size_t n)
+{
+	conn->run_bytes += n;
+	ktcp_stats_add(&conn->srv->stats, stat, n);
+}
+
 /* service.c */
 struct ktcp_service *ktcp_service_find(const char *name);
 int ktcp_service_names(char *buf, size_t len);

@@ -157,8 +157,7 @@ ssize_t ktcp_conn_sendfile(struct ktcp_conn *conn, struct file *file,
 	ret = splice_direct_to_actor(file, &sd, ktcp_sendfile_actor);
 	if (ret > 0) {
 		*pos = sd.pos;
-		conn->run_bytes += ret;
-		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_OUT, ret);
+		ktcp_conn_moved(conn, KTCP_STATS_A_BYTES_OUT, ret);
 		ktcp_stats_add(&conn->srv->stats, KTCP_STATS_A_BYTES_ZEROCOPY,
 			       ret);
 		WRITE_ONCE(conn->last_active, jiffies);
