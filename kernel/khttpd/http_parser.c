@@ -249,6 +249,46 @@ static int parse_connection(const struct khttpd_str *v, u32 *conn)
 	return 0;
 }
 
+/* A transfer coding khttpd does not know: 501, once the framing is sane. */
+#define TE_UNKNOWN 0x100000
+
+/*
+ * Transfer-Encoding: a list of codings, each a token with parameters. One
+ * that is not HTTP's own (RFC 9112 7 and the registry: chunked, compress,
+ * deflate, gzip, and the x- aliases) sets TE_UNKNOWN.
+ */
+static int parse_transfer_encoding(const struct khttpd_str *v, u32 *present)
+{
+	static const char *const known[] = {
+		"chunked", "compress",	 "deflate",
+		"gzip",	   "x-compress", "x-gzip",
+	};
+	size_t i = 0, begin, k;
+
+	*present |= KHTTPD_HDR_TRANSFER_ENCODING;
+	while (i < v->len) {
+		while (i < v->len &&
+		       (v->p[i] == ' ' || v->p[i] == '\t' || v->p[i] == ','))
+			i++;
+		if (i == v->len)
+			break;
+		begin = i;
+		while (i < v->len && khttpd_is_tchar(v->p[i]))
+			i++;
+		if (i == begin)
+			return -400;
+		for (k = 0; k < ARRAY_SIZE(known); k++)
+			if (khttpd_ieq(v->p + begin, i - begin, known[k]))
+				break;
+		if (k == ARRAY_SIZE(known))
+			*present |= TE_UNKNOWN;
+		/* Parameters: khttpd decodes nothing, so they do not matter. */
+		while (i < v->len && v->p[i] != ',')
+			i++;
+	}
+	return 0;
+}
+
 /*
  * A field we care about for the second time: keep it only if it says the
  * same. IMS, IUS, Range and If-Range are then dropped (the SEEN_* bit stops a
@@ -258,7 +298,7 @@ static int parse_connection(const struct khttpd_str *v, u32 *conn)
 #define SEEN_RANGE 0x20000
 #define SEEN_IF_RANGE 0x40000
 #define SEEN_IUS 0x80000
-#define SEEN_ALL (SEEN_IMS | SEEN_RANGE | SEEN_IF_RANGE | SEEN_IUS)
+#define SEEN_ALL (SEEN_IMS | SEEN_RANGE | SEEN_IF_RANGE | SEEN_IUS | TE_UNKNOWN)
 
 static void drop_field(u32 *present, u32 bit, u32 seen, struct khttpd_str *dst)
 {
@@ -310,7 +350,7 @@ static int store_field(struct khttpd_request *req, const struct khttpd_str *n,
 		req->present |= KHTTPD_HDR_CONTENT_LENGTH;
 		req->content_length = cl;
 	} else if (khttpd_ieq(n->p, n->len, "transfer-encoding")) {
-		req->present |= KHTTPD_HDR_TRANSFER_ENCODING;
+		return parse_transfer_encoding(v, &req->present);
 	} else if (khttpd_ieq(n->p, n->len, "connection")) {
 		return parse_connection(v, &req->conn);
 	} else if (khttpd_ieq(n->p, n->len, "if-modified-since")) {
@@ -414,6 +454,9 @@ static int check_head(const struct khttpd_request *req)
 	if (te && ((req->present & KHTTPD_HDR_CONTENT_LENGTH) ||
 		   req->version_minor == 0))
 		return -400;
+	/* A coding it does not understand: 501 (RFC 9112 6.1), and close. */
+	if (req->present & TE_UNKNOWN)
+		return -501;
 	/*
 	 * khttpd takes no request content of unannounced length: 400, and
 	 * the connection closes (RFC 9112 6.3 requires 400 unless chunked

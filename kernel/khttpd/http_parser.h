@@ -23,7 +23,8 @@
  *          connection (the framing can no longer be trusted):
  *          -400 malformed or a Transfer-Encoding, -414 request line
  *          too long, -431 head too large or too many fields, -501
- *          unknown method, -505 HTTP major version other than 1.
+ *          unknown method or transfer coding, -505 HTTP major version
+ *          other than 1.
  *
  * Feeding the bytes one at a time gives the same answer as feeding them all
  * at once: a prefix of the input answers 0 or the final answer, never

@@ -9,6 +9,7 @@
 #define KHTTPD_HTTP_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/kernel.h> /* ARRAY_SIZE */
 #include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -26,6 +27,8 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline u64 khttpd_div_u64_rem(u64 dividend, u32 divisor, u32 *rem)
 {

@@ -506,8 +506,8 @@ case_te_not_chunked() {
 
 add te_unknown SHOULD "RFC 9112 6.1" "unknown transfer coding: 501"
 case_te_unknown() {
-	rq "${GET_R}Transfer-Encoding: foo, chunked\r\n\r\n0\r\n\r\n"
-	want_status 0 501
+	rq "${GET_R}Transfer-Encoding: foo, chunked\r\n\r\n0\r\n\r\n" "$NEXT"
+	want_status 0 501 && want_closed
 }
 
 add te_and_cl MUST "RFC 9112 6.1" "Transfer-Encoding with Content-Length: close after"
