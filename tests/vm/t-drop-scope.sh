@@ -51,10 +51,18 @@ res=$(ktcp drop --json "$(scoped "$src" lo)" "$dst") ||
 assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" not-found \
 	"the connection on another interface"
 # By index, on the remote end, as a dry run: found, left alone.
-res=$(ktcp drop --dry-run --json "$src" "$(scoped "$dst" "$ifindex")") ||
-	fail "dry run by index failed"
+res=$(jrec drop ktcp drop --dry-run --json "$src" \
+	"$(scoped "$dst" "$ifindex")") || fail "dry run by index failed"
 assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" found "dry run by index"
 assert_eq "$(jq -r '.sockets[0].state' <<<"$res")" established "its state"
+# The result says which interface, by index and name; the text puts it on
+# the local end, as ss does.
+assert_eq "$(jq -r '.sockets[0].ifindex' <<<"$res")" "$ifindex" "its ifindex"
+assert_eq "$(jq -r '.sockets[0].dev' <<<"$res")" "$dev" "its interface"
+res=$(ktcp drop --dry-run "$src" "$(scoped "$dst" "$ifindex")") ||
+	fail "dry run by index (text) failed"
+assert_contains "$res" "found     $(scoped "$src" "$dev") $dst established" \
+	"the text result"
 # By name: dropped, and its owner hears of it.
 res=$(ktcp drop --json "$(scoped "$src" $dev)" "$dst") ||
 	fail "drop by name failed"
@@ -90,3 +98,6 @@ expect_nl ERANGE "out of range" sock_drop sock.saddr:hex=$ll \
 out=$(nlsend sock_drop sock.saddr:hex=$ll sock.daddr:hex=$ll \
 	sock.sport:u16=1 sock.dport:u16=2 "sock.ifindex:u32=$ifindex") ||
 	fail "a link-local tuple with its interface: $out"
+
+# The --json output above, for the host to check against the schema.
+jrec_dump

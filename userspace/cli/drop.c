@@ -12,6 +12,7 @@
  * gone is reported as "not-found" and is not an error. All input is
  * parsed before anything is sent: one bad tuple drops nothing.
  */
+#include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -67,31 +68,40 @@ static const char *get_str(struct json_object *o, const char *key)
 		       "";
 }
 
-/* An endpoint object as text: "192.0.2.1:80", "[::1]:80". */
-static void endpoint_text(struct json_object *s, const char *key, char *buf,
-			  size_t len)
+/*
+ * An endpoint object as text: "192.0.2.1:80", "[::1]:80"; with the
+ * interface @dev (or its index) as ss shows it: "[fe80::1%eth0]:22",
+ * "192.0.2.1%vrf0:80".
+ */
+static void endpoint_text(struct json_object *s, const char *key,
+			  const char *dev, char *buf, size_t len)
 {
 	struct json_object *ep = NULL;
 	const char *addr;
 
 	json_object_object_get_ex(s, key, &ep);
 	addr = get_str(ep, "addr");
-	snprintf(buf, len, strchr(addr, ':') ? "[%s]:%s" : "%s:%s", addr,
-		 get_str(ep, "port"));
+	snprintf(buf, len, strchr(addr, ':') ? "[%s%s%s]:%s" : "%s%s%s:%s",
+		 addr, *dev ? "%" : "", dev, get_str(ep, "port"));
 }
 
 /* "dropped 127.0.0.1:51496 127.0.0.1:12345 time-wait" per socket. */
 static int drop_text(struct json_object *o)
 {
-	char src[KTCP_ADDRPORT_STRLEN + 8], dst[KTCP_ADDRPORT_STRLEN + 8];
+	char src[KTCP_ADDRPORT_STRLEN + IF_NAMESIZE + 8];
+	char dst[KTCP_ADDRPORT_STRLEN + 8];
 	struct json_object *a, *s;
+	const char *dev;
 	size_t i;
 
 	json_object_object_get_ex(o, "sockets", &a);
 	for (i = 0; i < json_object_array_length(a); i++) {
 		s = json_object_array_get_idx(a, i);
-		endpoint_text(s, "src", src, sizeof(src));
-		endpoint_text(s, "dst", dst, sizeof(dst));
+		/* The socket's interface goes with its local end, as in ss. */
+		dev = *get_str(s, "dev") ? get_str(s, "dev") :
+					   get_str(s, "ifindex");
+		endpoint_text(s, "src", dev, src, sizeof(src));
+		endpoint_text(s, "dst", "", dst, sizeof(dst));
 		printf("%-9s %s %s%s%s\n", get_str(s, "result"), src, dst,
 		       *get_str(s, "state") ? " " : "", get_str(s, "state"));
 	}

@@ -2,6 +2,7 @@
 /* JSON shaping of servers, counters and events; text rendering of it. */
 #include <stdint.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "show.h"
@@ -314,11 +315,16 @@ static const char *drop_status_name(uint8_t status)
 	}
 }
 
-/* {"result", "src": ENDPOINT, "dst": ENDPOINT, "state"?} */
+/*
+ * {"result", "src": ENDPOINT, "dst": ENDPOINT, "state"?, "ifindex"?,
+ * "dev"?}: the interface the socket is bound to, when it is; "dev" when
+ * the index still names one in our netns.
+ */
 static struct json_object *show_drop_one(const struct ktcp_drop_result *r)
 {
 	struct json_object *o = json_object_new_object();
 	const char *state = ktcp_tcp_state_name(r->state);
+	char dev[IF_NAMESIZE];
 
 	if (!o)
 		return NULL;
@@ -329,6 +335,11 @@ static struct json_object *show_drop_one(const struct ktcp_drop_result *r)
 			       show_endpoint(&r->tuple.daddr, r->tuple.dport));
 	if (r->state && state)
 		add_str(o, "state", state);
+	if (r->tuple.ifindex) {
+		add_u64(o, "ifindex", r->tuple.ifindex);
+		if (if_indextoname(r->tuple.ifindex, dev))
+			add_str(o, "dev", dev);
+	}
 	return o;
 }
 
