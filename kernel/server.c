@@ -15,6 +15,30 @@
 /* Connections accepted per run before yielding the worker. */
 #define KTCP_ACCEPT_BUDGET 64
 
+/*
+ * Accepts run on a server CPU, as connections do: this one when it is
+ * one of the server's (the handshake's softirq ran here), else the first
+ * online one of the set. With --wq percpu, where the packets arrive.
+ */
+static void ktcp_listener_queue(struct ktcp_listener *l)
+{
+	struct ktcp_server *srv = l->srv;
+	int cpu = raw_smp_processor_id();
+	const struct cpumask *m;
+
+	if (srv->params.percpu_wq) {
+		queue_work(srv->wq, &l->accept_work);
+		return;
+	}
+	rcu_read_lock();
+	m = &rcu_dereference(srv->cpus)->mask;
+	if (!cpumask_test_cpu(cpu, m) || !cpu_online(cpu))
+		cpu = cpumask_first_and(m, cpu_online_mask);
+	rcu_read_unlock();
+	queue_work_on(cpu < nr_cpu_ids ? cpu : WORK_CPU_UNBOUND, srv->wq,
+		      &l->accept_work);
+}
+
 static void ktcp_listen_data_ready(struct sock *sk)
 {
 	struct ktcp_listener *l;
@@ -28,7 +52,7 @@ static void ktcp_listen_data_ready(struct sock *sk)
 	read_lock_bh(&sk->sk_callback_lock);
 	l = sk->sk_user_data;
 	if (l)
-		queue_work(l->srv->wq, &l->accept_work);
+		ktcp_listener_queue(l);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -57,7 +81,7 @@ static void ktcp_accept_work(struct work_struct *work)
 		ktcp_listener_disown(l, sock->sk);
 		ktcp_conn_accepted(l->srv, sock);
 	}
-	queue_work(l->srv->wq, &l->accept_work);
+	ktcp_listener_queue(l);
 }
 
 static int ktcp_addr_len(const struct sockaddr_storage *ss)
@@ -108,7 +132,7 @@ static int ktcp_listener_open(struct ktcp_server *srv, struct ktcp_listener *l,
 	sk->sk_data_ready = ktcp_listen_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 	/* Clients may have connected before the callback was ours. */
-	queue_work(srv->wq, &l->accept_work);
+	ktcp_listener_queue(l);
 	return 0;
 
 err_release:

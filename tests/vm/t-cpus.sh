@@ -1,0 +1,87 @@
+#!/bin/bash
+# A server's work runs on its CPUs (--cpus), as the workqueue's tracepoint
+# sees it: every run of a connection and every accept, even with the
+# clients pinned to another CPU (on loopback their packets, and so the
+# handshakes' softirqs, come in on the client's CPU). `ktcp set --cpus`
+# moves the work, that of connections already open included. With
+# --wq percpu the work follows the packets instead.
+# shellcheck source=tests/vm/lib.sh
+. /tests/lib.sh
+need ktcp jq echo-bench taskset
+need_module ktcp kecho
+[ "$(nproc)" -ge 2 ] || fail "needs 2 CPUs, has $(nproc)"
+
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs tracefs $T ||
+	fail "cannot mount tracefs"
+[ -d $T/events/workqueue/workqueue_execute_start ] ||
+	fail "no workqueue_execute_start tracepoint"
+trap 'echo 0 >$T/events/workqueue/workqueue_execute_start/enable' EXIT
+echo 8192 >$T/buffer_size_kb
+
+# trace_on; ...; trace_cpus FUNC: the CPUs (one per line, with counts)
+# FUNC ran on since trace_on, e.g. "  12 000".
+trace_on() {
+	echo 0 >$T/events/workqueue/workqueue_execute_start/enable
+	: >$T/trace
+	echo 1 >$T/events/workqueue/workqueue_execute_start/enable
+}
+trace_cpus() {
+	grep "function $1\b" $T/trace | sed -n 's/.*\[\([0-9]*\)\].*/\1/p' |
+		sort | uniq -c
+}
+
+# load: 20 connections on CPU 1 (busybox's taskset takes a mask), their
+# echoes checked; the clients come and go, so accepts run too.
+load() {
+	local out
+	out=$(taskset 2 echo-bench -p 12345 -c 20 -s 100 -n 400 --verify \
+		--json) || fail "echo-bench: $out"
+}
+
+# only_on FUNC CPU WHAT: FUNC ran, and only on CPU.
+only_on() {
+	local seen
+	seen=$(trace_cpus "$1")
+	echo "$3: $1 on CPUs: $(tr '\n' ' ' <<<"$seen")"
+	[ -n "$seen" ] || fail "$3: no $1 in the trace"
+	[ "$(awk '{ print $2 + 0 }' <<<"$seen" | sort -u)" = "$2" ] ||
+		fail "$3: $1 ran outside CPU $2: $seen"
+}
+
+id=$(ktcp start echo --port 12345 --cpus 0 --json | jq -r .id)
+wait_port 12345
+trace_on
+load
+only_on ktcp_conn_work 0 "--cpus 0"
+only_on ktcp_accept_work 0 "--cpus 0"
+
+ktcp set "$id" --cpus 1
+trace_on
+load
+only_on ktcp_conn_work 1 "set --cpus 1"
+only_on ktcp_accept_work 1 "set --cpus 1"
+
+# A connection opened on CPU 1 moves to CPU 0 with the set, at its next
+# run: one held connection, one echo before the set, one after.
+exec 3<>/dev/tcp/127.0.0.1/12345 || fail "cannot connect"
+echo before >&3
+read -r -t 5 line <&3 || fail "no echo before the set"
+assert_eq "$line" before "echo before the set"
+ktcp set "$id" --cpus 0
+trace_on
+echo after >&3
+read -r -t 5 line <&3 || fail "no echo after the set"
+assert_eq "$line" after "echo after the set"
+exec 3>&-
+only_on ktcp_conn_work 0 "an open connection after set --cpus 0"
+ktcp stop "$id"
+
+# --wq percpu: the work runs where the packets arrive, the client's CPU
+# on loopback, whatever --cpus says.
+id=$(ktcp start echo --port 12345 --cpus 0 --wq percpu --json | jq -r .id)
+wait_port 12345
+trace_on
+load
+only_on ktcp_conn_work 1 "--wq percpu"
+ktcp stop "$id"
