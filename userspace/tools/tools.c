@@ -422,8 +422,10 @@ void report_server_cpu(struct report *r, const struct cpus_watch *w, uint64_t n,
 	busy = cpus_busy(&w->a, &w->b, ncpus);
 	report_dbl(r, "server_cpu", "server CPU", busy, 2, "CPUs");
 	if (n)
-		report_dbl(r, key, label, busy * w->window_ns / 1e3 / n, 2,
-			   "us");
+		report_dbl(r, key, label,
+			   (double)(w->b.busy - w->a.busy) * 1e6 /
+				   (double)sysconf(_SC_CLK_TCK) / (double)n,
+			   2, "us");
 	else
 		report_null(r, key, label);
 }
@@ -565,16 +567,18 @@ static bool watch_until(struct cpus_watch *w, uint64_t t, uint64_t step)
 	struct timespec ts;
 	uint64_t now, d;
 
-	while (!atomic_load(&w->stop)) {
+	for (;;) {
 		now = now_ns();
+		/* A window that has closed is measured, even once told to stop. */
 		if (now >= t)
 			return true;
+		if (atomic_load(&w->stop))
+			return false;
 		d = t - now < step ? t - now : step;
 		ts.tv_sec = (time_t)(d / 1000000000);
 		ts.tv_nsec = (long)(d % 1000000000);
 		nanosleep(&ts, NULL);
 	}
-	return false;
 }
 
 static void *cpus_watch_thread(void *arg)
