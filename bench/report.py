@@ -33,7 +33,8 @@ ECHO_SERVERS = ["kecho", "kecho-percpu", "kecho-nolat", "user-t1", "user-t2",
                 "uring"]
 # Open loop: the servers compared at equal offered load.
 OPEN_SERVERS = ["kecho", "user-t1", "uring"]
-HTTP_SERVERS = ["khttpd", "nginx", "lighttpd"]
+HTTP_SERVERS = ["khttpd", "nginx", "lighttpd", "h2o"]
+HTTP_PEERS = HTTP_SERVERS[1:]
 SCALE_SERVERS = ["tcp", "kecho", "user-t1", "khttpd", "nginx", "lighttpd"]
 LABELS = {
     "kecho": "kecho",
@@ -46,6 +47,7 @@ LABELS = {
     "khttpd": "khttpd",
     "nginx": "nginx",
     "lighttpd": "lighttpd",
+    "h2o": "h2o",
 }
 # Targets of issue 18 (reported, never enforced): kecho's messages/s over
 # each peer's, with many connections; khttpd's requests/s over each peer's
@@ -368,7 +370,7 @@ def summarize(env, data):
                 row["servers"][srv]["err"] = merge_err(rows)
                 row["servers"][srv]["client_cpu"] = cpu_stat(rows)
         a = http.get((f, m, t, "khttpd"))
-        for base in ("nginx", "lighttpd"):
+        for base in HTTP_PEERS:
             b = http.get((f, m, t, base))
             if a and b:
                 row["ratios"][f"khttpd/{base}"] = ratio_stat(a, b, "req_per_s")
@@ -377,8 +379,7 @@ def summarize(env, data):
                     b, a, "server_us")
         res["http"].append(row)
     res["http_open"] = summarize_open(data["http-open"], ("mode",),
-                                      HTTP_SERVERS, "khttpd",
-                                      ("nginx", "lighttpd"))
+                                      HTTP_SERVERS, "khttpd", HTTP_PEERS)
     scale = group(data["scale"], "server")
     # The bare sockets wait in an accept queue, each with a request_sock
     # that an accepted socket no longer has: not part of the reference.
@@ -727,20 +728,22 @@ def table(meta, env, res):
     if res["http"]:
         conns = meta.get("settings", {}).get("http_conns", "")
         out += [f"### HTTP: requests/s ({conns} connections)", "",
-                "| file | mode | tool | khttpd | nginx | lighttpd | khttpd / nginx "
-                "| khttpd / lighttpd | p99 µs khttpd / nginx / lighttpd "
-                "| client CPU | errors |",
-                "|---|---|---|---|---|---|---|---|---|---|---|"]
+                "| file | mode | tool | " +
+                " | ".join(LABELS[s] for s in HTTP_SERVERS) + " | " +
+                " | ".join(f"khttpd / {LABELS[s]}" for s in HTTP_PEERS) +
+                " | p99 µs " + " / ".join(LABELS[s] for s in HTTP_SERVERS) +
+                " | client CPU | errors |",
+                "|---|---|---|" + "---|" * (2 * len(HTTP_SERVERS) + 2)]
         for r in res["http"]:
             sv = r["servers"]
             cells = [fmt_stat(sv.get(s, {}).get("req_per_s")) for s in HTTP_SERVERS]
             p99 = " / ".join(fmt_med(sv.get(s, {}).get("p99_us"))
                              for s in HTTP_SERVERS)
             f = "1 KiB" if r["file"] == "small.html" else "1 MiB"
+            ratios = " | ".join(fmt_ratio(r["ratios"].get(f"khttpd/{s}"))
+                                for s in HTTP_PEERS)
             out.append(f"| {f} | {r['mode']} | {r['tool']} | " + " | ".join(cells) +
-                       f" | {fmt_ratio(r['ratios'].get('khttpd/nginx'))}"
-                       f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd'))}"
-                       f" | {p99} | {fmt_cpu(sv)} | {errs(sv)} |")
+                       f" | {ratios} | {p99} | {fmt_cpu(sv)} | {errs(sv)} |")
         out.append("")
         rows = [r for r in res["http"] if r["tool"] == "htstress"]
         if rows:
@@ -751,18 +754,19 @@ def table(meta, env, res):
                     "khttpd's.", "",
                     "| file | mode | " + " | ".join(
                         f"{LABELS[s]} µs" for s in HTTP_SERVERS) +
-                    " | capacity khttpd / nginx "
-                    "| capacity khttpd / lighttpd |",
-                    "|---|---|" + "---|" * (len(HTTP_SERVERS) + 2)]
+                    " | " + " | ".join(f"capacity khttpd / {LABELS[s]}"
+                                       for s in HTTP_PEERS) + " |",
+                    "|---|---|" + "---|" * (2 * len(HTTP_SERVERS) - 1)]
             for r in rows:
                 sv = r["servers"]
                 f = "1 KiB" if r["file"] == "small.html" else "1 MiB"
                 cells = [fmt_stat(sv.get(s, {}).get("server_us"))
                          for s in HTTP_SERVERS]
-                out.append(
-                    f"| {f} | {r['mode']} | " + " | ".join(cells) +
-                    f" | {fmt_ratio(r['ratios'].get('khttpd/nginx capacity'))}"
-                    f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd capacity'))} |")
+                caps = " | ".join(
+                    fmt_ratio(r["ratios"].get(f"khttpd/{s} capacity"))
+                    for s in HTTP_PEERS)
+                out.append(f"| {f} | {r['mode']} | " + " | ".join(cells) +
+                           f" | {caps} |")
             out.append("")
     if res.get("http_open"):
         out += ["### HTTP: latency at equal offered load (open loop, "
@@ -775,17 +779,18 @@ def table(meta, env, res):
                 "| mode | load | offered req/s | " +
                 " | ".join(f"{LABELS[s]} p50 / p99 / p99.9 µs, kept"
                            for s in HTTP_SERVERS) +
-                " | khttpd / nginx p99 | khttpd / lighttpd p99 | client CPU "
-                "| errors |",
-                "|---|---|---|" + "---|" * (len(HTTP_SERVERS) + 4)]
+                " | " + " | ".join(f"khttpd / {LABELS[s]} p99"
+                                   for s in HTTP_PEERS) +
+                " | client CPU | errors |",
+                "|---|---|---|" + "---|" * (2 * len(HTTP_SERVERS) + 1)]
         for r in res["http_open"]:
             sv = r["servers"]
             cells = [fmt_open(sv.get(s)) for s in HTTP_SERVERS]
             out.append(f"| {r['mode']} | {r['load']} % "
                        f"| {fmt_stat(offered_of(sv), spread=False)} | " +
-                       " | ".join(cells) +
-                       f" | {fmt_ratio(r['ratios'].get('khttpd/nginx p99'))}"
-                       f" | {fmt_ratio(r['ratios'].get('khttpd/lighttpd p99'))}"
+                       " | ".join(cells) + " | " +
+                       " | ".join(fmt_ratio(r["ratios"].get(f"khttpd/{s} p99"))
+                                  for s in HTTP_PEERS) +
                        f" | {fmt_cpu(sv)} | {errs(sv)} |")
         out.append("")
     if res["scale"]:

@@ -26,8 +26,9 @@ PKGS="$PKGS debootstrap"
 # and make bench's), the load generator copied into the benchmark VM, and
 # gnuplot for the plots (made on the host).
 # liburing-dev builds uring-echo-server, the io_uring echo peer (its
-# liburing2 goes into the guest with it).
-PKGS="$PKGS nginx lighttpd wrk gnuplot-nox liburing-dev"
+# liburing2 goes into the guest with it); h2o is make bench's third HTTP
+# peer.
+PKGS="$PKGS nginx lighttpd h2o wrk gnuplot-nox liburing-dev"
 # The browser test (tests/vm/t-http-browser.sh): headless Chromium on the
 # host, driven through chromedriver, fetches from khttpd in the guest.
 PKGS="$PKGS chromium chromium-driver"
@@ -83,7 +84,7 @@ need_root $todo kernels
 export DEBIAN_FRONTEND=noninteractive
 add_backports
 apt-get update -q
-# nginx and lighttpd are only run inside the VM (tests and benchmarks): keep
+# nginx, lighttpd and h2o are only run inside the VM (tests, benchmarks): keep
 # their packages from starting them on this machine (policy-rc.d, for this
 # install only, unless the admin has one).
 no_start=''

@@ -243,6 +243,43 @@ lighttpd_stop() {
 	stop_pid "$LIGHTTPD_PID"
 }
 
+# h2o_start PORT: Debian's h2o, one thread per server CPU, no access log,
+# long keep-alive (h2o serves files with sendfile on its own).
+H2O_DIR=/tmp/bench-h2o
+H2O_PID=
+h2o_start() {
+	need h2o
+	mkdir -p "$H2O_DIR"
+	cat >"$H2O_DIR/h2o.conf" <<EOF
+listen:
+  host: 127.0.0.1
+  port: $1
+num-threads: $SERVER_NCPU
+max-connections: 30000
+http1-request-timeout: 600
+error-log: $H2O_DIR/error.log
+hosts:
+  default:
+    paths:
+      /:
+        file.dir: $WWW
+EOF
+	"${ON_SERVER[@]}" h2o -c "$H2O_DIR/h2o.conf" >"$H2O_DIR/out.log" 2>&1 &
+	H2O_PID=$!
+	local i=0
+	until ss -Htln "sport = :$1" | grep -q .; do
+		{ kill -0 "$H2O_PID" 2>/dev/null && [ $i -lt 100 ]; } ||
+			fail "h2o did not start: $(cat "$H2O_DIR/out.log" \
+				"$H2O_DIR/error.log" 2>/dev/null)"
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+h2o_stop() {
+	stop_pid "$H2O_PID"
+}
+
 # port_of SERVER: the port every benchmark serves SERVER on (the echo
 # servers and the bare-TCP reference share 12345).
 port_of() {
@@ -250,6 +287,7 @@ port_of() {
 	khttpd) echo 8081 ;;
 	nginx) echo 8082 ;;
 	lighttpd) echo 8083 ;;
+	h2o) echo 8084 ;;
 	*) echo 12345 ;;
 	esac
 }

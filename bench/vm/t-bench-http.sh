@@ -11,12 +11,12 @@
 # test (make bench).
 # shellcheck source=bench/vm/bench-lib.sh
 . /tests/bench-lib.sh
-need ktcp wrk htstress nginx lighttpd
+need ktcp wrk htstress nginx lighttpd h2o
 need_module ktcp khttpd
 bench_setup
 make_www
 
-SERVERS="khttpd nginx lighttpd"
+SERVERS="khttpd nginx lighttpd h2o"
 FILES="small.html 1m.bin"
 MODES="keep-alive close"
 TOOLS="wrk htstress"
@@ -32,6 +32,7 @@ start_server() {
 		;;
 	nginx) nginx_start 8082 ;;
 	lighttpd) lighttpd_start 8083 ;;
+	h2o) h2o_start 8084 ;;
 	esac
 	# Every server must serve the files whole before it is measured.
 	for f in $FILES; do
@@ -46,6 +47,7 @@ stop_server() {
 	khttpd) ktcp_stop ;;
 	nginx) nginx_stop ;;
 	lighttpd) lighttpd_stop ;;
+	h2o) h2o_stop ;;
 	esac
 }
 
