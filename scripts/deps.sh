@@ -12,10 +12,12 @@ check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
 dkms python3-yaml python3-jsonschema man-db groff-base abigail-tools
-prometheus systemd goaccess"
+prometheus systemd goaccess tmux"
 # prometheus: promtool checks `ktcp stats --format prometheus`; systemd:
 # systemd-analyze verifies the installed ktcp.service (make check);
-# goaccess parses `ktcp log`'s Combined Log Format (tests/vm/t-http-log.sh).
+# goaccess parses `ktcp log`'s Combined Log Format (tests/vm/t-http-log.sh);
+# tmux, copied into the VM, is the terminal tests/vm/t-top.sh reads
+# `ktcp top` from.
 # make check-spec: the kernel's YNL code generator and library
 # (tools/net/ynl/ in the source tarball; bookworm-backports' and
 # bookworm-security's 6.12, the kernel whose YNL the spec follows).

@@ -19,9 +19,13 @@ set -eu
 # puts /usr/sbin and /usr/bin before busybox's /bin in PATH, and runs tests in
 # bash, which (unlike busybox sh) does not prefer its own applets. A tool
 # missing on the host is an error: tests in the VM never skip. nginx and
-# lighttpd are t-http-conformance's reference servers (and the benchmarks').
+# lighttpd are t-http-conformance's reference servers (and the benchmarks');
+# tmux is the terminal t-top watches `ktcp top` in, as a person would.
 TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest
-genl-ctrl-list nice tc nginx lighttpd"
+genl-ctrl-list nice tc nginx lighttpd tmux"
+# Files (or directories) the tools need, copied to the same path: tmux
+# wants a UTF-8 locale and glibc's C.UTF-8 is not built in.
+FILES="/usr/lib/locale/C.utf8"
 # Optional host tools: copied when present, for debugging in `make vm`.
 OPTIONAL_TOOLS="strace"
 # The kernel's own modules the guest may need, with their dependencies:
@@ -134,6 +138,11 @@ for t in $TOOLS $extra_tools $OPTIONAL_TOOLS; do
 	*/sbin/*) copy_elf "$(readlink -f "$path")" "/usr/sbin/$t" ;;
 	*) copy_elf "$(readlink -f "$path")" "/usr/bin/$t" ;;
 	esac
+done
+for f in $FILES; do
+	[ -r "$f" ] || die "file $f not found on the host (see scripts/deps.sh)"
+	mkdir -p "$root$(dirname "$f")"
+	cp -RL "$f" "$root$f"
 done
 if [ $bench -eq 1 ]; then
 	for f in $BENCH_FILES; do

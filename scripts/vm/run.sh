@@ -41,7 +41,8 @@
 # test did not report PASS or FAIL, when t-apply was expected and its
 # Prometheus text fails promtool (scripts/vm/check-prom.sh), when
 # t-http-log was expected and GoAccess disagrees with its access log
-# (scripts/vm/check-clf.sh), or when the guest never reported a
+# (scripts/vm/check-clf.sh), when t-http-log's or t-top's JSON does not
+# match docs/ktcp.schema.json, or when the guest never reported a
 # result; 124 when the timeout killed the VM; 2 for a bad call, such as a
 # --test that matches no test. The last line is a one-line summary:
 #   vm: RELEASE: PASS (N passed, 0 failed)
@@ -324,6 +325,15 @@ for name in ${expected[@]+"${expected[@]}"}; do
 	# and its `ktcp log --json` lines must match docs/ktcp.schema.json
 	if ! scripts/check-json.py --require log_record,log_lost "$log" >&2; then
 		echo "run.sh: ktcp log --json output does not match docs/ktcp.schema.json" >&2
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+done
+
+# t-top records its `ktcp top --json` frames the same way.
+for name in ${expected[@]+"${expected[@]}"}; do
+	[ "$name" = top ] || continue
+	if ! scripts/check-json.py --require top "$log" >&2; then
+		echo "run.sh: ktcp top --json output does not match docs/ktcp.schema.json" >&2
 		[ "$rc" -ne 0 ] || rc=1
 	fi
 done

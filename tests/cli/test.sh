@@ -156,6 +156,40 @@ has "$err" "below 4K" "log --buffer 1K"
 expect_rc 2 log --server 0
 expect_rc 2 log extra
 
+# top: its options parse (then "module not loaded"), bad ones are usage
+# errors that quote the value
+run help top
+has "$out" "-d, --delay SECS" "help top"
+has "$out" "0.1-3600; default 2" "help top: delay range"
+has "$out" "-n, --iterations N" "help top"
+has "$out" "--once" "help top"
+has "$out" "-s, --server ID" "help top"
+parsed top --once
+parsed top -d 0.5 -n 3 --json
+parsed top --delay=3600 --server 7
+parsed top --once --json --pretty
+expect_rc 1 top --once
+has "$err" "modprobe ktcp" "top without the module"
+expect_rc 2 top -d 0
+has "$err" "--delay '0' is out of range (0.1-3600 seconds)" "top -d 0"
+expect_rc 2 top -d 0.05
+expect_rc 2 top -d 3601
+expect_rc 2 top -d 1.2345
+has "$err" "at most 3 decimals" "top -d 1.2345"
+expect_rc 2 top -d 2s
+has "$err" "--delay '2s' is not a number of seconds" "top -d 2s"
+expect_rc 2 top -d
+expect_rc 2 top -n 0
+has "$err" "--iterations '0' is out of range" "top -n 0"
+expect_rc 2 top -n x
+expect_rc 2 top --once -n 2
+has "$err" "not both" "top --once -n 2"
+expect_rc 2 top --server 0
+expect_rc 2 top 1
+has "$err" "no arguments expected" "top 1"
+expect_rc 2 top -p
+has "$err" "use --pretty" "top -p"
+
 # widest LIMIT TEXT: no line of TEXT is longer than LIMIT
 widest() {
 	awk -v max="$1" 'length($0) > max { bad = 1 } END { exit bad }' <<<"$2"

@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, make_nl_suite());
 	srunner_add_suite(sr, make_pace_suite());
 	srunner_add_suite(sr, make_prom_suite());
+	srunner_add_suite(sr, make_top_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -17,5 +17,6 @@ Suite *make_msg_suite(void);
 Suite *make_nl_suite(void);
 Suite *make_pace_suite(void);
 Suite *make_prom_suite(void);
+Suite *make_top_suite(void);
 
 #endif /* KTCP_CKSUITES_H */

@@ -92,15 +92,17 @@ refusals() {
 }
 
 # reads N : reading works, and shows the N servers of the context's netns:
-# GET (dump and do), STATS_GET (totals, dump and do), SERVICE_GET, checked
-# by one jq over all the answers.
+# GET (dump and do), STATS_GET (totals, dump and do), SERVICE_GET, and
+# ktcp top, which reads those, checked by one jq over all the answers.
 reads() {
 	local n=$1 out
 	out=$({
-		ktcp list --json && ktcp stats --json && ktcp services --json
+		ktcp list --json && ktcp stats --json && ktcp services --json &&
+			ktcp top --once -d 0.1 --json
 	}) || fail "$CTX: reading failed"
 	if [ "$n" -eq 0 ]; then
-		jq -se '.[0] == [] and .[1].servers == [] and .[2] == ["echo"]' \
+		jq -se '.[0] == [] and .[1].servers == [] and .[2] == ["echo"] and
+			.[3].servers == []' \
 			<<<"$out" >/dev/null || fail "$CTX: read: $out"
 		# Not there, rather than not allowed.
 		expect_fail_with "no server with this id" ktcp list "$id"
@@ -111,7 +113,8 @@ reads() {
 	jq -se --argjson id "$id" --argjson acc "$accepted" '
 		(.[0] | map(.id)) == [$id] and
 		(.[1].servers | map(.id)) == [$id] and .[2] == ["echo"] and
-		.[3].backlog == 16 and .[4].stats.accepted == $acc' \
+		(.[3].servers | map(.id)) == [$id] and
+		.[4].backlog == 16 and .[5].stats.accepted == $acc' \
 		<<<"$out" >/dev/null || fail "$CTX: read: $out"
 }
 

@@ -6,7 +6,7 @@ CLI_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(CLI_DIR)/*.c))
 CLI_PURE_OBJS := $(O)/obj/$(CLI_DIR)/args.o $(O)/obj/$(CLI_DIR)/show.o \
 	$(O)/obj/$(CLI_DIR)/drop_args.o $(O)/obj/$(CLI_DIR)/config.o \
 	$(O)/obj/$(CLI_DIR)/prometheus.o $(O)/obj/$(CLI_DIR)/help.o \
-	$(O)/obj/$(CLI_DIR)/accesslog.o
+	$(O)/obj/$(CLI_DIR)/accesslog.o $(O)/obj/$(CLI_DIR)/top_frame.o
 
 $(O)/obj/$(CLI_DIR)/%.o: BASE_CFLAGS += -I$(LIBKTCP_DIR) $(JSON_CFLAGS)
 

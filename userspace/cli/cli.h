@@ -43,8 +43,8 @@ extern bool cli_json;
 extern bool cli_pretty;
 
 extern const struct cli_cmd cmd_start, cmd_stop, cmd_set, cmd_list, cmd_stats,
-	cmd_services, cmd_monitor, cmd_log, cmd_drop, cmd_version, cmd_apply,
-	cmd_save;
+	cmd_services, cmd_monitor, cmd_log, cmd_top, cmd_drop, cmd_version,
+	cmd_apply, cmd_save;
 
 /*
  * Options every subcommand takes, first in its getopt tables. --pretty has

@@ -5,8 +5,8 @@
 # Completes subcommands (also after "genl" and "help"), each subcommand's
 # options (as in userspace/cli/*.c), --wq and --state values (--state takes
 # a comma-separated list), --root directories, --user names, service names
-# for `start`, server IDs for stop/set/list/stats and log's --server, files
-# for apply. Names and IDs come from the
+# for `start`, server IDs for stop/set/list/stats and the --server of log
+# and top, files for apply. Names and IDs come from the
 # kernel only when the ktcp module is already loaded: pressing Tab never
 # loads a module. Without it there are no servers, and the services are
 # the two that load on demand, echo and http.
@@ -24,6 +24,7 @@ declare -gA _ktcp_opts=(
 	[services]="$_ktcp_common_opts"
 	[monitor]="$_ktcp_common_opts --count="
 	[log]="$_ktcp_common_opts --server= --count= --buffer="
+	[top]="$_ktcp_common_opts --delay= --iterations= --once --server="
 	[drop]="$_ktcp_common_opts --state= --src= --dst= --sport= --dport= --limit= --dry-run"
 	[version]="$_ktcp_common_opts"
 	[apply]="$_ktcp_common_opts --dry-run --stop"
@@ -32,14 +33,14 @@ declare -gA _ktcp_opts=(
 # Short options that take a value (getopt strings in userspace/cli/*.c).
 declare -gA _ktcp_short_args=(
 	[start]='p P a b m t l w' [set]='p P a b m t' [monitor]='c'
-	[log]='s c b'
+	[log]='s c b' [top]='d n s'
 	[stats]='f'
 )
 # The one operand: what it is, and whether it may be left out.
 declare -gA _ktcp_operand=(
 	[start]=service [stop]=id [set]=id [list]=id [stats]=id [apply]=file
 )
-_ktcp_commands='start stop set list stats services monitor log drop version apply save help genl'
+_ktcp_commands='start stop set list stats services monitor log top drop version apply save help genl'
 _ktcp_global_opts='--json --pretty --help --version'
 # `ktcp drop --state`: ss's names (libktcp's ktcp_tcp_states_parse()).
 _ktcp_states='all established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close-wait last-ack closing'
@@ -86,7 +87,7 @@ _ktcp_takes_value() {
 _ktcp_value() {
 	local opt=$1 cur=$2 head=''
 	case $cmd:$opt in
-	log:--server | log:-s)
+	log:--server | log:-s | top:--server | top:-s)
 		mapfile -t COMPREPLY < <(compgen -W "$(_ktcp_ids "$ktcp")" -- "$cur") ;;
 	*) _ktcp_value_of "$opt" "$cur" ;;
 	esac

@@ -10,9 +10,9 @@
 #include "cli.h"
 
 static const struct cli_cmd *const commands[] = {
-	&cmd_start, &cmd_stop,	   &cmd_set,	 &cmd_list,
-	&cmd_stats, &cmd_services, &cmd_monitor, &cmd_log,
-	&cmd_drop,  &cmd_version,  &cmd_apply,	 &cmd_save,
+	&cmd_start,    &cmd_stop,    &cmd_set,	&cmd_list, &cmd_stats,
+	&cmd_services, &cmd_monitor, &cmd_log,	&cmd_top,  &cmd_drop,
+	&cmd_version,  &cmd_apply,   &cmd_save,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
