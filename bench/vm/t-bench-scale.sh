@@ -44,7 +44,8 @@ start_server() {
 		;;
 	kecho) ktcp_start echo --port 12345 ;;
 	user-t1) user_echo_start 1 ;;
-	khttpd) ktcp_start http --port 8081 --root "$WWW" ;;
+	# As many as nginx, lighttpd and h2o are given (the default is 1024).
+	khttpd) ktcp_start http --port 8081 --root "$WWW" --max-conns 30000 ;;
 	nginx) nginx_start 8082 ;;
 	lighttpd) lighttpd_start 8083 ;;
 	esac
