@@ -22,7 +22,7 @@ set -eu
 # lighttpd are t-http-conformance's reference servers (and the benchmarks');
 # tmux is the terminal t-top watches `ktcp top` in, as a person would.
 TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest
-genl-ctrl-list nice tc nginx lighttpd tmux"
+genl-ctrl-list nice tc nginx lighttpd tmux wrk"
 # Files (or directories) the tools need, copied to the same path: tmux
 # wants a UTF-8 locale and glibc's C.UTF-8 is not built in.
 FILES="/usr/lib/locale/C.utf8"
@@ -34,12 +34,12 @@ OPTIONAL_TOOLS="strace"
 # absent ones are skipped.
 KERNEL_MODULES="virtio_pci virtio_net inet_diag tcp_diag udp_diag veth dummy
 sch_netem"
-# The benchmark image only (--bench, for bench/): the HTTP load generator,
-# h2o (the third HTTP peer), and taskset to pin servers and clients to
+# The benchmark image only (--bench, for bench/): h2o (the third HTTP
+# peer), and taskset to pin servers and clients to
 # CPUs (util-linux's: busybox's may lack -c); the other userspace servers
 # the kernel ones are compared with are in TOOLS. The bench scripts write the servers' configuration themselves;
 # nginx's mime.types is the one file of its own they include.
-BENCH_TOOLS="wrk taskset h2o"
+BENCH_TOOLS="taskset h2o"
 BENCH_FILES="/etc/nginx/mime.types"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
