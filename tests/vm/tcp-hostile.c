@@ -382,7 +382,7 @@ static size_t read_echo(int fd, char *buf, size_t len, bool *eof)
 {
 	struct timeval tv = { .tv_sec = 5 };
 	size_t got = 0;
-	ssize_t r;
+	ssize_t r = 0;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		err(2, "SO_RCVTIMEO");
