@@ -9,6 +9,7 @@
 #define KTCP_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -135,6 +136,16 @@ int cli_server_id(const struct cli_cmd *cmd, int argc, char **argv,
 
 /* Open the handle; prints why not and returns nonzero on failure. */
 int cli_open(struct ktcp **hp);
+/*
+ * For commands that wait in ppoll() until SIGINT or SIGTERM: block both
+ * (*orig: the mask to give ppoll(), which lets them in) and set
+ * cli_stop_requested when one comes, so that none is lost between the
+ * check and the wait.
+ */
+extern volatile sig_atomic_t cli_stop_requested;
+void cli_catch_stop(sigset_t *orig);
+/* Does server @id exist? 0, or the exit code after saying why not. */
+int cli_check_server(struct ktcp *h, uint32_t id);
 /*
  * "ktcp: <what>: <strerror>[: <kernel message>]" plus a hint for EPERM;
  * returns EXIT_FAIL.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Helpers every subcommand shares: options, errors, output. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,6 +127,40 @@ void cli_getopt_reset(void)
 {
 	/* 0, not 1: also resets GNU getopt's internal state. */
 	optind = 0;
+}
+
+volatile sig_atomic_t cli_stop_requested;
+
+static void cli_on_stop(int sig)
+{
+	cli_stop_requested = 1;
+}
+
+void cli_catch_stop(sigset_t *orig)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, orig);
+	sigdelset(orig, SIGINT);
+	sigdelset(orig, SIGTERM);
+	/* No SA_RESTART: the signal must interrupt ppoll(). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cli_on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_check_server(struct ktcp *h, uint32_t id)
+{
+	struct ktcp_stats st;
+	int err = ktcp_stats_get(h, id, &st);
+
+	return err ? cli_fail(h, err, "server %u", id) : 0;
 }
 
 int cli_open(struct ktcp **hp)

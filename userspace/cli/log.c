@@ -31,32 +31,6 @@
 #define LOG_BUFFER_MIN_KB 4
 #define LOG_BUFFER_MAX_KB (1024 * 1024)
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	stop_requested = 1;
-}
-
-/* As monitor.c: the signals get in only inside ppoll(). */
-static void catch_signals(sigset_t *orig)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, orig);
-	sigdelset(orig, SIGINT);
-	sigdelset(orig, SIGTERM);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 struct log_state {
 	struct ktcp *h;
 	uint32_t id; /* 0: every server */
@@ -134,7 +108,7 @@ static int log_loop(struct log_state *s, const sigset_t *orig)
 	struct pollfd pfd = { .fd = ktcp_log_fd(s->h), .events = POLLIN };
 	int i, n;
 
-	while (!stop_requested && (!s->count || s->seen < s->count)) {
+	while (!cli_stop_requested && (!s->count || s->seen < s->count)) {
 		n = ktcp_log_recv(s->h, recs, LOG_BATCH, 0);
 		if (n == -ETIMEDOUT) {
 			/* Caught up: what we have goes out now. */
@@ -226,13 +200,9 @@ static int log_main(const struct cli_cmd *cmd, int argc, char **argv)
 	if (err)
 		return err;
 	if (s.id) {
-		struct ktcp_stats st;
-
-		err = ktcp_stats_get(s.h, s.id, &st);
-		if (err) {
-			err = cli_fail(s.h, err, "server %u", s.id);
+		err = cli_check_server(s.h, s.id);
+		if (err)
 			goto out;
-		}
 	}
 	err = ktcp_log_open(s.h, (size_t)s.buffer_kb * 1024);
 	if (err) {
@@ -241,7 +211,7 @@ static int log_main(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	s.dropped0 = kernel_dropped(&s);
 	setvbuf(stdout, NULL, _IOFBF, LOG_STDOUT_BUF);
-	catch_signals(&orig);
+	cli_catch_stop(&orig);
 	err = log_loop(&s, &orig);
 	if (!err)
 		err = report_lost(&s, true);

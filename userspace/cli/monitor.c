@@ -18,35 +18,6 @@
 #include "cli.h"
 #include "show.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	stop_requested = 1;
-}
-
-/*
- * Block SIGINT and SIGTERM (*orig: the mask ppoll() waits with), then
- * catch them. No SA_RESTART: the signal must interrupt ppoll().
- */
-static void catch_signals(sigset_t *orig)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, orig);
-	sigdelset(orig, SIGINT);
-	sigdelset(orig, SIGTERM);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 /* An event object (show_event() or show_lost()) as JSON or text. */
 static int print_event(struct json_object *o)
 {
@@ -77,7 +48,7 @@ static int monitor_loop(struct ktcp *h, uint32_t count, const sigset_t *orig)
 
 	pfd.fd = ktcp_monitor_fd(h);
 	pfd.events = POLLIN;
-	while (!stop_requested && (!count || seen < count)) {
+	while (!cli_stop_requested && (!count || seen < count)) {
 		/* First what libktcp has queued, then the socket's. */
 		err = ktcp_event_recv(h, &ev, 0);
 		if (err == -ETIMEDOUT) {
@@ -145,7 +116,7 @@ static int monitor_main(const struct cli_cmd *cmd, int argc, char **argv)
 	if (err) {
 		err = cli_fail(h, err, "cannot subscribe to events");
 	} else {
-		catch_signals(&orig);
+		cli_catch_stop(&orig);
 		err = monitor_loop(h, count, &orig);
 	}
 	ktcp_close(h);

@@ -481,13 +481,9 @@ static int top_main(const struct cli_cmd *cmd, int argc, char **argv)
 	if (err)
 		return err;
 	if (s.id) {
-		struct ktcp_stats st;
-
-		err = ktcp_stats_get(s.h, s.id, &st);
-		if (err) {
-			err = cli_fail(s.h, err, "server %u", s.id);
+		err = cli_check_server(s.h, s.id);
+		if (err)
 			goto out;
-		}
 	}
 	catch_signals(&orig);
 	if (s.keys && raw_on(&s))
