@@ -5,6 +5,8 @@
  * the latency histogram's percentiles (tools.c).
  */
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "pace.h"
 #include "tools.h"
