@@ -533,36 +533,46 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Wait for fd to be readable until deadline (now_ms() time), or for ever
+ * when timeout_ms < 0: 0 when it is, -ETIMEDOUT or -errno when not.
+ */
+static int wait_readable(int fd, int64_t deadline, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int wait = -1, ret;
+
+	if (timeout_ms >= 0) {
+		int64_t left = deadline - now_ms();
+
+		wait = left > 0 ? (int)left : 0;
+	}
+	ret = poll(&pfd, 1, wait);
+	if (ret < 0)
+		return -errno;
+	return ret ? 0 : -ETIMEDOUT;
+}
+
 KTCP_EXPORT int ktcp_event_recv(struct ktcp *h, struct ktcp_event *ev,
 				int timeout_ms)
 {
 	int64_t deadline = now_ms() + timeout_ms;
-	struct pollfd pfd;
-	int wait, ret;
+	int ret;
 
 	ktcp_call_begin(h);
 	if (!h->mon) {
 		ktcp_set_errmsg(h, "ktcp_monitor_open() was not called");
 		return -ENOTCONN;
 	}
-	pfd.fd = nl_socket_get_fd(h->mon);
-	pfd.events = POLLIN;
 	for (;;) {
 		if (h->evq_head < h->evq_len) {
 			*ev = h->evq[h->evq_head++];
 			return 0;
 		}
-		wait = -1;
-		if (timeout_ms >= 0) {
-			int64_t left = deadline - now_ms();
-
-			wait = left > 0 ? (int)left : 0;
-		}
-		ret = poll(&pfd, 1, wait);
-		if (ret < 0)
-			return -errno;
-		if (ret == 0)
-			return -ETIMEDOUT;
+		ret = wait_readable(nl_socket_get_fd(h->mon), deadline,
+				    timeout_ms);
+		if (ret)
+			return ret;
 		ret = monitor_read(h);
 		if (ret == -ENOBUFS)
 			ktcp_set_errmsg(h, "the monitor socket overflowed: "
@@ -669,8 +679,7 @@ KTCP_EXPORT int ktcp_log_recv(struct ktcp *h, struct ktcp_log_record *recs,
 	struct iovec iov[KTCP_LOG_BATCH];
 	int64_t deadline = now_ms() + timeout_ms;
 	unsigned int want, i;
-	struct pollfd pfd;
-	int wait, ret;
+	int ret;
 
 	if (h->logfd < 0)
 		return -ENOTCONN;
@@ -684,8 +693,6 @@ KTCP_EXPORT int ktcp_log_recv(struct ktcp *h, struct ktcp_log_record *recs,
 		m[i].msg_hdr.msg_iov = &iov[i];
 		m[i].msg_hdr.msg_iovlen = 1;
 	}
-	pfd.fd = h->logfd;
-	pfd.events = POLLIN;
 	for (;;) {
 		ret = recvmmsg(h->logfd, m, want, MSG_DONTWAIT, NULL);
 		if (ret < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
@@ -696,16 +703,8 @@ KTCP_EXPORT int ktcp_log_recv(struct ktcp *h, struct ktcp_log_record *recs,
 				return ret;
 			continue; /* only others' messages: read on */
 		}
-		wait = -1;
-		if (timeout_ms >= 0) {
-			int64_t left = deadline - now_ms();
-
-			wait = left > 0 ? (int)left : 0;
-		}
-		ret = poll(&pfd, 1, wait);
-		if (ret < 0)
-			return -errno;
-		if (ret == 0)
-			return -ETIMEDOUT;
+		ret = wait_readable(h->logfd, deadline, timeout_ms);
+		if (ret)
+			return ret;
 	}
 }
