@@ -202,6 +202,20 @@ nginx_stop() {
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 }
 
+# wait_listener PID PORT NAME LOG...: wait up to 10 s for a server started
+# in the background to listen on PORT; fail with its logs if it exits or
+# does not.
+wait_listener() {
+	local pid=$1 port=$2 name=$3 i=0
+	shift 3
+	until ss -Htln "sport = :$port" | grep -q .; do
+		{ kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; } ||
+			fail "$name did not start: $(cat "$@" 2>/dev/null)"
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # lighttpd_start PORT: Debian's lighttpd (one process), long keep-alive.
 LIGHTTPD_DIR=/tmp/bench-lighttpd
 LIGHTTPD_PID=
@@ -229,14 +243,8 @@ EOF
 	"${ON_SERVER[@]}" lighttpd -D -f "$LIGHTTPD_DIR/lighttpd.conf" \
 		>"$LIGHTTPD_DIR/out.log" 2>&1 &
 	LIGHTTPD_PID=$!
-	local i=0
-	until ss -Htln "sport = :$1" | grep -q .; do
-		{ kill -0 "$LIGHTTPD_PID" 2>/dev/null && [ $i -lt 100 ]; } ||
-			fail "lighttpd did not start: $(cat "$LIGHTTPD_DIR/out.log" \
-				"$LIGHTTPD_DIR/error.log" 2>/dev/null)"
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_listener "$LIGHTTPD_PID" "$1" lighttpd "$LIGHTTPD_DIR/out.log" \
+		"$LIGHTTPD_DIR/error.log"
 }
 
 lighttpd_stop() {
@@ -266,14 +274,7 @@ hosts:
 EOF
 	"${ON_SERVER[@]}" h2o -c "$H2O_DIR/h2o.conf" >"$H2O_DIR/out.log" 2>&1 &
 	H2O_PID=$!
-	local i=0
-	until ss -Htln "sport = :$1" | grep -q .; do
-		{ kill -0 "$H2O_PID" 2>/dev/null && [ $i -lt 100 ]; } ||
-			fail "h2o did not start: $(cat "$H2O_DIR/out.log" \
-				"$H2O_DIR/error.log" 2>/dev/null)"
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_listener "$H2O_PID" "$1" h2o "$H2O_DIR/out.log" "$H2O_DIR/error.log"
 }
 
 h2o_stop() {
