@@ -61,6 +61,7 @@
 #include "khttpd.h"
 #include "http_date.h"
 #include "http_etag.h"
+#include "http_head.h"
 #include "http_path.h"
 #include "http_range.h"
 
@@ -210,47 +211,69 @@ static int khttpd_head(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		       const struct khttpd_resp *r)
 {
 	char date[KHTTPD_DATE_LEN + 1];
-	char *p = hc->buf;
-	size_t n = hc->buf_size;
-	size_t w;
+	struct khttpd_head h;
 
-	khttpd_date_format(ktime_get_real_seconds(), date);
-	w = scnprintf(p, n, "HTTP/1.1 %d %s\r\nServer: khttpd\r\nDate: %s\r\n",
-		      r->status, khttpd_reason(r->status), date);
+	khttpd_head_init(&h, hc->buf, hc->buf_size);
+	khttpd_head_lit(&h, "HTTP/1.1 ");
+	khttpd_head_put_u64(&h, r->status);
+	khttpd_head_lit(&h, " ");
+	khttpd_head_puts(&h, khttpd_reason(r->status));
+	khttpd_head_lit(&h, "\r\nServer: khttpd\r\nDate: ");
+	khttpd_head_put(&h, date,
+			khttpd_date_format(ktime_get_real_seconds(), date));
+	khttpd_head_lit(&h, "\r\n");
 	if (r->has_mtime) {
-		khttpd_date_format(r->mtime, date);
-		w += scnprintf(p + w, n - w, "Last-Modified: %s\r\n", date);
+		khttpd_head_lit(&h, "Last-Modified: ");
+		khttpd_head_put(&h, date, khttpd_date_format(r->mtime, date));
+		khttpd_head_lit(&h, "\r\n");
 	}
-	if (r->etag)
-		w += scnprintf(p + w, n - w, "ETag: %s\r\n", r->etag);
+	if (r->etag) {
+		khttpd_head_lit(&h, "ETag: ");
+		khttpd_head_puts(&h, r->etag);
+		khttpd_head_lit(&h, "\r\n");
+	}
 	if (r->status == 200 || r->status == 206 || r->status == 416)
-		w += scnprintf(p + w, n - w, "Accept-Ranges: bytes\r\n");
-	if (r->status == 206)
-		w += scnprintf(p + w, n - w,
-			       "Content-Range: bytes %llu-%llu/%llu\r\n",
-			       r->start, r->start + r->length - 1, r->size);
-	else if (r->status == 416)
-		w += scnprintf(p + w, n - w, "Content-Range: bytes */%llu\r\n",
-			       r->size);
+		khttpd_head_lit(&h, "Accept-Ranges: bytes\r\n");
+	if (r->status == 206) {
+		khttpd_head_lit(&h, "Content-Range: bytes ");
+		khttpd_head_put_u64(&h, r->start);
+		khttpd_head_lit(&h, "-");
+		khttpd_head_put_u64(&h, r->start + r->length - 1);
+		khttpd_head_lit(&h, "/");
+		khttpd_head_put_u64(&h, r->size);
+		khttpd_head_lit(&h, "\r\n");
+	} else if (r->status == 416) {
+		khttpd_head_lit(&h, "Content-Range: bytes */");
+		khttpd_head_put_u64(&h, r->size);
+		khttpd_head_lit(&h, "\r\n");
+	}
 	if (r->status == 405)
-		w += scnprintf(p + w, n - w, "Allow: GET, HEAD\r\n");
-	if (r->location)
-		w += scnprintf(p + w, n - w, "Location: %.*s\r\n",
-			       (int)r->location_len, r->location);
-	if (r->type)
-		w += scnprintf(p + w, n - w, "Content-Type: %s\r\n", r->type);
-	if (r->status != 304)
-		w += scnprintf(p + w, n - w, "Content-Length: %llu\r\n",
-			       r->length);
-	w += scnprintf(p + w, n - w, "Connection: %s\r\n\r\n",
-		       hc->close ? "close" : "keep-alive");
-	/* scnprintf() stops short of the end: a full buffer means cut off */
-	if (w >= n - 1)
+		khttpd_head_lit(&h, "Allow: GET, HEAD\r\n");
+	if (r->location) {
+		khttpd_head_lit(&h, "Location: ");
+		khttpd_head_put(&h, r->location, r->location_len);
+		khttpd_head_lit(&h, "\r\n");
+	}
+	if (r->type) {
+		khttpd_head_lit(&h, "Content-Type: ");
+		khttpd_head_puts(&h, r->type);
+		khttpd_head_lit(&h, "\r\n");
+	}
+	if (r->status != 304) {
+		khttpd_head_lit(&h, "Content-Length: ");
+		khttpd_head_put_u64(&h, r->length);
+		khttpd_head_lit(&h, "\r\n");
+	}
+	if (hc->close)
+		khttpd_head_lit(&h, "Connection: close\r\n\r\n");
+	else
+		khttpd_head_lit(&h, "Connection: keep-alive\r\n\r\n");
+	if (khttpd_head_cut(&h))
 		return -EOVERFLOW;
-	hc->len = w;
+	hc->len = h.len;
 	hc->off = 0;
 	khttpd_count(conn, r->status);
-	khttpd_log_status(conn, &hc->log, r->status, w);
+	khttpd_log_status(conn, &hc->log, r->status, h.len);
 	return 0;
 }
 

@@ -8,7 +8,7 @@ UNIT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(UNIT_DIR)/*.c))
 # $(O)/obj/%.o rule: it includes only http_types.h, which maps to libc here.
 KHTTPD_DIR := kernel/khttpd
 KHTTPD_PURE_SRCS := $(addprefix $(KHTTPD_DIR)/,http_parser.c http_path.c \
-	http_range.c http_date.c http_etag.c http_listing.c)
+	http_range.c http_date.c http_etag.c http_listing.c http_head.c)
 KHTTPD_PURE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(KHTTPD_PURE_SRCS))
 
 # The load generators' pure logic (open-loop schedule, percentiles).

@@ -16,6 +16,7 @@
 
 #include "http_date.h"
 #include "http_etag.h"
+#include "http_head.h"
 #include "http_listing.h"
 #include "http_parser.h"
 #include "http_path.h"
@@ -1438,6 +1439,57 @@ START_TEST(if_match_fields)
 }
 END_TEST
 
+/* The response head builder: what scnprintf() wrote, and nothing past the end. */
+START_TEST(head_builder)
+{
+	char buf[64];
+	struct khttpd_head h;
+
+	memset(buf, 'x', sizeof(buf));
+	khttpd_head_init(&h, buf, sizeof(buf));
+	khttpd_head_lit(&h, "HTTP/1.1 ");
+	khttpd_head_put_u64(&h, 200);
+	khttpd_head_lit(&h, " ");
+	khttpd_head_puts(&h, "OK");
+	khttpd_head_lit(&h, " 0=");
+	khttpd_head_put_u64(&h, 0);
+	khttpd_head_lit(&h, " max=");
+	khttpd_head_put_u64(&h, UINT64_MAX);
+	ck_assert(!khttpd_head_cut(&h));
+	ck_assert_uint_eq(h.len, strlen("HTTP/1.1 200 OK 0=0 max="
+					"18446744073709551615"));
+	ck_assert(!memcmp(buf, "HTTP/1.1 200 OK 0=0 max=18446744073709551615",
+			  h.len));
+	ck_assert_int_eq(buf[h.len], 'x');
+}
+END_TEST
+
+START_TEST(head_builder_cut)
+{
+	char buf[16];
+	struct khttpd_head h;
+
+	memset(buf, 'x', sizeof(buf));
+	/* Exactly full is not cut. */
+	khttpd_head_init(&h, buf, 8);
+	khttpd_head_lit(&h, "12345678");
+	ck_assert(!khttpd_head_cut(&h));
+	ck_assert_uint_eq(h.len, 8);
+	/* One byte more is, and the piece is dropped whole. */
+	khttpd_head_init(&h, buf, 8);
+	khttpd_head_lit(&h, "1234");
+	khttpd_head_put_u64(&h, 12345);
+	ck_assert(khttpd_head_cut(&h));
+	ck_assert_uint_eq(h.len, 4);
+	ck_assert_int_eq(buf[4], '5');
+	ck_assert_int_eq(buf[8], 'x');
+	/* Once cut, a piece that would fit is dropped too: no holes. */
+	khttpd_head_lit(&h, "a");
+	ck_assert_uint_eq(h.len, 4);
+	ck_assert(khttpd_head_cut(&h));
+}
+END_TEST
+
 Suite *make_http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -1485,6 +1537,8 @@ Suite *make_http_suite(void)
 	tcase_add_test(tv, etag_lists_strong);
 	tcase_add_test(tv, if_none_match);
 	tcase_add_test(tv, if_match_fields);
+	tcase_add_test(tv, head_builder);
+	tcase_add_test(tv, head_builder_cut);
 	suite_add_tcase(s, tv);
 	return s;
 }
