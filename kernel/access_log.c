@@ -85,6 +85,12 @@ static void ktcp_log_drop(struct ktcp_conn *conn, struct ktcp_log *log)
 	ktcp_conn_stat_add(conn, KTCP_STATS_A_LOG_DROPPED, 1);
 }
 
+bool ktcp_log_wanted(struct ktcp_conn *conn)
+{
+	return ktcp_genl_access_wanted(conn->srv->net);
+}
+EXPORT_SYMBOL_GPL(ktcp_log_wanted);
+
 void ktcp_log_begin(struct ktcp_conn *conn, struct ktcp_log *log,
 		    const struct ktcp_log_req *req)
 {

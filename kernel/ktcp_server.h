@@ -303,6 +303,12 @@ struct ktcp_log_req {
 
 void ktcp_log_begin(struct ktcp_conn *conn, struct ktcp_log *log,
 		    const struct ktcp_log_req *req);
+/*
+ * Whether the server's netns has a listener now: a service need not find
+ * a record's optional fields (referer, user agent) when none does. One
+ * that joins between this and ktcp_log_begin() gets a record without them.
+ */
+bool ktcp_log_wanted(struct ktcp_conn *conn);
 void ktcp_log_end(struct ktcp_conn *conn, struct ktcp_log *log, int status,
 		  u64 bytes);
 

@@ -62,9 +62,13 @@ void khttpd_log_request(struct ktcp_conn *conn, struct khttpd_log *log,
 	log->sent = 0;
 	log->head_len = 0;
 	log->status = 0;
-	khttpd_log_field(from, end, "referer", &lr.referer, &lr.referer_len);
-	khttpd_log_field(from, end, "user-agent", &lr.user_agent,
-			 &lr.user_agent_len);
+	/* Two scans of the head per request: only for a listener. */
+	if (ktcp_log_wanted(conn)) {
+		khttpd_log_field(from, end, "referer", &lr.referer,
+				 &lr.referer_len);
+		khttpd_log_field(from, end, "user-agent", &lr.user_agent,
+				 &lr.user_agent_len);
+	}
 	ktcp_log_begin(conn, &log->rec, &lr);
 }
 
