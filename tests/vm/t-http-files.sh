@@ -55,6 +55,29 @@ assert_eq "$(header "$r" Content-Length)" 10485760
 assert_eq "$(header "$r" Content-Type)" application/octet-stream
 assert_eq "$(curl -s -I -o /dev/null -w '%{size_download}' "$URL/random.bin")" 0
 
+# Small bodies go out in the send buffer with their head, up to what fits
+# after it (2 KiB less a head of about 260 bytes), copied; larger ones are
+# sent from the page cache. Every size across that edge, byte-identical,
+# one request at a time and then all on one keep-alive connection.
+SMALL="1 1000 1600 1700 1750 1800 1850 1900 2047 2048 2049 4096"
+urls=()
+for n in $SMALL; do
+	head -c "$n" /dev/urandom >"$www/small-$n.bin"
+	urls+=("$URL/small-$n.bin")
+	zc0=$(hstat bytes_zerocopy)
+	assert_eq "$(curl -sf "$URL/small-$n.bin" | sha256sum)" \
+		"$(sha256sum <"$www/small-$n.bin")" "small body of $n bytes"
+	zc=$(($(hstat bytes_zerocopy) - zc0))
+	if [ "$n" -le 1700 ]; then
+		assert_eq "$zc" 0 "zero-copy bytes of a $n-byte body"
+	elif [ "$n" -ge 2048 ]; then
+		assert_eq "$zc" "$n" "zero-copy bytes of a $n-byte body"
+	fi
+done
+assert_eq "$(curl -sf "${urls[@]}" | sha256sum)" \
+	"$(for n in $SMALL; do cat "$www/small-$n.bin"; done | sha256sum)" \
+	"small bodies on one keep-alive connection"
+
 # Range: the right bytes, with Content-Range
 r=$(curl -s -i -r 100-199 "$URL/random.bin" | tr -d '\r' | sed -n '/^$/q; p')
 assert_eq "$(status_line "$r")" "HTTP/1.1 206 Partial Content"
