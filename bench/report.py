@@ -29,8 +29,7 @@ import subprocess
 import sys
 
 REC = re.compile(r"KTCP-BENCH-REC (\{.*\})\s*$")
-ECHO_SERVERS = ["kecho", "kecho-percpu", "kecho-nolat", "user-t1", "user-t2",
-                "uring"]
+ECHO_SERVERS = ["kecho", "kecho-percpu", "user-t1", "user-t2", "uring"]
 # Open loop: the servers compared at equal offered load.
 OPEN_SERVERS = ["kecho", "user-t1", "uring"]
 HTTP_SERVERS = ["khttpd", "nginx", "lighttpd", "h2o"]
@@ -39,7 +38,6 @@ SCALE_SERVERS = ["tcp", "kecho", "user-t1", "khttpd", "nginx", "lighttpd"]
 LABELS = {
     "kecho": "kecho",
     "kecho-percpu": "kecho (percpu wq)",
-    "kecho-nolat": "kecho, latency off",
     "user-t1": "user-echo-server -t 1",
     "user-t2": "user-echo-server -t 2",
     "uring": "uring-echo-server -t 1",
@@ -57,8 +55,12 @@ HTTP_TARGETS = [("keep-alive", "nginx", 1.5), ("keep-alive", "lighttpd", 1.2),
                 ("close", "nginx", 1.2), ("close", "lighttpd", 1.2)]
 IDLE_TARGET_B = 4096
 # Issue 20: recording service times costs kecho less than 2 % of its
-# messages/s (kecho with ktcp's "latency" parameter on, over off).
+# messages/s. Judged on the share of the server CPUs' busy time a perf
+# profile finds recording (at server saturation, throughput falls by that
+# share); the with / without pairs are reported beside it, as TCG's noise
+# between runs is larger than 2 %.
 LATENCY_COST_TARGET = 0.98
+LATENCY_SHARE_TARGET = 2.0
 THREADS_PER_CPU_TARGET = 2
 
 
@@ -172,6 +174,26 @@ def shape_echo_open(rec, where):
     return r
 
 
+def shape_echo_hist(rec, where):
+    r = shape_echo(rec, where)
+    r["pair"] = number(rec, "pair", where)
+    r["latency"] = number(rec, "latency", where)
+    return r
+
+
+def shape_echo_prof(rec, where):
+    busy = number(rec, "busy", where)
+    recording = number(rec, "recording", where)
+    if busy <= 0 or not 0 <= recording <= busy:
+        raise Broken(f"{where}: {recording} of {busy} busy samples")
+    return {"run": number(rec, "run", where),
+            "conns": number(rec, "conns", where),
+            "size": number(rec, "size", where),
+            "samples": number(rec, "samples", where), "busy": busy,
+            "recording": recording,
+            "share_pct": 100.0 * recording / busy}
+
+
 def shape_http_open(rec, where):
     r = shape_open(rec, where, "requests")
     r["mode"] = rec.get("mode")
@@ -250,10 +272,12 @@ def shape_drop(rec, where):
 
 
 SHAPERS = {"echo": shape_echo, "echo-open": shape_echo_open,
+           "echo-hist": shape_echo_hist, "echo-prof": shape_echo_prof,
            "http": shape_http, "http-open": shape_http_open,
            "scale": shape_scale, "drop": shape_drop}
 # Benchmarks a script reports besides its own name.
-ALSO = {"echo": ["echo-open"], "http": ["http-open"]}
+ALSO = {"echo": ["echo-open", "echo-hist", "echo-prof"],
+        "http": ["http-open"]}
 
 
 def collect(recs, wanted):
@@ -304,6 +328,54 @@ def ratio_stat(a, b, key):
     return stat(ratios)
 
 
+def pair_stat(rows, key, on_top=True):
+    """Per-pair ratios of key, latency on over off (off over on when not
+    on_top), pairs matched by run and pair number; None when a figure of
+    either side is null or zero in any pair."""
+    off = {(r["run"], r["pair"]): r for r in rows if not r["latency"]}
+    ratios = []
+    for r in (r for r in rows if r["latency"]):
+        o = off.get((r["run"], r["pair"]))
+        if o is None:
+            continue
+        x, y = (r[key], o[key]) if on_top else (o[key], r[key])
+        if not x or not y:
+            return None
+        ratios.append(x / y)
+    return stat(ratios)
+
+
+def summarize_hist(rows):
+    """The histograms' cost by point: what kecho serves, and what a message
+    costs its CPUs, with them over without."""
+    out = []
+    for (conns, size), pts in sorted(group(rows, "conns", "size").items()):
+        row = {"conns": conns, "size": size, "servers": {}}
+        for name, lat in (("with", 1), ("without", 0)):
+            mine = [r for r in pts if r["latency"] == lat]
+            row["servers"][name] = {
+                "msgs_per_s": stat([r["msgs_per_s"] for r in mine]),
+                "server_us": stat([r["server_us"] for r in mine]),
+                "client_cpu": cpu_stat(mine)}
+        row["ratios"] = {
+            "msgs_per_s": pair_stat(pts, "msgs_per_s"),
+            # Messages per server CPU-second, with over without.
+            "capacity": pair_stat(pts, "server_us", on_top=False)}
+        out.append(row)
+    return out
+
+
+def summarize_prof(rows):
+    """The share of busy time spent recording, by point, over the runs."""
+    out = []
+    for (conns, size), pts in sorted(group(rows, "conns", "size").items()):
+        out.append({"conns": conns, "size": size,
+                    "share_pct": stat([r["share_pct"] for r in pts]),
+                    "busy": stat([r["busy"] for r in pts]),
+                    "recording": stat([r["recording"] for r in pts])})
+    return out
+
+
 def cpu_stat(rows):
     """The client's CPU use over rows: max, and whether any saturated."""
     cpus = [r["client_cpu"] for r in rows if r.get("client_cpu") is not None]
@@ -334,11 +406,6 @@ def summarize(env, data):
                      "p999_us", "server_us", "errors")}
                 row["servers"][srv]["err"] = merge_err(rows)
                 row["servers"][srv]["client_cpu"] = cpu_stat(rows)
-        a = echo.get((conns, size, "kecho"))
-        b = echo.get((conns, size, "kecho-nolat"))
-        if a and b:
-            row["ratios"]["kecho/kecho-nolat"] = ratio_stat(
-                a, b, "msgs_per_s")
         for k in ("kecho", "kecho-percpu"):
             for base in ("user-t1", "user-t2", "uring"):
                 a = echo.get((conns, size, k))
@@ -353,6 +420,8 @@ def summarize(env, data):
                     row["ratios"][f"{k}/{base} capacity"] = ratio_stat(
                         b, a, "server_us")
         res["echo"].append(row)
+    res["echo_hist"] = summarize_hist(data["echo-hist"])
+    res["echo_prof"] = summarize_prof(data["echo-prof"])
     res["echo_open"] = summarize_open(data["echo-open"], ("conns", "size"),
                                       OPEN_SERVERS, "kecho",
                                       ("user-t1", "uring"))
@@ -473,14 +542,12 @@ def targets(env, res):
                 f"kecho >= {want}x {LABELS[base]} msgs per server "
                 f"CPU-second, {row['conns']} conns, {row['size']} B", got,
                 lambda v, w=want: v >= w))
-    for row in res["echo"]:
-        got = row["ratios"].get("kecho/kecho-nolat")
-        if got is not None:
-            out.append(target(
-                f"latency histograms cost kecho < 2 % of its msgs/s (with / "
-                f"without >= {LATENCY_COST_TARGET}), "
-                f"{row['conns']} conns, {row['size']} B", got,
-                lambda v: v >= LATENCY_COST_TARGET))
+    for row in res.get("echo_prof", []):
+        out.append(target(
+            f"latency histograms cost kecho < {LATENCY_SHARE_TARGET:g} % of "
+            f"its server CPUs' busy time (perf profile), {row['conns']} "
+            f"conns, {row['size']} B", row["share_pct"],
+            lambda v: v < LATENCY_SHARE_TARGET, unit="%"))
     for row in (r for r in res.get("echo_open", []) if r["conns"] > 1):
         for base in ("user-t1", "uring"):
             got = row["ratios"].get(f"kecho/{base} p99")
@@ -562,6 +629,51 @@ def target(what, got, ok, unit="x", saturated=False):
 
 
 # --- text ----------------------------------------------------------------------
+
+
+def hist_table(rows):
+    n = rows[0]["ratios"]["msgs_per_s"]
+    out = ["### Echo: the cost of latency histograms", "",
+           "One kecho server; ktcp's parameter latency flips between "
+           "closed-loop runs, with service times recorded (the default) "
+           "and without, in pairs (each in the other order than the "
+           f"last); each ratio: median (min–max) of {n['n'] if n else 0} "
+           "pairs' ratios. *Capacity*: messages per server CPU-second, "
+           "with over without. Target: with / without >= "
+           f"{LATENCY_COST_TARGET}.", "",
+           "| conns | size | with msgs/s | without msgs/s | with / without "
+           "| with µs/msg | without µs/msg | capacity with / without "
+           "| client CPU |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        sv = r["servers"]
+        out.append(
+            f"| {r['conns']:,} | {fmt_size(r['size'])} | "
+            f"{fmt_stat(sv['with']['msgs_per_s'])} | "
+            f"{fmt_stat(sv['without']['msgs_per_s'])} | "
+            f"{fmt_ratio(r['ratios']['msgs_per_s'])} | "
+            f"{fmt_stat(sv['with']['server_us'])} | "
+            f"{fmt_stat(sv['without']['server_us'])} | "
+            f"{fmt_ratio(r['ratios']['capacity'])} | {fmt_cpu(sv)} |")
+    return out + [""]
+
+
+def prof_table(rows):
+    out = ["### Echo: the cost of latency histograms, profiled", "",
+           "The server CPUs profiled with `perf record -e cpu-clock -g` "
+           "during a closed-loop run of kecho: the share of their busy "
+           "(not idle) samples in `ktcp_conn_latency()` or in a clock read "
+           "called from `ktcp_conn_data_ready()` or `ktcp_conn_alloc()` "
+           "(`bench/vm/latency-share.awk`). Where the server CPU is the "
+           "limit, throughput falls by this share. Target: below "
+           f"{LATENCY_SHARE_TARGET:g} %.", "",
+           "| conns | size | busy samples | recording samples "
+           "| share of busy time |", "|---|---|---|---|---|"]
+    for r in rows:
+        out.append(
+            f"| {r['conns']:,} | {fmt_size(r['size'])} | "
+            f"{fmt_stat(r['busy'])} | {fmt_stat(r['recording'])} | "
+            f"{fmt_stat(r['share_pct'], ' %')} |")
+    return out + [""]
 
 
 def fmt(v, unit=""):
@@ -682,24 +794,10 @@ def table(meta, env, res):
                 f" | {fmt_ratio(r['ratios'].get('kecho/user-t1 capacity'))}"
                 f" | {fmt_ratio(r['ratios'].get('kecho/uring capacity'))} |")
         out.append("")
-        cost = [r for r in res["echo"]
-                if r["ratios"].get("kecho/kecho-nolat") is not None]
-        if cost:
-            out += ["### Echo: the cost of latency histograms", "",
-                    "kecho with service times recorded (the default) and "
-                    "without (ktcp's parameter latency=0), interleaved in "
-                    "each run; target: with / without >= "
-                    f"{LATENCY_COST_TARGET}.", "",
-                    "| conns | size | with msgs/s | without msgs/s "
-                    "| with / without |", "|---|---|---|---|---|"]
-            for r in cost:
-                sv = r["servers"]
-                out.append(
-                    f"| {r['conns']:,} | {fmt_size(r['size'])} | "
-                    f"{fmt_stat(sv.get('kecho', {}).get('msgs_per_s'))} | "
-                    f"{fmt_stat(sv.get('kecho-nolat', {}).get('msgs_per_s'))}"
-                    f" | {fmt_ratio(r['ratios']['kecho/kecho-nolat'])} |")
-            out.append("")
+    if res.get("echo_hist"):
+        out += hist_table(res["echo_hist"])
+    if res.get("echo_prof"):
+        out += prof_table(res["echo_prof"])
     if res.get("echo_open"):
         out += ["### Echo: latency at equal offered load (open loop, "
                 "echo-bench --rate)", "",

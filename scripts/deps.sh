@@ -31,6 +31,9 @@ PKGS="$PKGS debootstrap"
 # liburing2 goes into the guest with it); h2o is make bench's third HTTP
 # peer.
 PKGS="$PKGS nginx lighttpd h2o wrk gnuplot-nox liburing-dev"
+# perf, copied into the benchmark VM, profiles kecho's CPUs in make bench:
+# what recording latency histograms costs is below TCG's noise otherwise.
+PKGS="$PKGS linux-perf"
 # The browser test (tests/vm/t-http-browser.sh): headless Chromium on the
 # host, driven through chromedriver, fetches from khttpd in the guest.
 PKGS="$PKGS chromium chromium-driver"

@@ -35,11 +35,11 @@ OPTIONAL_TOOLS="strace"
 KERNEL_MODULES="virtio_pci virtio_net inet_diag tcp_diag udp_diag veth dummy
 sch_netem"
 # The benchmark image only (--bench, for bench/): h2o (the third HTTP
-# peer), and taskset to pin servers and clients to
-# CPUs (util-linux's: busybox's may lack -c); the other userspace servers
-# the kernel ones are compared with are in TOOLS. The bench scripts write the servers' configuration themselves;
+# peer), taskset to pin servers and clients to CPUs (util-linux's:
+# busybox's may lack -c), and perf to profile the server CPUs; the other
+# userspace servers the kernel ones are compared with are in TOOLS. The bench scripts write the servers' configuration themselves;
 # nginx's mime.types is the one file of its own they include.
-BENCH_TOOLS="taskset h2o"
+BENCH_TOOLS="taskset h2o perf"
 BENCH_FILES="/etc/nginx/mime.types"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
