@@ -393,6 +393,24 @@ hts chunked "chunked is an error" 10 0 -c 2 "http://127.0.0.1:$port/"
 check "htstress chunked counted" \
 	test "$(json "$WORK/chunked.json" err_chunked)" = 10
 
+# make bench's profile of what latency histograms cost: perf script's
+# frames (leaf first), one sample per paragraph. Recording: a clock read
+# from ktcp_conn_data_ready(), anything under ktcp_conn_latency(); not: a
+# clock read of TCP's, other work, idle time.
+printf '%s\n' \
+	' ffffffff81000001 ktime_get' ' ffffffffc0000001 ktcp_conn_data_ready' \
+	' ffffffff81000002 tcp_data_queue' '' \
+	' ffffffff81000001 ktime_get' ' ffffffff81000003 tcp_clock_ns' \
+	' ffffffffc0000002 ktcp_conn_data_ready' '' \
+	' ffffffff81000004 read_tsc' ' ffffffff81000001 ktime_get' \
+	' ffffffffc0000003 ktcp_conn_latency' ' ffffffffc0000004 kecho_recv' '' \
+	' ffffffff81000005 tcp_ack' ' ffffffffc0000005 ktcp_conn_work' '' \
+	' ffffffff81000006 pv_native_safe_halt' ' ffffffff81000007 do_idle' '' \
+	>"$WORK/perf.script"
+check "latency-share.awk: 5 samples, 4 busy, 2 recording" \
+	test "$(awk -f "$HERE/../../bench/vm/latency-share.awk" \
+		"$WORK/perf.script")" = "5 4 2"
+
 echo "($SECONDS s)"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
