@@ -23,8 +23,7 @@ struct khttpd_head {
 	bool cut; /* a piece did not fit */
 };
 
-static inline void khttpd_head_init(struct khttpd_head *h, char *p,
-				    size_t size)
+static inline void khttpd_head_init(struct khttpd_head *h, char *p, size_t size)
 {
 	h->p = p;
 	h->size = size;

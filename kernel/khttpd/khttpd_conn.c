@@ -306,29 +306,28 @@ static int khttpd_buf_reserve(struct ktcp_conn *conn, struct khttpd_conn *hc,
 }
 
 /*
- * A file body that fits in the send buffer after the head goes out with
- * it: one sendmsg() and one segment, where splicing it after the head
- * took a second sendmsg() and the splice machinery (the 1 KiB keep-alive
- * benchmark spent about 10 % of its CPU time there). What a truncated
- * file leaves of the body goes the usual way.
+ * A file body that fits in the head's buffer (KHTTPD_HEAD_SIZE, whatever
+ * the buffer has grown to) after the head goes out with it: one sendmsg()
+ * and one segment, where splicing it after the head took a second
+ * sendmsg() and the splice machinery (the 1 KiB keep-alive benchmark
+ * spent about 10 % of its CPU time there). A read that fails or comes
+ * short leaves the rest to the usual way, which fails as it always did:
+ * after the head.
  */
-static int khttpd_join_body(struct ktcp_conn *conn, struct khttpd_conn *hc)
+static void khttpd_join_body(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	ssize_t got;
 
-	if (!hc->file || !hc->left || hc->left > hc->buf_size - hc->len)
-		return 0;
+	if (!hc->file || !hc->left || hc->len + hc->left > KHTTPD_HEAD_SIZE)
+		return;
 	got = khttpd_read(khttpd_srv(conn), hc->file, hc->buf + hc->len,
 			  hc->left, &hc->pos);
-	if (got < 0)
-		return got;
-	if (!got) /* truncated since we looked: cannot finish */
-		return -EIO;
+	if (got <= 0)
+		return;
 	hc->len += got;
 	hc->left -= got;
 	if (!hc->left)
 		khttpd_body_release(conn, hc);
-	return 0;
 }
 
 /*
@@ -358,9 +357,7 @@ static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	hc->left = r->head || r->status == 304 ? 0 : r->length;
 	if (!hc->left)
 		khttpd_body_release(conn, hc);
-	err = khttpd_join_body(conn, hc);
-	if (err)
-		return err;
+	khttpd_join_body(conn, hc);
 	hc->state = KHTTPD_SEND;
 	khttpd_pace_start(hc);
 	return 0;

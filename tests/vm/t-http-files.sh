@@ -77,6 +77,10 @@ done
 assert_eq "$(curl -sf "${urls[@]}" | sha256sum)" \
 	"$(for n in $SMALL; do cat "$www/small-$n.bin"; done | sha256sum)" \
 	"small bodies on one keep-alive connection"
+# num_connects: 1 for the first transfer, 0 for each that reused it.
+assert_eq "$(curl -sf -w '%{stderr}%{num_connects}' "${urls[@]}" 2>&1 \
+	>/dev/null)" "1$(printf '0%.0s' $(seq 2 "${#urls[@]}"))" \
+	"one connection for the small bodies"
 
 # Range: the right bytes, with Content-Range
 r=$(curl -s -i -r 100-199 "$URL/random.bin" | tr -d '\r' | sed -n '/^$/q; p')
