@@ -51,14 +51,27 @@ stop_server() {
 	esac
 }
 
-# run_wrk URL MODE: the JSON line of wrk-json.lua.
+# run_wrk URL MODE: the JSON line of wrk-json.lua, with wrk's own CPU use
+# added as htstress reports it (user + system time over wall time, from
+# bash's time; saturated at 90 % of the one CPU it runs on): wrk has no
+# such figure of its own.
 run_wrk() {
-	local hdr=() out
+	local hdr=() out real user sys cpu sat=no TIMEFORMAT='%R %U %S'
 	[ "$2" = keep-alive ] || hdr=(-H "Connection: close")
-	out=$("${ON_CLIENT[@]}" wrk -t 1 -c "$BENCH_HTTP_CONNS" \
+	{ time "${ON_CLIENT[@]}" wrk -t 1 -c "$BENCH_HTTP_CONNS" \
 		-d "${WRK_SECS}s" --timeout 30s -s /tests/wrk-json.lua \
-		${hdr[@]+"${hdr[@]}"} "$1" 2>&1) || fail "wrk failed: $out"
-	sed -n 's/^WRK-JSON //p' <<<"$out"
+		${hdr[@]+"${hdr[@]}"} "$1" >"$TEST_TMP/wrk.out" 2>&1; } \
+		2>"$TEST_TMP/wrk.time" ||
+		fail "wrk failed: $(cat "$TEST_TMP/wrk.out")"
+	read -r real user sys <"$TEST_TMP/wrk.time"
+	cpu=$(awk -v r="$real" -v u="$user" -v s="$sys" \
+		'BEGIN { if (r > 0) printf "%.2f", (u + s) / r }')
+	[ -n "$cpu" ] || fail "no times for wrk: $(cat "$TEST_TMP/wrk.time")"
+	awk -v c="$cpu" 'BEGIN { exit !(c >= 0.9) }' && sat=yes
+	out=$(sed -n 's/^WRK-JSON //p' "$TEST_TMP/wrk.out")
+	[ -n "$out" ] || fail "wrk printed no result: $(cat "$TEST_TMP/wrk.out")"
+	printf '%s, "client_cpu": %s, "client_cpus": 1, "client_saturated": "%s"}\n' \
+		"${out%\}}" "$cpu" "$sat"
 }
 
 # run_htstress URL MODE [ARGS...]: its --json output.
