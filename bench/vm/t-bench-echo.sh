@@ -54,18 +54,26 @@ stop_server() {
 	esac
 }
 
-# point SERVER RUN CONNS SIZE: one closed-loop run, one record; its
-# throughput is kept in MAX for the open loop.
-declare -A MAX
-point() {
+# closed_run CONNS SIZE: echo-bench's --json output of one closed-loop run
+# against the server on port 12345, its CPUs measured.
+closed_run() {
 	local out rc=0
-	out=$("${ON_CLIENT[@]}" echo-bench -p 12345 -c "$3" -s "$4" \
+	out=$("${ON_CLIENT[@]}" echo-bench -p 12345 -c "$1" -s "$2" \
 		-d "$BENCH_SECS" --timeout 30000 --server-cpus "$SERVER_CPUS" \
 		--json 2>"$TEST_TMP/eb.err") || rc=$?
 	# 1 means errors, which are part of the result; anything else broke.
 	[ $rc -le 1 ] || fail "echo-bench exited $rc: $(cat "$TEST_TMP/eb.err")"
 	has_number "$out" msgs_per_s ||
 		fail "echo-bench printed no throughput: $out"
+	echo "$out"
+}
+
+# point SERVER RUN CONNS SIZE: one closed-loop run, one record; its
+# throughput is kept in MAX for the open loop.
+declare -A MAX
+point() {
+	local out
+	out=$(closed_run "$3" "$4") || exit 1
 	MAX[$1,$3,$4]=$(json_num "$out" msgs_per_s)
 	emit "{\"bench\": \"echo\", \"server\": \"$1\", \"run\": $2,
 		\"conns\": $3, \"size\": $4, \"out\": $out}"
@@ -108,14 +116,9 @@ open_point() {
 # hist_point RUN PAIR LATENCY CONNS SIZE: one closed-loop run of the kecho
 # that runs, with its service times recorded (LATENCY 1) or not (0).
 hist_point() {
-	local out rc=0
+	local out
 	echo "$3" >"$LATENCY_PARAM" || fail "cannot set latency=$3"
-	out=$("${ON_CLIENT[@]}" echo-bench -p 12345 -c "$4" -s "$5" \
-		-d "$BENCH_SECS" --timeout 30000 --server-cpus "$SERVER_CPUS" \
-		--json 2>"$TEST_TMP/eb.err") || rc=$?
-	[ $rc -le 1 ] || fail "echo-bench exited $rc: $(cat "$TEST_TMP/eb.err")"
-	has_number "$out" msgs_per_s ||
-		fail "echo-bench printed no throughput: $out"
+	out=$(closed_run "$4" "$5") || exit 1
 	emit "{\"bench\": \"echo-hist\", \"run\": $1, \"pair\": $2,
 		\"latency\": $3, \"conns\": $4, \"size\": $5, \"out\": $out}"
 }
