@@ -313,33 +313,18 @@ def stat(values):
             "max": max(values), "n": len(values)}
 
 
-def ratio_stat(a, b, key):
-    """Per-run ratios a/b of key (runs matched by number); None when a
-    figure of either side is null (or zero below) in any run."""
-    bruns = {r["run"]: r for r in b}
+def ratio_stat(a, b, key, by=("run",)):
+    """Ratios a/b of key, rows matched by the fields in by (the run
+    number, by default); None when a figure of either side is null (or
+    zero below) in any match."""
+    bmatch = {tuple(r[f] for f in by): r for r in b}
     ratios = []
     for r in a:
-        if r["run"] not in bruns:
-            continue
-        x, y = r[key], bruns[r["run"]][key]
-        if x is None or not y:
-            return None
-        ratios.append(x / y)
-    return stat(ratios)
-
-
-def pair_stat(rows, key, on_top=True):
-    """Per-pair ratios of key, latency on over off (off over on when not
-    on_top), pairs matched by run and pair number; None when a figure of
-    either side is null or zero in any pair."""
-    off = {(r["run"], r["pair"]): r for r in rows if not r["latency"]}
-    ratios = []
-    for r in (r for r in rows if r["latency"]):
-        o = off.get((r["run"], r["pair"]))
+        o = bmatch.get(tuple(r[f] for f in by))
         if o is None:
             continue
-        x, y = (r[key], o[key]) if on_top else (o[key], r[key])
-        if not x or not y:
+        x, y = r[key], o[key]
+        if x is None or not y:
             return None
         ratios.append(x / y)
     return stat(ratios)
@@ -349,18 +334,22 @@ def summarize_hist(rows):
     """The histograms' cost by point: what kecho serves, and what a message
     costs its CPUs, with them over without."""
     out = []
+    pair = ("run", "pair")
     for (conns, size), pts in sorted(group(rows, "conns", "size").items()):
         row = {"conns": conns, "size": size, "servers": {}}
-        for name, lat in (("with", 1), ("without", 0)):
-            mine = [r for r in pts if r["latency"] == lat]
+        on = [r for r in pts if r["latency"]]
+        off = [r for r in pts if not r["latency"]]
+        for name, mine in (("with", on), ("without", off)):
             row["servers"][name] = {
                 "msgs_per_s": stat([r["msgs_per_s"] for r in mine]),
                 "server_us": stat([r["server_us"] for r in mine]),
                 "client_cpu": cpu_stat(mine)}
+        row["pairs"] = len({tuple(r[f] for f in pair) for r in on} &
+                           {tuple(r[f] for f in pair) for r in off})
         row["ratios"] = {
-            "msgs_per_s": pair_stat(pts, "msgs_per_s"),
+            "msgs_per_s": ratio_stat(on, off, "msgs_per_s", pair),
             # Messages per server CPU-second, with over without.
-            "capacity": pair_stat(pts, "server_us", on_top=False)}
+            "capacity": ratio_stat(off, on, "server_us", pair)}
         out.append(row)
     return out
 
@@ -632,12 +621,11 @@ def target(what, got, ok, unit="x", saturated=False):
 
 
 def hist_table(rows):
-    n = rows[0]["ratios"]["msgs_per_s"]
     out = ["### Echo: the cost of latency histograms", "",
            "One kecho server; ktcp's parameter latency flips between "
            "closed-loop runs, with service times recorded (the default) "
            "and without, in pairs (each in the other order than the "
-           f"last); each ratio: median (min–max) of {n['n'] if n else 0} "
+           f"last); each ratio: median (min–max) of {rows[0]['pairs']} "
            "pairs' ratios. *Capacity*: messages per server CPU-second, "
            "with over without. Target: with / without >= "
            f"{LATENCY_COST_TARGET}.", "",
