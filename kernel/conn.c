@@ -566,6 +566,16 @@ int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_send);
 
+bool ktcp_conn_readable(struct ktcp_conn *conn)
+{
+	struct sock *sk = conn->sock->sk;
+
+	return !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+	       READ_ONCE(sk->sk_err) ||
+	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_readable);
+
 bool ktcp_conn_writable(struct ktcp_conn *conn, size_t len)
 {
 	struct sock *sk = conn->sock->sk;

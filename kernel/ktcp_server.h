@@ -180,6 +180,13 @@ int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len);
 int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 		   bool more);
 /*
+ * Whether a receive would find something: data, the peer's FIN or an
+ * error. Without the socket lock, so it costs no receive call (lock, LSM
+ * hook) that would only say -EAGAIN: what arrives after it said no runs
+ * the connection again, as data_ready queues it.
+ */
+bool ktcp_conn_readable(struct ktcp_conn *conn);
+/*
  * Whether @len more bytes fit the send queue now. When they do not, the
  * connection runs again once write space comes.
  */

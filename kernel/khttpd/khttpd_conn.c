@@ -861,6 +861,14 @@ static int khttpd_rx_room(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	return 0;
 }
 
+/* Nothing to read: wait for the client, without buffers between requests. */
+static int khttpd_rx_wait(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	if (!hc->rx_len)
+		khttpd_trim(conn, hc);
+	return KTCP_CONN_WAIT;
+}
+
 static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	struct khttpd_server *ks = khttpd_srv(conn);
@@ -878,15 +886,14 @@ static int khttpd_read_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 		if (n < 0 || again)
 			return n < 0 ? n : KTCP_CONN_AGAIN;
 	}
+	if (!ktcp_conn_readable(conn))
+		return khttpd_rx_wait(conn, hc);
 	n = khttpd_rx_room(conn, hc, ks->lim.max_header_bytes);
 	if (n)
 		return n;
 	n = ktcp_conn_recv(conn, hc->rx + hc->rx_len, hc->rx_cap - hc->rx_len);
-	if (n == -EAGAIN) {
-		if (!hc->rx_len)
-			khttpd_trim(conn, hc);
-		return KTCP_CONN_WAIT;
-	}
+	if (n == -EAGAIN)
+		return khttpd_rx_wait(conn, hc);
 	if (n <= 0)
 		return n ? n : KTCP_CONN_DONE; /* 0: the client closed */
 	if (!hc->rx_len)
