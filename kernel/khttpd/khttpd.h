@@ -10,6 +10,7 @@
  *                  files with those credentials, MIME types
  *   khttpd_page.c  the built-in page, error bodies, directory listings
  *   khttpd_log.c   access records
+ *   khttpd_spare.c a spare receive and send buffer per CPU
  * The request parser (http_*.c) is plain C shared with the unit tests.
  */
 #ifndef _KHTTPD_H
@@ -62,6 +63,21 @@ struct khttpd_log {
 extern const size_t khttpd_conn_priv_size;
 int khttpd_conn_process(struct ktcp_conn *conn);
 void khttpd_conn_release(struct ktcp_conn *conn);
+
+/*
+ * khttpd_spare.c: a buffer of the first size of its kind (KHTTPD_RX_MIN,
+ * KHTTPD_HEAD_SIZE), kvfree()able; get gives NULL when this CPU has none,
+ * put keeps @buf as this CPU's spare.
+ */
+enum khttpd_spare {
+	KHTTPD_SPARE_RX,
+	KHTTPD_SPARE_HEAD,
+	KHTTPD_SPARE_KINDS,
+};
+
+void *khttpd_spare_get(enum khttpd_spare kind);
+void khttpd_spare_put(enum khttpd_spare kind, void *buf);
+void khttpd_spares_free(void);
 
 /* khttpd_cred.c */
 int khttpd_user_configure(struct ktcp_opts *opts, const char **why);

@@ -36,8 +36,10 @@
  * the receive buffer starts at KHTTPD_RX_MIN and grows up to max_header
  * bytes as a head needs it, and the send buffer holds the headers and a
  * short body (KHTTPD_HEAD_SIZE), growing to KHTTPD_BUF_SIZE only for a
- * body sent through it a buffer at a time. A file body
- * goes from the page cache into the socket without a copy
+ * body sent through it a buffer at a time. Buffers of the first size
+ * go to the CPU's spares when given back (khttpd_spare.c), so a busy
+ * keep-alive server does not allocate and zero two for every request.
+ * A file body goes from the page cache into the socket without a copy
  * (ktcp_conn_sendfile()); a server started with sendfile off
  * (KTCP_OPT_A_HTTP_SENDFILE 0), or a file system that cannot splice, has
  * it streamed through the send buffer instead. Either way any size costs
@@ -149,6 +151,30 @@ static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	hc->left = 0;
 }
 
+/*
+ * Free the buffers; one of the first size becomes this CPU's spare for
+ * the next connection (khttpd_spare.c). Their charge is the caller's.
+ */
+static void khttpd_rx_free(struct khttpd_conn *hc)
+{
+	if (hc->rx && hc->rx_cap == KHTTPD_RX_MIN)
+		khttpd_spare_put(KHTTPD_SPARE_RX, hc->rx);
+	else
+		kfree(hc->rx);
+	hc->rx = NULL;
+	hc->rx_cap = 0;
+}
+
+static void khttpd_buf_free(struct khttpd_conn *hc)
+{
+	if (hc->buf && hc->buf_size == KHTTPD_HEAD_SIZE)
+		khttpd_spare_put(KHTTPD_SPARE_HEAD, hc->buf);
+	else
+		kvfree(hc->buf);
+	hc->buf = NULL;
+	hc->buf_size = 0;
+}
+
 /* What is left charged, the framework gives back after this. */
 void khttpd_conn_release(struct ktcp_conn *conn)
 {
@@ -156,8 +182,8 @@ void khttpd_conn_release(struct ktcp_conn *conn)
 
 	khttpd_log_done(conn, &hc->log);
 	khttpd_body_release(conn, hc);
-	kvfree(hc->buf);
-	kfree(hc->rx);
+	khttpd_buf_free(hc);
+	khttpd_rx_free(hc);
 }
 
 static void khttpd_count(struct ktcp_conn *conn, int status)
@@ -292,14 +318,18 @@ static int khttpd_buf_reserve(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	err = ktcp_conn_mem_charge(conn, size - hc->buf_size);
 	if (err)
 		return err;
-	buf = kvmalloc(size, GFP_KERNEL);
+	buf = NULL;
+	if (!hc->buf && size == KHTTPD_HEAD_SIZE)
+		buf = khttpd_spare_get(KHTTPD_SPARE_HEAD);
+	if (!buf)
+		buf = kvmalloc(size, GFP_KERNEL);
 	if (!buf) {
 		ktcp_conn_mem_uncharge(conn, size - hc->buf_size);
 		return -ENOMEM;
 	}
 	if (hc->buf)
 		memcpy(buf, hc->buf, hc->len);
-	kvfree(hc->buf);
+	khttpd_buf_free(hc);
 	hc->buf = buf;
 	hc->buf_size = size;
 	return 0;
@@ -822,12 +852,8 @@ static int khttpd_parse(struct ktcp_conn *conn, struct khttpd_conn *hc,
 static void khttpd_trim(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	ktcp_conn_mem_uncharge(conn, hc->buf_size + hc->rx_cap);
-	kvfree(hc->buf);
-	hc->buf = NULL;
-	hc->buf_size = 0;
-	kfree(hc->rx);
-	hc->rx = NULL;
-	hc->rx_cap = 0;
+	khttpd_buf_free(hc);
+	khttpd_rx_free(hc);
 	hc->rx_scanned = 0;
 }
 
@@ -851,7 +877,11 @@ static int khttpd_rx_room(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	err = ktcp_conn_mem_charge(conn, cap - hc->rx_cap);
 	if (err)
 		return err;
-	rx = krealloc(hc->rx, cap, GFP_KERNEL);
+	rx = NULL;
+	if (!hc->rx && cap == KHTTPD_RX_MIN)
+		rx = khttpd_spare_get(KHTTPD_SPARE_RX);
+	if (!rx)
+		rx = krealloc(hc->rx, cap, GFP_KERNEL);
 	if (!rx) {
 		ktcp_conn_mem_uncharge(conn, cap - hc->rx_cap);
 		return -ENOMEM;

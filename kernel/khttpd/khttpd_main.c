@@ -167,6 +167,7 @@ static int __init khttpd_init(void)
 static void __exit khttpd_exit(void)
 {
 	ktcp_service_unregister(&khttpd_service);
+	khttpd_spares_free(); /* every connection is gone */
 }
 
 module_init(khttpd_init);
