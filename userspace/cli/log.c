@@ -76,10 +76,8 @@ static int report_lost(struct log_state *s, bool final)
 	if (!o)
 		return EXIT_FAIL;
 	json_object_object_add(o, "lost", json_object_new_boolean(1));
-	json_object_object_add(o, "overruns",
-			       json_object_new_uint64(s->overruns));
-	json_object_object_add(o, "log_dropped",
-			       json_object_new_uint64(s->dropped));
+	show_add_u64(o, "overruns", s->overruns);
+	show_add_u64(o, "log_dropped", s->dropped);
 	show_json(stdout, o, false);
 	json_object_put(o);
 	return 0;

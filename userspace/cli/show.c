@@ -7,7 +7,7 @@
 
 #include "show.h"
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
+void show_add_u64(struct json_object *o, const char *key, uint64_t v)
 {
 	json_object_object_add(o, key, json_object_new_uint64(v));
 }
@@ -52,7 +52,7 @@ struct json_object *show_stats(const struct ktcp_stats *st)
 
 	for (i = 0; o && i < sizeof(c) / sizeof(c[0]); i++)
 		if (st->has & c[i].bit)
-			add_u64(o, c[i].key, c[i].val);
+			show_add_u64(o, c[i].key, c[i].val);
 	return o;
 }
 
@@ -78,11 +78,11 @@ static struct json_object *show_bucket(const struct ktcp_latency *lat,
 
 	if (!b)
 		return NULL;
-	add_u64(b, "from_ns", i ? ktcp_latency_bucket_end(lat, i - 1) : 0);
+	show_add_u64(b, "from_ns", i ? ktcp_latency_bucket_end(lat, i - 1) : 0);
 	/* The last bucket has no end. */
 	if (end != UINT64_MAX)
-		add_u64(b, "to_ns", end);
-	add_u64(b, "count", lat->buckets[i]);
+		show_add_u64(b, "to_ns", end);
+	show_add_u64(b, "count", lat->buckets[i]);
 	return b;
 }
 
@@ -94,11 +94,11 @@ struct json_object *show_latency(const struct ktcp_latency *lat)
 
 	if (!o)
 		return NULL;
-	add_u64(o, "count", lat->count);
-	add_u64(o, "sum_ns", lat->sum_ns);
+	show_add_u64(o, "count", lat->count);
+	show_add_u64(o, "sum_ns", lat->sum_ns);
 	for (i = 0; i < NQUANTILES; i++)
 		if (!ktcp_latency_percentile(lat, show_quantiles[i].q, &ns))
-			add_u64(o, show_quantiles[i].key, ns);
+			show_add_u64(o, show_quantiles[i].key, ns);
 	a = json_object_new_array();
 	for (i = 0; a && i < lat->nbuckets && i < KTCP_LATENCY_SLOTS; i++)
 		if (lat->buckets[i])
@@ -152,7 +152,7 @@ static void add_wq(struct json_object *opts, uint8_t wq)
 	if (name)
 		add_str(opts, "wq", name);
 	else
-		add_u64(opts, "wq", wq);
+		show_add_u64(opts, "wq", wq);
 }
 
 /* The supplementary groups of an http server's user, as an array. */
@@ -189,16 +189,17 @@ static void add_opts(struct json_object *o, const struct ktcp_server *s)
 			opts, "sendfile",
 			json_object_new_boolean(s->http_sendfile));
 	if (s->has & KTCP_HAS_HTTP_KEEPALIVE_MAX)
-		add_u64(opts, "keepalive_max", s->http_keepalive_max);
+		show_add_u64(opts, "keepalive_max", s->http_keepalive_max);
 	if (s->has & KTCP_HAS_HTTP_MAX_REQUEST_LINE)
-		add_u64(opts, "max_request_line", s->http_max_request_line);
+		show_add_u64(opts, "max_request_line",
+			     s->http_max_request_line);
 	if (s->has & KTCP_HAS_HTTP_MAX_HEADER)
-		add_u64(opts, "max_header", s->http_max_header);
+		show_add_u64(opts, "max_header", s->http_max_header);
 	if (s->has & KTCP_HAS_HTTP_HEAD_TIMEOUT)
-		add_u64(opts, "head_timeout_ms", s->http_head_timeout_ms);
+		show_add_u64(opts, "head_timeout_ms", s->http_head_timeout_ms);
 	if (s->has & KTCP_HAS_HTTP_USER) {
-		add_u64(opts, "uid", s->http_uid);
-		add_u64(opts, "gid", s->http_gid);
+		show_add_u64(opts, "uid", s->http_uid);
+		show_add_u64(opts, "gid", s->http_gid);
 	}
 	if (s->has & KTCP_HAS_HTTP_GROUPS)
 		add_groups(opts, s);
@@ -215,7 +216,7 @@ struct json_object *show_server(const struct ktcp_server *s)
 	if (!o)
 		return NULL;
 	if (s->has & KTCP_HAS_ID)
-		add_u64(o, "id", s->id);
+		show_add_u64(o, "id", s->id);
 	if (s->has & KTCP_HAS_SERVICE)
 		add_str(o, "service", s->service);
 	if (s->has & KTCP_HAS_NAME)
@@ -223,17 +224,17 @@ struct json_object *show_server(const struct ktcp_server *s)
 	if (s->has & KTCP_HAS_ADDR)
 		add_addr(o, &s->addr);
 	if (s->has & KTCP_HAS_PORT)
-		add_u64(o, "port", s->port);
+		show_add_u64(o, "port", s->port);
 	if (s->has & KTCP_HAS_BACKLOG)
-		add_u64(o, "backlog", s->backlog);
+		show_add_u64(o, "backlog", s->backlog);
 	if (s->has & KTCP_HAS_MAX_CONNS)
-		add_u64(o, "max_conns", s->max_conns);
+		show_add_u64(o, "max_conns", s->max_conns);
 	if (s->has & KTCP_HAS_IDLE_TIMEOUT)
-		add_u64(o, "idle_timeout_ms", s->idle_timeout_ms);
+		show_add_u64(o, "idle_timeout_ms", s->idle_timeout_ms);
 	if (s->has & KTCP_HAS_MAX_MEM)
-		add_u64(o, "max_mem_kb", s->max_mem_kb);
+		show_add_u64(o, "max_mem_kb", s->max_mem_kb);
 	if (s->has & KTCP_HAS_LISTENERS)
-		add_u64(o, "listeners", s->listeners);
+		show_add_u64(o, "listeners", s->listeners);
 	if ((s->has & KTCP_HAS_CPUS) && s->cpus)
 		add_str(o, "cpus", s->cpus);
 	add_opts(o, s);
@@ -265,15 +266,15 @@ struct json_object *show_event(const struct ktcp_event *ev)
 		ev->type == KTCP_EVENT_SOCK_DROPPED   ? "dropped" :
 							"unknown");
 	if (ev->has & KTCP_HAS_ID)
-		add_u64(o, "id", ev->id);
+		show_add_u64(o, "id", ev->id);
 	if (ev->has & KTCP_HAS_SERVICE)
 		add_str(o, "service", ev->service);
 	if (ev->has & KTCP_HAS_ADDR)
 		add_addr(o, &ev->addr);
 	if (ev->has & KTCP_HAS_PORT)
-		add_u64(o, "port", ev->port);
+		show_add_u64(o, "port", ev->port);
 	if (ev->has & KTCP_HAS_DROPPED)
-		add_u64(o, "dropped", ev->dropped);
+		show_add_u64(o, "dropped", ev->dropped);
 	return o;
 }
 
@@ -293,7 +294,7 @@ struct json_object *show_endpoint(const struct ktcp_addr *addr, uint16_t port)
 	if (!o)
 		return NULL;
 	add_addr(o, addr);
-	add_u64(o, "port", port);
+	show_add_u64(o, "port", port);
 	return o;
 }
 
@@ -336,7 +337,7 @@ static struct json_object *show_drop_one(const struct ktcp_drop_result *r)
 	if (r->state && state)
 		add_str(o, "state", state);
 	if (r->tuple.ifindex) {
-		add_u64(o, "ifindex", r->tuple.ifindex);
+		show_add_u64(o, "ifindex", r->tuple.ifindex);
 		if (if_indextoname(r->tuple.ifindex, dev))
 			add_str(o, "dev", dev);
 	}
@@ -362,9 +363,9 @@ struct json_object *show_drop(const struct ktcp_drop_result *res, size_t n,
 		json_object_array_add(a, show_drop_one(&res[i]));
 	}
 	json_object_object_add(o, "dry_run", json_object_new_boolean(dry_run));
-	add_u64(o, "dropped", count[KTCP_DROPPED]);
-	add_u64(o, "not_found", count[KTCP_NOT_FOUND]);
-	add_u64(o, "found", count[KTCP_FOUND]);
+	show_add_u64(o, "dropped", count[KTCP_DROPPED]);
+	show_add_u64(o, "not_found", count[KTCP_NOT_FOUND]);
+	show_add_u64(o, "found", count[KTCP_FOUND]);
 	json_object_object_add(o, "sockets", a);
 	return o;
 }

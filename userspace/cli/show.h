@@ -14,6 +14,9 @@
 
 #include <ktcp.h>
 
+/* o[key] = v, a JSON number. */
+void show_add_u64(struct json_object *o, const char *key, uint64_t v);
+
 struct json_object *show_stats(const struct ktcp_stats *st);
 struct json_object *show_server(const struct ktcp_server *srv);
 /*

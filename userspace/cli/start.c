@@ -212,7 +212,7 @@ static int start_main(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	out = json_object_new_object();
 	if (out)
-		json_object_object_add(out, "id", json_object_new_uint64(id));
+		show_add_u64(out, "id", id);
 	return cli_print(out);
 }
 

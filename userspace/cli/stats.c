@@ -38,7 +38,7 @@ static struct json_object *server_stats(struct ktcp *h,
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "id", json_object_new_uint64(srv->id));
+	show_add_u64(o, "id", srv->id);
 	json_object_object_add(o, "service",
 			       json_object_new_string(srv->service));
 	json_object_object_add(o, "stats", show_stats(&srv->stats));

@@ -285,11 +285,6 @@ unsigned int top_render(FILE *f, const struct top_frame *fr, unsigned int width,
 	return lines;
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
 static struct json_object *row_json(const struct top_row *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -297,15 +292,15 @@ static struct json_object *row_json(const struct top_row *r)
 
 	if (!o)
 		return NULL;
-	add_u64(o, "id", r->id);
+	show_add_u64(o, "id", r->id);
 	json_object_object_add(o, "service",
 			       json_object_new_string(r->service));
 	if (r->name && r->name[0])
 		json_object_object_add(o, "name",
 				       json_object_new_string(r->name));
-	add_u64(o, "port", r->port);
+	show_add_u64(o, "port", r->port);
 	if (r->has_active)
-		add_u64(o, "active", r->active);
+		show_add_u64(o, "active", r->active);
 	if (r->has_rate) {
 		/* One decimal, as the text shows it, not 17 digits. */
 		snprintf(rate, sizeof(rate), "%.1f", r->rate);
@@ -314,11 +309,11 @@ static struct json_object *row_json(const struct top_row *r)
 	}
 	json_object_object_add(o, "unit", json_object_new_string(r->unit));
 	if (r->has_p99)
-		add_u64(o, "p99_ns", r->p99_ns);
+		show_add_u64(o, "p99_ns", r->p99_ns);
 	if (r->has_errors)
-		add_u64(o, "errors", r->errors);
+		show_add_u64(o, "errors", r->errors);
 	if (r->has_errors_total)
-		add_u64(o, "errors_total", r->errors_total);
+		show_add_u64(o, "errors_total", r->errors_total);
 	return o;
 }
 
@@ -333,11 +328,11 @@ struct json_object *top_json(const struct top_frame *fr)
 		json_object_put(a);
 		return NULL;
 	}
-	add_u64(o, "time_ns",
-		(uint64_t)fr->wall.tv_sec * 1000000000ULL +
-			(uint64_t)fr->wall.tv_nsec);
-	add_u64(o, "interval_ns", fr->interval_ns);
-	add_u64(o, "delay_ms", fr->delay_ms);
+	show_add_u64(o, "time_ns",
+		     (uint64_t)fr->wall.tv_sec * 1000000000ULL +
+			     (uint64_t)fr->wall.tv_nsec);
+	show_add_u64(o, "interval_ns", fr->interval_ns);
+	show_add_u64(o, "delay_ms", fr->delay_ms);
 	for (i = 0; i < fr->n; i++)
 		json_object_array_add(a, row_json(&fr->rows[i]));
 	json_object_object_add(o, "servers", a);
