@@ -152,25 +152,28 @@ static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 }
 
 /*
- * Free the buffers; one of the first size becomes this CPU's spare for
- * the next connection (khttpd_spare.c). Their charge is the caller's.
+ * Free a buffer; one of the first size becomes this CPU's spare for the
+ * next connection (khttpd_spare.c). Its charge is the caller's.
  */
+static void khttpd_give_back(enum khttpd_spare kind, void *buf, bool first)
+{
+	if (buf && first)
+		khttpd_spare_put(kind, buf);
+	else
+		kvfree(buf);
+}
+
 static void khttpd_rx_free(struct khttpd_conn *hc)
 {
-	if (hc->rx && hc->rx_cap == KHTTPD_RX_MIN)
-		khttpd_spare_put(KHTTPD_SPARE_RX, hc->rx);
-	else
-		kfree(hc->rx);
+	khttpd_give_back(KHTTPD_SPARE_RX, hc->rx, hc->rx_cap == KHTTPD_RX_MIN);
 	hc->rx = NULL;
 	hc->rx_cap = 0;
 }
 
 static void khttpd_buf_free(struct khttpd_conn *hc)
 {
-	if (hc->buf && hc->buf_size == KHTTPD_HEAD_SIZE)
-		khttpd_spare_put(KHTTPD_SPARE_HEAD, hc->buf);
-	else
-		kvfree(hc->buf);
+	khttpd_give_back(KHTTPD_SPARE_HEAD, hc->buf,
+			 hc->buf_size == KHTTPD_HEAD_SIZE);
 	hc->buf = NULL;
 	hc->buf_size = 0;
 }
