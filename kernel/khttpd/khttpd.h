@@ -67,7 +67,7 @@ void khttpd_conn_release(struct ktcp_conn *conn);
 /*
  * khttpd_spare.c: a buffer of the first size of its kind (KHTTPD_RX_MIN,
  * KHTTPD_HEAD_SIZE), kvfree()able; get gives NULL when this CPU has none,
- * put keeps @buf as this CPU's spare.
+ * put keeps @buf as this CPU's spare (frees it under init_on_free).
  */
 enum khttpd_spare {
 	KHTTPD_SPARE_RX,

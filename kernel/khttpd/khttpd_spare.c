@@ -13,9 +13,13 @@
  *
  * A spare keeps what its last connection left in it, as any allocation
  * does on a kernel that does not zero them: nothing reads a buffer beyond
- * what was written to it for the request at hand.
+ * what was written to it for the request at hand. It also keeps a
+ * client's request head (cookies, credentials) in memory after the
+ * connection is gone, which a kernel booted with init_on_free=1 asks
+ * not to happen to freed memory: there every buffer is freed instead.
  */
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 
@@ -34,7 +38,10 @@ void *khttpd_spare_get(enum khttpd_spare kind)
 
 void khttpd_spare_put(enum khttpd_spare kind, void *buf)
 {
-	kvfree(this_cpu_xchg(khttpd_spares.buf[kind], buf));
+	if (want_init_on_free())
+		kvfree(buf);
+	else
+		kvfree(this_cpu_xchg(khttpd_spares.buf[kind], buf));
 }
 
 /* When no connection is left to take one: at module exit. */
