@@ -87,8 +87,9 @@ const struct cred *khttpd_cred_prepare(const struct ktcp_opts *opts);
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		  struct khttpd_node *node);
 int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
-		struct file **filp);
+		struct file **kept, struct file **filp);
 void khttpd_close(struct file *filp);
+void khttpd_keep(struct file **kept, struct file *filp);
 ssize_t khttpd_read(const struct khttpd_server *ks, struct file *filp,
 		    void *buf, size_t len, loff_t *pos);
 ssize_t khttpd_sendfile(const struct khttpd_server *ks, struct ktcp_conn *conn,

@@ -109,6 +109,7 @@ struct khttpd_conn {
 	u32 len, off; /* bytes in buf, bytes of buf sent */
 	u64 left; /* body bytes not yet in buf */
 	struct file *file; /* body source: a file from pos ... */
+	struct file *kept; /* the last file served, open (khttpd_keep()) */
 	loff_t pos;
 	bool copy; /* ... read into buf: sendfile off, or cannot splice */
 	char *mem; /* ... or memory (kvmalloc'ed) from mem_off */
@@ -141,7 +142,7 @@ static struct khttpd_server *khttpd_srv(struct ktcp_conn *conn)
 static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	if (hc->file) {
-		khttpd_close(hc->file);
+		khttpd_keep(&hc->kept, hc->file);
 		hc->file = NULL;
 	}
 	kvfree(hc->mem);
@@ -185,6 +186,7 @@ void khttpd_conn_release(struct ktcp_conn *conn)
 
 	khttpd_log_done(conn, &hc->log);
 	khttpd_body_release(conn, hc);
+	khttpd_keep(&hc->kept, NULL);
 	khttpd_buf_free(hc);
 	khttpd_rx_free(hc);
 }
@@ -372,6 +374,9 @@ static int khttpd_respond(struct ktcp_conn *conn, struct khttpd_conn *hc,
 {
 	int err;
 
+	/* Not from a file: the kept one was not asked for again. */
+	if (!hc->file)
+		khttpd_keep(&hc->kept, NULL);
 	hc->len = 0;
 	err = khttpd_buf_reserve(conn, hc, KHTTPD_HEAD_SIZE);
 	if (err)
@@ -585,7 +590,7 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	struct file *f;
 	int err;
 
-	err = khttpd_open(ks, node, &f);
+	err = khttpd_open(ks, node, &hc->kept, &f);
 	if (err)
 		return khttpd_respond_error(conn, hc, khttpd_lookup_status(err),
 					    r.head);
@@ -594,7 +599,7 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		khttpd_close(f);
 		return khttpd_respond_error(conn, hc, 412, r.head);
 	case 304:
-		khttpd_close(f);
+		hc->file = f; /* no body: khttpd_respond() keeps it */
 		r.status = 304;
 		r.type = NULL;
 		return khttpd_respond(conn, hc, &r);
@@ -625,13 +630,9 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	}
 	r.start = start;
 	r.length = count;
-	if (!r.head && count) {
-		hc->file = f;
-		hc->pos = start;
-		hc->copy = !ks->sendfile;
-	} else {
-		khttpd_close(f);
-	}
+	hc->file = f; /* without a body, khttpd_respond() keeps it */
+	hc->pos = start;
+	hc->copy = !ks->sendfile;
 	return khttpd_respond(conn, hc, &r);
 }
 
@@ -669,7 +670,7 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	}
 	if (!ks->listing)
 		return khttpd_respond_error(conn, hc, 403, head);
-	err = khttpd_open(ks, node, &dir);
+	err = khttpd_open(ks, node, NULL, &dir);
 	if (err)
 		return khttpd_respond_error(conn, hc, 403, head);
 	err = khttpd_listing(ks, dir, path, &body, &len);

@@ -139,6 +139,68 @@ same_range /sparse.img 500000000-500999999 500000000 1000000 \
 slab_after=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
 [ $((slab_after - slab_before)) -lt 65536 ] ||
 	fail "slab grew by $((slab_after - slab_before)) kB serving sparse files"
+
+# A connection keeps the last file it served open for its next request of
+# the same file (khttpd_file.c), but the lookup and the permission check
+# run for every request: on one connection, a chmod is seen at once, a
+# replaced file is the new one and a deleted one is gone. The kept file is
+# closed by the next request for another path and when the connection
+# closes: a deleted file's space comes back then (a tmpfs shows it).
+# kc_req METHOD PATH : a request on the open connection $kc; sets KC_STATUS
+# and KC_BODY (none for HEAD).
+kc_req() {
+	local line len=0
+	printf '%s %s HTTP/1.1\r\nHost: kept\r\n\r\n' "$1" "$2" >&"$kc"
+	IFS= read -r -t 10 -u "$kc" line || fail "no response to $1 $2"
+	KC_STATUS=$(printf '%s\n' "$line" | cut -d' ' -f2)
+	while IFS= read -r -t 10 -u "$kc" line && [ "$line" != $'\r' ]; do
+		case ${line,,} in
+		content-length:*) len=${line#*: } len=${len%$'\r'} ;;
+		esac
+	done
+	KC_BODY=''
+	if [ "$1" != HEAD ] && [ "$len" -gt 0 ]; then
+		IFS= read -r -N "$len" -t 10 -u "$kc" KC_BODY ||
+			fail "short body for $1 $2"
+	fi
+}
+# kc_expect METHOD PATH STATUS BODY MSG
+kc_expect() {
+	kc_req "$1" "$2"
+	assert_eq "$KC_STATUS $KC_BODY" "$3 $4" "$5"
+}
+kept_kb() { df -k "$www/kept" | awk 'NR == 2 { print $3 }'; }
+mkdir "$www/kept"
+mount -t tmpfs -o size=32m kept "$www/kept" || fail "mount tmpfs"
+printf one >"$www/kept/f.txt"
+exec {kc}<>"/dev/tcp/127.0.0.1/$HTTP_PORT" || fail "connect for kept files"
+kc_expect GET /kept/f.txt 200 one "a file"
+chmod 000 "$www/kept/f.txt"
+kc_req GET /kept/f.txt
+assert_eq "$KC_STATUS" 403 "the file made unreadable, same connection"
+chmod 644 "$www/kept/f.txt"
+kc_expect GET /kept/f.txt 200 one "the file made readable again"
+printf two >"$www/kept/new.txt"
+mv "$www/kept/new.txt" "$www/kept/f.txt"
+kc_expect GET /kept/f.txt 200 two "the file replaced by rename"
+rm "$www/kept/f.txt"
+kc_req GET /kept/f.txt
+assert_eq "$KC_STATUS" 404 "the file deleted, same connection"
+kb0=$(kept_kb)
+head -c $((8 << 20)) /dev/zero >"$www/kept/big.bin"
+kc_expect HEAD /kept/big.bin 200 "" "HEAD of an 8 MiB file"
+rm "$www/kept/big.bin"
+kc_expect HEAD /kept/ 403 "" "the next request, for another path"
+[ $(($(kept_kb) - kb0)) -lt 1024 ] ||
+	fail "a deleted file served on a connection still holds $(($(kept_kb) - kb0)) kB after a request for another path"
+head -c $((8 << 20)) /dev/zero >"$www/kept/big.bin"
+kc_expect HEAD /kept/big.bin 200 "" "HEAD of an 8 MiB file, again"
+rm "$www/kept/big.bin"
+exec {kc}<&-
+http_idle
+[ $(($(kept_kb) - kb0)) -lt 1024 ] ||
+	fail "a deleted file served on a connection still holds $(($(kept_kb) - kb0)) kB after it closed"
+umount "$www/kept" || fail "umount: a kept file is still open"
 http_idle
 ktcp stop "$HTTP_ID"
 
