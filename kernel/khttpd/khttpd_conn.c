@@ -81,6 +81,8 @@
 #define KHTTPD_LINGER_MAX (256 * 1024)
 /* A body or a response moving less than this per idle timeout is too slow. */
 #define KHTTPD_MIN_PACE (16 * 1024)
+/* A connection's kept file closes after this long without a request. */
+#define KHTTPD_KEPT_IDLE (5 * HZ)
 
 enum khttpd_state {
 	KHTTPD_READ,
@@ -110,6 +112,7 @@ struct khttpd_conn {
 	u64 left; /* body bytes not yet in buf */
 	struct file *file; /* body source: a file from pos ... */
 	struct file *kept; /* the last file served, open (khttpd_keep()) */
+	unsigned long kept_until; /* jiffies: closed if not asked for by then */
 	loff_t pos;
 	bool copy; /* ... read into buf: sendfile off, or cannot splice */
 	char *mem; /* ... or memory (kvmalloc'ed) from mem_off */
@@ -895,11 +898,17 @@ static int khttpd_rx_room(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	return 0;
 }
 
-/* Nothing to read: wait for the client, without buffers between requests. */
+/*
+ * Nothing to read: wait for the client, without buffers between requests,
+ * and without the kept file once its time is up (khttpd_kept_deadline()).
+ */
 static int khttpd_rx_wait(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
-	if (!hc->rx_len)
+	if (!hc->rx_len) {
 		khttpd_trim(conn, hc);
+		if (hc->kept && !time_before(jiffies, hc->kept_until))
+			khttpd_keep(&hc->kept, NULL);
+	}
 	return KTCP_CONN_WAIT;
 }
 
@@ -998,6 +1007,22 @@ static int khttpd_splice(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	return KTCP_CONN_AGAIN;
 }
 
+/*
+ * A kept file closes after KHTTPD_KEPT_IDLE without a request on the
+ * connection: a quiet client must not pin a deleted file's space, or a
+ * file system mounted beneath the root, for as long as it stays
+ * connected. The deadline runs us then (khttpd_rx_wait() closes it); a
+ * head that begins sooner takes the deadline over, and its response
+ * closes or keeps the file again.
+ */
+static void khttpd_kept_deadline(struct ktcp_conn *conn, struct khttpd_conn *hc)
+{
+	if (!hc->kept)
+		return;
+	hc->kept_until = jiffies + KHTTPD_KEPT_IDLE;
+	ktcp_conn_set_deadline(conn, hc->kept_until);
+}
+
 static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	int n;
@@ -1009,12 +1034,14 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 			hc->resp_ns = 0;
 			khttpd_log_done(conn, &hc->log);
 			if (hc->close) {
+				khttpd_keep(&hc->kept, NULL);
 				ktcp_conn_shutdown_write(conn);
 				hc->state = KHTTPD_LINGER;
 				khttpd_pace_start(hc);
 			} else {
 				hc->state = KHTTPD_READ;
 				khttpd_pace_start(hc); /* for a body to drop */
+				khttpd_kept_deadline(conn, hc);
 				/* A head that came while we sent: from now. */
 				if (hc->rx_len)
 					khttpd_head_begins(conn, hc);

@@ -109,21 +109,26 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 /*
  * A connection keeps the last regular file it served open (khttpd_keep()),
  * and the next request that resolves to that same file gets it back
- * instead of a new open and close: the server's CPU time per 1 KiB
- * keep-alive request of one file fell by a fifth with it (benchmarks.md).
+ * instead of a new open and close, which took about a fifth of the CPU
+ * time of a 1 KiB keep-alive request (docs/benchmarks.md).
  *
  * Only the open is saved. The lookup beneath the root and the permission
- * check run for every request as before, so a chmod is seen at once, and
- * a renamed, replaced or deleted file resolves to another dentry or to
- * none, never to the kept one. Same dentry means same inode, and reads
- * give its current bytes and khttpd_lookup() its current size. What a
- * reused file does not see again is the open hooks: an LSM's file_open
- * and fanotify's open events come once per connection, not per request.
+ * check run for every request as before: a chmod is seen at once, and a
+ * replaced or deleted file resolves to another dentry or to none. A kept
+ * file renamed within the root is the same file under its new name.
+ * Same dentry means same inode; reads give its current bytes and
+ * khttpd_lookup() its current size, on a local file system. What a
+ * reused file does not see again is what open and close do beyond
+ * that: the file system's ->open(), the LSMs' file_open (a path-based
+ * policy judges the file where it was opened) and fsnotify's open and
+ * close events. So the files of a file system that revalidates its names
+ * (NFS, FUSE, CIFS: DCACHE_OP_REVALIDATE), whose ->open() is where it
+ * checks the server, are never kept.
  *
- * A kept file is closed by the connection's next request for another
- * path and when the connection closes, so a deleted file's space comes
- * back by then at the latest: it is pinned no longer than an idle
- * keep-alive connection lives, as it would be while being sent.
+ * A kept file is closed by the connection's next response that is not
+ * from it, a few seconds after its last request (khttpd_conn.c), and
+ * when the connection closes: an idle client cannot pin a deleted
+ * file's space.
  */
 static bool khttpd_kept_is(const struct file *kept,
 			   const struct khttpd_node *node)
@@ -134,7 +139,7 @@ static bool khttpd_kept_is(const struct file *kept,
 /*
  * Open a looked-up node for reading, as open(2) by the serving user. A
  * regular file may come from @kept (NULL for directories), which is
- * empty afterwards either way.
+ * empty afterwards.
  */
 int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 		struct file **kept, struct file **filp)
@@ -143,11 +148,10 @@ int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 	struct file *f;
 	int err;
 
-	if (khttpd_cred_wrong(ks))
-		return -EACCES;
 	if (S_ISDIR(node->stat.mode))
 		flags |= O_DIRECTORY;
-	err = path_permission(&node->path, MAY_READ);
+	err = khttpd_cred_wrong(ks) ? -EACCES :
+				      path_permission(&node->path, MAY_READ);
 	if (!err && kept && khttpd_kept_is(*kept, node)) {
 		*filp = *kept;
 		*kept = NULL;
@@ -174,12 +178,22 @@ void khttpd_close(struct file *filp)
 	__fput_sync(filp);
 }
 
-/* Done with regular file @filp (or NULL): it becomes @kept, for reuse. */
+/*
+ * Done with regular file @filp (or NULL): it becomes @kept, for reuse,
+ * unless its file system revalidates names (see khttpd_kept_is()).
+ */
 void khttpd_keep(struct file **kept, struct file *filp)
 {
+	const unsigned int reval = DCACHE_OP_REVALIDATE |
+				   DCACHE_OP_WEAK_REVALIDATE;
+
 	if (*kept)
 		khttpd_close(*kept);
-	*kept = filp;
+	*kept = NULL;
+	if (filp && (READ_ONCE(filp->f_path.dentry->d_flags) & reval))
+		khttpd_close(filp);
+	else
+		*kept = filp;
 }
 
 /* kernel_read() as the serving user: LSMs check reads too. */
