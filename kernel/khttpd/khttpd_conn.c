@@ -755,6 +755,39 @@ out:
 }
 
 /*
+ * A kept file closes after KHTTPD_KEPT_IDLE without a request on the
+ * connection: a quiet client must not pin a deleted file's space, or a
+ * file system mounted beneath the root, for as long as it stays
+ * connected, nor a client that sends half a head and waits.
+ */
+static void khttpd_kept_restart(struct khttpd_conn *hc)
+{
+	hc->kept_until = jiffies + KHTTPD_KEPT_IDLE;
+}
+
+static bool khttpd_kept_expired(const struct khttpd_conn *hc)
+{
+	return hc->kept && !time_before(jiffies, hc->kept_until);
+}
+
+/*
+ * The connection has one deadline (ktcp_conn_set_deadline()), at which
+ * the framework runs it: the earlier of the end of the head being
+ * received (@head), and the closing of the kept file.
+ */
+static void khttpd_deadline(struct ktcp_conn *conn, struct khttpd_conn *hc,
+			    bool head)
+{
+	unsigned long when = hc->head_start + hc->ks->head_timeout;
+
+	if (hc->kept && (!head || time_before(hc->kept_until, when)))
+		when = hc->kept_until;
+	else if (!head)
+		return;
+	ktcp_conn_set_deadline(conn, when);
+}
+
+/*
  * A request head begins now. Slowloris: a client trickling a head resets
  * the idle timer with every byte, so the head as a whole must arrive
  * within head_timeout of its first byte. The framework runs us then even
@@ -764,7 +797,7 @@ static void khttpd_head_begins(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	hc->head_start = jiffies;
 	hc->head_ns = ktcp_latency_clock();
-	ktcp_conn_set_deadline(conn, hc->head_start + hc->ks->head_timeout);
+	khttpd_deadline(conn, hc, true);
 }
 
 static bool khttpd_head_late(struct ktcp_conn *conn, struct khttpd_conn *hc)
@@ -904,15 +937,18 @@ static int khttpd_rx_room(struct ktcp_conn *conn, struct khttpd_conn *hc,
 
 /*
  * Nothing to read: wait for the client, without buffers between requests,
- * and without the kept file once its time is up (khttpd_kept_deadline()).
+ * and without the kept file once its time is up. Its deadline has passed:
+ * a head being received gets its own back.
  */
 static int khttpd_rx_wait(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
-	if (!hc->rx_len) {
-		khttpd_trim(conn, hc);
-		if (hc->kept && !time_before(jiffies, hc->kept_until))
-			khttpd_keep(&hc->kept, NULL);
+	if (khttpd_kept_expired(hc)) {
+		khttpd_keep(&hc->kept, NULL);
+		if (hc->rx_len && !hc->discard)
+			khttpd_deadline(conn, hc, true);
 	}
+	if (!hc->rx_len)
+		khttpd_trim(conn, hc);
 	return KTCP_CONN_WAIT;
 }
 
@@ -1010,22 +1046,6 @@ static int khttpd_splice(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	return KTCP_CONN_AGAIN;
 }
 
-/*
- * A kept file closes after KHTTPD_KEPT_IDLE without a request on the
- * connection: a quiet client must not pin a deleted file's space, or a
- * file system mounted beneath the root, for as long as it stays
- * connected. The deadline runs us then (khttpd_rx_wait() closes it); a
- * head that begins sooner takes the deadline over, and its response
- * closes or keeps the file again.
- */
-static void khttpd_kept_deadline(struct ktcp_conn *conn, struct khttpd_conn *hc)
-{
-	if (!hc->kept)
-		return;
-	hc->kept_until = jiffies + KHTTPD_KEPT_IDLE;
-	ktcp_conn_set_deadline(conn, hc->kept_until);
-}
-
 static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	int n;
@@ -1044,7 +1064,8 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 			} else {
 				hc->state = KHTTPD_READ;
 				khttpd_pace_start(hc); /* for a body to drop */
-				khttpd_kept_deadline(conn, hc);
+				khttpd_kept_restart(hc);
+				khttpd_deadline(conn, hc, false);
 				/* A head that came while we sent: from now. */
 				if (hc->rx_len)
 					khttpd_head_begins(conn, hc);
@@ -1110,6 +1131,7 @@ static int khttpd_over_mem(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	if (hc->state != KHTTPD_READ)
 		return -ENOBUFS;
 	khttpd_body_release(conn, hc);
+	khttpd_keep(&hc->kept, NULL);
 	khttpd_trim(conn, hc);
 	hc->rx_len = 0;
 	if (ktcp_conn_send(conn, resp, sizeof(resp) - 1, false) > 0) {

@@ -23,6 +23,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/namei.h>
 #include <linux/string.h>
 #include <linux/version.h>
@@ -121,9 +122,9 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
  * reused file does not see again is what open and close do beyond
  * that: the file system's ->open(), the LSMs' file_open (a path-based
  * policy judges the file where it was opened) and fsnotify's open and
- * close events. So the files of a file system that revalidates its names
- * (NFS, FUSE, CIFS: DCACHE_OP_REVALIDATE), whose ->open() is where it
- * checks the server, are never kept.
+ * close events. Where ->open() asks a server or picks a lower file, a
+ * kept file could serve stale bytes, so only local file systems' files
+ * are kept (khttpd_keepable()).
  *
  * A kept file is closed by the connection's next response that is not
  * from it, a few seconds after its last request (khttpd_conn.c), and
@@ -179,18 +180,31 @@ void khttpd_close(struct file *filp)
 }
 
 /*
- * Done with regular file @filp (or NULL): it becomes @kept, for reuse,
- * unless its file system revalidates names (see khttpd_kept_is()).
+ * Only a local file system's files are kept: one on a block device, or
+ * in memory (tmpfs, ramfs), whose names need no revalidating. Elsewhere
+ * open is where the file system asks a server (NFS's close-to-open
+ * consistency, FUSE, CIFS, 9p) or picks the real file (overlayfs, after
+ * a copy-up), so those files are opened for each request.
  */
-void khttpd_keep(struct file **kept, struct file *filp)
+static bool khttpd_keepable(const struct file *filp)
 {
 	const unsigned int reval = DCACHE_OP_REVALIDATE |
 				   DCACHE_OP_WEAK_REVALIDATE;
+	const struct super_block *sb = file_inode(filp)->i_sb;
 
+	if (READ_ONCE(filp->f_path.dentry->d_flags) & reval)
+		return false;
+	return (sb->s_type->fs_flags & FS_REQUIRES_DEV) ||
+	       sb->s_magic == TMPFS_MAGIC || sb->s_magic == RAMFS_MAGIC;
+}
+
+/* Done with regular file @filp (or NULL): it becomes @kept, for reuse. */
+void khttpd_keep(struct file **kept, struct file *filp)
+{
 	if (*kept)
 		khttpd_close(*kept);
 	*kept = NULL;
-	if (filp && (READ_ONCE(filp->f_path.dentry->d_flags) & reval))
+	if (filp && !khttpd_keepable(filp))
 		khttpd_close(filp);
 	else
 		*kept = filp;
