@@ -138,10 +138,27 @@ struct khttpd_resp {
 	bool head; /* HEAD: headers only */
 };
 
+/*
+ * A kept file closes KHTTPD_KEPT_IDLE after its last response went out:
+ * a quiet client must not pin a deleted file's space, or a file system
+ * mounted beneath the root, for as long as it stays connected, nor one
+ * that sends half a head, or part of a body, and waits.
+ */
+static void khttpd_kept_restart(struct khttpd_conn *hc)
+{
+	hc->kept_until = jiffies + KHTTPD_KEPT_IDLE;
+}
+
+static bool khttpd_kept_expired(const struct khttpd_conn *hc)
+{
+	return hc->kept && !time_before(jiffies, hc->kept_until);
+}
+
 static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	if (hc->file) {
 		khttpd_keep(&hc->kept, hc->file);
+		khttpd_kept_restart(hc);
 		hc->file = NULL;
 	}
 	kvfree(hc->mem);
@@ -755,22 +772,6 @@ out:
 }
 
 /*
- * A kept file closes after KHTTPD_KEPT_IDLE without a request on the
- * connection: a quiet client must not pin a deleted file's space, or a
- * file system mounted beneath the root, for as long as it stays
- * connected, nor a client that sends half a head and waits.
- */
-static void khttpd_kept_restart(struct khttpd_conn *hc)
-{
-	hc->kept_until = jiffies + KHTTPD_KEPT_IDLE;
-}
-
-static bool khttpd_kept_expired(const struct khttpd_conn *hc)
-{
-	return hc->kept && !time_before(jiffies, hc->kept_until);
-}
-
-/*
  * The connection has one deadline (ktcp_conn_set_deadline()), at which
  * the framework runs it: the earlier of the end of the head being
  * received (@head), and the closing of the kept file.
@@ -937,16 +938,18 @@ static int khttpd_rx_room(struct ktcp_conn *conn, struct khttpd_conn *hc,
 
 /*
  * Nothing to read: wait for the client, without buffers between requests,
- * and without the kept file once its time is up. Its deadline has passed:
- * a head being received gets its own back.
+ * and without the kept file once its time is up. The deadline may have
+ * been spent (the kept file's, or a head's that a body being dropped
+ * moved up): set again the one still due.
  */
 static int khttpd_rx_wait(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
-	if (khttpd_kept_expired(hc)) {
+	bool head = hc->rx_len && !hc->discard;
+
+	if (khttpd_kept_expired(hc))
 		khttpd_keep(&hc->kept, NULL);
-		if (hc->rx_len && !hc->discard)
-			khttpd_deadline(conn, hc, true);
-	}
+	if (hc->kept || head)
+		khttpd_deadline(conn, hc, head);
 	if (!hc->rx_len)
 		khttpd_trim(conn, hc);
 	return KTCP_CONN_WAIT;

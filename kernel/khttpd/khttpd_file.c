@@ -127,7 +127,7 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
  * are kept (khttpd_keepable()).
  *
  * A kept file is closed by the connection's next response that is not
- * from it, a few seconds after its last request (khttpd_conn.c), and
+ * from it, 5 s after its last response went out (khttpd_conn.c), and
  * when the connection closes: an idle client cannot pin a deleted
  * file's space.
  */
