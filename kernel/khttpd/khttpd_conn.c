@@ -81,7 +81,7 @@
 #define KHTTPD_LINGER_MAX (256 * 1024)
 /* A body or a response moving less than this per idle timeout is too slow. */
 #define KHTTPD_MIN_PACE (16 * 1024)
-/* A connection's kept file closes after this long without a request. */
+/* A connection's kept file closes this long after its last response. */
 #define KHTTPD_KEPT_IDLE (5 * HZ)
 
 enum khttpd_state {
@@ -113,7 +113,7 @@ struct khttpd_conn {
 	u64 left; /* body bytes not yet in buf */
 	struct file *file; /* body source: a file from pos ... */
 	struct file *kept; /* the last file served, open (khttpd_keep()) */
-	unsigned long kept_until; /* jiffies: closed if not asked for by then */
+	unsigned long kept_until; /* jiffies: closed then unless served again */
 	loff_t pos;
 	bool copy; /* ... read into buf: sendfile off, or cannot splice */
 	char *mem; /* ... or memory (kvmalloc'ed) from mem_off */
