@@ -158,7 +158,6 @@ static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	if (hc->file) {
 		khttpd_keep(&hc->kept, hc->file);
-		khttpd_kept_restart(hc);
 		hc->file = NULL;
 	}
 	kvfree(hc->mem);
@@ -1068,7 +1067,6 @@ static int khttpd_send_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 				hc->state = KHTTPD_READ;
 				khttpd_pace_start(hc); /* for a body to drop */
 				khttpd_kept_restart(hc);
-				khttpd_deadline(conn, hc, false);
 				/* A head that came while we sent: from now. */
 				if (hc->rx_len)
 					khttpd_head_begins(conn, hc);
