@@ -12,12 +12,13 @@ check qemu-system-x86 busybox-static cpio kmod iproute2 util-linux jq curl
 clang-format cppcheck libnl-utils python3 zstd xz-utils
 clang libclang-rt-14-dev shellcheck slowhttptest
 dkms python3-yaml python3-jsonschema man-db groff-base abigail-tools
-prometheus systemd goaccess tmux"
+prometheus systemd goaccess tmux inotify-tools"
 # prometheus: promtool checks `ktcp stats --format prometheus`; systemd:
 # systemd-analyze verifies the installed ktcp.service (make check);
 # goaccess parses `ktcp log`'s Combined Log Format (tests/vm/t-http-log.sh);
 # tmux, copied into the VM, is the terminal tests/vm/t-top.sh reads
-# `ktcp top` from.
+# `ktcp top` from; inotify-tools' inotifywait, copied there too, counts
+# the closes of a file khttpd keeps open (tests/vm/t-http-files.sh).
 # make check-spec: the kernel's YNL code generator and library
 # (tools/net/ynl/ in the source tarball; bookworm-backports' and
 # bookworm-security's 6.12, the kernel whose YNL the spec follows).

@@ -20,9 +20,10 @@ set -eu
 # bash, which (unlike busybox sh) does not prefer its own applets. A tool
 # missing on the host is an error: tests in the VM never skip. nginx and
 # lighttpd are t-http-conformance's reference servers (and the benchmarks');
-# tmux is the terminal t-top watches `ktcp top` in, as a person would.
+# tmux is the terminal t-top watches `ktcp top` in, as a person would;
+# inotifywait counts the closes of a file khttpd keeps open (t-http-files).
 TOOLS="bash ip ss jq curl setpriv unshare nsenter timeout kmod slowhttptest
-genl-ctrl-list nice tc nginx lighttpd tmux wrk"
+genl-ctrl-list nice tc nginx lighttpd tmux wrk inotifywait"
 # Files (or directories) the tools need, copied to the same path: tmux
 # wants a UTF-8 locale and glibc's C.UTF-8 is not built in.
 FILES="/usr/lib/locale/C.utf8"
