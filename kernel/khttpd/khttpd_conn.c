@@ -157,7 +157,13 @@ static bool khttpd_kept_expired(const struct khttpd_conn *hc)
 static void khttpd_body_release(struct ktcp_conn *conn, struct khttpd_conn *hc)
 {
 	if (hc->file) {
+		/*
+		 * Its time runs from now, and again from the response's end:
+		 * a pipelined head read while this response is still being
+		 * sent sets the deadline from it (khttpd_head_begins()).
+		 */
 		khttpd_keep(&hc->kept, hc->file);
+		khttpd_kept_restart(hc);
 		hc->file = NULL;
 	}
 	kvfree(hc->mem);
