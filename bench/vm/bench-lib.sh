@@ -121,17 +121,6 @@ bench_setup() {
 		\"runs\": $BENCH_RUNS, \"secs\": $BENCH_SECS}"
 }
 
-# wait_line FILE REGEX SECS: wait for a line in FILE (a tool's stderr).
-wait_line() {
-	local i=0
-	while [ $i -lt $(($3 * 10)) ]; do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "no '$2' in $1 after $3 s: $(tail -n 5 "$1" 2>/dev/null)"
-}
-
 # stop_pid PID: SIGTERM a background server and wait for it.
 stop_pid() {
 	kill -TERM "$1" 2>/dev/null || true

@@ -58,6 +58,17 @@ wait_port() {
 	fail "nothing listens on port $port after ${secs}s"
 }
 
+# wait_line FILE REGEX SECS: wait for a line in FILE (a tool's stderr).
+wait_line() {
+	local i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "no '$2' in $1 after $3 s: $(tail -n 5 "$1" 2>/dev/null)"
+}
+
 # need_module NAME... : load a module (ours or the kernel's) or fail.
 need_module() {
 	local m

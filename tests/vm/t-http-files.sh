@@ -193,12 +193,7 @@ printf one >"$www/kept/f.txt"
 inotifywait -m -e close_nowrite --format x "$www/kept/f.txt" \
 	>"$TEST_TMP/closes" 2>"$TEST_TMP/inotify.err" &
 inw=$!
-for _ in $(seq 100); do
-	grep -q "Watches established" "$TEST_TMP/inotify.err" && break
-	sleep 0.1
-done
-grep -q "Watches established" "$TEST_TMP/inotify.err" ||
-	fail "inotifywait did not start: $(cat "$TEST_TMP/inotify.err")"
+wait_line "$TEST_TMP/inotify.err" "Watches established" 10
 exec {kc}<>"/dev/tcp/127.0.0.1/$HTTP_PORT" || fail "connect for kept files"
 for i in 1 2 3; do
 	kc_expect GET /kept/f.txt 200 one "a file, request $i"
