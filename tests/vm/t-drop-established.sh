@@ -19,11 +19,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 start_hold() {
 	tcp-pairs hold "$1" "$3" "$2" 20 >"$4" &
 	HOLD_PID=$!
-	for _ in $(seq 300); do
-		grep -q '^ready' "$4" && break
-		sleep 0.1
-	done
-	HOLD_READY=$(grep '^ready' "$4") || fail "tcp-pairs hold did not start"
+	wait_line "$4" '^ready' 30
+	HOLD_READY=$(grep '^ready' "$4")
 }
 
 # run_hold LADDR CADDR PORT REWRITE: one connection; its client end is
@@ -109,13 +106,9 @@ relisten() {
 	tcp-pairs relisten 127.0.0.1 "$port" "$newport" <"$ctl" >"$out" &
 	pid=$!
 	exec {fd}>"$ctl"
-	for _ in $(seq 300); do
-		grep -q '^ready' "$out" && break
-		sleep 0.1
-	done
+	wait_line "$out" '^ready' 30
 	# shellcheck disable=SC2046 # split into its words on purpose
 	set -- $(grep '^ready' "$out") "$@"
-	[ "$1" = ready ] || fail "tcp-pairs relisten did not start"
 	local src=$2 dst=$3
 	shift 3
 	for arg in "$@"; do
@@ -131,10 +124,7 @@ relisten() {
 	# The drop has found the socket and sleeps: now the owner moves.
 	sleep "$((scale / 2)).$((scale % 2 * 5))"
 	echo go >&"$fd"
-	for _ in $(seq 300); do
-		grep -q '^listening' "$out" && break
-		sleep 0.1
-	done
+	wait_line "$out" '^listening' 30
 	wait $drop || fail "ktcp drop ${args[*]} failed"
 	echo 0 >"$params/test_drop_delay_ms"
 	echo check >&"$fd"

@@ -26,11 +26,8 @@ port=12361
 out=$TEST_TMP/hold
 tcp-pairs hold "fe80::1%$dev" $port "fe80::1%$dev" 20 >"$out" &
 pid=$!
-for _ in $(seq 300); do
-	grep -q '^ready' "$out" && break
-	sleep 0.1
-done
-line=$(grep '^ready' "$out") || fail "tcp-pairs hold did not start"
+wait_line "$out" '^ready' 30
+line=$(grep '^ready' "$out")
 # shellcheck disable=SC2086 # split into its words on purpose
 set -- $line
 src=$2 dst=$3
@@ -75,10 +72,7 @@ assert_eq "$(sed -n 's/^local //p' "$out")" ECONNABORTED "local owner"
 port=12362
 tcp-pairs hold "fe80::1%$dev" $port "fe80::1%$dev" 20 >"$out" &
 pid=$!
-for _ in $(seq 300); do
-	grep -q '^ready' "$out" && break
-	sleep 0.1
-done
+wait_line "$out" '^ready' 30
 ss -Htn state established "( dport = :$port )" |
 	awk '{ print $3 " " $4 }' >"$TEST_TMP/ss"
 assert_contains "$(cat "$TEST_TMP/ss")" "]%$dev:" "ss's local end"
