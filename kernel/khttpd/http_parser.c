@@ -170,11 +170,17 @@ static int parse_version(struct cursor *c, size_t start, u32 max,
 static int parse_request_line(struct cursor *c, u32 max,
 			      struct khttpd_request *req)
 {
+	unsigned int n;
 	size_t start;
 	int ret;
 
-	/* RFC 9112 2.2: ignore empty lines before the request line. */
-	while (c->pos < c->end && c->buf[c->pos] == '\r') {
+	/*
+	 * RFC 9112 2.2: ignore empty lines before the request line, a few.
+	 * Each is a line end, after which the whole head is parsed again.
+	 */
+	for (n = 0; c->pos < c->end && c->buf[c->pos] == '\r'; n++) {
+		if (n == KHTTPD_MAX_EMPTY_LINES)
+			return -400;
 		ret = eat_crlf(c);
 		if (ret)
 			return ret;
@@ -498,6 +504,16 @@ int khttpd_parse_request(const char *buf, size_t len,
 	req->present &= ~SEEN_ALL;
 	req->head_len = c.pos;
 	return (int)c.pos;
+}
+
+bool khttpd_parse_worth(const char *buf, u32 len, u32 *scanned,
+			const struct khttpd_limits *lim)
+{
+	if (len >= lim->max_header_bytes ||
+	    memchr(buf + *scanned, '\n', len - *scanned))
+		return true;
+	*scanned = len;
+	return false;
 }
 
 int khttpd_method_status(enum khttpd_method m)

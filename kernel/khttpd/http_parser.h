@@ -17,8 +17,11 @@
  *          keeps no state, so it starts over each time. So that a client
  *          trickling a byte per segment cannot make that quadratic, the
  *          caller may call again only when the new bytes hold a '\n' or
- *          the buffer is full (max_header_bytes): the answers are the
- *          same, garbage and over-long lines are just refused later.
+ *          the buffer is full (max_header_bytes), as khttpd_parse_worth()
+ *          tells: the answers are the same, garbage and over-long lines
+ *          are just refused later. A head then costs at most one parse
+ *          per line, and its lines are bounded: KHTTPD_MAX_EMPTY_LINES,
+ *          the request line, max_headers field lines and the empty one.
  *   < 0    minus the HTTP status to answer with, then close the
  *          connection (the framing can no longer be trusted):
  *          -400 malformed or a Transfer-Encoding, -414 request line
@@ -37,8 +40,9 @@
  * - Lines end in CRLF only. A bare LF is refused (400), as is a bare CR:
  *   every real client sends CRLF, and a server that accepts what a proxy in
  *   front of it reads differently is how requests get smuggled.
- * - Empty lines (CRLF) before the request line are skipped (RFC 9112 2.2);
- *   they count towards max_header_bytes.
+ * - Empty lines (CRLF) before the request line are skipped (RFC 9112 2.2),
+ *   up to KHTTPD_MAX_EMPTY_LINES; one more is 400, at its CR. They count
+ *   towards max_header_bytes.
  * - Request line: method SP target SP "HTTP/" DIGIT "." DIGIT, single
  *   spaces. The method is a token and case-sensitive. The target is one or
  *   more visible ASCII characters (0x21-0x7e); its form (origin, absolute,
@@ -121,6 +125,8 @@ struct khttpd_limits {
 #define KHTTPD_DEFAULT_MAX_REQUEST_LINE KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE
 #define KHTTPD_DEFAULT_MAX_HEADER_BYTES KTCP_HTTP_DEFAULT_MAX_HEADER
 #define KHTTPD_DEFAULT_MAX_HEADERS 100
+/* Empty lines before a request line, at most (as Apache httpd's default). */
+#define KHTTPD_MAX_EMPTY_LINES 10
 
 /* Field presence (bits of khttpd_request.present). */
 #define KHTTPD_HDR_HOST 0x01
@@ -187,6 +193,23 @@ int khttpd_parse_request(const char *buf, size_t len,
  * "Allow: GET, HEAD"); 501 for KHTTPD_METHOD_UNKNOWN.
  */
 int khttpd_method_status(enum khttpd_method m);
+
+/**
+ * khttpd_parse_worth() - can the bytes received since the last call
+ * change khttpd_parse_request()'s answer "need more"?
+ * @buf: the bytes received so far
+ * @len: how many
+ * @scanned: how many of them are known to change nothing; moved to @len
+ *	when the new ones do not either, so that a head trickled a byte per
+ *	segment is searched once. After a parse that answered 0 the caller
+ *	sets it to @len.
+ * @lim: the limits the parser is given
+ *
+ * Return: true when they hold a line end or fill max_header_bytes, the
+ * only two things after which the answer can be other than 0.
+ */
+bool khttpd_parse_worth(const char *buf, u32 len, u32 *scanned,
+			const struct khttpd_limits *lim);
 
 /**
  * khttpd_keep_alive() - may the connection stay open after the response?

@@ -880,10 +880,7 @@ static int khttpd_parse(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	int ret;
 
 	*again = false;
-	/* Only a new line end or a full buffer can change the answer. */
-	if (!memchr(hc->rx + hc->rx_scanned, '\n',
-		    hc->rx_len - hc->rx_scanned) &&
-	    hc->rx_len < ks->lim.max_header_bytes)
+	if (!khttpd_parse_worth(hc->rx, hc->rx_len, &hc->rx_scanned, &ks->lim))
 		return 0;
 	ret = khttpd_parse_request(hc->rx, hc->rx_len, &ks->lim, &req);
 	if (ret == 0) {

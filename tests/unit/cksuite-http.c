@@ -528,7 +528,7 @@ START_TEST(limits)
 {
 	const struct khttpd_limits lim = { 32, 128, 3 };
 	struct khttpd_request req;
-	char *s;
+	char *s, *r;
 
 	/* request line: at the limit, one over */
 	s = make_request(32, 100);
@@ -562,15 +562,66 @@ START_TEST(limits)
 			 18);
 
 	/* leading empty lines count towards the head */
-	s = malloc(200);
+	s = malloc(131);
 	ck_assert_ptr_nonnull(s);
-	memset(s, 0, 200);
-	for (int i = 0; i < 60; i++)
-		memcpy(s + 2 * i, "\r\n", 2);
-	expect(s, 0, &lim);
-	memcpy(s + 120, "\r\n\r\n\r\n\r\n\r\n", 10);
-	expect(s, -431, &lim);
+	memcpy(s, "\r\n\r\n", 4);
+	r = make_request(20, 126);
+	memcpy(s + 4, r, 127);
+	free(r);
+	expect(s + 2, OK, &lim); /* 128 bytes */
+	expect(s, -431, &lim); /* 130 */
 	free(s);
+}
+END_TEST
+
+/*
+ * At most KHTTPD_MAX_EMPTY_LINES empty lines before the request line:
+ * each one is a line end, after which the caller parses the whole head
+ * again, so without a bound a client sending "\r\n" a segment at a time
+ * would make the parsing quadratic in max_header_bytes.
+ */
+START_TEST(limits_empty_lines)
+{
+	const char *req = "GET / HTTP/1.0\r\n\r\n";
+	size_t n = KHTTPD_MAX_EMPTY_LINES + 1, i;
+	char *s = malloc(2 * n + strlen(req) + 1);
+	struct khttpd_request r;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < n; i++)
+		memcpy(s + 2 * i, "\r\n", 2);
+	strcpy(s + 2 * n, req);
+	expect(s + 2, OK, NULL); /* the most */
+	expect(s, -400, NULL); /* one more */
+	/* refused at the one more's CR, without waiting for a line end */
+	ck_assert_int_eq(parse_n(s, 2 * n - 1, &deflim, &r), -400);
+	free(s);
+}
+END_TEST
+
+/*
+ * khttpd_parse_worth(): only a line end or a full buffer can change
+ * the parser's "more" answer, and bytes that held neither are never
+ * searched again.
+ */
+START_TEST(parse_worth)
+{
+	const struct khttpd_limits lim = { 32, 64, 3 }, tiny = { 32, 16, 3 };
+	const char *s = "GET / HTTP/1.0\r\nX";
+	u32 scanned = 0;
+
+	ck_assert(!khttpd_parse_worth(s, 5, &scanned, &lim));
+	ck_assert_uint_eq(scanned, 5);
+	ck_assert(!khttpd_parse_worth(s, 15, &scanned, &lim)); /* to "\r" */
+	ck_assert_uint_eq(scanned, 15);
+	ck_assert(khttpd_parse_worth(s, 16, &scanned, &lim)); /* "\n" */
+	ck_assert_uint_eq(scanned, 15); /* the caller parses, then moves it */
+	scanned = 16;
+	ck_assert(!khttpd_parse_worth(s, 17, &scanned, &lim));
+	ck_assert_uint_eq(scanned, 17);
+	/* a full buffer, line end or not */
+	scanned = 10;
+	ck_assert(khttpd_parse_worth("aaaaaaaaaaaaaaaa", 16, &scanned, &tiny));
 }
 END_TEST
 
@@ -1510,6 +1561,8 @@ Suite *make_http_suite(void)
 	tcase_add_test(tc, limits);
 	tcase_add_test(tc, limits_default);
 	tcase_add_test(tc, limits_extreme);
+	tcase_add_test(tc, limits_empty_lines);
+	tcase_add_test(tc, parse_worth);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(tp, path_table);
