@@ -77,7 +77,7 @@
 #define KHTTPD_SPLICE_MAX (256 * 1024)
 /* Request bodies up to this size are read and dropped; larger get 413. */
 #define KHTTPD_MAX_BODY (1024 * 1024)
-/* Bytes read and dropped in LINGER before closing anyway. */
+/* Bytes read and dropped in LINGER, beyond a request body, before closing. */
 #define KHTTPD_LINGER_MAX (256 * 1024)
 /* A body or a response moving less than this per idle timeout is too slow. */
 #define KHTTPD_MIN_PACE (16 * 1024)
@@ -867,6 +867,10 @@ static int khttpd_request(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		khttpd_rx_consume(conn, hc, len);
 		hc->discard = req->content_length;
 		khttpd_rx_discard(conn, hc);
+	} else if (status != 413) {
+		/* Its body, still to come, is dropped in LINGER. */
+		hc->discard = req->content_length -
+			      min_t(u64, req->content_length, hc->rx_len - len);
 	}
 	return err;
 }
@@ -1111,8 +1115,12 @@ static int khttpd_linger_step(struct ktcp_conn *conn, struct khttpd_conn *hc)
 	if (n <= 0)
 		return KTCP_CONN_DONE;
 	hc->lingered += n;
-	/* Trickling bytes must not make the lingering last. */
-	if (hc->lingered > KHTTPD_LINGER_MAX ||
+	/*
+	 * A request body still to come is dropped whole: closing with
+	 * some of it unread would reset the connection before the client
+	 * reads the answer. Trickling bytes must not make it last.
+	 */
+	if (hc->lingered > KHTTPD_LINGER_MAX + hc->discard ||
 	    khttpd_idle_since(conn, hc->pace_start))
 		return KTCP_CONN_DONE;
 	return KTCP_CONN_AGAIN;
