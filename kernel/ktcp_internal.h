@@ -112,6 +112,8 @@ struct ktcp_server {
 	struct ktcp_stats stats;
 	struct ktcp_latency lat;
 	struct list_head node; /* in ktcp_servers, under ktcp_lock */
+	/* ktcp_reap() passes in a row that found net abandoned; ktcp_lock */
+	unsigned int abandoned_passes;
 	/* the service's ->server_priv_size bytes follow */
 	unsigned long priv[];
 };

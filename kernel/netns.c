@@ -5,6 +5,7 @@
 #include <net/netns/generic.h>
 
 #include "ktcp_internal.h"
+#include "test_hooks.h"
 
 DEFINE_MUTEX(ktcp_lock);
 /* Every server of every netns, so a departing service finds its own. */
@@ -16,6 +17,8 @@ static void ktcp_reap(struct work_struct *work);
 static DECLARE_DELAYED_WORK(ktcp_reap_work, ktcp_reap);
 /* How often ktcp_reap() looks for deleted namespaces while servers run. */
 #define KTCP_REAP_INTERVAL HZ
+/* How many times in a row a namespace must look deleted to be taken so. */
+#define KTCP_REAP_PASSES 3
 
 struct ktcp_net *ktcp_net(const struct net *net)
 {
@@ -85,13 +88,29 @@ void ktcp_stop_service_servers(struct ktcp_service *svc)
  * tcp_fin_timeout) and the namespace goes with the last of them.
  *
  * Every full reference is taken with get_net(); a socket's comes with its
- * count in sock_inuse_get(), after it: a namespace that has any other
- * reference (a process's, a file's, a mount's) has more references than
- * sockets.
+ * count in sock_inuse_get(), after it, and goes before its put_net(): a
+ * namespace that has any other reference (a process's, a file's, a
+ * mount's) has more references than sockets. But the two cannot be read
+ * at once, and a socket that comes between the reads counts in one and
+ * not the other: a live namespace with busy clients looked abandoned,
+ * and a burst of sockets stopped even the initial namespace's servers.
+ * So the sockets are counted before and after the references and the
+ * smaller count taken, which no socket coming or going alone can fool;
+ * a namespace must look abandoned KTCP_REAP_PASSES times in a row, as a
+ * deleted one does for good; and the initial namespace, which is never
+ * deleted, is not looked at.
  */
 static bool ktcp_net_abandoned(struct net *net)
 {
-	return refcount_read(&net->ns.count) <= sock_inuse_get(net);
+	int before, after, refs;
+
+	if (net_eq(net, &init_net))
+		return false;
+	before = sock_inuse_get(net);
+	refs = refcount_read(&net->ns.count);
+	ktcp_test_delay(KTCP_TEST_REAP);
+	after = sock_inuse_get(net);
+	return refs <= min(before, after);
 }
 
 static void ktcp_reap(struct work_struct *work)
@@ -100,7 +119,11 @@ static void ktcp_reap(struct work_struct *work)
 
 	mutex_lock(&ktcp_lock);
 	list_for_each_entry_safe(srv, tmp, &ktcp_servers, node) {
-		if (!ktcp_net_abandoned(srv->net))
+		if (!ktcp_net_abandoned(srv->net)) {
+			srv->abandoned_passes = 0;
+			continue;
+		}
+		if (++srv->abandoned_passes < KTCP_REAP_PASSES)
 			continue;
 		pr_info("server %u (%s): its network namespace was deleted\n",
 			srv->id, srv->svc->name);

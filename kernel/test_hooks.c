@@ -25,6 +25,12 @@ module_param(test_drop_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_drop_delay_ms,
 		 "test: sleep between finding a socket to drop and aborting it");
 
+static unsigned int test_reap_delay_ms;
+module_param(test_reap_delay_ms, uint, 0644);
+MODULE_PARM_DESC(
+	test_reap_delay_ms,
+	"test: sleep between reading a namespace's references and its sockets again");
+
 static unsigned int test_listener_delay_ms;
 module_param(test_listener_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_listener_delay_ms,
@@ -47,6 +53,7 @@ void ktcp_test_delay(enum ktcp_test_point point)
 		[KTCP_TEST_ACCEPTED] = &test_accept_delay_ms,
 		[KTCP_TEST_START_FAILED] = &test_start_fail_delay_ms,
 		[KTCP_TEST_DROP_FOUND] = &test_drop_delay_ms,
+		[KTCP_TEST_REAP] = &test_reap_delay_ms,
 	};
 	unsigned int delay = READ_ONCE(*ms[point]);
 

@@ -20,6 +20,8 @@ enum ktcp_test_point {
 	KTCP_TEST_START_FAILED,
 	/* droptcp holds a socket it found, not yet locked to abort it */
 	KTCP_TEST_DROP_FOUND,
+	/* the reaper has read a namespace's references, not its sockets again */
+	KTCP_TEST_REAP,
 	__KTCP_TEST_MAX,
 };
 

@@ -180,6 +180,49 @@ stopped_with_netns "$rid" "$mark"
 kill "$rpid"
 wait "$rpid" || true # killed: 143
 
+# The reaper reads a namespace's references and its sockets apart. A
+# socket opened in between must not make a live namespace look deleted:
+# the initial one, which is never deleted, nor any other.
+# test_reap_delay_ms widens that window to a second; connections opened
+# one after another, and held, fall into it.
+knob=/sys/module/ktcp/parameters/test_reap_delay_ms
+[ -w "$knob" ] ||
+	fail "ktcp.ko has no test_reap_delay_ms: the VM suite needs the test build"
+# hold_conns PORT: open connections to 127.0.0.1:PORT one after another
+# for 3 to 4 s (the reaper looks every 2 s now), hold them 2 s more, and
+# say how many.
+hold_conns() {
+	local end=$((SECONDS + 4)) n=0 fd
+	ulimit -n 4096
+	while [ "$SECONDS" -lt "$end" ] && [ "$n" -lt 3000 ]; do
+		# shellcheck disable=SC2034 # held open, never used
+		exec {fd}<>"/dev/tcp/127.0.0.1/$1"
+		n=$((n + 1))
+	done
+	sleep 2
+	echo "$n"
+}
+echo 1000 >"$knob"
+gid=$(ktcp start echo --port 12348 --json | jq -r .id)
+wait_port 12348
+n=$(hold_conns 12348)
+assert_eq "$(ktcp list --json | jq -r '.[].id')" "$gid" \
+	"the initial namespace's server while $n sockets came"
+# shellcheck disable=SC2016 # expanded by the inner bash
+unshare -n bash -c '
+	set -eu
+	. /tests/lib.sh
+	ip link set lo up
+	ktcp start echo --port 12348 >/dev/null
+	wait_port 12348
+	'"$(declare -f hold_conns)"'
+	hold_conns 12348 >/dev/null
+	assert_eq "$(ktcp list --json | jq length)" 1 \
+		"a live namespace'"'"'s server while sockets come"
+' || fail "reaper part failed"
+echo 0 >"$knob"
+ktcp stop "$gid"
+
 # The namespaces themselves are freed, once TCP is done with the sockets
 # that held them: no reference taken for a closing socket is lost. The
 # kernel frees a dismantled namespace one cleanup round late (after a
