@@ -166,6 +166,25 @@ hid=$(jrec start ktcp start http -p 12348 --root "$TEST_TMP" --listing \
 jrec server ktcp list "$hid" --json >/dev/null
 ktcp stop "$hid"
 
+# A root as long as a root may be (4095 chars): its server's message is
+# larger than a default netlink dump buffer, and a dump must neither
+# leave it out nor end early; nor may a reply to it fail.
+deep=$TEST_TMP
+while [ "${#deep}" -lt 3800 ]; do
+	deep=$deep/$(printf 'd%.0s' $(seq 200))
+done
+deep=$deep/$(printf 'e%.0s' $(seq $((4095 - ${#deep} - 1))))
+mkdir -p "$deep"
+assert_eq "${#deep}" 4095 "the long root's length"
+hid=$(ktcp start http -p 12348 --root "$deep" --json | jq -r .id)
+id4=$(ktcp start echo -p 12350 --json | jq -r .id)
+assert_eq "$(ktcp list --json | jq -r '[.[].id] | join(",")')" "$hid,$id4" \
+	"servers listed with a 4095-char root"
+assert_eq "$(ktcp list "$hid" --json | jq -r '.opts.root | length')" 4095 \
+	"the root, listed"
+ktcp stop "$hid"
+ktcp stop "$id4"
+
 # Drops, and their event: endpoints are {addr, port}, as a server's; the
 # event counts "dropped", as the reply does.
 id3=$(ktcp start echo -p 12349 --json | jq -r .id)

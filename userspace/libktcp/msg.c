@@ -47,9 +47,17 @@ _Static_assert(sizeof(struct ktcp_server_cfg) == 256 &&
 	       "libktcp struct sizes changed");
 #endif
 
+/*
+ * Room for any request. A start's or a set's, with a root of
+ * KTCP_PATH_MAX chars and its CPU list, name and groups at their
+ * longest, is larger than the page nlmsg_alloc() gives, which failed
+ * such a start with ENOMEM.
+ */
+#define KTCP_MSG_SIZE 8192
+
 int ktcp_msg_new(int family, uint8_t cmd, int flags, struct nl_msg **msgp)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(KTCP_MSG_SIZE);
 
 	if (!msg)
 		return -ENOMEM;
