@@ -335,6 +335,12 @@ static int ktcp_put_server_stats(struct sk_buff *skb,
 
 typedef int (*ktcp_put_fn)(struct sk_buff *skb, const struct ktcp_server *srv);
 
+/*
+ * The most a server's message takes: a root of KTCP_PATH_MAX chars, and
+ * well under NLMSG_GOODSIZE for all the rest (ktcp_put_server()).
+ */
+#define KTCP_SERVER_MSG_SIZE (NLMSG_GOODSIZE + KTCP_PATH_MAX + 1)
+
 /* One message about @srv in reply to @info. */
 static int ktcp_reply_server(struct genl_info *info,
 			     const struct ktcp_server *srv, ktcp_put_fn put)
@@ -342,7 +348,7 @@ static int ktcp_reply_server(struct genl_info *info,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(KTCP_SERVER_MSG_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ktcp_genl_family, 0,
@@ -819,13 +825,18 @@ static int ktcp_nl_server_get(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* One message per server of the netns, resuming after cb->args[0]. */
+/*
+ * One message per server of the netns, resuming after cb->args[0]. The
+ * buffer a dump fills is as large as the reader's reads (at least
+ * NLMSG_GOODSIZE): a server with a long root may not fit one of a 4 KiB
+ * read. The dump then ends in EMSGSIZE, not early as if it were over.
+ */
 static int ktcp_dump_servers(struct sk_buff *skb, struct netlink_callback *cb,
 			     u8 cmd, ktcp_put_fn put)
 {
 	struct ktcp_net *kn = ktcp_net(sock_net(skb->sk));
 	struct ktcp_server *srv;
-	int id = cb->args[0];
+	int id = cb->args[0], ret;
 	void *hdr;
 
 	mutex_lock(&ktcp_lock);
@@ -845,8 +856,15 @@ static int ktcp_dump_servers(struct sk_buff *skb, struct netlink_callback *cb,
 		id++;
 	}
 	cb->args[0] = id;
+	ret = skb->len;
+	if (srv && !ret) {
+		NL_SET_ERR_MSG_MOD(
+			cb->extack,
+			"a server's message is larger than a read: read with a larger buffer (8 KiB)");
+		ret = -EMSGSIZE;
+	}
 	mutex_unlock(&ktcp_lock);
-	return skb->len;
+	return ret;
 }
 
 static int ktcp_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)

@@ -5,7 +5,7 @@
  * kernel's own validation (policies, ranges, extack messages) is tested
  * with this instead: it puts exactly the attributes it is told to.
  *
- *   nlsend [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]
+ *   nlsend [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]
  *
  * CMD and ATTR are numbers or names (server_start, port, opts.echo_wq,
  * sock.ifindex).
@@ -14,9 +14,11 @@
  * between them starts another (repeated nests, e.g. sock_drop tuples).
  * Prints "ok" or "error <errno-name> <extack message>" last; replies are
  * printed one attribute per line as "type=len:hex". Exit: 0 ok, 1 error
- * from the kernel, 2 usage.
+ * from the kernel, 2 usage. --small-reads reads 4 KiB at a time, as a
+ * client with a plain recv() loop and a page-sized buffer does.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +113,7 @@ static char err_msg[512];
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nlsend [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
+		"usage: nlsend [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
 	exit(2);
 }
 
@@ -312,13 +314,23 @@ int main(int argc, char **argv)
 	struct nl_msg *msg = nlmsg_alloc_size(1 << 16);
 	struct timeval tv = { .tv_sec = 10 };
 	int family, one = 1, flags = 0, ret, i = 1;
+	bool small = false;
 
-	if (argc > 1 && !strcmp(argv[1], "--dump")) {
+	if (i < argc && !strcmp(argv[i], "--small-reads")) {
+		small = true;
+		i++;
+	}
+	if (i < argc && !strcmp(argv[i], "--dump")) {
 		flags = NLM_F_DUMP;
 		i++;
 	}
 	if (i >= argc || !sk || !msg)
 		usage();
+	if (small) {
+		/* Every read 4 KiB, from the first, as a plain recv() loop. */
+		nl_socket_disable_msg_peek(sk);
+		nl_socket_set_msg_buf_size(sk, 4096);
+	}
 	if (genl_connect(sk) < 0) {
 		fprintf(stderr, "nlsend: cannot open a netlink socket\n");
 		return 1;

@@ -6,7 +6,7 @@
 # docs/ktcp.schema.json (scripts/check-json.py, from scripts/vm/run.sh).
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
-need ktcp jq ktcp-example
+need ktcp jq ktcp-example nlsend
 [ -r /tests/slow-poll.so ] || fail "/tests/slow-poll.so is missing"
 
 modprobe -r kecho ktcp 2>/dev/null || true
@@ -182,6 +182,16 @@ assert_eq "$(ktcp list --json | jq -r '[.[].id] | join(",")')" "$hid,$id4" \
 	"servers listed with a 4095-char root"
 assert_eq "$(ktcp list "$hid" --json | jq -r '.opts.root | length')" 4095 \
 	"the root, listed"
+# A client that reads 4 KiB at a time cannot take that server's message:
+# its dump must end in an error that says so, not leave the server out.
+out=$(nlsend --small-reads --dump server_get) &&
+	fail "a dump into 4 KiB reads left the long server out: $out"
+assert_contains "$(printf '%s\n' "$out" | tail -n 1)" "error EMSGSIZE" \
+	"a dump into 4 KiB reads"
+assert_contains "$out" "larger buffer" "a dump into 4 KiB reads"
+# An answer to one request is sized for the longest root.
+out=$(nlsend server_get "server_id:u32=$hid") ||
+	fail "server_get of the long root's server: $out"
 ktcp stop "$hid"
 ktcp stop "$id4"
 
