@@ -712,16 +712,17 @@ static int ktcp_nl_server_start(struct sk_buff *skb, struct genl_info *info)
 		p.cpus = cpus;
 
 	mutex_lock(&ktcp_lock);
-	err = -EEXIST;
-	if (ktcp_name_taken(genl_info_net(info), p.name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_NAME],
-				    "a server of this netns has this name");
-		goto out;
-	}
 	svc = ktcp_service_find(name);
 	err = -ENOENT;
 	if (!svc) {
 		ktcp_unknown_service(info, name);
+		goto out;
+	}
+	/* After the find, which drops ktcp_lock to load a module. */
+	err = -EEXIST;
+	if (ktcp_name_taken(genl_info_net(info), p.name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KTCP_A_NAME],
+				    "a server of this netns has this name");
 		goto out;
 	}
 	err = -EINVAL;

@@ -7,6 +7,7 @@
 #include <linux/string.h>
 
 #include "ktcp_internal.h"
+#include "test_hooks.h"
 
 static LIST_HEAD(ktcp_services); /* under ktcp_lock */
 
@@ -37,6 +38,7 @@ struct ktcp_service *ktcp_service_find(const char *name)
 	if (svc)
 		return svc;
 	mutex_unlock(&ktcp_lock);
+	ktcp_test_delay(KTCP_TEST_SERVICE_LOAD);
 	request_module("ktcp-service-%s", name);
 	mutex_lock(&ktcp_lock);
 	return ktcp_service_lookup(name);

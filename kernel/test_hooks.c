@@ -31,6 +31,11 @@ MODULE_PARM_DESC(
 	test_reap_delay_ms,
 	"test: sleep between reading a namespace's references and its sockets again");
 
+static unsigned int test_service_load_delay_ms;
+module_param(test_service_load_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_service_load_delay_ms,
+		 "test: sleep before loading a service's module for a START");
+
 static unsigned int test_listener_delay_ms;
 module_param(test_listener_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_listener_delay_ms,
@@ -54,6 +59,7 @@ void ktcp_test_delay(enum ktcp_test_point point)
 		[KTCP_TEST_START_FAILED] = &test_start_fail_delay_ms,
 		[KTCP_TEST_DROP_FOUND] = &test_drop_delay_ms,
 		[KTCP_TEST_REAP] = &test_reap_delay_ms,
+		[KTCP_TEST_SERVICE_LOAD] = &test_service_load_delay_ms,
 	};
 	unsigned int delay = READ_ONCE(*ms[point]);
 

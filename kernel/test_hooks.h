@@ -22,6 +22,8 @@ enum ktcp_test_point {
 	KTCP_TEST_DROP_FOUND,
 	/* the reaper has read a namespace's references, not its sockets again */
 	KTCP_TEST_REAP,
+	/* a START has dropped ktcp_lock to load its service's module */
+	KTCP_TEST_SERVICE_LOAD,
 	__KTCP_TEST_MAX,
 };
 

@@ -30,6 +30,31 @@ ktcp list >/dev/null || fail "ktcp list did not autoload the module"
 grep -q '^ktcp ' /proc/modules || fail "ktcp not autoloaded"
 grep -q '^kecho ' /proc/modules && fail "kecho loaded too early"
 
+# A START drops ktcp_lock while it loads its service's module: two starts
+# of one name then must not both get it (test_service_load_delay_ms
+# holds each there a second).
+knob=/sys/module/ktcp/parameters/test_service_load_delay_ms
+[ -w "$knob" ] ||
+	fail "ktcp.ko has no test_service_load_delay_ms: the VM suite needs the test build"
+echo 1000 >"$knob"
+nlsend server_start service:str=echo port:u16=12351 name:str=twin \
+	>"$TEST_TMP/twin1" &
+t1=$!
+nlsend server_start service:str=echo port:u16=12352 name:str=twin \
+	>"$TEST_TMP/twin2" &
+t2=$!
+rc1=0 rc2=0
+wait "$t1" || rc1=$?
+wait "$t2" || rc2=$?
+echo 0 >"$knob"
+assert_eq "$(ktcp list --json | jq '[.[] | select(.name == "twin")] | length')" \
+	1 "servers named twin ($(cat "$TEST_TMP/twin1" "$TEST_TMP/twin2"))"
+assert_eq "$((rc1 + rc2))" 1 "starts of twin that failed"
+assert_contains "$(cat "$TEST_TMP/twin1" "$TEST_TMP/twin2")" \
+	"a server of this netns has this name"
+ktcp stop "$(ktcp list --json | jq -r '.[] | select(.name == "twin") | .id')"
+modprobe -r kecho
+
 ktcp monitor --json --count 4 >"$TEST_TMP/events" &
 mon=$!
 sleep 0.5
