@@ -418,6 +418,15 @@ static bool ktcp_conn_register(struct ktcp_server *srv, struct ktcp_conn *conn)
 	ok = !srv->stopping && (!max || srv->nconns - srv->nevicted < max ||
 				ktcp_conn_evict(srv));
 	if (ok) {
+		/*
+		 * Its CPU was picked before a SET that changed the set could
+		 * see it listed: the SET published the set before it took
+		 * conns_lock to move the listed ones, so it is seen here.
+		 */
+		if (!ktcp_server_cpu_ok(srv, conn->cpu)) {
+			ktcp_server_put_cpu(srv, conn->cpu);
+			conn->cpu = ktcp_server_pick_cpu(srv, -1);
+		}
 		ktcp_conn_attach(conn);
 		list_add_tail(&conn->node, &srv->conns);
 		srv->nconns++;
@@ -452,6 +461,7 @@ void ktcp_conn_accepted(struct ktcp_server *srv, struct socket *sock)
 			   srv->svc->notsent_lowat);
 		release_sock(sock->sk);
 	}
+	ktcp_test_delay(KTCP_TEST_ACCEPT_PICKED);
 	/* Counted first: the connection may be closed, and uncounted, at once. */
 	ktcp_stats_add(&srv->stats, KTCP_STATS_A_ACTIVE, 1);
 	if (!ktcp_conn_register(srv, conn)) {

@@ -183,6 +183,7 @@ void ktcp_server_stop(struct ktcp_server *srv);
 void ktcp_server_stats(const struct ktcp_server *srv, u64 *v);
 int ktcp_server_pick_cpu(struct ktcp_server *srv, int hint);
 void ktcp_server_put_cpu(struct ktcp_server *srv, int cpu);
+bool ktcp_server_cpu_ok(struct ktcp_server *srv, int cpu);
 int ktcp_server_cpus_print(struct ktcp_server *srv, char *buf, size_t len);
 int ktcp_server_update(struct ktcp_server *srv,
 		       const struct ktcp_server_params *p, const char **why);

@@ -413,6 +413,18 @@ void ktcp_server_put_cpu(struct ktcp_server *srv, int cpu)
 		atomic_dec(per_cpu_ptr(srv->cpu_conns, cpu));
 }
 
+/* Is @cpu, a connection's, still one of the server's? */
+bool ktcp_server_cpu_ok(struct ktcp_server *srv, int cpu)
+{
+	bool ok;
+
+	rcu_read_lock();
+	ok = cpu < nr_cpu_ids &&
+	     cpumask_test_cpu(cpu, &rcu_dereference(srv->cpus)->mask);
+	rcu_read_unlock();
+	return ok;
+}
+
 /* The CPU set in taskset -c's syntax; ktcp_lock held. */
 int ktcp_server_cpus_print(struct ktcp_server *srv, char *buf, size_t len)
 {
@@ -441,8 +453,7 @@ static int ktcp_server_set_cpus(struct ktcp_server *srv,
 	kfree_rcu(old, rcu);
 	spin_lock_bh(&srv->conns_lock);
 	list_for_each_entry(conn, &srv->conns, node)
-		if (conn->cpu >= nr_cpu_ids ||
-		    !cpumask_test_cpu(conn->cpu, mask)) {
+		if (!ktcp_server_cpu_ok(srv, conn->cpu)) {
 			ktcp_server_put_cpu(srv, conn->cpu);
 			WRITE_ONCE(conn->cpu, ktcp_server_pick_cpu(srv, -1));
 		}

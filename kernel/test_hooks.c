@@ -15,6 +15,12 @@ module_param(test_accept_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_accept_delay_ms,
 		 "test: sleep after registering an accepted connection");
 
+static unsigned int test_accept_pick_delay_ms;
+module_param(test_accept_pick_delay_ms, uint, 0644);
+MODULE_PARM_DESC(
+	test_accept_pick_delay_ms,
+	"test: sleep between picking an accepted connection's CPU and registering it");
+
 static unsigned int test_start_fail_delay_ms;
 module_param(test_start_fail_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_start_fail_delay_ms,
@@ -56,6 +62,7 @@ void ktcp_test_delay(enum ktcp_test_point point)
 {
 	static unsigned int *const ms[__KTCP_TEST_MAX] = {
 		[KTCP_TEST_ACCEPTED] = &test_accept_delay_ms,
+		[KTCP_TEST_ACCEPT_PICKED] = &test_accept_pick_delay_ms,
 		[KTCP_TEST_START_FAILED] = &test_start_fail_delay_ms,
 		[KTCP_TEST_DROP_FOUND] = &test_drop_delay_ms,
 		[KTCP_TEST_REAP] = &test_reap_delay_ms,

@@ -16,6 +16,8 @@
 enum ktcp_test_point {
 	/* an accepted connection is registered, its first run not queued */
 	KTCP_TEST_ACCEPTED,
+	/* an accepted connection has its CPU and is not registered yet */
+	KTCP_TEST_ACCEPT_PICKED,
 	/* a failed START has dropped ktcp_lock, its ACK is not built yet */
 	KTCP_TEST_START_FAILED,
 	/* droptcp holds a socket it found, not yet locked to abort it */

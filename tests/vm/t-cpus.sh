@@ -75,6 +75,25 @@ read -r -t 5 line <&3 || fail "no echo after the set"
 assert_eq "$line" after "echo after the set"
 exec 3>&-
 only_on ktcp_conn_work 0 "an open connection after set --cpus 0"
+
+# A connection accepted while a set changes the CPUs had its CPU picked
+# from the old set before the set could see it: it must not keep it.
+# test_accept_pick_delay_ms holds the accept there.
+knob=/sys/module/ktcp/parameters/test_accept_pick_delay_ms
+[ -w "$knob" ] ||
+	fail "ktcp.ko has no test_accept_pick_delay_ms: the VM suite needs the test build"
+echo 3000 >"$knob"
+exec 3<>/dev/tcp/127.0.0.1/12345 || fail "cannot connect"
+sleep 1 # the accept has picked CPU 0, and waits
+ktcp set "$id" --cpus 1
+echo 0 >"$knob"
+sleep 3 # the accept is done
+trace_on
+echo picked >&3
+read -r -t 5 line <&3 || fail "no echo from the connection accepted during set"
+assert_eq "$line" picked "echo from the connection accepted during set"
+exec 3>&-
+only_on ktcp_conn_work 1 "a connection accepted during set --cpus 1"
 ktcp stop "$id"
 
 # --wq percpu: the work runs where the packets arrive, the client's CPU
