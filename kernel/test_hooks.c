@@ -10,53 +10,33 @@
 
 #include "test_hooks.h"
 
-static unsigned int test_accept_delay_ms;
-module_param(test_accept_delay_ms, uint, 0644);
-MODULE_PARM_DESC(test_accept_delay_ms,
-		 "test: sleep after registering an accepted connection");
+/* One knob, as above. */
+#define KTCP_TEST_KNOB(name, desc)      \
+	static unsigned int name;       \
+	module_param(name, uint, 0644); \
+	MODULE_PARM_DESC(name, "test: " desc)
 
-static unsigned int test_accept_pick_delay_ms;
-module_param(test_accept_pick_delay_ms, uint, 0644);
-MODULE_PARM_DESC(
+KTCP_TEST_KNOB(test_accept_delay_ms,
+	       "sleep after registering an accepted connection");
+KTCP_TEST_KNOB(
 	test_accept_pick_delay_ms,
-	"test: sleep between picking an accepted connection's CPU and registering it");
-
-static unsigned int test_start_fail_delay_ms;
-module_param(test_start_fail_delay_ms, uint, 0644);
-MODULE_PARM_DESC(test_start_fail_delay_ms,
-		 "test: sleep between a failed START and its ACK");
-
-static unsigned int test_drop_delay_ms;
-module_param(test_drop_delay_ms, uint, 0644);
-MODULE_PARM_DESC(test_drop_delay_ms,
-		 "test: sleep between finding a socket to drop and aborting it");
-
-static unsigned int test_reap_delay_ms;
-module_param(test_reap_delay_ms, uint, 0644);
-MODULE_PARM_DESC(
+	"sleep between picking an accepted connection's CPU and registering it");
+KTCP_TEST_KNOB(test_start_fail_delay_ms,
+	       "sleep between a failed START and its ACK");
+KTCP_TEST_KNOB(test_drop_delay_ms,
+	       "sleep between finding a socket to drop and aborting it");
+KTCP_TEST_KNOB(
 	test_reap_delay_ms,
-	"test: sleep between reading a namespace's references and its sockets again");
-
-static unsigned int test_service_load_delay_ms;
-module_param(test_service_load_delay_ms, uint, 0644);
-MODULE_PARM_DESC(test_service_load_delay_ms,
-		 "test: sleep before loading a service's module for a START");
-
-static unsigned int test_listener_delay_ms;
-module_param(test_listener_delay_ms, uint, 0644);
-MODULE_PARM_DESC(test_listener_delay_ms,
-		 "test: sleep before opening each listener after the first");
-
-static unsigned int test_fail_listener;
-module_param(test_fail_listener, uint, 0644);
-MODULE_PARM_DESC(test_fail_listener,
-		 "test: listener N (1: the second) fails to open with ENOMEM");
-
-static unsigned int test_fail_drop_request;
-module_param(test_fail_drop_request, uint, 0644);
-MODULE_PARM_DESC(
+	"sleep between reading a namespace's references and its sockets again");
+KTCP_TEST_KNOB(test_service_load_delay_ms,
+	       "sleep before loading a service's module for a START");
+KTCP_TEST_KNOB(test_listener_delay_ms,
+	       "sleep before opening each listener after the first");
+KTCP_TEST_KNOB(test_fail_listener,
+	       "listener N (1: the second) fails to open with ENOMEM");
+KTCP_TEST_KNOB(
 	test_fail_drop_request,
-	"test: SOCK_DROP by tuple request N (1: the next) fails with ENOMEM, dropping nothing");
+	"SOCK_DROP by tuple request N (1: the next) fails with ENOMEM, dropping nothing");
 
 void ktcp_test_delay(enum ktcp_test_point point)
 {
