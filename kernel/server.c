@@ -476,10 +476,12 @@ int ktcp_server_update(struct ktcp_server *srv,
 	unsigned int i;
 	int err;
 
-	if (!ktcp_addr_equal(&srv->params.addr, &p->addr)) {
+	/* A server whose listeners a failed rebind lost rebinds to any. */
+	if (!ktcp_addr_equal(&srv->params.addr, &p->addr) || !srv->nlisteners) {
 		err = ktcp_server_rebind(srv, p, why);
 		if (err)
 			return err;
+		srv->params.addr = p->addr; /* whatever fails after this */
 	} else if (srv->params.backlog != p->backlog) {
 		/* listen() again on a listening socket only sets the backlog */
 		for (i = 0; i < srv->nlisteners; i++)
@@ -492,7 +494,6 @@ int ktcp_server_update(struct ktcp_server *srv,
 	}
 	WRITE_ONCE(srv->params.max_conns, p->max_conns);
 	WRITE_ONCE(srv->params.max_mem_kb, p->max_mem_kb);
-	srv->params.addr = p->addr;
 	srv->params.backlog = p->backlog;
 	srv->params.idle_timeout_ms = p->idle_timeout_ms;
 	WRITE_ONCE(srv->idle_jiffies, msecs_to_jiffies(p->idle_timeout_ms));

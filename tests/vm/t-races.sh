@@ -87,3 +87,33 @@ hook test_start_fail_delay_ms 0
 [ "$rc" -ne 0 ] || fail "message: a start with a file as root succeeded"
 assert_contains "$(cat "$err")" "the document root is not a directory" \
 	"message: the CLI's error"
+
+# --- lost listeners ----------------------------------------------------
+# A set to an address in use (another server holds 127.0.0.2:12353), on
+# the same port, closes the old listeners to try again; when reopening
+# them fails too (listener 1, injected), the server has none. A set back
+# to its own address must then listen again, not report success while
+# nothing listens.
+need_module kecho
+id=$(ktcp start echo --addr 127.0.0.1 --port 12353 --listeners 2 --json |
+	jq -r .id)
+other=$(ktcp start echo --addr 127.0.0.2 --port 12353 --json | jq -r .id)
+wait_port 12353
+hook test_fail_listener 1
+rc=0
+out=$(ktcp set "$id" --addr 127.0.0.2 2>&1) || rc=$?
+hook test_fail_listener 0
+[ "$rc" -ne 0 ] || fail "lost listeners: a set to an address in use succeeded"
+assert_contains "$out" "in use" "lost listeners: the set's error"
+if (exec 3<>/dev/tcp/127.0.0.1/12353) 2>/dev/null; then
+	fail "lost listeners: the injected failure left a listener"
+fi
+ktcp set "$id" --addr 127.0.0.1 || fail "lost listeners: set back failed"
+exec {fd}<>/dev/tcp/127.0.0.1/12353 ||
+	fail "lost listeners: nothing listens after the set back"
+echo again >&"$fd"
+read -r -t 10 -u "$fd" line || fail "lost listeners: no echo after the set back"
+assert_eq "$line" again "lost listeners: echo after the set back"
+exec {fd}>&-
+ktcp stop "$id"
+ktcp stop "$other"
