@@ -827,10 +827,9 @@ static int ktcp_nl_server_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * One message per server of the netns, resuming after cb->args[0]. The
- * buffer a dump fills is as large as the reader's reads (at least
- * NLMSG_GOODSIZE): a server with a long root may not fit one of a 4 KiB
- * read. The dump then ends in EMSGSIZE, not early as if it were over.
+ * One message per server of the netns, resuming after cb->args[0]. A
+ * server whose message does not fit an empty buffer ends the dump in
+ * EMSGSIZE, not early as if it were over.
  */
 static int ktcp_dump_servers(struct sk_buff *skb, struct netlink_callback *cb,
 			     u8 cmd, ktcp_put_fn put)
@@ -861,11 +860,22 @@ static int ktcp_dump_servers(struct sk_buff *skb, struct netlink_callback *cb,
 	if (srv && !ret) {
 		NL_SET_ERR_MSG_MOD(
 			cb->extack,
-			"a server's message is larger than a read: read with a larger buffer (8 KiB)");
+			"a server's message does not fit in the dump's buffer");
 		ret = -EMSGSIZE;
 	}
 	mutex_unlock(&ktcp_lock);
 	return ret;
+}
+
+/*
+ * A dump's first buffer is as large as the largest read the socket has
+ * made (at least NLMSG_GOODSIZE): on a socket that has read nothing yet,
+ * a server with a long root did not fit it.
+ */
+static int ktcp_nl_server_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = KTCP_SERVER_MSG_SIZE;
+	return 0;
 }
 
 static int ktcp_nl_server_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -1000,11 +1010,6 @@ static const struct genl_small_ops ktcp_genl_ops[] = {
 		.doit = ktcp_nl_server_stop,
 	},
 	{
-		.cmd = KTCP_CMD_SERVER_GET,
-		.doit = ktcp_nl_server_get,
-		.dumpit = ktcp_nl_server_dump,
-	},
-	{
 		.cmd = KTCP_CMD_SERVER_SET,
 		.flags = GENL_ADMIN_PERM,
 		.doit = ktcp_nl_server_set,
@@ -1032,10 +1037,18 @@ static int ktcp_nl_sock_drop(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * SOCK_DROP has a dump with start and done (the filter's state, and the
- * event once the whole dump is over), which small ops cannot carry.
+ * SERVER_GET's dump starts by asking for buffers that hold the largest
+ * server message, and SOCK_DROP's has a start and a done (the filter's
+ * state, and the event once the whole dump is over): small ops carry
+ * neither.
  */
 static const struct genl_ops ktcp_genl_full_ops[] = {
+	{
+		.cmd = KTCP_CMD_SERVER_GET,
+		.doit = ktcp_nl_server_get,
+		.start = ktcp_nl_server_dump_start,
+		.dumpit = ktcp_nl_server_dump,
+	},
 	{
 		.cmd = KTCP_CMD_SOCK_DROP,
 		.flags = GENL_ADMIN_PERM,

@@ -5,7 +5,7 @@
  * kernel's own validation (policies, ranges, extack messages) is tested
  * with this instead: it puts exactly the attributes it is told to.
  *
- *   nlsend [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]
+ *   nlsend [--fresh] [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]
  *
  * CMD and ATTR are numbers or names (server_start, port, opts.echo_wq,
  * sock.ifindex).
@@ -15,7 +15,8 @@
  * Prints "ok" or "error <errno-name> <extack message>" last; replies are
  * printed one attribute per line as "type=len:hex". Exit: 0 ok, 1 error
  * from the kernel, 2 usage. --small-reads reads 4 KiB at a time, as a
- * client with a plain recv() loop and a page-sized buffer does.
+ * client with a plain recv() loop and a page-sized buffer does; --fresh
+ * sends on a socket that has read nothing yet (see resolve()).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -113,7 +114,7 @@ static char err_msg[512];
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nlsend [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
+		"usage: nlsend [--fresh] [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
 	exit(2);
 }
 
@@ -307,6 +308,28 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/*
+ * The family's id, asked on @sk, or with --fresh (@sk NULL) on a socket
+ * of its own, so that the request goes out on one that has read nothing
+ * yet (as Python's ynl does): the kernel sizes a dump's first buffer by
+ * the largest read the socket has made.
+ */
+static int resolve(struct nl_sock *sk)
+{
+	struct nl_sock *own = sk ? NULL : nl_socket_alloc();
+	int family = -1;
+
+	if (own && genl_connect(own) < 0) {
+		nl_socket_free(own);
+		return -1;
+	}
+	if (sk || own)
+		family = genl_ctrl_resolve(sk ? sk : own, KTCP_GENL_NAME);
+	if (own)
+		nl_socket_free(own);
+	return family;
+}
+
 int main(int argc, char **argv)
 {
 	struct nl_sock *sk = nl_socket_alloc();
@@ -314,8 +337,12 @@ int main(int argc, char **argv)
 	struct nl_msg *msg = nlmsg_alloc_size(1 << 16);
 	struct timeval tv = { .tv_sec = 10 };
 	int family, one = 1, flags = 0, ret, i = 1;
-	bool small = false;
+	bool small = false, fresh = false;
 
+	if (i < argc && !strcmp(argv[i], "--fresh")) {
+		fresh = true;
+		i++;
+	}
 	if (i < argc && !strcmp(argv[i], "--small-reads")) {
 		small = true;
 		i++;
@@ -337,7 +364,7 @@ int main(int argc, char **argv)
 	}
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
-	family = genl_ctrl_resolve(sk, KTCP_GENL_NAME);
+	family = resolve(fresh ? NULL : sk);
 	if (family < 0) {
 		printf("error ENOENT family %s not found\n", KTCP_GENL_NAME);
 		return 1;
