@@ -355,11 +355,12 @@ static int ktcp_server_rebind(struct ktcp_server *srv,
 
 			srv->listeners = ktcp_listeners_open(srv, &srv->params,
 							     &err2, &why2);
-			if (!srv->listeners) {
-				srv->nlisteners = 0;
+			/* Counted either way: it may have had none before. */
+			srv->nlisteners =
+				srv->listeners ? srv->params.listeners : 0;
+			if (!srv->listeners)
 				pr_warn("server %u lost its listeners: %d\n",
 					srv->id, err2);
-			}
 			return err;
 		}
 	}

@@ -115,5 +115,23 @@ echo again >&"$fd"
 read -r -t 10 -u "$fd" line || fail "lost listeners: no echo after the set back"
 assert_eq "$line" again "lost listeners: echo after the set back"
 exec {fd}>&-
+# Once more, without the injected failure: the server loses its
+# listeners to the address in use, gets its own back on reopening, and
+# must count them, or stopping it frees them still listening.
 ktcp stop "$id"
+id=$(ktcp start echo --addr 127.0.0.1 --port 12353 --listeners 2 --json |
+	jq -r .id)
+hook test_fail_listener 1
+ktcp set "$id" --addr 127.0.0.2 2>/dev/null &&
+	fail "lost listeners: a set to an address in use succeeded"
+hook test_fail_listener 0
+ktcp set "$id" --addr 127.0.0.2 2>/dev/null &&
+	fail "lost listeners: the second set to an address in use succeeded"
+exec {fd}<>/dev/tcp/127.0.0.1/12353 ||
+	fail "lost listeners: the reopened listeners do not listen"
+exec {fd}>&-
+ktcp stop "$id"
+if (exec 3<>/dev/tcp/127.0.0.1/12353) 2>/dev/null; then
+	fail "lost listeners: a stopped server's listeners still listen"
+fi
 ktcp stop "$other"
