@@ -336,10 +336,13 @@ static int ktcp_put_server_stats(struct sk_buff *skb,
 typedef int (*ktcp_put_fn)(struct sk_buff *skb, const struct ktcp_server *srv);
 
 /*
- * The most a server's message takes: a root of KTCP_PATH_MAX chars, and
- * well under NLMSG_GOODSIZE for all the rest (ktcp_put_server()).
+ * A server's message (ktcp_put_server()) holds its root, up to
+ * KTCP_PATH_MAX chars, and at most this much of all the rest: the CPU
+ * list, name and groups at their longest and the counters take about
+ * 1.3 KiB.
  */
-#define KTCP_SERVER_MSG_SIZE (NLMSG_GOODSIZE + KTCP_PATH_MAX + 1)
+#define KTCP_SERVER_MSG_REST 2048
+#define KTCP_SERVER_MSG_SIZE (KTCP_SERVER_MSG_REST + KTCP_PATH_MAX + 1)
 
 /* One message about @srv in reply to @info. */
 static int ktcp_reply_server(struct genl_info *info,
@@ -868,13 +871,27 @@ static int ktcp_dump_servers(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
- * A dump's first buffer is as large as the largest read the socket has
- * made (at least NLMSG_GOODSIZE): on a socket that has read nothing yet,
- * a server with a long root did not fit it.
+ * A dump's first buffer is as large as the largest read its socket has
+ * made, and at least NLMSG_GOODSIZE: on a socket that has read nothing
+ * yet, a server with a long root did not fit it. Ask for room for the
+ * largest message of the netns's servers, and no more, so that a reader
+ * of 4 KiB reads still gets buffers it can read whole while every
+ * server's message fits one.
  */
 static int ktcp_nl_server_dump_start(struct netlink_callback *cb)
 {
-	cb->min_dump_alloc = KTCP_SERVER_MSG_SIZE;
+	struct ktcp_net *kn = ktcp_net(sock_net(cb->skb->sk));
+	const struct ktcp_server *srv;
+	size_t root = 0;
+	int id = 0;
+
+	mutex_lock(&ktcp_lock);
+	for (; (srv = idr_get_next(&kn->servers, &id)); id++)
+		if (srv->opts.http_root)
+			root = max(root, strlen(srv->opts.http_root));
+	mutex_unlock(&ktcp_lock);
+	cb->min_dump_alloc =
+		nlmsg_total_size(GENL_HDRLEN + KTCP_SERVER_MSG_REST + root + 1);
 	return 0;
 }
 

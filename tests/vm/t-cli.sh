@@ -222,6 +222,19 @@ echo "a dump into 4 KiB reads: $(printf '%s' "$out" | tail -n 1)"
 out=$(nlsend server_get "server_id:u32=$hid") ||
 	fail "server_get of the long root's server: $out"
 ktcp stop "$hid"
+# Without it, a reader of 4 KiB reads still gets buffers it can read
+# whole, with more servers than one such buffer holds.
+ids=()
+for port in $(seq 12360 12389); do
+	ids+=("$(ktcp start echo -p "$port" --json | jq -r .id)")
+done
+out=$(nlsend --fresh --small-reads --dump server_get) ||
+	fail "a dump of 31 servers into 4 KiB reads: $(printf '%s' "$out" | tail -n 1)"
+assert_eq "$(printf '%s\n' "$out" | grep -c '^msg ')" 31 \
+	"servers in a dump into 4 KiB reads"
+for i in "${ids[@]}"; do
+	ktcp stop "$i"
+done
 ktcp stop "$id4"
 
 # Drops, and their event: endpoints are {addr, port}, as a server's; the
