@@ -119,7 +119,7 @@ cat >"$out/meta.json" <<EOF
   "host_cpu": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1 | tr -d '\042\134')",
   "host_cpus": $(nproc),
   "qemu": "$(qemu-system-x86_64 --version | head -n 1 | tr -d '\042\134')",
-  "vm": "-smp 2 -m 2G -cpu max,-la57,-cx16 (TCG)",
+  "vm": "-machine q35 -smp 2 -m 2G -cpu max,-la57,-cx16 (TCG)",
   "quick": $([ $quick -eq 1 ] && echo true || echo false),
   "settings": {"runs": $runs, "secs": $secs, "conns": [$conns], "sizes": [$sizes],
     "http_conns": $http_conns, "scale": $scale, "drop": $drop}
