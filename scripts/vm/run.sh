@@ -17,7 +17,9 @@
 #                   t-*.sh in the --tests directories (default tests/vm)
 #                   that match --test are the tests the run expects
 #   --bench         passed to mkinitramfs.sh: add the benchmark tools
-#   --log FILE      console log (default $O/vm/RELEASE-MODE.log)
+#   --log FILE      console log (default $O/vm/NAME-MODE.log)
+#   --name NAME     names this VM's files in $O/vm (default RELEASE): two
+#                   VMs of one kernel at once need two names
 #   --ports "P..."  host ports forwarded to the guest in shell/demo mode
 #                   (default "8081 12345")
 #
@@ -56,7 +58,7 @@ PROG=run.sh DIE_STATUS=2
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../lib.sh"
 kdir='' kernel='' mode=test pattern='' timeout='' test_timeout='' append=''
-kvm=0 initrd='' log='' ports="8081 12345"
+kvm=0 initrd='' log='' ports="8081 12345" vmname=
 mk_args=() test_dirs=()
 
 flag() {
@@ -80,6 +82,7 @@ setting() {
 	--kmods) mk_args+=("$1" "$2") ;;
 	--tests) mk_args+=("$1" "$2") test_dirs+=("$2") ;;
 	--log) log=$2 ;;
+	--name) vmname=$2 ;;
 	--ports) ports=$2 ;;
 	*) return 1 ;;
 	esac
@@ -95,6 +98,9 @@ else
 	release=$kdir
 fi
 kernel=${kernel:-/boot/vmlinuz-$release}
+vmname=${vmname:-$release}
+label=$release
+[ "$vmname" = "$release" ] || label="$release ($vmname)"
 [ -r "$kernel" ] || die "cannot read kernel $kernel"
 # The kernel's configuration says which checkers (kmemleak, lockdep, ...)
 # must still be on at the end of the run (check-log.sh --config).
@@ -138,9 +144,9 @@ if [ "$mode" = test ]; then
 fi
 
 mkdir -p "$O/vm"
-log=${log:-$O/vm/$release-$mode.log}
+log=${log:-$O/vm/$vmname-$mode.log}
 if [ -z "$initrd" ]; then
-	initrd=$O/vm/$release.initramfs
+	initrd=$O/vm/$vmname.initramfs
 	scripts/vm/mkinitramfs.sh --release "$release" --out "$initrd" \
 		${mk_args[@]+"${mk_args[@]}"}
 fi
@@ -163,7 +169,7 @@ cmdline="console=ttyS0 panic=-1 slab_nomerge log_buf_len=16M ktcpvm.mode=$mode"
 # i440FX: on i440FX the debug kernel spends 25 s of its 41 s boot routing
 # the network card's legacy interrupt through ACPI (virtio_pci's probe,
 # seen with initcall_debug); on q35 the probe takes 0.2 s.
-pidfile=$O/vm/$release-$mode.pid
+pidfile=$O/vm/$vmname-$mode.pid
 qemu=(qemu-system-x86_64 -machine q35 -no-reboot -m 2G -smp 2
 	-cpu "max,-la57,-cx16" -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline" -pidfile "$pidfile")
@@ -180,7 +186,7 @@ if [ "$mode" = test ]; then
 	host_port=$(python3 -c 'import socket; s = socket.socket()
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
 		die "cannot find a free port for the host checks"
-	chan=$O/vm/$release-host
+	chan=$O/vm/$vmname-host
 	rm -f "$chan.in" "$chan.out"
 	mkfifo "$chan.in" "$chan.out"
 	qemu+=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$host_port-:8081"
@@ -209,30 +215,30 @@ trap 'cleanup; exit 130' INT TERM
 # host_check NAME: run the guest's host check NAME (see the top), answer
 # on the guest's ttyS1.
 host_check() {
-	local name=$1 script='' d rc=0
+	local check=$1 script='' d rc=0
 	for d in "${test_dirs[@]:-tests/vm}"; do
-		if [ -x "$d/host/$name" ]; then
-			script=$d/host/$name
+		if [ -x "$d/host/$check" ]; then
+			script=$d/host/$check
 			break
 		fi
 	done
 	if [ -z "$script" ]; then
-		echo "run.sh: no host check '$name' in ${test_dirs[*]:-tests/vm}" >&2
+		echo "run.sh: no host check '$check' in ${test_dirs[*]:-tests/vm}" >&2
 		rc=127
 	else
-		rm -rf "$O/vm/$release-host-$name"
-		mkdir -p "$O/vm/$release-host-$name"
+		rm -rf "$O/vm/$vmname-host-$check"
+		mkdir -p "$O/vm/$vmname-host-$check"
 		KTCP_GUEST_URL=http://127.0.0.1:$host_port/ \
-			KTCP_HOST_OUT=$O/vm/$release-host-$name \
+			KTCP_HOST_OUT=$O/vm/$vmname-host-$check \
 			timeout -k 5 120 "$script" \
-			>"$O/vm/$release-host-$name.log" 2>&1 </dev/null || rc=$?
-		echo "run.sh: host check $name: status $rc; log" \
-			"$O/vm/$release-host-$name.log" >&2
+			>"$O/vm/$vmname-host-$check.log" 2>&1 </dev/null || rc=$?
+		echo "run.sh: host check $check: status $rc; log" \
+			"$O/vm/$vmname-host-$check.log" >&2
 	fi
 	# QEMU holds the pipe open: the write cannot block unless QEMU is gone.
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	timeout 10 bash -c 'printf "KTCP-HOST-RESULT: %s %s\n" "$1" "$2" >"$3"' \
-		host_check "$name" "$rc" "$chan.in" || true
+		host_check "$check" "$rc" "$chan.in" || true
 }
 
 # host_checks: follow the console log (made anew by each boot) and serve
@@ -253,7 +259,7 @@ host_checks() {
 	done
 }
 
-echo "run.sh: booting $release ($mode) from $kernel; log $log" >&2
+echo "run.sh: booting $label ($mode) from $kernel; log $log" >&2
 start=$(date +%s)
 watcher=''
 if [ "$mode" = test ]; then
@@ -379,6 +385,6 @@ verdict=PASS
 [ "$missing" -eq 0 ] ||
 	summary="$summary; $missing of ${#expected[@]} expected did not report"
 [ "$rc" -ne 124 ] || summary="$summary; timed out"
-echo "vm: $release: $verdict ($summary) in ${secs}s"
+echo "vm: $label: $verdict ($summary) in ${secs}s"
 exit "$rc"
 }
