@@ -51,19 +51,27 @@ scripts/vm/mkinitramfs.sh --release "$release" --out "$initrd" \
 	--kmods "$work/src" --tests tests/vm --tests tests/runner/guest
 
 failures=0
-# expect NAME WANT_RC(0|nonzero|124) PATTERN RUN_ARGS...: WANT_RC is the class
-# of run.sh's exit status; PATTERN (grep -E) must appear in its output.
-expect() {
+# RUNNER_JOBS (default 2) cases boot at once: a TCG guest keeps about one
+# host core busy. Each case's VM has its own name (run.sh --name).
+jobs=${RUNNER_JOBS:-2}
+case $jobs in
+'' | *[!0-9]* | 0)
+	echo "runner: RUNNER_JOBS must be a number of VMs, 1 or more, not '$jobs'" >&2
+	exit 2
+	;;
+esac
+pending=()
+
+# run_case NAME WANT_RC PATTERN RUN_ARGS...: boots the case and writes its
+# verdict to $work/case-NAME.verdict: a PASS line, or a FAIL line and the
+# end of run.sh's output; its first line's seconds in $work/case-NAME.secs.
+run_case() {
 	local name=$1 want=$2 pattern=$3 out rc=0 start secs ok=1
 	shift 3
-	case ,$cases, in
-	*,"$name",*) ;;
-	*) return 0 ;;
-	esac
 	out=$work/case-$name.log
 	start=$(date +%s)
 	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
-		--tests tests/vm --tests tests/runner/guest \
+		--tests tests/vm --tests tests/runner/guest --name "$release-$name" \
 		--log "$work/console-$name.log" "$@" >"$out" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))
 	case $want in
@@ -72,14 +80,43 @@ expect() {
 	*) [ $rc -eq "$want" ] || ok=0 ;;
 	esac
 	grep -Eq -- "$pattern" "$out" || ok=0
+	echo "$secs" >"$work/case-$name.secs"
 	if [ $ok -eq 1 ]; then
 		echo "runner: PASS $name (exit $rc, ${secs}s)"
 	else
 		echo "runner: FAIL $name: want exit $want and /$pattern/, got exit $rc; output:"
 		sed 's/^/    | /' "$out" | tail -n 60
-		failures=$((failures + 1))
+	fi >"$work/case-$name.verdict"
+}
+
+# report NAME: prints the case's verdict and counts a failure.
+report() {
+	cat "$work/case-$1.verdict"
+	grep -q '^runner: PASS' "$work/case-$1.verdict" || failures=$((failures + 1))
+}
+
+# expect NAME WANT_RC(0|nonzero|124) PATTERN RUN_ARGS...: WANT_RC is the class
+# of run.sh's exit status; PATTERN (grep -E) must appear in its output. The
+# good case runs alone (the hang case's timeout derives from its time); the
+# others up to RUNNER_JOBS at once, reported at the end.
+expect() {
+	local name=$1
+	case ,$cases, in
+	*,"$name",*) ;;
+	*) return 0 ;;
+	esac
+	rm -f "$work/case-$name.verdict" "$work/case-$name.secs"
+	if [ "$name" = good ] || [ "$jobs" -eq 1 ]; then
+		run_case "$@"
+		report "$name"
+		last_secs=$(cat "$work/case-$name.secs")
+		return
 	fi
-	last_secs=$secs
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n || true
+	done
+	run_case "$@" &
+	pending+=("$name")
 }
 
 # The hang case's timeout derives from a normal boot; without the good case,
@@ -149,6 +186,15 @@ debug_case CONFIG_PROVE_LOCKING nonstatic nonzero \
 debug_case CONFIG_PROVE_LOCKING lockdep-off nonzero \
 	'lockdep was on at boot and is off at the end' --test runner-lockdep-off
 
+wait
+for name in ${pending[@]+"${pending[@]}"}; do
+	if [ -s "$work/case-$name.verdict" ]; then
+		report "$name"
+	else
+		echo "runner: FAIL $name: no verdict (its run ended early)"
+		failures=$((failures + 1))
+	fi
+done
 if [ $failures -ne 0 ]; then
 	echo "runner: $failures case(s) failed on $release"
 	exit 1
