@@ -438,18 +438,14 @@ int ktcp_server_cpus_print(struct ktcp_server *srv, char *buf, size_t len)
 
 /*
  * A new CPU set: connections on a CPU outside it move to one inside, at
- * their next run. ktcp_lock held.
+ * their next run. ktcp_lock held; takes @cpus.
  */
-static int ktcp_server_set_cpus(struct ktcp_server *srv,
-				const struct cpumask *mask)
+static void ktcp_server_set_cpus(struct ktcp_server *srv,
+				 struct ktcp_cpus *cpus)
 {
-	struct ktcp_cpus *cpus, *old;
+	struct ktcp_cpus *old;
 	struct ktcp_conn *conn;
 
-	cpus = kmalloc(sizeof(*cpus), GFP_KERNEL);
-	if (!cpus)
-		return -ENOMEM;
-	cpumask_copy(&cpus->mask, mask);
 	old = rcu_replace_pointer(srv->cpus, cpus, lockdep_is_held(&ktcp_lock));
 	kfree_rcu(old, rcu);
 	spin_lock_bh(&srv->conns_lock);
@@ -459,7 +455,6 @@ static int ktcp_server_set_cpus(struct ktcp_server *srv,
 			WRITE_ONCE(conn->cpu, ktcp_server_pick_cpu(srv, -1));
 		}
 	spin_unlock_bh(&srv->conns_lock);
-	return 0;
 }
 
 /* Counters, and the memory held now (a gauge the per-CPU ones lack). */
@@ -473,26 +468,38 @@ void ktcp_server_stats(const struct ktcp_server *srv, u64 *v)
 int ktcp_server_update(struct ktcp_server *srv,
 		       const struct ktcp_server_params *p, const char **why)
 {
+	struct ktcp_cpus *cpus = NULL;
 	struct ktcp_conn *conn;
 	unsigned int i;
 	int err;
 
+	/*
+	 * Allocated before anything changes: past the rebind nothing may
+	 * fail, or a SET that answers with an error would have moved the
+	 * server all the same, with no CHANGED event to say so.
+	 */
+	if (p->cpus) {
+		if (!ktcp_test_set_alloc_fault())
+			cpus = kmalloc(sizeof(*cpus), GFP_KERNEL);
+		if (!cpus)
+			return -ENOMEM;
+		cpumask_copy(&cpus->mask, p->cpus);
+	}
 	/* A server whose listeners a failed rebind lost rebinds to any. */
 	if (!ktcp_addr_equal(&srv->params.addr, &p->addr) || !srv->nlisteners) {
 		err = ktcp_server_rebind(srv, p, why);
-		if (err)
+		if (err) {
+			kfree(cpus);
 			return err;
-		srv->params.addr = p->addr; /* whatever fails after this */
+		}
+		srv->params.addr = p->addr;
 	} else if (srv->params.backlog != p->backlog) {
 		/* listen() again on a listening socket only sets the backlog */
 		for (i = 0; i < srv->nlisteners; i++)
 			kernel_listen(srv->listeners[i].sock, p->backlog);
 	}
-	if (p->cpus) {
-		err = ktcp_server_set_cpus(srv, p->cpus);
-		if (err)
-			return err;
-	}
+	if (cpus)
+		ktcp_server_set_cpus(srv, cpus);
 	WRITE_ONCE(srv->params.max_conns, p->max_conns);
 	WRITE_ONCE(srv->params.max_mem_kb, p->max_mem_kb);
 	srv->params.backlog = p->backlog;

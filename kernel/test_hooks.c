@@ -37,6 +37,8 @@ KTCP_TEST_KNOB(test_fail_listener,
 KTCP_TEST_KNOB(
 	test_fail_drop_request,
 	"SOCK_DROP by tuple request N (1: the next) fails with ENOMEM, dropping nothing");
+KTCP_TEST_KNOB(test_fail_set_alloc,
+	       "SET's allocation N (1: the next) fails, as if out of memory");
 
 void ktcp_test_delay(enum ktcp_test_point point)
 {
@@ -75,4 +77,17 @@ int ktcp_test_drop_fault(void)
 		err = -ENOMEM;
 	spin_unlock(&lock);
 	return err;
+}
+
+/* SET is about to allocate: whether the allocation must fail. */
+bool ktcp_test_set_alloc_fault(void)
+{
+	static DEFINE_SPINLOCK(lock);
+	bool fail = false;
+
+	spin_lock(&lock);
+	if (test_fail_set_alloc && !--test_fail_set_alloc)
+		fail = true;
+	spin_unlock(&lock);
+	return fail;
 }

@@ -33,6 +33,7 @@ enum ktcp_test_point {
 void ktcp_test_delay(enum ktcp_test_point point);
 int ktcp_test_listener_fault(unsigned int i);
 int ktcp_test_drop_fault(void);
+bool ktcp_test_set_alloc_fault(void);
 #else
 static inline void ktcp_test_delay(enum ktcp_test_point point)
 {
@@ -46,6 +47,11 @@ static inline int ktcp_test_listener_fault(unsigned int i)
 static inline int ktcp_test_drop_fault(void)
 {
 	return 0;
+}
+
+static inline bool ktcp_test_set_alloc_fault(void)
+{
+	return false;
 }
 #endif
 

@@ -94,6 +94,39 @@ read -r -t 5 line <&3 || fail "no echo from the connection accepted during set"
 assert_eq "$line" picked "echo from the connection accepted during set"
 exec 3>&-
 only_on ktcp_conn_work 1 "a connection accepted during set --cpus 1"
+
+# A set that fails changes nothing: here its CPU set cannot be allocated
+# (test_fail_set_alloc), after a port it also asks for would have been
+# bound. The server stays on its port and CPUs, and sends no event: the
+# one event the monitor sees is the next set's.
+knob=/sys/module/ktcp/parameters/test_fail_set_alloc
+[ -w "$knob" ] ||
+	fail "ktcp.ko has no test_fail_set_alloc: the VM suite needs the test build"
+ktcp monitor --json --count 1 >"$TEST_TMP/events" &
+mon=$!
+sleep 1
+echo 1 >"$knob"
+rc=0
+out=$(ktcp set "$id" --port 12346 --cpus 0 2>&1) || rc=$?
+echo 0 >"$knob"
+[ "$rc" -ne 0 ] || fail "a set whose allocation failed succeeded"
+assert_contains "$out" "Cannot allocate memory" "the failed set's error"
+assert_eq "$(ktcp list "$id" --json | jq -c '[.port, .cpus]')" '[12345,"1"]' \
+	"port and CPUs after the failed set"
+if (exec 4<>/dev/tcp/127.0.0.1/12346) 2>/dev/null; then
+	fail "the failed set left the server listening on its new port"
+fi
+exec 3<>/dev/tcp/127.0.0.1/12345 || fail "the failed set closed the old port"
+exec 3>&-
+ktcp set "$id" --cpus 0
+for _ in $(seq 100); do
+	kill -0 "$mon" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$mon" 2>/dev/null && fail "no event from the monitor in 10 s"
+wait "$mon" || fail "ktcp monitor failed: $(cat "$TEST_TMP/events")"
+assert_eq "$(jq -c '[.event, .port]' "$TEST_TMP/events")" '["changed",12345]' \
+	"the one event: the second set's"
 ktcp stop "$id"
 
 # --wq percpu: the work runs where the packets arrive, the client's CPU
