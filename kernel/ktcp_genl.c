@@ -342,7 +342,12 @@ typedef int (*ktcp_put_fn)(struct sk_buff *skb, const struct ktcp_server *srv);
  * 1.3 KiB.
  */
 #define KTCP_SERVER_MSG_REST 2048
-#define KTCP_SERVER_MSG_SIZE (KTCP_SERVER_MSG_REST + KTCP_PATH_MAX + 1)
+
+/* The payload of a server's message, for a root of @root_len chars. */
+static size_t ktcp_server_msg_size(size_t root_len)
+{
+	return KTCP_SERVER_MSG_REST + root_len + 1;
+}
 
 /* One message about @srv in reply to @info. */
 static int ktcp_reply_server(struct genl_info *info,
@@ -351,7 +356,7 @@ static int ktcp_reply_server(struct genl_info *info,
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(KTCP_SERVER_MSG_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(ktcp_server_msg_size(KTCP_PATH_MAX), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ktcp_genl_family, 0,
@@ -891,7 +896,7 @@ static int ktcp_nl_server_dump_start(struct netlink_callback *cb)
 			root = max(root, strlen(srv->opts.http_root));
 	mutex_unlock(&ktcp_lock);
 	cb->min_dump_alloc =
-		nlmsg_total_size(GENL_HDRLEN + KTCP_SERVER_MSG_REST + root + 1);
+		nlmsg_total_size(GENL_HDRLEN + ktcp_server_msg_size(root));
 	return 0;
 }
 
