@@ -16,7 +16,7 @@
  * printed one attribute per line as "type=len:hex". Exit: 0 ok, 1 error
  * from the kernel, 2 usage. --small-reads reads 4 KiB at a time, as a
  * client with a plain recv() loop and a page-sized buffer does; --fresh
- * sends on a socket that has read nothing yet (see resolve()).
+ * sends on a socket that has read nothing yet (see resolve_fresh()).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -309,24 +309,21 @@ static int on_valid(struct nl_msg *msg, void *arg)
 }
 
 /*
- * The family's id, asked on @sk, or with --fresh (@sk NULL) on a socket
- * of its own, so that the request goes out on one that has read nothing
- * yet (as Python's ynl does): the kernel sizes a dump's first buffer by
- * the largest read the socket has made.
+ * The family's id, asked on a socket of its own, so that the request goes
+ * out on one that has read nothing yet (--fresh, as Python's ynl does):
+ * the kernel sizes a dump's first buffer by the largest read the socket
+ * has made.
  */
-static int resolve(struct nl_sock *sk)
+static int resolve_fresh(void)
 {
-	struct nl_sock *own = sk ? NULL : nl_socket_alloc();
+	struct nl_sock *own = nl_socket_alloc();
 	int family = -1;
 
-	if (own && genl_connect(own) < 0) {
-		nl_socket_free(own);
+	if (!own)
 		return -1;
-	}
-	if (sk || own)
-		family = genl_ctrl_resolve(sk ? sk : own, KTCP_GENL_NAME);
-	if (own)
-		nl_socket_free(own);
+	if (genl_connect(own) >= 0)
+		family = genl_ctrl_resolve(own, KTCP_GENL_NAME);
+	nl_socket_free(own);
 	return family;
 }
 
@@ -364,7 +361,8 @@ int main(int argc, char **argv)
 	}
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
-	family = resolve(fresh ? NULL : sk);
+	family = fresh ? resolve_fresh() :
+			 genl_ctrl_resolve(sk, KTCP_GENL_NAME);
 	if (family < 0) {
 		printf("error ENOENT family %s not found\n", KTCP_GENL_NAME);
 		return 1;
