@@ -867,7 +867,7 @@ static int khttpd_request(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		khttpd_rx_consume(conn, hc, len);
 		hc->discard = req->content_length;
 		khttpd_rx_discard(conn, hc);
-	} else if (status != 413) {
+	} else if (req->content_length <= KHTTPD_MAX_BODY) {
 		/* Its body, still to come, is dropped in LINGER. */
 		hc->discard = req->content_length -
 			      min_t(u64, req->content_length, hc->rx_len - len);
