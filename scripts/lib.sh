@@ -61,3 +61,36 @@ scratch_dir() {
 		trap 'rm -rf "$tmp"' EXIT
 	fi
 }
+
+# jobs_stop_on_interrupt: a script's background jobs start with SIGINT
+# ignored, so a Ctrl-C never reaches run.sh's trap and its QEMU would run
+# on to its timeout. Pass INT and TERM on as TERM to each job and its
+# children (run.sh stops its QEMU on TERM), wait for them, and exit 130.
+jobs_stop_on_interrupt() {
+	trap jobs_stop INT TERM
+}
+
+# shellcheck disable=SC2317 # run by the trap
+jobs_stop() {
+	local p
+	trap '' INT TERM
+	for p in $(jobs -p); do
+		pkill -TERM -P "$p"
+		kill -TERM "$p"
+	done 2>/dev/null
+	wait
+	exit 130
+}
+
+# one_vm_args ARGS...: true if ARGS name something of a single VM's
+# (its log, name, initramfs, or what goes into the image), which VMs run
+# at once cannot share.
+one_vm_args() {
+	local a
+	for a in "$@"; do
+		case $a in
+		--log | --name | --initrd | --tests | --kmods | --bench) return 0 ;;
+		esac
+	done
+	return 1
+}

@@ -12,7 +12,8 @@
 # one VM. The tests are dealt out longest first, each to the VM with the
 # least work so far, by the seconds tests/vm/debug-seconds gives (measured
 # on the debug kernel; a test it does not list counts as 60 s). With --test
-# among the options, one VM runs the tests it names.
+# among the options, one VM runs the tests it names; so it does with an
+# option of one VM's (--log, --name, --initrd, --tests, --kmods, --bench).
 #
 # Exit status: 0 when every VM passed, 1 when one failed, 2 for a bad call.
 set -eu
@@ -31,11 +32,15 @@ case $jobs in
 '' | *[!0-9]* | 0) die "DEBUG_JOBS must be a number of VMs, 1 or more, not '$jobs'" ;;
 esac
 kdir=''
+# A --test of its own, or an option of one VM's, makes one VM.
 for a in "$@"; do
 	case $a in
 	--test) jobs=1 ;;
 	esac
 done
+if one_vm_args "$@"; then
+	jobs=1
+fi
 prev=''
 for a in "$@"; do
 	[ "$prev" != --kdir ] || kdir=$a
@@ -73,6 +78,7 @@ while read -r s t; do
 	load[min]=$((load[min] + s))
 done < <(printf '%s\n' "${tests[@]}" | sort -rn)
 
+jobs_stop_on_interrupt
 # One initramfs for every VM: the same modules and tests.
 initrd=$O/vm/$release.initramfs
 scripts/vm/mkinitramfs.sh --release "$release" --out "$initrd"

@@ -12,7 +12,9 @@
 # as they compute. Two at once on a 2-core host took 1.2x the time of one
 # each (683 s against 570 s for 6.12's), so the two kernels' suites take
 # about 60 % of the time they take one after the other. With more than one
-# at once, each run's output is printed when it ends, not while it runs.
+# at once, each run's output is printed when it ends, not while it runs;
+# run.sh options of a single VM's (--log, --name, --initrd, --tests,
+# --kmods, --bench) make it one at a time.
 set -eu
 
 # The body is one brace group so bash parses it before running: editing this
@@ -53,6 +55,10 @@ case $jobs in
 '' | *[!0-9]* | 0) die "VM_JOBS must be a number of VMs, 1 or more, not '$jobs'" ;;
 esac
 run_args=("$@")
+if one_vm_args "$@"; then
+	jobs=1
+fi
+jobs_stop_on_interrupt
 
 # run_one R : the guest suite on R, its output in $O/vm/R-run.out (and on
 # stdout as it comes when one VM runs at a time).
@@ -64,7 +70,7 @@ run_one() {
 			"${run_args[@]}" 2>&1 | tee "$out"
 		return "${PIPESTATUS[0]}"
 	fi
-	scripts/vm/run.sh --kdir "/usr/src/linux-headers-$1" \
+	exec scripts/vm/run.sh --kdir "/usr/src/linux-headers-$1" \
 		"${run_args[@]}" >"$out" 2>&1
 }
 
@@ -81,23 +87,34 @@ for r in $releases; do
 	fi
 	built+=("$r")
 done
-pids=()
-for r in ${built[@]+"${built[@]}"}; do
+# One at a time: each in the foreground, its console as it comes.
+# Several: in the background (run_one execs run.sh), printed as each ends.
+pids=() rcs=()
+for i in "${!built[@]}"; do
+	r=${built[i]}
+	echo "check-vm: === $r: guest suite (console in $O/vm/$r-run.out) ==="
+	if [ "$jobs" -eq 1 ]; then
+		rc=0
+		run_one "$r" || rc=$?
+		rcs[i]=$rc
+		continue
+	fi
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n || true
 	done
-	echo "check-vm: === $r: guest suite (console in $O/vm/$r-run.out) ==="
 	run_one "$r" &
-	pids+=($!)
+	pids[i]=$!
 done
-for i in "${!pids[@]}"; do
-	r=${built[$i]}
+for i in "${!built[@]}"; do
+	r=${built[i]}
 	out=$O/vm/$r-run.out
-	rc=0
-	wait "${pids[$i]}" || rc=$?
-	if [ "$jobs" -gt 1 ]; then
+	if [ -n "${pids[i]:-}" ]; then
+		rc=0
+		wait "${pids[i]}" || rc=$?
 		echo "check-vm: === $r: output ==="
 		cat "$out"
+	else
+		rc=${rcs[i]}
 	fi
 	line=$(grep -E '^vm: ' "$out" | tail -n 1 || true)
 	summary+=("${line:-vm: $r: FAIL (run.sh exited $rc without a summary)}")

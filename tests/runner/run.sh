@@ -14,9 +14,10 @@ set -eu
 # The body is one brace group so bash parses it before running: editing this
 # file while a long run uses it must not change what that run executes.
 {
-top=$(cd "$(dirname "$0")/../.." && pwd)
+PROG=runner
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../../scripts/lib.sh"
 cd "$top"
-O=${O:-build}
 kdir='' kernel='' cases=good,warn,fail,missing,none,crash,boot,hang,hung,stall,pin,leak,kmemleak-off,kasan,ubsan,lockdep,nonstatic,lockdep-off
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -61,6 +62,7 @@ case $jobs in
 	;;
 esac
 pending=()
+jobs_stop_on_interrupt
 
 # run_case NAME WANT_RC PATTERN RUN_ARGS...: boots the case and writes its
 # verdict to $work/case-NAME.verdict: a PASS line, or a FAIL line and the
