@@ -64,8 +64,10 @@ scratch_dir() {
 
 # jobs_stop_on_interrupt: a script's background jobs start with SIGINT
 # ignored, so a Ctrl-C never reaches run.sh's trap and its QEMU would run
-# on to its timeout. Pass INT and TERM on as TERM to each job and its
-# children (run.sh stops its QEMU on TERM), wait for them, and exit 130.
+# on to its timeout. Pass INT and TERM on as TERM to each job and all it
+# has started, QEMU first (run.sh runs it under timeout, in a process
+# group of its own, and waits for it before its trap can run), wait for
+# them, and exit 130.
 jobs_stop_on_interrupt() {
 	trap jobs_stop INT TERM
 }
@@ -75,21 +77,32 @@ jobs_stop() {
 	local p
 	trap '' INT TERM
 	for p in $(jobs -p); do
-		pkill -TERM -P "$p"
-		kill -TERM "$p"
-	done 2>/dev/null
+		kill_tree "$p"
+	done
 	wait
 	exit 130
 }
 
+# kill_tree PID: TERM to PID's descendants, the deepest first, then to PID.
+# shellcheck disable=SC2317 # run by the trap
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill -TERM "$1" 2>/dev/null || true
+}
+
 # one_vm_args ARGS...: true if ARGS name something of a single VM's
-# (its log, name, initramfs, or what goes into the image), which VMs run
-# at once cannot share.
+# (its log, name, initramfs, what goes into the image, a mode that wants
+# the terminal or forwarded ports), which VMs run at once cannot share.
 one_vm_args() {
 	local a
 	for a in "$@"; do
 		case $a in
-		--log | --name | --initrd | --tests | --kmods | --bench) return 0 ;;
+		--log | --name | --initrd | --tests | --kmods | --bench | --mode | --ports)
+			return 0
+			;;
 		esac
 	done
 	return 1

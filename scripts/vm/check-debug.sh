@@ -15,7 +15,7 @@
 # tests/vm/debug-seconds gives (measured on the debug kernel; a test it
 # does not list counts as 60 s). With --test among the options, one VM
 # runs the tests it names; so it does with an option of one VM's (--log,
-# --name, --initrd, --tests, --kmods, --bench).
+# --name, --initrd, --tests, --kmods, --bench, --mode, --ports).
 #
 # Exit status: 0 when every VM passed, 1 when one failed, 2 for a bad call.
 set -eu

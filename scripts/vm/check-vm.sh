@@ -14,7 +14,7 @@
 # about 60 % of the time they take one after the other. With more than one
 # at once, each run's output is printed when it ends, not while it runs;
 # run.sh options of a single VM's (--log, --name, --initrd, --tests,
-# --kmods, --bench) make it one at a time.
+# --kmods, --bench, --mode, --ports) make it one at a time.
 set -eu
 
 # The body is one brace group so bash parses it before running: editing this

@@ -66,7 +66,7 @@ jobs_stop_on_interrupt
 
 # run_case NAME WANT_RC PATTERN RUN_ARGS...: boots the case and writes its
 # verdict to $work/case-NAME.verdict: a PASS line, or a FAIL line and the
-# end of run.sh's output; its first line's seconds in $work/case-NAME.secs.
+# end of run.sh's output; the seconds it took in $work/case-NAME.secs.
 run_case() {
 	local name=$1 want=$2 pattern=$3 out rc=0 start secs ok=1
 	shift 3
