@@ -101,31 +101,38 @@ only_on ktcp_conn_work 1 "a connection accepted during set --cpus 1"
 knob=/sys/module/ktcp/parameters/test_fail_set_alloc
 [ -w "$knob" ] ||
 	fail "ktcp.ko has no test_fail_set_alloc: the VM suite needs the test build"
-# events N: wait until the monitor has printed N events (30 s at most).
-events() {
-	local _
+# mark: start and stop a server on port 12399 and wait until the monitor
+# has printed its stop (30 s at most): every event before it is printed.
+marks=0
+mark() {
+	local m _
+	m=$(ktcp start echo --port 12399 --json | jq -r .id)
+	ktcp stop "$m"
+	marks=$((marks + 1))
 	for _ in $(seq 300); do
-		[ "$(wc -l <"$TEST_TMP/events")" -lt "$1" ] || return 0
+		[ "$(grep -c '"stopped".*12399' "$TEST_TMP/events")" -lt "$marks" ] ||
+			return 0
 		sleep 0.1
 	done
-	fail "the monitor printed $(wc -l <"$TEST_TMP/events") events, not $1"
+	fail "the monitor did not print mark $marks: $(cat "$TEST_TMP/events")"
 }
 ktcp monitor --json >"$TEST_TMP/events" &
 mon=$!
-# The monitor listens once it has seen a set that changes nothing: the
-# first may come before it has subscribed (seconds on a debug kernel).
+# The monitor listens once it has printed an event: the first may come
+# before it has subscribed (seconds on a debug kernel).
 for _ in $(seq 30); do
 	ktcp set "$id" --cpus 1
 	sleep 1
 	[ ! -s "$TEST_TMP/events" ] || break
 done
-events 1
-sleep 1 # the last set's event, if it is still on its way
-synced=$(wc -l <"$TEST_TMP/events")
+mark
+before=$(wc -l <"$TEST_TMP/events")
 echo 1 >"$knob"
 rc=0
 out=$(ktcp set "$id" --port 12346 --cpus 0 2>&1) || rc=$?
-assert_eq "$(cat "$knob")" 0 "the injected failure fired"
+fired=$(cat "$knob")
+echo 0 >"$knob"
+assert_eq "$fired" 0 "the injected failure fired"
 [ "$rc" -ne 0 ] || fail "a set whose allocation failed succeeded"
 assert_contains "$out" "Cannot allocate memory" "the failed set's error"
 assert_eq "$(ktcp list "$id" --json | jq -c '[.port, .cpus]')" '[12345,"1"]' \
@@ -135,14 +142,15 @@ if (exec 4<>/dev/tcp/127.0.0.1/12346) 2>/dev/null; then
 fi
 exec 3<>/dev/tcp/127.0.0.1/12345 || fail "the failed set closed the old port"
 exec 3>&-
-# The next event is the next set's, not one of the failed set's.
+# Between the two marks, the next set's event and nothing of the failed
+# set's.
 ktcp set "$id" --cpus 0
-events $((synced + 1))
-sleep 1
+mark
 kill "$mon"
-wait "$mon" || true # killed: 143
-assert_eq "$(tail -n +$((synced + 1)) "$TEST_TMP/events" | jq -c '[.event, .port]')" \
-	'["changed",12345]' "the events after the failed set"
+wait "$mon" || fail "ktcp monitor failed"
+assert_eq "$(tail -n +$((before + 1)) "$TEST_TMP/events" | jq -c '[.event, .port]' |
+	tr -d '\n')" '["changed",12345]["started",12399]["stopped",12399]' \
+	"the events after the failed set"
 ktcp stop "$id"
 
 # --wq percpu: the work runs where the packets arrive, the client's CPU
