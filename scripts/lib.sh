@@ -62,6 +62,21 @@ scratch_dir() {
 	fi
 }
 
+# check_jobs NAME VALUE: dies unless VALUE, the setting NAME, is a number
+# of VMs to run at once.
+check_jobs() {
+	case $2 in
+	'' | *[!0-9]* | 0) die "$1 must be a number of VMs, 1 or more, not '$2'" ;;
+	esac
+}
+
+# jobs_throttle N: waits until fewer than N background jobs run.
+jobs_throttle() {
+	while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do
+		wait -n || true
+	done
+}
+
 # jobs_stop_on_interrupt: a script's background jobs start with SIGINT
 # ignored, so a Ctrl-C never reaches run.sh's trap and its QEMU would run
 # on to its timeout. Pass INT and TERM on as TERM to each job and all it

@@ -30,24 +30,17 @@ DIE_STATUS=2
 cd "$top"
 
 jobs=${DEBUG_JOBS:-2}
-case $jobs in
-'' | *[!0-9]* | 0) die "DEBUG_JOBS must be a number of VMs, 1 or more, not '$jobs'" ;;
-esac
-kdir=''
+check_jobs DEBUG_JOBS "$jobs"
 # A --test of its own, or an option of one VM's, makes one VM.
+kdir='' prev=''
 for a in "$@"; do
-	case $a in
-	--test) jobs=1 ;;
-	esac
+	[ "$a" != --test ] || jobs=1
+	[ "$prev" != --kdir ] || kdir=$a
+	prev=$a
 done
 if one_vm_args "$@"; then
 	jobs=1
 fi
-prev=''
-for a in "$@"; do
-	[ "$prev" != --kdir ] || kdir=$a
-	prev=$a
-done
 [ -n "$kdir" ] || die "--kdir is required"
 release=$(scripts/vm/krelease.sh "$kdir") || exit 2
 mkdir -p "$O/vm"

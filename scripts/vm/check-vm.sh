@@ -51,9 +51,7 @@ for series in 6.1 6.12; do
 	fi
 done
 jobs=${VM_JOBS:-2}
-case $jobs in
-'' | *[!0-9]* | 0) die "VM_JOBS must be a number of VMs, 1 or more, not '$jobs'" ;;
-esac
+check_jobs VM_JOBS "$jobs"
 run_args=("$@")
 if one_vm_args "$@"; then
 	jobs=1
@@ -99,9 +97,7 @@ for i in "${!built[@]}"; do
 		rcs[i]=$rc
 		continue
 	fi
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-		wait -n || true
-	done
+	jobs_throttle "$jobs"
 	run_one "$r" &
 	pids[i]=$!
 done

@@ -14,7 +14,7 @@ set -eu
 # The body is one brace group so bash parses it before running: editing this
 # file while a long run uses it must not change what that run executes.
 {
-PROG=runner
+PROG=runner DIE_STATUS=2
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
 cd "$top"
@@ -55,12 +55,7 @@ failures=0
 # RUNNER_JOBS (default 2) cases boot at once: a TCG guest keeps about one
 # host core busy. Each case's VM has its own name (run.sh --name).
 jobs=${RUNNER_JOBS:-2}
-case $jobs in
-'' | *[!0-9]* | 0)
-	echo "runner: RUNNER_JOBS must be a number of VMs, 1 or more, not '$jobs'" >&2
-	exit 2
-	;;
-esac
+check_jobs RUNNER_JOBS "$jobs"
 pending=()
 jobs_stop_on_interrupt
 
@@ -114,9 +109,7 @@ expect() {
 		last_secs=$(cat "$work/case-$name.secs")
 		return
 	fi
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-		wait -n || true
-	done
+	jobs_throttle "$jobs"
 	run_case "$@" &
 	pending+=("$name")
 }
