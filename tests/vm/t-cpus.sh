@@ -101,20 +101,11 @@ only_on ktcp_conn_work 1 "a connection accepted during set --cpus 1"
 knob=/sys/module/ktcp/parameters/test_fail_set_alloc
 [ -w "$knob" ] ||
 	fail "ktcp.ko has no test_fail_set_alloc: the VM suite needs the test build"
-# mark: start and stop a server on port 12399 and wait until the monitor
-# has printed its stop (30 s at most): every event before it is printed.
-marks=0
+# mark PORT: start and stop a server on PORT and wait until the monitor
+# has printed its stop: every event before it is printed.
 mark() {
-	local m _
-	m=$(ktcp start echo --port 12399 --json | jq -r .id)
-	ktcp stop "$m"
-	marks=$((marks + 1))
-	for _ in $(seq 300); do
-		[ "$(grep -c '"stopped".*12399' "$TEST_TMP/events")" -lt "$marks" ] ||
-			return 0
-		sleep 0.1
-	done
-	fail "the monitor did not print mark $marks: $(cat "$TEST_TMP/events")"
+	ktcp stop "$(ktcp start echo --port "$1" --json | jq -r .id)"
+	wait_line "$TEST_TMP/events" "\"stopped\".*$1" 30
 }
 ktcp monitor --json >"$TEST_TMP/events" &
 mon=$!
@@ -125,7 +116,7 @@ for _ in $(seq 30); do
 	sleep 1
 	[ ! -s "$TEST_TMP/events" ] || break
 done
-mark
+mark 12398
 before=$(wc -l <"$TEST_TMP/events")
 echo 1 >"$knob"
 rc=0
@@ -145,7 +136,7 @@ exec 3>&-
 # Between the two marks, the next set's event and nothing of the failed
 # set's.
 ktcp set "$id" --cpus 0
-mark
+mark 12399
 kill "$mon"
 wait "$mon" || fail "ktcp monitor failed"
 assert_eq "$(tail -n +$((before + 1)) "$TEST_TMP/events" | jq -c '[.event, .port]' |
