@@ -80,9 +80,9 @@ jobs_throttle() {
 # jobs_stop_on_interrupt: a script's background jobs start with SIGINT
 # ignored, so a Ctrl-C never reaches run.sh's trap and its QEMU would run
 # on to its timeout. Pass INT and TERM on as TERM to each job and all it
-# has started, QEMU first (run.sh runs it under timeout, in a process
-# group of its own, and waits for it before its trap can run), wait for
-# them, and exit 130.
+# has started, the deepest first (QEMU, which runs under timeout in a
+# process group of its own; a job that is a subshell would otherwise wait
+# for its run.sh), wait for them, and exit 130.
 jobs_stop_on_interrupt() {
 	trap jobs_stop INT TERM
 }

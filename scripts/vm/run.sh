@@ -19,7 +19,8 @@
 #   --bench         passed to mkinitramfs.sh: add the benchmark tools
 #   --log FILE      console log (default $O/vm/NAME-MODE.log)
 #   --name NAME     names this VM's files in $O/vm (default RELEASE): two
-#                   VMs of one kernel at once need two names
+#                   VMs of one kernel at once need two names, and a run
+#                   whose name is in use stops at once (status 2)
 #   --ports "P..."  host ports forwarded to the guest in shell/demo mode
 #                   (default "8081 12345")
 #
@@ -45,8 +46,9 @@
 # t-http-log was expected and GoAccess disagrees with its access log
 # (scripts/vm/check-clf.sh), when t-http-log's or t-top's JSON does not
 # match docs/ktcp.schema.json, or when the guest never reported a
-# result; 124 when the timeout killed the VM; 2 for a bad call, such as a
-# --test that matches no test. The last line is a one-line summary:
+# result; 124 when the timeout killed the VM; 130 when interrupted (INT or
+# TERM: QEMU is stopped too); 2 for a bad call, such as a --test that
+# matches no test. The last line is a one-line summary:
 #   vm: RELEASE: PASS (N passed, 0 failed)
 set -eu
 
@@ -144,6 +146,12 @@ if [ "$mode" = test ]; then
 fi
 
 mkdir -p "$O/vm"
+# One run per name: a second one would overwrite this one's log and
+# initramfs, and its cleanup would kill this one's QEMU (by the pid file).
+# QEMU inherits the lock, so the name stays taken while it runs.
+exec {name_lock}>"$O/vm/$vmname.lock"
+flock -n "$name_lock" ||
+	die "a VM named '$vmname' is running already; give this one another --name"
 log=${log:-$O/vm/$vmname-$mode.log}
 if [ -z "$initrd" ]; then
 	initrd=$O/vm/$vmname.initramfs
@@ -202,6 +210,7 @@ fi
 
 # shellcheck disable=SC2317 # called from traps
 cleanup() {
+	[ -z "${vm_job:-}" ] || kill_tree "$vm_job"
 	if [ -s "$pidfile" ]; then
 		kill "$(cat "$pidfile")" 2>/dev/null || true
 		rm -f "$pidfile"
@@ -287,12 +296,23 @@ fi
 # modules are loaded by the tests): under TCG, Debian's 6.12 now and then
 # takes a stray int3 while it patches its own text at boot. Such a boot is
 # retried, twice at most, and says so; any later death is the run's.
+# The run is a background job, waited for: bash runs a trap only between
+# commands, so with QEMU in the foreground a Ctrl-C would wait for it to
+# end (QEMU runs under timeout, in a process group of its own, and does
+# not see the Ctrl-C). Interrupted, the wait returns and the trap kills
+# the job's processes.
 boot=1
 while :; do
-	timeout -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
-		-serial stdio ${serial[@]+"${serial[@]}"} </dev/null |
-		sed -u 's/\r$//' | tee "$log"
-	qrc=${PIPESTATUS[0]}
+	(
+		timeout -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
+			-serial stdio ${serial[@]+"${serial[@]}"} </dev/null |
+			sed -u 's/\r$//' | tee "$log"
+		exit "${PIPESTATUS[0]}"
+	) &
+	vm_job=$!
+	qrc=0
+	wait "$vm_job" || qrc=$?
+	vm_job=''
 	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ] || [ "$boot" -ge 3 ] ||
 		grep -q 'KTCP-VM-INIT' "$log"; then
 		break
