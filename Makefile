@@ -151,6 +151,9 @@ VM_ARGS ?=
 # that beside another: VM_TIMEOUT, each VM's limit, is 30 minutes.
 VM_JOBS ?= 2
 VM_TIMEOUT ?= 1800
+# VM_TEST_TIMEOUT: each guest test's limit there. The longest, t-http-files,
+# takes up to 115 s beside another VM (the guest's default limit is 120 s).
+VM_TEST_TIMEOUT ?= 300
 # The debug suite takes 20 to 23 minutes in one VM on a quiet 2-core host,
 # and has taken more than twice as long on a busy one: each VM gets 50
 # minutes. DEBUG_JOBS: how many VMs share its tests (scripts/vm/check-debug.sh).
@@ -162,7 +165,8 @@ VM_KDIR = /usr/src/linux-headers-$(KERNEL_RELEASE)
 
 .PHONY: check-runner
 check-vm: userspace
-	@VM_JOBS=$(VM_JOBS) scripts/vm/check-vm.sh --timeout $(VM_TIMEOUT) $(VM_ARGS)
+	@VM_JOBS=$(VM_JOBS) scripts/vm/check-vm.sh --timeout $(VM_TIMEOUT) \
+		--test-timeout $(VM_TEST_TIMEOUT) $(VM_ARGS)
 
 # The runner's own self-test: known-good, warning, failing, crashing and
 # hanging guests, a missing test, a hung task, an RCU stall, a module that

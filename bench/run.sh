@@ -135,7 +135,8 @@ echo "bench: $tests on $release, $runs run(s) of ${secs}s per point;" \
 # Progress, test verdicts and the summary; the whole console is in the log.
 rc=0
 # The release build, without the VM suite's fault injection points.
-scripts/vm/run.sh --kdir "$kdir" --bench --kmods "$O/kmod/$release/kernel" \
+scripts/vm/run.sh --kdir "$kdir" --name "$release-bench" --bench \
+	--kmods "$O/kmod/$release/kernel" \
 	--tests tests/vm --tests bench/vm \
 	--test "$tests" --test-timeout "$test_timeout" --timeout "$vm_timeout" \
 	--append "$append" --log "$out/vm.log" 2>&1 |

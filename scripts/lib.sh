@@ -99,13 +99,18 @@ jobs_stop() {
 }
 
 # kill_tree PID: TERM to PID's descendants, the deepest first, then to PID.
+# PID is stopped meanwhile, so that it cannot see its children end before
+# its own TERM comes (run.sh would take its QEMU's end for a failed boot),
+# nor start new ones.
 # shellcheck disable=SC2317 # run by the trap
 kill_tree() {
 	local c
+	kill -STOP "$1" 2>/dev/null || return 0
 	for c in $(pgrep -P "$1"); do
 		kill_tree "$c"
 	done
 	kill -TERM "$1" 2>/dev/null || true
+	kill -CONT "$1" 2>/dev/null || true
 }
 
 # one_vm_args ARGS...: true if ARGS name something of a single VM's

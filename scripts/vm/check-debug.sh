@@ -75,7 +75,7 @@ done < <(printf '%s\n' "${tests[@]}" | sort -rn)
 
 jobs_stop_on_interrupt
 # One initramfs for every VM: the same modules and tests.
-initrd=$O/vm/$release.initramfs
+initrd=$O/vm/$release-shared.initramfs
 scripts/vm/mkinitramfs.sh --release "$release" --out "$initrd"
 pids=() names=()
 for i in "${!shares[@]}"; do

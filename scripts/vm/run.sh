@@ -211,11 +211,14 @@ fi
 # shellcheck disable=SC2317 # called from traps
 cleanup() {
 	[ -z "${vm_job:-}" ] || kill_tree "$vm_job"
+	vm_job=''
 	if [ -s "$pidfile" ]; then
-		kill "$(cat "$pidfile")" 2>/dev/null || true
+		kill "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null || true
 		rm -f "$pidfile"
 	fi
-	[ -z "${watcher:-}" ] || kill "$watcher" 2>/dev/null || true
+	# All of it: its tail and a host check hold the name's lock too.
+	[ -z "${watcher:-}" ] || kill_tree "$watcher"
+	watcher=''
 	[ -z "${chan:-}" ] || rm -f "$chan.in" "$chan.out"
 }
 trap cleanup EXIT
@@ -304,6 +307,7 @@ fi
 boot=1
 while :; do
 	(
+		set +e # QEMU's status, even if tee fails
 		timeout -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
 			-serial stdio ${serial[@]+"${serial[@]}"} </dev/null |
 			sed -u 's/\r$//' | tee "$log"
