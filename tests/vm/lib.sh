@@ -69,6 +69,27 @@ wait_line() {
 	fail "no '$2' in $1 after $3 s: $(tail -n 5 "$1" 2>/dev/null)"
 }
 
+# monitor_start FILE ARGS... : `ktcp monitor ARGS` in the background, its
+# output in FILE and its pid in MON, once it listens. A monitor subscribes
+# some time after it starts (seconds on a debug kernel beside another VM)
+# and misses the events before: its first wait for one (in ppoll(), which
+# slow-poll.so marks with a file) comes after it has subscribed.
+monitor_start() {
+	local out=$1 mark=$TEST_TMP/monitor-waits
+	shift
+	rm -f "$mark"
+	KTCP_TEST_POLL_DELAY_MS=0 KTCP_TEST_POLL_MARK=$mark \
+		LD_PRELOAD=/tests/slow-poll.so ktcp monitor "$@" >"$out" &
+	MON=$!
+	for _ in $(seq 300); do
+		[ ! -e "$mark" ] || return 0
+		kill -0 "$MON" 2>/dev/null ||
+			fail "ktcp monitor $* ended before it waited for events"
+		sleep 0.1
+	done
+	fail "ktcp monitor $* did not wait for events within 30 s"
+}
+
 # need_module NAME... : load a module (ours or the kernel's) or fail.
 need_module() {
 	local m
