@@ -33,7 +33,7 @@ for wq in unbound percpu; do
 	awk -v ms="$median" 'BEGIN { exit !(ms < 40) }' ||
 		fail "split messages took $median ms at the median ($wq;" \
 			"Nagle: >= 40)"
-	sleep 0.5
+	no_active "$id" 30
 	st=$(ktcp stats "$id" --json | jq -c .stats)
 	assert_eq "$(jq -r .closed <<<"$st")" 41 "closed ($wq)"
 	assert_eq "$(jq -r .errors <<<"$st")" 0 "errors ($wq)"

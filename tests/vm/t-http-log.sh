@@ -176,7 +176,9 @@ curl -s -o /dev/null "$URL/hello.txt?[1-400]" >/dev/null
 kill -CONT "$LOG_PID"
 dropped=$(hstat log_dropped)
 [ "$dropped" -gt 0 ] || fail "a stopped reader with 16K lost nothing"
-sleep 0.5
+# Its report of the loss, before the SIGTERM that ends it: a SIGTERM
+# already pending when it resumes would end it before it reads.
+wait_line /tmp/log-slow.json '"lost":true' 30
 stop_log
 lost=$(grep '"lost":true' /tmp/log-slow.json | tail -n 1) ||
 	fail "no loss reported: $(tail -n 3 /tmp/log-slow.json)"
