@@ -69,25 +69,26 @@ wait_line() {
 	fail "no '$2' in $1 after $3 s: $(tail -n 5 "$1" 2>/dev/null)"
 }
 
-# monitor_start FILE ARGS... : `ktcp monitor ARGS` in the background, its
-# output in FILE and its pid in MON, once it listens. A monitor subscribes
-# some time after it starts (seconds on a debug kernel beside another VM)
-# and misses the events before: its first wait for one (in ppoll(), which
-# slow-poll.so marks with a file) comes after it has subscribed.
-monitor_start() {
-	local out=$1 mark=$TEST_TMP/monitor-waits
+# start_waiting FILE CMD... : CMD in the background, its output in FILE
+# and its pid in BG, once it first waits in poll() or ppoll(), which
+# slow-poll.so (with no delay) marks with a file. A tool takes seconds to
+# start on a debug kernel beside another VM; `ktcp monitor` waits only
+# once it has subscribed, and misses the events before; `ktcp top` waits
+# once it has taken its first sample.
+start_waiting() {
+	local out=$1 mark=${TEST_TMP:-/tmp}/waits
 	shift
+	[ -r /tests/slow-poll.so ] || fail "the image has no /tests/slow-poll.so"
 	rm -f "$mark"
 	KTCP_TEST_POLL_DELAY_MS=0 KTCP_TEST_POLL_MARK=$mark \
-		LD_PRELOAD=/tests/slow-poll.so ktcp monitor "$@" >"$out" &
-	MON=$!
+		LD_PRELOAD=/tests/slow-poll.so "$@" >"$out" &
+	BG=$!
 	for _ in $(seq 300); do
 		[ ! -e "$mark" ] || return 0
-		kill -0 "$MON" 2>/dev/null ||
-			fail "ktcp monitor $* ended before it waited for events"
+		kill -0 "$BG" 2>/dev/null || fail "$* ended before it waited"
 		sleep 0.1
 	done
-	fail "ktcp monitor $* did not wait for events within 30 s"
+	fail "$* did not wait within 30 s"
 }
 
 # need_module NAME... : load a module (ours or the kernel's) or fail.

@@ -55,8 +55,8 @@ assert_contains "$(cat "$TEST_TMP/twin1" "$TEST_TMP/twin2")" \
 ktcp stop "$(ktcp list --json | jq -r '.[] | select(.name == "twin") | .id')"
 modprobe -r kecho
 
-monitor_start "$TEST_TMP/events" --json --count 4
-mon=$MON
+start_waiting "$TEST_TMP/events" ktcp monitor --json --count 4
+mon=$BG
 
 id=$(jrec start ktcp start echo --port 12345 --json | jq -r .id)
 grep -q '^kecho ' /proc/modules || fail "starting echo did not load kecho"
@@ -240,8 +240,8 @@ ktcp stop "$id4"
 # event counts "dropped", as the reply does.
 id3=$(ktcp start echo -p 12349 --json | jq -r .id)
 wait_port 12349
-monitor_start "$TEST_TMP/drop-events" --json --count 1
-mon=$MON
+start_waiting "$TEST_TMP/drop-events" ktcp monitor --json --count 1
+mon=$BG
 exec 3<>/dev/tcp/127.0.0.1/12349
 res=$(jrec drop ktcp drop --json --dry-run --state established --dport 12349)
 assert_eq "$(jq -r '.found' <<<"$res")" 1 "dry run found"
