@@ -90,7 +90,9 @@ jobs_stop_on_interrupt() {
 # shellcheck disable=SC2317 # run by the trap
 jobs_stop() {
 	local p
-	trap '' INT TERM
+	# HUP too: if make ends first, its group gets one while a job of ours
+	# may be stopped (kill_tree).
+	trap '' INT TERM HUP
 	for p in $(jobs -p); do
 		kill_tree "$p"
 	done
