@@ -13,9 +13,10 @@
  * under its lock, and only while it still has the state and the tuple it
  * was found with: a RST when the state calls for one, ECONNABORTED to the
  * owner, then closed, as tcp_abort() leaves it. Orphans (no owner can
- * listen() on them), TIME_WAIT and request sockets go to tcp_abort(),
- * which deschedules a TIME_WAIT socket and unlinks a request socket from
- * its listener.
+ * listen() on them) and TIME_WAIT sockets go to tcp_abort(), which
+ * deschedules a TIME_WAIT socket. A request socket is unlinked from its
+ * listener here, as tcp_abort() does, to learn whether it still was in
+ * the queue.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -122,6 +123,23 @@ static u8 droptcp_tcp_abort(struct sock *sk)
 }
 
 /*
+ * Unlink a request socket from its listener's queue. Its handshake may
+ * have completed since it was found: it is then unlinked already, the
+ * connection it became is in its place, and nothing was dropped, though
+ * tcp_abort() would say 0.
+ */
+static u8 droptcp_abort_request(struct sock *sk)
+{
+	struct request_sock *req = inet_reqsk(sk);
+	bool unlinked;
+
+	local_bh_disable();
+	unlinked = inet_csk_reqsk_queue_drop(req->rsk_listener, req);
+	local_bh_enable();
+	return unlinked ? KTCP_DROP_DROPPED : KTCP_DROP_NOT_FOUND;
+}
+
+/*
  * Abort @sk as tcp_abort() would if it is still the connection @t; the
  * caller holds its socket lock and bh lock. Returns the result, or
  * KTCP_DROP_UNSPEC when tcp_abort() can and must do it after all.
@@ -164,6 +182,8 @@ static u8 droptcp_abort(struct sock *sk, const struct droptcp_tuple *t)
 	u8 result;
 
 	ktcp_test_delay(KTCP_TEST_DROP_FOUND);
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		return droptcp_abort_request(sk);
 	if (!sk_fullsock(sk))
 		return droptcp_tcp_abort(sk);
 	lock_sock(sk);
@@ -176,20 +196,32 @@ static u8 droptcp_abort(struct sock *sk, const struct droptcp_tuple *t)
 	return result == KTCP_DROP_UNSPEC ? droptcp_tcp_abort(sk) : result;
 }
 
-/* Drop the socket of s->t, setting s->state and s->result. */
+/*
+ * Drop the socket of s->t, setting s->state and s->result. A request
+ * socket whose handshake completed meanwhile has left the connection it
+ * became under the same tuple: that one is looked up and dropped.
+ */
 void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
 {
-	struct sock *sk = droptcp_lookup(net, &s->t);
 	struct droptcp_tuple found;
+	int tries = 2;
+	struct sock *sk;
+	bool became;
 
-	s->state = 0;
-	s->result = KTCP_DROP_NOT_FOUND;
-	if (!sk)
-		return;
-	s->state = droptcp_state(sk);
-	droptcp_sock_tuple(sk, &found);
-	s->result = dry_run ? KTCP_DROP_FOUND : droptcp_abort(sk, &found);
-	sock_gen_put(sk);
+	do {
+		s->state = 0;
+		s->result = KTCP_DROP_NOT_FOUND;
+		sk = droptcp_lookup(net, &s->t);
+		if (!sk)
+			return;
+		s->state = droptcp_state(sk);
+		droptcp_sock_tuple(sk, &found);
+		s->result = dry_run ? KTCP_DROP_FOUND :
+				      droptcp_abort(sk, &found);
+		became = sk->sk_state == TCP_NEW_SYN_RECV &&
+			 s->result == KTCP_DROP_NOT_FOUND;
+		sock_gen_put(sk);
+	} while (became && --tries);
 }
 
 static bool droptcp_addr_match(u8 ffamily, const struct in6_addr *faddr,

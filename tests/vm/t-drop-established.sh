@@ -4,13 +4,16 @@
 # names the listener's port but no connection drops nothing. IPv4, IPv6,
 # and IPv4 connections of IPv6 sockets given as IPv4-mapped or as IPv4.
 # A connection whose owner makes its socket a listener while the drop
-# holds it is not dropped, and neither is that listener.
+# holds it is not dropped, and neither is that listener. A connection
+# found as a request socket (SYN-RECV) whose handshake completes while
+# the drop holds it is dropped as the connection it became.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
-need ktcp tcp-pairs ss jq
+need ktcp tcp-pairs ss jq tc
 need_module ktcp
 # No helper outlives a failed test to hold its ports.
-trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true
+tc qdisc del dev lo root 2>/dev/null || true' EXIT
 
 # start_hold LADDR CADDR PORT OUT: a held connection (tcp-pairs hold) in
 # the background, its output in OUT; sets HOLD_PID and HOLD_READY (the
@@ -140,3 +143,36 @@ relisten() {
 
 relisten 12375 12376 SRC DST
 relisten 12377 12378 --state established --dport 12377
+
+# A request socket whose handshake completes between the drop's lookup
+# and its abort: the request is no longer in its listener's queue, and
+# the tuple now names the connection it became, which is dropped. netem
+# delays every packet on lo by D, so the listener's request socket lives
+# from D to 3D after the connect (SYN, SYN-ACK, ACK); the drop finds it
+# and, held by test_drop_delay_ms for 3D, aborts after the last ACK came.
+D=$((1000 * scale))
+tc qdisc add dev lo root netem delay "${D}ms"
+tcp-pairs hold 127.0.0.1 12379 127.0.0.1 $((20 * scale)) >"$TEST_TMP/req" &
+pid=$!
+req=
+for _ in $(seq 200); do
+	req=$(ss -Htn state syn-recv "sport = :12379")
+	[ -n "$req" ] && break
+	sleep 0.05
+done
+[ -n "$req" ] || fail "no SYN-RECV socket on port 12379"
+# shellcheck disable=SC2086 # split into its words on purpose
+set -- $req
+echo $((3 * D)) >"$params/test_drop_delay_ms"
+res=$(ktcp drop "$3" "$4" --json) || fail "drop of the request socket"
+echo 0 >"$params/test_drop_delay_ms"
+# The delay stays until the client has read the RST: removing netem
+# would throw away the packets it holds.
+wait $pid || fail "tcp-pairs hold failed"
+tc qdisc del dev lo root
+assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" dropped \
+	"result for the request that became a connection"
+assert_eq "$(jq -r '.sockets[0].state' <<<"$res")" established \
+	"state of the request that became a connection"
+assert_eq "$(sed -n 's/^local //p' "$TEST_TMP/req")" ECONNRESET \
+	"client of the request that became a connection"
