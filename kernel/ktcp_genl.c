@@ -472,7 +472,9 @@ static void ktcp_parse_params(struct genl_info *info,
 
 /*
  * KTCP_A_CPUS into @mask, which the caller frees when *given, error or
- * not. Every CPU named must be online.
+ * not. Every CPU named must be online, and the set must print within
+ * KTCP_CPUS_MAX chars: replies and dumps carry it printed, and a list
+ * such as 0-255:1/2 (every other CPU) is short only as given.
  */
 static int ktcp_parse_cpus(struct genl_info *info, cpumask_var_t *mask,
 			   bool *given)
@@ -505,6 +507,13 @@ static int ktcp_parse_cpus(struct genl_info *info, cpumask_var_t *mask,
 	if (!cpumask_subset(*mask, cpu_online_mask)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a,
 				    "a CPU in the list is not online");
+		return -EINVAL;
+	}
+	if (snprintf(NULL, 0, "%*pbl", cpumask_pr_args(*mask)) >
+	    (ktcp_test_cpus_max() ?: KTCP_CPUS_MAX)) {
+		NL_SET_ERR_MSG_ATTR(
+			info->extack, a,
+			"the CPU list prints longer than 255 chars (as ranges and single CPUs): name fewer or more contiguous CPUs");
 		return -EINVAL;
 	}
 	return 0;

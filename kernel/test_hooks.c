@@ -39,6 +39,8 @@ KTCP_TEST_KNOB(
 	"SOCK_DROP by tuple request N (1: the next) fails with ENOMEM, dropping nothing");
 KTCP_TEST_KNOB(test_fail_set_alloc,
 	       "SET's allocation N (1: the next) fails, as if out of memory");
+KTCP_TEST_KNOB(test_cpus_max,
+	       "longest CPU list a server may have, printed (0: KTCP_CPUS_MAX)");
 
 void ktcp_test_delay(enum ktcp_test_point point)
 {
@@ -90,4 +92,10 @@ bool ktcp_test_set_alloc_fault(void)
 		fail = true;
 	spin_unlock(&lock);
 	return fail;
+}
+
+/* The longest CPU list, printed, that START and SET take; 0: no change. */
+unsigned int ktcp_test_cpus_max(void)
+{
+	return READ_ONCE(test_cpus_max);
 }

@@ -34,6 +34,7 @@ void ktcp_test_delay(enum ktcp_test_point point);
 int ktcp_test_listener_fault(unsigned int i);
 int ktcp_test_drop_fault(void);
 bool ktcp_test_set_alloc_fault(void);
+unsigned int ktcp_test_cpus_max(void);
 #else
 static inline void ktcp_test_delay(enum ktcp_test_point point)
 {
@@ -52,6 +53,11 @@ static inline int ktcp_test_drop_fault(void)
 static inline bool ktcp_test_set_alloc_fault(void)
 {
 	return false;
+}
+
+static inline unsigned int ktcp_test_cpus_max(void)
+{
+	return 0;
 }
 #endif
 

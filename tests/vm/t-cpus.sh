@@ -151,6 +151,26 @@ wait "$mon" || fail "ktcp monitor failed"
 assert_eq "$(tail -n +$((before + 1)) "$TEST_TMP/events" | jq -c '[.event, .port]' |
 	tr -d '\n')" '["changed",12345]["started",12399]["stopped",12399]' \
 	"the events after the failed set"
+
+# A set that prints longer than a reply can carry is refused: replies and
+# dumps carry the set printed, and a list given with a stride (0-255:1/2)
+# is short only as given. That needs about 150 CPUs; test_cpus_max
+# lowers the limit to 2 chars here, so "0-1" is too long and "0" is not.
+knob=/sys/module/ktcp/parameters/test_cpus_max
+[ -w "$knob" ] ||
+	fail "ktcp.ko has no test_cpus_max: the VM suite needs the test build"
+echo 2 >"$knob"
+rc_start=0 rc_set=0
+out=$(ktcp start echo --port 12347 --cpus 0-1 2>&1) || rc_start=$?
+out2=$(ktcp set "$id" --cpus 0,1 2>&1) || rc_set=$?
+ktcp set "$id" --cpus 0 || fail "a set of a short list was refused"
+echo 0 >"$knob"
+[ "$rc_start" -ne 0 ] || fail "a start with a list that prints too long succeeded"
+[ "$rc_set" -ne 0 ] || fail "a set with a list that prints too long succeeded"
+assert_contains "$out" "prints longer than 255 chars" "the refused start's error"
+assert_contains "$out2" "prints longer than 255 chars" "the refused set's error"
+assert_eq "$(ktcp list --json | jq -c '[.[] | [.port, .cpus]]')" \
+	'[[12345,"0"]]' "servers and CPUs after the refused lists"
 ktcp stop "$id"
 
 # --wq percpu: the work runs where the packets arrive, the client's CPU

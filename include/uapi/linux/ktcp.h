@@ -286,7 +286,10 @@ enum ktcp_attr {
 	 * `taskset -c` ("0-3,8"): each connection runs on one of them,
 	 * chosen when it is accepted (the CPU its packets arrive on when
 	 * that is one of them), one connection after another per CPU.
-	 * Every CPU named must be online. Replies carry the set in use.
+	 * Every CPU named must be online, and the set must print (ranges
+	 * and single CPUs, as replies carry it) within KTCP_CPUS_MAX chars:
+	 * "0-255:1/2" is short, but prints as 456 chars, and is refused.
+	 * Replies carry the set in use.
 	 */
 	KTCP_A_CPUS, /* NUL-terminated string, at most KTCP_CPUS_MAX chars */
 	/*
