@@ -265,9 +265,9 @@ static int ktcp_put_cpus(struct sk_buff *skb, const struct ktcp_server *srv)
 {
 	char buf[KTCP_CPUS_MAX + 1];
 
-	/* Only a set given as at most KTCP_CPUS_MAX chars, or all. */
+	/* START and SET take no set that prints longer, and all is 0-N. */
 	if (ktcp_server_cpus_print((struct ktcp_server *)srv, buf,
-				   sizeof(buf)) >= sizeof(buf) - 1)
+				   sizeof(buf)) >= sizeof(buf))
 		return -EMSGSIZE;
 	return nla_put_string(skb, KTCP_A_CPUS, buf);
 }
@@ -509,8 +509,9 @@ static int ktcp_parse_cpus(struct genl_info *info, cpumask_var_t *mask,
 				    "a CPU in the list is not online");
 		return -EINVAL;
 	}
+	/* The test build's lower limit leaves the message as it is. */
 	if (snprintf(NULL, 0, "%*pbl", cpumask_pr_args(*mask)) >
-	    (ktcp_test_cpus_max() ?: KTCP_CPUS_MAX)) {
+	    min_not_zero(ktcp_test_cpus_max(), KTCP_CPUS_MAX)) {
 		NL_SET_ERR_MSG_ATTR(
 			info->extack, a,
 			"the CPU list prints longer than 255 chars (as ranges and single CPUs): name fewer or more contiguous CPUs");

@@ -426,14 +426,17 @@ bool ktcp_server_cpu_ok(struct ktcp_server *srv, int cpu)
 	return ok;
 }
 
-/* The CPU set in taskset -c's syntax; ktcp_lock held. */
+/*
+ * The CPU set in taskset -c's syntax; ktcp_lock held. Returns its whole
+ * length, as snprintf() does: @len or more means it was cut.
+ */
 int ktcp_server_cpus_print(struct ktcp_server *srv, char *buf, size_t len)
 {
 	const struct ktcp_cpus *cpus;
 
 	cpus = rcu_dereference_protected(srv->cpus,
 					 lockdep_is_held(&ktcp_lock));
-	return scnprintf(buf, len, "%*pbl", cpumask_pr_args(&cpus->mask));
+	return snprintf(buf, len, "%*pbl", cpumask_pr_args(&cpus->mask));
 }
 
 /*

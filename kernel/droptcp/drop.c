@@ -123,9 +123,10 @@ static u8 droptcp_tcp_abort(struct sock *sk)
 }
 
 /*
- * Unlink a request socket from its listener's queue. Its handshake may
- * have completed since it was found: it is then unlinked already, the
- * connection it became is in its place, and nothing was dropped, though
+ * Unlink a request socket from its listener's queue (and the hash).
+ * Since it was found, its handshake may have completed, leaving the
+ * connection it became in its place in the hash, or it may have timed
+ * out: it is then unhashed already and nothing was dropped, though
  * tcp_abort() would say 0.
  */
 static u8 droptcp_abort_request(struct sock *sk)
@@ -177,12 +178,11 @@ static u8 droptcp_abort_locked(struct sock *sk, const struct droptcp_tuple *t)
  * the bh lock, as in tcp_abort(), keeps a listener that is closing from
  * disconnecting and freeing it while it waits in an accept queue.
  */
-static u8 droptcp_abort(struct sock *sk, const struct droptcp_tuple *t)
+static u8 droptcp_abort_now(struct sock *sk, const struct droptcp_tuple *t)
 {
 	u8 result;
 
-	ktcp_test_delay(KTCP_TEST_DROP_FOUND);
-	if (sk->sk_state == TCP_NEW_SYN_RECV)
+	if (inet_sk_state_load(sk) == TCP_NEW_SYN_RECV)
 		return droptcp_abort_request(sk);
 	if (!sk_fullsock(sk))
 		return droptcp_tcp_abort(sk);
@@ -196,32 +196,10 @@ static u8 droptcp_abort(struct sock *sk, const struct droptcp_tuple *t)
 	return result == KTCP_DROP_UNSPEC ? droptcp_tcp_abort(sk) : result;
 }
 
-/*
- * Drop the socket of s->t, setting s->state and s->result. A request
- * socket whose handshake completed meanwhile has left the connection it
- * became under the same tuple: that one is looked up and dropped.
- */
-void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
+static u8 droptcp_abort(struct sock *sk, const struct droptcp_tuple *t)
 {
-	struct droptcp_tuple found;
-	int tries = 2;
-	struct sock *sk;
-	bool became;
-
-	do {
-		s->state = 0;
-		s->result = KTCP_DROP_NOT_FOUND;
-		sk = droptcp_lookup(net, &s->t);
-		if (!sk)
-			return;
-		s->state = droptcp_state(sk);
-		droptcp_sock_tuple(sk, &found);
-		s->result = dry_run ? KTCP_DROP_FOUND :
-				      droptcp_abort(sk, &found);
-		became = sk->sk_state == TCP_NEW_SYN_RECV &&
-			 s->result == KTCP_DROP_NOT_FOUND;
-		sock_gen_put(sk);
-	} while (became && --tries);
+	ktcp_test_delay(KTCP_TEST_DROP_FOUND);
+	return droptcp_abort_now(sk, t);
 }
 
 static bool droptcp_addr_match(u8 ffamily, const struct in6_addr *faddr,
@@ -256,6 +234,48 @@ static bool droptcp_match(const struct sock *sk, const struct droptcp_filter *f,
 				  s->t.family, &s->t.saddr) &&
 	       droptcp_addr_match(f->dfamily, &f->daddr, f->dprefix,
 				  s->t.family, &s->t.daddr);
+}
+
+/*
+ * @s was a request socket, found and then not in its listener's queue:
+ * if its handshake completed, the connection it became has its tuple and
+ * its place in the hash bucket, where no walk meets it again. Drop that
+ * connection if @f (NULL: any) takes it, as @s.
+ */
+static void droptcp_drop_became(struct net *net, const struct droptcp_filter *f,
+				struct droptcp_sock *s)
+{
+	struct sock *sk = droptcp_lookup(net, &s->t);
+	struct droptcp_sock now;
+
+	if (!sk)
+		return;
+	if (sk_fullsock(sk) && (!f || droptcp_match(sk, f, &now))) {
+		s->state = droptcp_state(sk);
+		droptcp_sock_tuple(sk, &now.t);
+		s->result = droptcp_abort_now(sk, &now.t);
+	}
+	sock_gen_put(sk);
+}
+
+/* Drop the socket of s->t, setting s->state and s->result. */
+void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
+{
+	struct sock *sk = droptcp_lookup(net, &s->t);
+	struct droptcp_tuple found;
+	bool request;
+
+	s->state = 0;
+	s->result = KTCP_DROP_NOT_FOUND;
+	if (!sk)
+		return;
+	s->state = droptcp_state(sk);
+	request = inet_sk_state_load(sk) == TCP_NEW_SYN_RECV;
+	droptcp_sock_tuple(sk, &found);
+	s->result = dry_run ? KTCP_DROP_FOUND : droptcp_abort(sk, &found);
+	sock_gen_put(sk);
+	if (request && s->result == KTCP_DROP_NOT_FOUND)
+		droptcp_drop_became(net, NULL, s);
 }
 
 /*
@@ -327,6 +347,9 @@ static int droptcp_handle(struct droptcp_walk *w, struct sock **socks,
 			info[i].result = KTCP_DROP_FOUND;
 		} else {
 			info[i].result = droptcp_abort(socks[i], &info[i].t);
+			if (info[i].result == KTCP_DROP_NOT_FOUND &&
+			    inet_sk_state_load(socks[i]) == TCP_NEW_SYN_RECV)
+				droptcp_drop_became(w->net, w->f, &info[i]);
 			if (info[i].result == KTCP_DROP_DROPPED)
 				w->dropped++;
 		}

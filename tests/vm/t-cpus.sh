@@ -155,7 +155,8 @@ assert_eq "$(tail -n +$((before + 1)) "$TEST_TMP/events" | jq -c '[.event, .port
 # A set that prints longer than a reply can carry is refused: replies and
 # dumps carry the set printed, and a list given with a stride (0-255:1/2)
 # is short only as given. That needs about 150 CPUs; test_cpus_max
-# lowers the limit to 2 chars here, so "0-1" is too long and "0" is not.
+# lowers the limit (not the message) to 2 chars here, so "0-1" is too
+# long and "1" is not, then to 3, where "0-1" is just within.
 knob=/sys/module/ktcp/parameters/test_cpus_max
 [ -w "$knob" ] ||
 	fail "ktcp.ko has no test_cpus_max: the VM suite needs the test build"
@@ -163,14 +164,19 @@ echo 2 >"$knob"
 rc_start=0 rc_set=0
 out=$(ktcp start echo --port 12347 --cpus 0-1 2>&1) || rc_start=$?
 out2=$(ktcp set "$id" --cpus 0,1 2>&1) || rc_set=$?
-ktcp set "$id" --cpus 0 || fail "a set of a short list was refused"
+listed=$(ktcp list --json | jq -c '[.[] | [.port, .cpus]]')
+ktcp set "$id" --cpus 1 || fail "a set of a short list was refused"
+echo 3 >"$knob"
+ktcp set "$id" --cpus 0,1 ||
+	fail "a set that prints exactly as long as the limit was refused"
 echo 0 >"$knob"
 [ "$rc_start" -ne 0 ] || fail "a start with a list that prints too long succeeded"
 [ "$rc_set" -ne 0 ] || fail "a set with a list that prints too long succeeded"
 assert_contains "$out" "prints longer than 255 chars" "the refused start's error"
 assert_contains "$out2" "prints longer than 255 chars" "the refused set's error"
-assert_eq "$(ktcp list --json | jq -c '[.[] | [.port, .cpus]]')" \
-	'[[12345,"0"]]' "servers and CPUs after the refused lists"
+assert_eq "$listed" '[[12345,"0"]]' "servers and CPUs after the refused lists"
+assert_eq "$(ktcp list "$id" --json | jq -r .cpus)" 0-1 \
+	"CPUs after a set as long as the limit"
 ktcp stop "$id"
 
 # --wq percpu: the work runs where the packets arrive, the client's CPU

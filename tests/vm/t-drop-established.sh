@@ -99,11 +99,26 @@ params=/sys/module/ktcp/parameters
 scale=1
 slow_kernel && scale=10
 
+# drop_args SRC DST ARGS...: ARGS into DROP_ARGS, with the words SRC and
+# DST standing for the connection's ends.
+drop_args() {
+	local src=$1 dst=$2 arg
+	shift 2
+	DROP_ARGS=()
+	for arg in "$@"; do
+		case $arg in
+		SRC) DROP_ARGS+=("$src") ;;
+		DST) DROP_ARGS+=("$dst") ;;
+		*) DROP_ARGS+=("$arg") ;;
+		esac
+	done
+}
+
 # relisten PORT NEWPORT DROP-ARGS...: DROP-ARGS, with SRC and DST standing
 # for the connection's ends, must report it not found and drop nothing.
 relisten() {
 	local port=$1 newport=$2 out=$TEST_TMP/relisten.$1 ctl=$TEST_TMP/ctl.$1
-	local pid drop fd arg args=() res
+	local pid drop fd res
 	shift 2
 	mkfifo "$ctl"
 	tcp-pairs relisten 127.0.0.1 "$port" "$newport" <"$ctl" >"$out" &
@@ -112,23 +127,15 @@ relisten() {
 	wait_line "$out" '^ready' 30
 	# shellcheck disable=SC2046 # split into its words on purpose
 	set -- $(grep '^ready' "$out") "$@"
-	local src=$2 dst=$3
-	shift 3
-	for arg in "$@"; do
-		case $arg in
-		SRC) args+=("$src") ;;
-		DST) args+=("$dst") ;;
-		*) args+=("$arg") ;;
-		esac
-	done
+	drop_args "$2" "$3" "${@:4}"
 	echo $((2000 * scale)) >"$params/test_drop_delay_ms"
-	ktcp drop "${args[@]}" --json >"$TEST_TMP/res.$port" &
+	ktcp drop "${DROP_ARGS[@]}" --json >"$TEST_TMP/res.$port" &
 	drop=$!
 	# The drop has found the socket and sleeps: now the owner moves.
 	sleep "$((scale / 2)).$((scale % 2 * 5))"
 	echo go >&"$fd"
 	wait_line "$out" '^listening' 30
-	wait $drop || fail "ktcp drop ${args[*]} failed"
+	wait $drop || fail "ktcp drop ${DROP_ARGS[*]} failed"
 	echo 0 >"$params/test_drop_delay_ms"
 	echo check >&"$fd"
 	exec {fd}>&-
@@ -146,33 +153,52 @@ relisten 12377 12378 --state established --dport 12377
 
 # A request socket whose handshake completes between the drop's lookup
 # and its abort: the request is no longer in its listener's queue, and
-# the tuple now names the connection it became, which is dropped. netem
-# delays every packet on lo by D, so the listener's request socket lives
-# from D to 3D after the connect (SYN, SYN-ACK, ACK); the drop finds it
-# and, held by test_drop_delay_ms for 3D, aborts after the last ACK came.
+# the connection it became has its tuple and its place in the hash, and
+# is dropped instead. netem delays every packet on lo by D, so the
+# listener's request socket lives from D to 3D after the connect (SYN,
+# SYN-ACK, ACK); the drop finds it and, held by test_drop_delay_ms for
+# 3D, aborts after the last ACK came.
 D=$((1000 * scale))
-tc qdisc add dev lo root netem delay "${D}ms"
-tcp-pairs hold 127.0.0.1 12379 127.0.0.1 $((20 * scale)) >"$TEST_TMP/req" &
-pid=$!
-req=
-for _ in $(seq 200); do
-	req=$(ss -Htn state syn-recv "sport = :12379")
-	[ -n "$req" ] && break
-	sleep 0.05
-done
-[ -n "$req" ] || fail "no SYN-RECV socket on port 12379"
-# shellcheck disable=SC2086 # split into its words on purpose
-set -- $req
-echo $((3 * D)) >"$params/test_drop_delay_ms"
-res=$(ktcp drop "$3" "$4" --json) || fail "drop of the request socket"
-echo 0 >"$params/test_drop_delay_ms"
-# The delay stays until the client has read the RST: removing netem
-# would throw away the packets it holds.
-wait $pid || fail "tcp-pairs hold failed"
-tc qdisc del dev lo root
-assert_eq "$(jq -r '.sockets[0].result' <<<"$res")" dropped \
-	"result for the request that became a connection"
-assert_eq "$(jq -r '.sockets[0].state' <<<"$res")" established \
-	"state of the request that became a connection"
-assert_eq "$(sed -n 's/^local //p' "$TEST_TMP/req")" ECONNRESET \
-	"client of the request that became a connection"
+# request_race PORT DROP-ARGS...: DROP-ARGS, with SRC and DST standing for
+# the request's ends (the listener's side), must drop the connection.
+request_race() {
+	local port=$1 out=$TEST_TMP/req.$1 res=$TEST_TMP/res.$1 pid drop
+	local req='' end=$((SECONDS + 3 * D / 1000))
+	shift
+	tc qdisc add dev lo root netem delay "${D}ms"
+	tcp-pairs hold 127.0.0.1 "$port" 127.0.0.1 $((20 * scale)) >"$out" &
+	pid=$!
+	while [ -z "$req" ] && [ $SECONDS -le $end ]; do
+		req=$(ss -Htn state syn-recv "sport = :$port")
+		sleep 0.05
+	done
+	[ -n "$req" ] || fail "no SYN-RECV socket on port $port"
+	# shellcheck disable=SC2086 # split into its words on purpose
+	set -- $req "$@"
+	drop_args "$3" "$4" "${@:5}"
+	echo $((3 * D)) >"$params/test_drop_delay_ms"
+	ktcp drop "${DROP_ARGS[@]}" --json >"$res" &
+	drop=$!
+	# The race is run only if the drop found the request: it is held
+	# (msleep() in its kernel stack) after its lookup while the request
+	# is still there.
+	until grep -q '\bmsleep\b' "/proc/$drop/stack" 2>/dev/null; do
+		kill -0 $drop 2>/dev/null || fail "the drop ended before its hold"
+		sleep 0.05
+	done
+	[ -n "$(ss -Htn state syn-recv "sport = :$port")" ] ||
+		fail "the handshake completed before the drop found the request (${DROP_ARGS[*]})"
+	wait $drop || fail "ktcp drop ${DROP_ARGS[*]} failed"
+	echo 0 >"$params/test_drop_delay_ms"
+	# The delay stays until the client has read the RST: removing netem
+	# would throw away the packets it holds.
+	wait $pid || fail "tcp-pairs hold failed"
+	tc qdisc del dev lo root
+	assert_eq "$(jq -r '[.sockets[] | "\(.state) \(.result)"] | join(",")' "$res")" \
+		"established dropped" "the request that became a connection (${DROP_ARGS[*]})"
+	assert_eq "$(sed -n 's/^local //p' "$out")" ECONNRESET \
+		"client of the request that became a connection (${DROP_ARGS[*]})"
+}
+
+request_race 12379 SRC DST
+request_race 12380 --state syn-recv,established --sport 12380

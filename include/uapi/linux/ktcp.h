@@ -106,7 +106,10 @@
  *   (connect(AF_UNSPEC)) since it was found, and may have made a listener
  *   or connected elsewhere, is left alone and reported as gone
  *   (KTCP_DROP_NOT_FOUND). TIME_WAIT sockets are descheduled, request
- *   sockets removed from their listener's queue.
+ *   sockets removed from their listener's queue; a request whose
+ *   handshake completed since it was found is not there, and the
+ *   connection it became, found by its tuple, is dropped instead (by a
+ *   filter, only if it matches), reported with its own state.
  *   A socket bound to a device (the scope of a link-local address,
  *   SO_BINDTODEVICE, a VRF) is found by tuple only with its interface in
  *   KTCP_SOCK_A_IFINDEX; a tuple with an ifindex finds a socket bound to
