@@ -25,6 +25,8 @@ KTCP_TEST_KNOB(test_start_fail_delay_ms,
 	       "sleep between a failed START and its ACK");
 KTCP_TEST_KNOB(test_drop_delay_ms,
 	       "sleep between finding a socket to drop and aborting it");
+KTCP_TEST_KNOB(test_drop_dump_delay_ms,
+	       "sleep before each message of a drop's dump after the first");
 KTCP_TEST_KNOB(
 	test_reap_delay_ms,
 	"sleep between reading a namespace's references and its sockets again");
@@ -49,6 +51,7 @@ void ktcp_test_delay(enum ktcp_test_point point)
 		[KTCP_TEST_ACCEPT_PICKED] = &test_accept_pick_delay_ms,
 		[KTCP_TEST_START_FAILED] = &test_start_fail_delay_ms,
 		[KTCP_TEST_DROP_FOUND] = &test_drop_delay_ms,
+		[KTCP_TEST_DROP_DUMP] = &test_drop_dump_delay_ms,
 		[KTCP_TEST_REAP] = &test_reap_delay_ms,
 		[KTCP_TEST_SERVICE_LOAD] = &test_service_load_delay_ms,
 	};

@@ -22,6 +22,8 @@ enum ktcp_test_point {
 	KTCP_TEST_START_FAILED,
 	/* droptcp holds a socket it found, not yet locked to abort it */
 	KTCP_TEST_DROP_FOUND,
+	/* a drop's dump resumes, after the first message */
+	KTCP_TEST_DROP_DUMP,
 	/* the reaper has read a namespace's references, not its sockets again */
 	KTCP_TEST_REAP,
 	/* a START has dropped ktcp_lock to load its service's module */

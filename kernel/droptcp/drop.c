@@ -280,36 +280,69 @@ void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
 
 /*
  * Take up to @max matching sockets of the walk's bucket, after skipping
- * w->skip matches, with a reference each. The walk is inet_diag's: the
- * bucket lock is held only while looking; aborting a socket takes its
- * own locks (and this one, to unhash it), so it happens after.
+ * w->skip matches, with a reference each; *more says whether a match
+ * was left after them. The walk is inet_diag's: the bucket lock is held
+ * only while looking; aborting a socket takes its own locks (and this
+ * one, to unhash it), so it happens after.
  */
 static unsigned int droptcp_collect(struct droptcp_walk *w, struct sock **socks,
-				    struct droptcp_sock *info, unsigned int max)
+				    struct droptcp_sock *info, unsigned int max,
+				    bool *more)
 {
 	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
 	struct inet_ehash_bucket *head = &hinfo->ehash[w->bucket];
 	spinlock_t *lock = inet_ehash_lockp(hinfo, w->bucket);
 	unsigned int skip = w->skip, n = 0;
 	struct hlist_nulls_node *node;
+	struct droptcp_sock spare;
+	struct sock *sk;
+
+	*more = false;
+	if (hlist_nulls_empty(&head->chain))
+		return 0;
+	spin_lock_bh(lock);
+	sk_nulls_for_each(sk, node, &head->chain) {
+		if (!net_eq(sock_net(sk), w->net) ||
+		    !droptcp_match(sk, w->f, n < max ? &info[n] : &spare))
+			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
+		if (n == max) {
+			*more = true;
+			break;
+		}
+		/* A socket on its way to being freed is already gone. */
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			continue;
+		socks[n++] = sk;
+	}
+	spin_unlock_bh(lock);
+	return n;
+}
+
+/*
+ * Matches in the walk's bucket, counted up to @max + 1: whether they fit
+ * in @max is all the caller asks.
+ */
+static unsigned int droptcp_bucket_matches(struct droptcp_walk *w,
+					   unsigned int max)
+{
+	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
+	struct inet_ehash_bucket *head = &hinfo->ehash[w->bucket];
+	spinlock_t *lock = inet_ehash_lockp(hinfo, w->bucket);
+	struct hlist_nulls_node *node;
+	struct droptcp_sock scratch;
+	unsigned int n = 0;
 	struct sock *sk;
 
 	if (hlist_nulls_empty(&head->chain))
 		return 0;
 	spin_lock_bh(lock);
 	sk_nulls_for_each(sk, node, &head->chain) {
-		if (!net_eq(sock_net(sk), w->net) ||
-		    !droptcp_match(sk, w->f, &info[n]))
-			continue;
-		if (skip) {
-			skip--;
-			continue;
-		}
-		/* A socket on its way to being freed is already gone. */
-		if (!refcount_inc_not_zero(&sk->sk_refcnt))
-			continue;
-		socks[n++] = sk;
-		if (n == max)
+		if (net_eq(sock_net(sk), w->net) &&
+		    droptcp_match(sk, w->f, &scratch) && ++n > max)
 			break;
 	}
 	spin_unlock_bh(lock);
@@ -376,6 +409,7 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 	struct droptcp_sock info[DROPTCP_BATCH];
 	struct sock *socks[DROPTCP_BATCH];
 	unsigned int n, want, reported = 0;
+	bool more;
 
 	while (!w->done && reported < max) {
 		if (w->bucket > hinfo->ehash_mask ||
@@ -383,14 +417,30 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 			w->done = true;
 			break;
 		}
+		/*
+		 * A bucket goes whole into one call when it can: the next
+		 * call would resume it by position, and sockets that come or
+		 * go in between (new ones are added at its head, TIME_WAIT
+		 * ones among them) would make that skip some and repeat
+		 * others. Only a bucket with more matches than one call
+		 * holds is still split. (Within a call, one of more than a
+		 * batch is taken in passes, its lock dropped between them
+		 * for as long as reporting a batch takes.)
+		 */
+		if (!w->skip && reported &&
+		    droptcp_bucket_matches(w, max - reported) > max - reported)
+			break;
 		want = min3(max - reported, (unsigned int)DROPTCP_BATCH,
 			    w->f->limit ? w->f->limit - w->count : UINT_MAX);
-		n = droptcp_collect(w, socks, info, want);
+		n = droptcp_collect(w, socks, info, want, &more);
 		reported += n;
 		if (droptcp_handle(w, socks, info, n, report, arg))
 			break;
-		/* A full batch may have left more in this bucket. */
-		if (n < want) {
+		/*
+		 * Not "n < want": a call that ended with the bucket's last
+		 * match would resume it by position after all.
+		 */
+		if (!more) {
 			w->bucket++;
 			w->skip = 0;
 		}

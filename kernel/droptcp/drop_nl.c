@@ -482,6 +482,8 @@ int droptcp_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			*cb->extack = d->ext;
 		return d->err;
 	}
+	if (d->w.count)
+		ktcp_test_delay(KTCP_TEST_DROP_DUMP);
 	if (!d->w.done && room)
 		droptcp_walk(&d->w, room, droptcp_dump_one, &ctx);
 	if (d->w.done && !d->summary_sent && !droptcp_dump_summary(skb, cb, d))

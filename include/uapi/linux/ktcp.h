@@ -139,7 +139,10 @@
  *              goes, a reply message's worth at a time; a dump that the
  *              caller stops reading stops dropping. The hash is walked
  *              without a snapshot: a socket created during the dump may or
- *              may not be seen.
+ *              may not be seen. A message ends between hash buckets (but
+ *              for a bucket larger than a message), so sockets that come
+ *              and go between messages do not make others be reported
+ *              twice or skipped.
  *   With KTCP_DROP_F_DRY_RUN in KTCP_A_FLAGS nothing is dropped: results
  *   are KTCP_DROP_FOUND instead of KTCP_DROP_DROPPED and KTCP_A_DROPPED
  *   counts the sockets that would have been dropped.
