@@ -74,17 +74,23 @@ wait_line() {
 # slow-poll.so (with no delay) marks with a file. A tool takes seconds to
 # start on a debug kernel beside another VM; `ktcp monitor` waits only
 # once it has subscribed, and misses the events before; `ktcp top` waits
-# once it has taken its first sample.
+# once it has taken its first sample. CMD may be a function that runs
+# the tool as another user (t-perms): anyone may write the mark.
 start_waiting() {
-	local out=$1 mark=${TEST_TMP:-/tmp}/waits
+	local out=$1 dir
 	shift
 	[ -r /tests/slow-poll.so ] || fail "the image has no /tests/slow-poll.so"
-	rm -f "$mark"
-	KTCP_TEST_POLL_DELAY_MS=0 KTCP_TEST_POLL_MARK=$mark \
+	dir=$(mktemp -d /tmp/waits.XXXXXX) ||
+		fail "cannot make a directory for start_waiting's mark"
+	chmod 777 "$dir" || fail "cannot open $dir to every user"
+	KTCP_TEST_POLL_DELAY_MS=0 KTCP_TEST_POLL_MARK=$dir/mark \
 		LD_PRELOAD=/tests/slow-poll.so "$@" >"$out" &
 	BG=$!
 	for _ in $(seq 300); do
-		[ ! -e "$mark" ] || return 0
+		if [ -e "$dir/mark" ]; then
+			rm -rf "$dir"
+			return 0
+		fi
 		kill -0 "$BG" 2>/dev/null || fail "$* ended before it waited"
 		sleep 0.1
 	done

@@ -116,15 +116,8 @@ mark() {
 	ktcp stop "$(ktcp start echo --port "$1" --json | jq -r .id)"
 	wait_line "$TEST_TMP/events" "\"stopped\".*$1" 30
 }
-ktcp monitor --json >"$TEST_TMP/events" &
-mon=$!
-# The monitor listens once it has printed an event: the first may come
-# before it has subscribed (seconds on a debug kernel).
-for _ in $(seq 30); do
-	ktcp set "$id" --cpus 1
-	sleep 1
-	[ ! -s "$TEST_TMP/events" ] || break
-done
+start_waiting "$TEST_TMP/events" ktcp monitor --json
+mon=$BG
 mark 12398
 before=$(wc -l <"$TEST_TMP/events")
 echo 1 >"$knob"
