@@ -99,6 +99,15 @@ static struct sock *droptcp_lookup(struct net *net,
 	return sk;
 }
 
+/* The same addresses and ports; the interfaces are not compared. */
+static bool droptcp_same_ends(const struct droptcp_tuple *a,
+			      const struct droptcp_tuple *b)
+{
+	return a->family == b->family && a->sport == b->sport &&
+	       a->dport == b->dport && ipv6_addr_equal(&a->saddr, &b->saddr) &&
+	       ipv6_addr_equal(&a->daddr, &b->daddr);
+}
+
 /* Still the connection @t, in a state a drop may take? Socket locked. */
 static bool droptcp_same_conn(const struct sock *sk,
 			      const struct droptcp_tuple *t)
@@ -108,10 +117,7 @@ static bool droptcp_same_conn(const struct sock *sk,
 	if (!(KTCP_DROP_STATE(sk->sk_state) & KTCP_DROP_STATES_ALL))
 		return false;
 	droptcp_sock_tuple(sk, &now);
-	return now.family == t->family && now.sport == t->sport &&
-	       now.dport == t->dport && now.ifindex == t->ifindex &&
-	       ipv6_addr_equal(&now.saddr, &t->saddr) &&
-	       ipv6_addr_equal(&now.daddr, &t->daddr);
+	return now.ifindex == t->ifindex && droptcp_same_ends(&now, t);
 }
 
 /* tcp_abort() says -ENOENT (6.12) when the socket closed meanwhile. */
@@ -219,7 +225,10 @@ static bool droptcp_addr_match(u8 ffamily, const struct in6_addr *faddr,
 	return !((faddr->s6_addr32[3] ^ addr->s6_addr32[3]) & mask);
 }
 
-/* Fill @s from @sk and tell whether @f takes it. Bucket lock held. */
+/*
+ * Fill @s from @sk and tell whether @f takes it. Bucket lock held, or a
+ * reference to a full socket (each field is read once).
+ */
 static bool droptcp_match(const struct sock *sk, const struct droptcp_filter *f,
 			  struct droptcp_sock *s)
 {
@@ -238,9 +247,11 @@ static bool droptcp_match(const struct sock *sk, const struct droptcp_filter *f,
 
 /*
  * @s was a request socket, found and then not in its listener's queue:
- * if its handshake completed, the connection it became has its tuple and
- * its place in the hash bucket, where no walk meets it again. Drop that
- * connection if @f (NULL: any) takes it, as @s.
+ * if its handshake completed, the connection it became has its tuple,
+ * and (on the kernels that replace a request in place) its place in the
+ * hash bucket, where no walk meets it again. Drop that connection if @f
+ * (NULL: any) takes it, as @s. A socket that has other ends by the time
+ * it is read is not what was asked for, and is left alone.
  */
 static void droptcp_drop_became(struct net *net, const struct droptcp_filter *f,
 				struct droptcp_sock *s)
@@ -250,15 +261,28 @@ static void droptcp_drop_became(struct net *net, const struct droptcp_filter *f,
 
 	if (!sk)
 		return;
-	if (sk_fullsock(sk) && (!f || droptcp_match(sk, f, &now))) {
-		s->state = droptcp_state(sk);
+	if (!sk_fullsock(sk))
+		goto out;
+	if (f) {
+		if (!droptcp_match(sk, f, &now))
+			goto out;
+	} else {
+		now.state = droptcp_state(sk);
 		droptcp_sock_tuple(sk, &now.t);
+	}
+	if (droptcp_same_ends(&now.t, &s->t)) {
+		s->state = now.state;
 		s->result = droptcp_abort_now(sk, &now.t);
 	}
+out:
 	sock_gen_put(sk);
 }
 
-/* Drop the socket of s->t, setting s->state and s->result. */
+/*
+ * Drop the socket of s->t, setting s->state and s->result. A socket
+ * whose owner connected it elsewhere between the lookup and the reading
+ * of its tuple is not the one asked for: not found.
+ */
 void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
 {
 	struct sock *sk = droptcp_lookup(net, &s->t);
@@ -269,9 +293,13 @@ void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
 	s->result = KTCP_DROP_NOT_FOUND;
 	if (!sk)
 		return;
+	droptcp_sock_tuple(sk, &found);
+	if (!droptcp_same_ends(&found, &s->t)) {
+		sock_gen_put(sk);
+		return;
+	}
 	s->state = droptcp_state(sk);
 	request = inet_sk_state_load(sk) == TCP_NEW_SYN_RECV;
-	droptcp_sock_tuple(sk, &found);
 	s->result = dry_run ? KTCP_DROP_FOUND : droptcp_abort(sk, &found);
 	sock_gen_put(sk);
 	if (request && s->result == KTCP_DROP_NOT_FOUND)
@@ -408,7 +436,7 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
 	struct droptcp_sock info[DROPTCP_BATCH];
 	struct sock *socks[DROPTCP_BATCH];
-	unsigned int n, want, reported = 0;
+	unsigned int n, want, reported = 0, counted = UINT_MAX;
 	bool more;
 
 	while (!w->done && reported < max) {
@@ -420,16 +448,21 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 		/*
 		 * A bucket goes whole into one call when it can: the next
 		 * call would resume it by position, and sockets that come or
-		 * go in between (new ones are added at its head, TIME_WAIT
-		 * ones among them) would make that skip some and repeat
-		 * others. Only a bucket with more matches than one call
-		 * holds is still split. (Within a call, one of more than a
-		 * batch is taken in passes, its lock dropped between them
-		 * for as long as reporting a batch takes.)
+		 * go in between (new ones are added at its head) would make
+		 * that skip some and repeat others. Only a bucket with more
+		 * matches than one call holds is still split. (Within a
+		 * call, one of more than a batch is taken in passes, its
+		 * lock dropped while a batch is aborted and reported.)
+		 * Looked at once, when the call comes to the bucket: a drop
+		 * leaves skip at 0 in it.
 		 */
-		if (!w->skip && reported &&
-		    droptcp_bucket_matches(w, max - reported) > max - reported)
-			break;
+		if (w->bucket != counted) {
+			counted = w->bucket;
+			if (!w->skip && reported &&
+			    droptcp_bucket_matches(w, max - reported) >
+				    max - reported)
+				break;
+		}
 		want = min3(max - reported, (unsigned int)DROPTCP_BATCH,
 			    w->f->limit ? w->f->limit - w->count : UINT_MAX);
 		n = droptcp_collect(w, socks, info, want, &more);

@@ -161,12 +161,15 @@ relisten 12377 12378 --state established --dport 12377
 # must find the request within 2D, and everything else waits for D.
 D=1000
 slow_kernel && D=3000
-# request_race PORT DROP-ARGS...: DROP-ARGS, with SRC and DST standing for
-# the request's ends (the listener's side), must drop the connection.
+# request_race PORT EXPECT DROP-ARGS...: DROP-ARGS, with SRC and DST
+# standing for the request's ends (the listener's side), must report
+# EXPECT ("STATE RESULT"): "established dropped" drops the connection,
+# "syn-recv not-found" (a filter that does not take the connection)
+# leaves it open.
 request_race() {
-	local port=$1 out=$TEST_TMP/req.$1 res=$TEST_TMP/res.$1 pid drop
-	local req='' end=$((SECONDS + 3 * D / 1000))
-	shift
+	local port=$1 expect=$2 out=$TEST_TMP/req.$1 res=$TEST_TMP/res.$1
+	local pid drop req='' end=$((SECONDS + 3 * D / 1000))
+	shift 2
 	tc qdisc add dev lo root netem delay "${D}ms"
 	tcp-pairs hold 127.0.0.1 "$port" 127.0.0.1 $((20 * scale)) >"$out" &
 	pid=$!
@@ -192,15 +195,24 @@ request_race() {
 		fail "the handshake completed before the drop found the request (${DROP_ARGS[*]})"
 	wait $drop || fail "ktcp drop ${DROP_ARGS[*]} failed"
 	echo 0 >"$params/test_drop_delay_ms"
-	# The delay stays until the client has read the RST: removing netem
-	# would throw away the packets it holds.
-	wait $pid || fail "tcp-pairs hold failed"
-	tc qdisc del dev lo root
 	assert_eq "$(jq -r '[.sockets[] | "\(.state) \(.result)"] | join(",")' "$res")" \
-		"established dropped" "the request that became a connection (${DROP_ARGS[*]})"
-	assert_eq "$(sed -n 's/^local //p' "$out")" ECONNRESET \
-		"client of the request that became a connection (${DROP_ARGS[*]})"
+		"$expect" "the request that became a connection (${DROP_ARGS[*]})"
+	if [ "$expect" = "established dropped" ]; then
+		# The delay stays until the client has read the RST: removing
+		# netem would throw away the packets it holds.
+		wait $pid || fail "tcp-pairs hold failed"
+		assert_eq "$(sed -n 's/^local //p' "$out")" ECONNRESET \
+			"client of the request that became a connection (${DROP_ARGS[*]})"
+	else
+		[ -n "$(ss -Htn state established "sport = :$port")" ] ||
+			fail "the connection left alone is gone (${DROP_ARGS[*]})"
+		kill $pid
+		wait $pid || true
+	fi
+	tc qdisc del dev lo root
 }
 
-request_race 12379 SRC DST
-request_race 12380 --state syn-recv,established --sport 12380
+request_race 12379 "established dropped" SRC DST
+request_race 12380 "established dropped" --state syn-recv,established \
+	--sport 12380
+request_race 12381 "syn-recv not-found" --state syn-recv --sport 12381

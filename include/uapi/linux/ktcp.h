@@ -139,10 +139,12 @@
  *              goes, a reply message's worth at a time; a dump that the
  *              caller stops reading stops dropping. The hash is walked
  *              without a snapshot: a socket created during the dump may or
- *              may not be seen. A message ends between hash buckets (but
- *              for a bucket larger than a message), so sockets that come
- *              and go between messages do not make others be reported
- *              twice or skipped.
+ *              may not be seen. A reply buffer (one read: as many
+ *              sockets as the reader's buffer holds) ends between hash
+ *              buckets, so sockets that come and go between reads do not
+ *              make others be reported twice or skipped; only a bucket
+ *              with more matches than a buffer holds is split, and
+ *              within a read one of more than 16 is taken in passes.
  *   With KTCP_DROP_F_DRY_RUN in KTCP_A_FLAGS nothing is dropped: results
  *   are KTCP_DROP_FOUND instead of KTCP_DROP_DROPPED and KTCP_A_DROPPED
  *   counts the sockets that would have been dropped.
