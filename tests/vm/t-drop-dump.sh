@@ -33,8 +33,7 @@ unshare -n bash -c '
 	. /tests/drop-lib.sh
 	ip link set lo up
 	drop_setup
-	tcp-pairs tw 127.0.0.1 12360 "$n" client >/dev/null ||
-		fail "making $n TIME_WAIT sockets"
+	make_tw 12360 "$n"
 	made=$(tws 12360)
 	[ "$made" -ge $((n - n / 100)) ] || fail "TIME_WAIT made: $made of $n"
 	# Each message after the first waits 300 ms, while more TIME_WAIT
@@ -45,8 +44,7 @@ unshare -n bash -c '
 	list=$!
 	for _ in $(seq $((n / 20))); do
 		kill -0 $list 2>/dev/null || break
-		tcp-pairs tw 127.0.0.1 12361 20 client >/dev/null ||
-			fail "making TIME_WAIT sockets during the listing"
+		make_tw 12361 20
 	done
 	wait $list || fail "ktcp drop --dry-run failed"
 	echo 0 >"$params/test_drop_dump_delay_ms"
