@@ -123,7 +123,9 @@ case " $flags " in
 *" -I$stage$p/include "*" -L$stage$p/lib "*) ;;
 *) die "pkg-config --cflags --libs libktcp: '$flags' does not name the staged tree" ;;
 esac
-PKG_CONFIG_PATH=$stage$p/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage \
+# The compile line is read below, so this make must echo it even when the
+# caller's make runs with -s (MAKEFLAGS reaches sub-makes).
+PKG_CONFIG_PATH=$stage$p/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage MAKEFLAGS='' \
 	"$make" --no-print-directory -C examples OUT="$tmp/ktcp-example" \
 	CFLAGS="-O2 -Wall -Wextra -Werror" >"$tmp/example.out" 2>&1 ||
 	{ cat "$tmp/example.out" >&2; die "examples/ does not build against the installed files"; }
