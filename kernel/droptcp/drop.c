@@ -308,14 +308,17 @@ void droptcp_tuple_drop(struct net *net, bool dry_run, struct droptcp_sock *s)
 
 /*
  * Take up to @max matching sockets of the walk's bucket, after skipping
- * w->skip matches, with a reference each; *more says whether a match
- * was left after them. The walk is inet_diag's: the bucket lock is held
- * only while looking; aborting a socket takes its own locks (and this
- * one, to unhash it), so it happens after.
+ * w->skip matches, with a reference each, and count the matches left
+ * after them into *left, stopping once the taken and the left exceed
+ * @fit: whether a bucket fits is all a caller asks, and counting under
+ * the same hold of the lock means no socket can join in between. The
+ * walk is inet_diag's: the bucket lock is held only while looking;
+ * aborting a socket takes its own locks (and this one, to unhash it),
+ * so it happens after.
  */
 static unsigned int droptcp_collect(struct droptcp_walk *w, struct sock **socks,
 				    struct droptcp_sock *info, unsigned int max,
-				    bool *more)
+				    unsigned int fit, unsigned int *left)
 {
 	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
 	struct inet_ehash_bucket *head = &hinfo->ehash[w->bucket];
@@ -325,7 +328,7 @@ static unsigned int droptcp_collect(struct droptcp_walk *w, struct sock **socks,
 	struct droptcp_sock spare;
 	struct sock *sk;
 
-	*more = false;
+	*left = 0;
 	if (hlist_nulls_empty(&head->chain))
 		return 0;
 	spin_lock_bh(lock);
@@ -338,8 +341,9 @@ static unsigned int droptcp_collect(struct droptcp_walk *w, struct sock **socks,
 			continue;
 		}
 		if (n == max) {
-			*more = true;
-			break;
+			if (n + ++*left > fit)
+				break;
+			continue;
 		}
 		/* A socket on its way to being freed is already gone. */
 		if (!refcount_inc_not_zero(&sk->sk_refcnt))
@@ -350,31 +354,10 @@ static unsigned int droptcp_collect(struct droptcp_walk *w, struct sock **socks,
 	return n;
 }
 
-/*
- * Matches in the walk's bucket, counted up to @max + 1: whether they fit
- * in @max is all the caller asks.
- */
-static unsigned int droptcp_bucket_matches(struct droptcp_walk *w,
-					   unsigned int max)
+static void droptcp_put_all(struct sock **socks, unsigned int n)
 {
-	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
-	struct inet_ehash_bucket *head = &hinfo->ehash[w->bucket];
-	spinlock_t *lock = inet_ehash_lockp(hinfo, w->bucket);
-	struct hlist_nulls_node *node;
-	struct droptcp_sock scratch;
-	unsigned int n = 0;
-	struct sock *sk;
-
-	if (hlist_nulls_empty(&head->chain))
-		return 0;
-	spin_lock_bh(lock);
-	sk_nulls_for_each(sk, node, &head->chain) {
-		if (net_eq(sock_net(sk), w->net) &&
-		    droptcp_match(sk, w->f, &scratch) && ++n > max)
-			break;
-	}
-	spin_unlock_bh(lock);
-	return n;
+	while (n)
+		sock_gen_put(socks[--n]);
 }
 
 /*
@@ -436,8 +419,8 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 	struct inet_hashinfo *hinfo = droptcp_hashinfo(w->net);
 	struct droptcp_sock info[DROPTCP_BATCH];
 	struct sock *socks[DROPTCP_BATCH];
-	unsigned int n, want, reported = 0, counted = UINT_MAX;
-	bool more;
+	unsigned int n, want, fit, left, reported = 0, seen = UINT_MAX;
+	bool whole;
 
 	while (!w->done && reported < max) {
 		if (w->bucket > hinfo->ehash_mask ||
@@ -445,6 +428,8 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 			w->done = true;
 			break;
 		}
+		want = min3(max - reported, (unsigned int)DROPTCP_BATCH,
+			    w->f->limit ? w->f->limit - w->count : UINT_MAX);
 		/*
 		 * A bucket goes whole into one call when it can: the next
 		 * call would resume it by position, and sockets that come or
@@ -453,19 +438,17 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 		 * matches than one call holds is still split. (Within a
 		 * call, one of more than a batch is taken in passes, its
 		 * lock dropped while a batch is aborted and reported.)
-		 * Looked at once, when the call comes to the bucket: a drop
+		 * Asked once, when the call comes to the bucket: a drop
 		 * leaves skip at 0 in it.
 		 */
-		if (w->bucket != counted) {
-			counted = w->bucket;
-			if (!w->skip && reported &&
-			    droptcp_bucket_matches(w, max - reported) >
-				    max - reported)
-				break;
+		whole = w->bucket != seen && !w->skip && reported;
+		seen = w->bucket;
+		fit = whole ? max - reported : want;
+		n = droptcp_collect(w, socks, info, want, fit, &left);
+		if (n + left > fit && whole) {
+			droptcp_put_all(socks, n);
+			break;
 		}
-		want = min3(max - reported, (unsigned int)DROPTCP_BATCH,
-			    w->f->limit ? w->f->limit - w->count : UINT_MAX);
-		n = droptcp_collect(w, socks, info, want, &more);
 		reported += n;
 		if (droptcp_handle(w, socks, info, n, report, arg))
 			break;
@@ -473,7 +456,7 @@ int droptcp_walk(struct droptcp_walk *w, unsigned int max,
 		 * Not "n < want": a call that ended with the bucket's last
 		 * match would resume it by position after all.
 		 */
-		if (!more) {
+		if (!left) {
 			w->bucket++;
 			w->skip = 0;
 		}
