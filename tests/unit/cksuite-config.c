@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <linux/ktcp.h>
 
 #include "cksuites.h"
@@ -276,6 +277,11 @@ START_TEST(nul_byte)
 }
 END_TEST
 
+/* A host of two CPUs, both online. */
+static const struct config_cpus two = { .possible = "0-1", .online = "0-1" };
+static const struct config_cpus two_commas = { .possible = "0,1",
+					       .online = "0,1" };
+
 /* A running server as the kernel reports one started from @s. */
 static struct ktcp_server running(const struct config_server *s)
 {
@@ -331,19 +337,19 @@ START_TEST(diff_defaults)
 	ck_assert_msg(parse_str(text, &c, &e) == 0, "%s", e.msg);
 	/* Started from the file: the same, the defaults included. */
 	r = running(&c.servers[0]);
-	ck_assert_int_eq(config_diff(&c.servers[0], &r, "0-1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_SAME);
 	ck_assert_str_eq(keys, "");
 	/* A CPU list is a set: "0,1" is "0-1". */
-	ck_assert_int_eq(config_diff(&c.servers[0], &r, "0,1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two_commas, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_SAME);
 	/* Someone `set` it: apply puts back the defaults, with set. */
 	r.max_conns = 5;
 	r.port = 81;
 	r.cpus = "1";
-	ck_assert_int_eq(config_diff(&c.servers[0], &r, "0-1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_SET);
 	ck_assert_str_eq(keys, "port, max-conns, cpus");
@@ -362,28 +368,28 @@ START_TEST(diff_defaults)
 	r = running(&c.servers[0]);
 	r.http_root = "/elsewhere";
 	r.http_listing = 1;
-	ck_assert_int_eq(config_diff(&c.servers[0], &r, "0-1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_RESTART);
 	ck_assert_str_eq(keys, "listing, root");
 	/* Another service under the same name. */
 	r = running(&c.servers[1]);
-	ck_assert_int_eq(config_diff(&c.servers[0], &r, "0-1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_RESTART);
 	ck_assert_ptr_nonnull(strstr(keys, "service"));
-	ck_assert_int_eq(config_diff(&c.servers[1], &r, "0-1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[1], &r, &two, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_SAME);
 	r.echo_wq = KTCP_WQ_PERCPU;
-	ck_assert_int_eq(config_diff(&c.servers[1], &r, "0-1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[1], &r, &two, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_RESTART);
 	ck_assert_str_eq(keys, "wq");
 	/* An address: set, with the port. */
 	r = running(&c.servers[1]);
 	ck_assert_int_eq(ktcp_addr_parse("127.0.0.1", &r.addr), 0);
-	ck_assert_int_eq(config_diff(&c.servers[1], &r, "0-1", &set, keys,
+	ck_assert_int_eq(config_diff(&c.servers[1], &r, &two, &set, keys,
 				     sizeof(keys)),
 			 CONFIG_SET);
 	ck_assert_str_eq(keys, "addr");
@@ -434,13 +440,13 @@ START_TEST(write_round_trip)
 	r[0].http_sendfile = 0;
 	f = fmemopen(buf, sizeof(buf), "w");
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(config_write(f, &r[0], "0-1"), 0);
-	ck_assert_int_eq(config_write(f, &r[1], "0-1"), 0);
+	ck_assert_int_eq(config_write(f, &r[0], &two), 0);
+	ck_assert_int_eq(config_write(f, &r[1], &two), 0);
 	fclose(f);
 	ck_assert_msg(parse_str(buf, &back, &e) == 0, "%s:\n%s", e.msg, buf);
 	ck_assert_uint_eq(back.n, 2);
 	for (i = 0; i < 2; i++)
-		ck_assert_msg(config_diff(&back.servers[i], &r[i], "0-1", &set,
+		ck_assert_msg(config_diff(&back.servers[i], &r[i], &two, &set,
 					  keys, sizeof(keys)) == CONFIG_SAME,
 			      "%zu: %s differ in\n%s", i, keys, buf);
 	/* Defaults are not written. */
@@ -451,6 +457,92 @@ START_TEST(write_round_trip)
 	ck_assert_ptr_nonnull(strstr(buf, "max-mem = 1G\n"));
 	config_free(&back);
 	config_free(&c);
+}
+END_TEST
+
+/* A file of @dir with @text, for config_cpus_read(). */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * A host whose possible CPUs are not all online (hotplug slots of a VM):
+ * a server started without cpus runs on every possible CPU, as the
+ * kernel's cpu_possible_mask, and save | apply leaves it alone.
+ */
+START_TEST(cpus_possible)
+{
+	static const char text[] = "[server e]\nservice = echo\nport = 7\n";
+	char dir[] = "/tmp/ck-cpus-XXXXXX", buf[1024], keys[256];
+	struct ktcp_server_cfg set;
+	struct config_cpus cpus;
+	struct ktcp_server r;
+	struct config c, back;
+	struct args_err e;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file(dir, "possible", "0-7\n");
+	put_file(dir, "online", "0-3\n");
+	config_cpus_read(&cpus, dir);
+	ck_assert_str_eq(cpus.possible, "0-7");
+	ck_assert_str_eq(cpus.online, "0-3");
+	ck_assert_int_eq(parse_str(text, &c, &e), 0);
+	r = running(&c.servers[0]);
+	r.cpus = "0-7";
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &cpus, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_SAME);
+	f = fmemopen(buf, sizeof(buf), "w");
+	ck_assert_int_eq(config_write(f, &r, &cpus), 0);
+	fclose(f);
+	ck_assert_msg(!strstr(buf, "cpus"), "%s", buf);
+	ck_assert_int_eq(parse_str(buf, &back, &e), 0);
+	ck_assert_int_eq(config_diff(&back.servers[0], &r, &cpus, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_SAME);
+	config_free(&back);
+	/* Pinned to the online ones: written, as start takes them. */
+	r.cpus = "0-3";
+	f = fmemopen(buf, sizeof(buf), "w");
+	ck_assert_int_eq(config_write(f, &r, &cpus), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "cpus = 0-3\n"));
+	/*
+	 * Back to the default: set takes online CPUs only, so only a new
+	 * start gives the server the offline ones too.
+	 */
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &cpus, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_RESTART);
+	ck_assert_str_eq(keys, "cpus");
+	/* All of them online again: set does it. */
+	put_file(dir, "online", "0-7\n");
+	config_cpus_read(&cpus, dir);
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &cpus, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_SET);
+	ck_assert_str_eq(keys, "cpus");
+	ck_assert_str_eq(set.cpus, "0-7");
+	config_free(&c);
+	/* Lists that cannot be read are not compared. */
+	put_file(dir, "possible", "");
+	snprintf(buf, sizeof(buf), "%s/online", dir);
+	ck_assert_int_eq(unlink(buf), 0);
+	config_cpus_read(&cpus, dir);
+	ck_assert_ptr_null(cpus.possible);
+	ck_assert_ptr_null(cpus.online);
+	snprintf(buf, sizeof(buf), "%s/possible", dir);
+	ck_assert_int_eq(unlink(buf), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -468,7 +560,7 @@ START_TEST(write_unnamed)
 	r = running(&c.servers[0]);
 	r.has &= ~KTCP_HAS_NAME;
 	f = fmemopen(buf, sizeof(buf), "w");
-	ck_assert_int_eq(config_write(f, &r, "0-1"), 0);
+	ck_assert_int_eq(config_write(f, &r, &two), 0);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "# [server echo-7]\n"));
 	ck_assert_int_eq(parse_str(buf, &back, &e), 0);
@@ -491,6 +583,7 @@ Suite *make_config_suite(void)
 	tcase_add_test(tc, diff_defaults);
 	tcase_add_test(tc, write_round_trip);
 	tcase_add_test(tc, write_unnamed);
+	tcase_add_test(tc, cpus_possible);
 	suite_add_tcase(s, tc);
 	return s;
 }

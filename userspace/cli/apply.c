@@ -47,25 +47,6 @@ static int apply_opt(int c, const char *arg, void *arg_ctx, struct args_err *e)
 	return -ENOENT;
 }
 
-/* The CPUs a server without `cpus` runs on: every online one. */
-static char *online_cpus(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	char *nl;
-
-	if (!f)
-		return NULL;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	return buf[0] ? buf : NULL;
-}
-
 static const char *would(const struct apply_ctx *ctx)
 {
 	return ctx->dry_run ? "would " : "";
@@ -121,13 +102,14 @@ static int do_start(struct apply_ctx *ctx, const struct config_server *want,
 
 /* Bring one running server of the file in line with it. */
 static void reconcile(struct apply_ctx *ctx, const struct config_server *want,
-		      const struct ktcp_server *have, const char *online)
+		      const struct ktcp_server *have,
+		      const struct config_cpus *cpus)
 {
 	struct ktcp_server_cfg set;
 	char keys[256];
 	int err;
 
-	switch (config_diff(want, have, online, &set, keys, sizeof(keys))) {
+	switch (config_diff(want, have, cpus, &set, keys, sizeof(keys))) {
 	case CONFIG_SAME:
 		return;
 	case CONFIG_SET:
@@ -179,9 +161,8 @@ static const struct ktcp_server *running(const struct ktcp_server *arr,
 static void apply_all(struct apply_ctx *ctx, const struct config *c,
 		      const struct ktcp_server *arr, size_t n)
 {
-	char buf[KTCP_CPUS_MAX + 2];
-	const char *online = online_cpus(buf, sizeof(buf));
 	const struct ktcp_server *have;
+	struct config_cpus cpus;
 	size_t i;
 
 	/* Stops first, so that their ports are free for what follows. */
@@ -192,10 +173,11 @@ static void apply_all(struct apply_ctx *ctx, const struct config *c,
 				ctx->stop_all ? "" : ": not in the file");
 	if (ctx->stop_all)
 		return;
+	config_cpus_read(&cpus, CONFIG_CPU_DIR);
 	for (i = 0; i < c->n; i++) {
 		have = running(arr, n, c->servers[i].name);
 		if (have)
-			reconcile(ctx, &c->servers[i], have, online);
+			reconcile(ctx, &c->servers[i], have, &cpus);
 	}
 	for (i = 0; i < c->n; i++)
 		if (!running(arr, n, c->servers[i].name) &&

@@ -416,13 +416,45 @@ const struct config_server *config_find(const struct config *c,
 
 /* --- what a server runs with: the file's values, else the defaults ------ */
 
+/* One CPU list of @dir into @buf; NULL if missing, empty or cut. */
+static const char *cpus_file(const char *dir, const char *name, char *buf,
+			     size_t len)
+{
+	char path[256], *nl;
+	bool read;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	read = fgets(buf, (int)len, f);
+	fclose(f);
+	if (!read)
+		return NULL;
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	else if (strlen(buf) == len - 1)
+		return NULL;
+	return buf[0] ? buf : NULL;
+}
+
+void config_cpus_read(struct config_cpus *cpus, const char *dir)
+{
+	cpus->possible =
+		cpus_file(dir, "possible", cpus->buf[0], sizeof(cpus->buf[0]));
+	cpus->online =
+		cpus_file(dir, "online", cpus->buf[1], sizeof(cpus->buf[1]));
+}
+
 /*
  * @want as the kernel will report it once started: every setting the
  * file gives, and for the others the service's default where it is
  * known (echo and http; of another service, the framework's only).
  */
-static void effective(const struct config_server *want, const char *online,
-		      struct ktcp_server *w)
+static void effective(const struct config_server *want,
+		      const struct config_cpus *cpus, struct ktcp_server *w)
 {
 	const struct ktcp_server_cfg *cfg = &want->cfg;
 	bool http = !strcmp(cfg->service, "http");
@@ -451,7 +483,9 @@ static void effective(const struct config_server *want, const char *online,
 		w->idle_timeout_ms = KTCP_HTTP_DEFAULT_IDLE_TIMEOUT_MS;
 	if (http && !(cfg->has & KTCP_HAS_MAX_MEM))
 		w->max_mem_kb = KTCP_HTTP_DEFAULT_MAX_MEM_KB;
-	w->cpus = (cfg->has & KTCP_HAS_CPUS) ? cfg->cpus : online;
+	w->cpus = (cfg->has & KTCP_HAS_CPUS) ? cfg->cpus :
+		  cpus			     ? cpus->possible :
+					       NULL;
 	if (w->cpus)
 		w->has |= KTCP_HAS_CPUS;
 	if (echo) {
@@ -585,18 +619,43 @@ static bool diff_fixed(const struct ktcp_server *w, const struct ktcp_server *h,
 	return strlen(keys) != n;
 }
 
+/*
+ * Whether only a restart gives the server back its default CPUs: the file
+ * has no cpus, the server runs on others, and some possible CPU is
+ * offline. A start without cpus takes every possible CPU, but set takes
+ * online ones only (and would leave a set that the next apply changes
+ * again).
+ */
+static bool cpus_restart(const struct config_server *want,
+			 const struct ktcp_server *have,
+			 const struct config_cpus *cpus)
+{
+	if ((want->cfg.has & KTCP_HAS_CPUS) || !(have->has & KTCP_HAS_CPUS) ||
+	    !cpus || !cpus->possible || !cpus->online)
+		return false;
+	return !cpus_equal(cpus->possible, have->cpus) &&
+	       !cpus_equal(cpus->possible, cpus->online);
+}
+
 enum config_action config_diff(const struct config_server *want,
 			       const struct ktcp_server *have,
-			       const char *online, struct ktcp_server_cfg *set,
-			       char *keys, size_t len)
+			       const struct config_cpus *cpus,
+			       struct ktcp_server_cfg *set, char *keys,
+			       size_t len)
 {
 	struct ktcp_server w;
+	bool restart;
 
 	keys[0] = '\0';
 	memset(set, 0, sizeof(*set));
-	effective(want, online, &w);
+	effective(want, cpus, &w);
 	memcpy(w.service, want->cfg.service, sizeof(w.service));
-	if (diff_fixed(&w, have, keys, len))
+	restart = diff_fixed(&w, have, keys, len);
+	if (cpus_restart(want, have, cpus)) {
+		add_key(keys, len, "cpus");
+		restart = true;
+	}
+	if (restart)
 		return CONFIG_RESTART;
 	if (!(have->has & KTCP_HAS_ADDR) || !addr_equal(&w.addr, &have->addr) ||
 	    w.port != have->port) {
@@ -722,7 +781,8 @@ static void put_settings(FILE *f, const char *pre, const struct ktcp_server *s,
 		put_user(f, pre, s);
 }
 
-int config_write(FILE *f, const struct ktcp_server *srv, const char *online)
+int config_write(FILE *f, const struct ktcp_server *srv,
+		 const struct config_cpus *cpus)
 {
 	struct config_server base;
 	struct ktcp_server d;
@@ -732,7 +792,7 @@ int config_write(FILE *f, const struct ktcp_server *srv, const char *online)
 	 * default max-request-line follows this server's max-header. */
 	memset(&base, 0, sizeof(base));
 	memcpy(base.cfg.service, srv->service, sizeof(base.cfg.service));
-	effective(&base, online, &d);
+	effective(&base, cpus, &d);
 	if (srv->http_max_header < KTCP_HTTP_DEFAULT_MAX_REQUEST_LINE)
 		d.http_max_request_line = srv->http_max_header;
 	if (srv->has & KTCP_HAS_NAME) {

@@ -2,7 +2,8 @@
 /*
  * The configuration file of `ktcp apply` and `ktcp save` (ktcp.conf(5)):
  * parsing, writing, and comparing a server of the file with a running
- * one. Pure: no netlink; the only lookups are a user's (args_user()).
+ * one. Pure: no netlink; the only lookups are a user's (args_user())
+ * and the host's CPU lists (config_cpus_read()).
  *
  *   # comment
  *   [server web]
@@ -21,6 +22,8 @@
 #include "args.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/ktcp/ktcp.conf"
+/* Where the host's CPU lists are: config_cpus_read(). */
+#define CONFIG_CPU_DIR "/sys/devices/system/cpu"
 /* Longest line, newline excluded: a root of KTCP_PATH_MAX and its key. */
 #define CONFIG_LINE_MAX 8192
 
@@ -60,22 +63,38 @@ enum config_action {
 };
 
 /*
- * Compare @want with the running @have. @online: the host's online CPU
- * list ("0-3"), what a server has without `cpus`; NULL: do not compare
- * CPUs that the file does not give. Fills @set with what `set` must send
- * (pointing into @want) and @keys with the keys that differ, comma
- * separated ("port, max-conns").
+ * The host's CPU lists ("0-7"), each NULL when it cannot be read. A
+ * server started without cpus runs on every possible CPU (the kernel's
+ * cpu_possible_mask, offline ones included), which is what a file
+ * without cpus means; but a CPU list sent with set must be online.
+ */
+struct config_cpus {
+	const char *possible;
+	const char *online;
+	char buf[2][KTCP_CPUS_MAX + 2];
+};
+
+/* Read @cpus from @dir, the host's "/sys/devices/system/cpu". */
+void config_cpus_read(struct config_cpus *cpus, const char *dir);
+
+/*
+ * Compare @want with the running @have. @cpus: the host's; NULL, or a
+ * NULL list: do not compare CPUs that the file does not give. Fills @set
+ * with what `set` must send (pointing into @want or @cpus) and @keys with
+ * the keys that differ, comma separated ("port, max-conns").
  */
 enum config_action config_diff(const struct config_server *want,
 			       const struct ktcp_server *have,
-			       const char *online, struct ktcp_server_cfg *set,
-			       char *keys, size_t len);
+			       const struct config_cpus *cpus,
+			       struct ktcp_server_cfg *set, char *keys,
+			       size_t len);
 
 /*
  * Write @srv as a section of the file: every setting that is not its
  * service's default. A server without a name is written commented out
  * (apply does not manage it). Returns 0 or -EIO.
  */
-int config_write(FILE *f, const struct ktcp_server *srv, const char *online);
+int config_write(FILE *f, const struct ktcp_server *srv,
+		 const struct config_cpus *cpus);
 
 #endif /* KTCP_CLI_CONFIG_H */

@@ -14,26 +14,9 @@ static const struct option save_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static char *online_cpus(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	char *nl;
-
-	if (!f)
-		return NULL;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
-	fclose(f);
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	return buf[0] ? buf : NULL;
-}
-
 static int save_main(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	char buf[KTCP_CPUS_MAX + 2];
-	const char *online = online_cpus(buf, sizeof(buf));
+	struct config_cpus cpus;
 	struct ktcp_server *arr;
 	struct ktcp *h;
 	size_t n, i;
@@ -55,11 +38,12 @@ static int save_main(const struct cli_cmd *cmd, int argc, char **argv)
 		return err;
 	}
 	ktcp_close(h);
+	config_cpus_read(&cpus, CONFIG_CPU_DIR);
 	printf("# ktcp.conf(5), written by ktcp save: %zu server%s\n", n,
 	       n == 1 ? "" : "s");
 	for (i = 0; i < n; i++) {
 		putchar('\n');
-		if (config_write(stdout, &arr[i], online))
+		if (config_write(stdout, &arr[i], &cpus))
 			break;
 	}
 	ktcp_server_list_free(arr);
