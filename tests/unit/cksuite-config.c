@@ -440,8 +440,8 @@ START_TEST(write_round_trip)
 	r[0].http_sendfile = 0;
 	f = fmemopen(buf, sizeof(buf), "w");
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(config_write(f, &r[0], &two), 0);
-	ck_assert_int_eq(config_write(f, &r[1], &two), 0);
+	ck_assert_int_eq(config_write(f, &r[0], &two, &e), 0);
+	ck_assert_int_eq(config_write(f, &r[1], &two, &e), 0);
 	fclose(f);
 	ck_assert_msg(parse_str(buf, &back, &e) == 0, "%s:\n%s", e.msg, buf);
 	ck_assert_uint_eq(back.n, 2);
@@ -502,7 +502,7 @@ START_TEST(cpus_possible)
 				     sizeof(keys)),
 			 CONFIG_SAME);
 	f = fmemopen(buf, sizeof(buf), "w");
-	ck_assert_int_eq(config_write(f, &r, &cpus), 0);
+	ck_assert_int_eq(config_write(f, &r, &cpus, &e), 0);
 	fclose(f);
 	ck_assert_msg(!strstr(buf, "cpus"), "%s", buf);
 	ck_assert_int_eq(parse_str(buf, &back, &e), 0);
@@ -513,7 +513,7 @@ START_TEST(cpus_possible)
 	/* Pinned to the online ones: written, as start takes them. */
 	r.cpus = "0-3";
 	f = fmemopen(buf, sizeof(buf), "w");
-	ck_assert_int_eq(config_write(f, &r, &cpus), 0);
+	ck_assert_int_eq(config_write(f, &r, &cpus, &e), 0);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "cpus = 0-3\n"));
 	/*
@@ -546,6 +546,88 @@ START_TEST(cpus_possible)
 }
 END_TEST
 
+/*
+ * Roots that config_write() must refuse: each would read back as another
+ * root, or as more than a root (a server of its own that apply would
+ * start), named or not (a commented-out section ends at a newline too).
+ */
+static const char *const bad_roots[] = {
+	"/srv/a\n[server evil]\nservice = echo\nport = 7",
+	"/srv/a ",
+	"/srv/a\t",
+	" /srv/a",
+	"/srv/a\r",
+	"/srv/\x01a",
+	"/srv/\x7f",
+};
+
+START_TEST(write_bad_root)
+{
+	static const char text[] = "[server web]\nservice = http\nport = 80\n"
+				   "root = /srv\n";
+	struct ktcp_server r;
+	struct config c;
+	struct args_err e;
+	char buf[1024];
+	int named;
+	FILE *f;
+
+	ck_assert_int_eq(parse_str(text, &c, &e), 0);
+	for (named = 0; named < 2; named++) {
+		r = running(&c.servers[0]);
+		r.http_root = bad_roots[_i];
+		if (!named)
+			r.has &= ~KTCP_HAS_NAME;
+		memset(buf, 0, sizeof(buf));
+		memset(&e, 0, sizeof(e));
+		f = fmemopen(buf, sizeof(buf), "w");
+		ck_assert_int_eq(config_write(f, &r, &two, &e), -EINVAL);
+		ck_assert_int_eq(ftell(f), 0);
+		fclose(f);
+		ck_assert_str_eq(buf, "");
+		ck_assert_msg(strstr(e.msg,
+				     named ? "server 'web' (id 3): root '" :
+					     "server 3: root '"),
+			      "%s", e.msg);
+	}
+	config_free(&c);
+}
+END_TEST
+
+/* What the parser takes as it is, and so save writes. */
+static const char *const good_roots[] = {
+	"/srv/a b",	   "/srv/#a",	 "/srv/;a",	  "/srv/a=b",
+	"/srv/[server x]", "/srv/a # b", "/srv/\xc3\xa9", "/srv/\\n",
+};
+
+START_TEST(write_root_round_trip)
+{
+	static const char text[] = "[server web]\nservice = http\nport = 80\n"
+				   "root = /srv\n";
+	struct ktcp_server_cfg set;
+	struct ktcp_server r;
+	struct config c, back;
+	struct args_err e;
+	char buf[1024], keys[256];
+	FILE *f;
+
+	ck_assert_int_eq(parse_str(text, &c, &e), 0);
+	r = running(&c.servers[0]);
+	r.http_root = good_roots[_i];
+	f = fmemopen(buf, sizeof(buf), "w");
+	ck_assert_msg(config_write(f, &r, &two, &e) == 0, "%s", e.msg);
+	fclose(f);
+	ck_assert_msg(parse_str(buf, &back, &e) == 0, "%s:\n%s", e.msg, buf);
+	ck_assert_uint_eq(back.n, 1);
+	ck_assert_str_eq(back.servers[0].cfg.http_root, good_roots[_i]);
+	ck_assert_int_eq(config_diff(&back.servers[0], &r, &two, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_SAME);
+	config_free(&back);
+	config_free(&c);
+}
+END_TEST
+
 /* A server without a name is written, commented out. */
 START_TEST(write_unnamed)
 {
@@ -560,7 +642,7 @@ START_TEST(write_unnamed)
 	r = running(&c.servers[0]);
 	r.has &= ~KTCP_HAS_NAME;
 	f = fmemopen(buf, sizeof(buf), "w");
-	ck_assert_int_eq(config_write(f, &r, &two), 0);
+	ck_assert_int_eq(config_write(f, &r, &two, &e), 0);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "# [server echo-7]\n"));
 	ck_assert_int_eq(parse_str(buf, &back, &e), 0);
@@ -584,6 +666,10 @@ Suite *make_config_suite(void)
 	tcase_add_test(tc, write_round_trip);
 	tcase_add_test(tc, write_unnamed);
 	tcase_add_test(tc, cpus_possible);
+	tcase_add_loop_test(tc, write_bad_root, 0,
+			    sizeof(bad_roots) / sizeof(bad_roots[0]));
+	tcase_add_loop_test(tc, write_root_round_trip, 0,
+			    sizeof(good_roots) / sizeof(good_roots[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -718,12 +718,41 @@ static void put_size(FILE *f, const char *pre, const char *key, uint32_t kb)
 		fprintf(f, "%s%s = 0\n", pre, key);
 }
 
-/* The user as a name when the passwd entry says the same, else the uid. */
+/*
+ * Why @v, the value of @key, would not read back the same, or NULL. The
+ * parser ends a value at the end of its line and drops the blanks around
+ * it: a newline would start a line of its own (a header, a server apply
+ * would start), and a blank at either end would be lost. Control
+ * characters are refused as a whole, a CR at the end being dropped too.
+ */
+static const char *value_unwritable(const char *key, const char *v)
+{
+	size_t len = strlen(v), i;
+
+	if (!len)
+		return "is empty";
+	for (i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return "has a control character (a newline, a tab)";
+	if (v[0] == ' ' || v[len - 1] == ' ')
+		return "begins or ends with a blank";
+	if (strlen(key) + 3 + len > CONFIG_LINE_MAX)
+		return "is longer than a line";
+	return NULL;
+}
+
+/*
+ * The user as a name when the passwd entry says the same and the name
+ * reads back as itself (not as a uid, not cut by the parser), else the
+ * uid.
+ */
 static void put_user(FILE *f, const char *pre, const struct ktcp_server *s)
 {
 	struct passwd *pw = getpwuid((uid_t)s->http_uid);
 
-	if (pw && (uint32_t)pw->pw_gid == s->http_gid)
+	if (pw && (uint32_t)pw->pw_gid == s->http_gid &&
+	    !value_unwritable("user", pw->pw_name) &&
+	    pw->pw_name[strspn(pw->pw_name, "0123456789")])
 		fprintf(f, "%suser = %s\n", pre, pw->pw_name);
 	else
 		fprintf(f, "%suser = %u\n", pre, s->http_uid);
@@ -781,12 +810,61 @@ static void put_settings(FILE *f, const char *pre, const struct ktcp_server *s,
 		put_user(f, pre, s);
 }
 
+static int check_value(const struct ktcp_server *srv, const char *key,
+		       const char *v, struct args_err *e)
+{
+	const char *why = value_unwritable(key, v);
+	char who[KTCP_SERVER_NAME_LEN + 32], q[48];
+
+	if (!why)
+		return 0;
+	if (srv->has & KTCP_HAS_NAME)
+		snprintf(who, sizeof(who), "server '%s' (id %u)", srv->name,
+			 srv->id);
+	else
+		snprintf(who, sizeof(who), "server %u", srv->id);
+	args_quote(v, q, sizeof(q));
+	return args_fail(e, -EINVAL, "%s: %s '%s' %s: ktcp.conf cannot hold it",
+			 who, key, q, why);
+}
+
+/*
+ * The values written as they are: a server whose name or values the
+ * parser would take for something else is refused whole, so that
+ * nothing of it is written.
+ */
+static int check_writable(const struct ktcp_server *srv, struct args_err *e)
+{
+	char q[48];
+	int err;
+
+	if ((srv->has & KTCP_HAS_NAME) && !name_ok(srv->name)) {
+		args_quote(srv->name, q, sizeof(q));
+		return args_fail(
+			e, -EINVAL,
+			"server %u: '%s' is not a name ktcp.conf takes",
+			srv->id, q);
+	}
+	err = check_value(srv, "service", srv->service, e);
+	if (!err && (srv->has & KTCP_HAS_CPUS))
+		err = check_value(srv, "cpus", srv->cpus, e);
+	if (!err && (srv->has & KTCP_HAS_HTTP_ROOT) &&
+	    !strcmp(srv->service, "http"))
+		err = check_value(srv, "root", srv->http_root, e);
+	return err;
+}
+
 int config_write(FILE *f, const struct ktcp_server *srv,
-		 const struct config_cpus *cpus)
+		 const struct config_cpus *cpus, struct args_err *e)
 {
 	struct config_server base;
 	struct ktcp_server d;
 	const char *pre = "";
+	int err;
+
+	err = check_writable(srv, e);
+	if (err)
+		return err;
 
 	/* The defaults: a section with only service and port; but the
 	 * default max-request-line follows this server's max-header. */

@@ -92,9 +92,11 @@ enum config_action config_diff(const struct config_server *want,
 /*
  * Write @srv as a section of the file: every setting that is not its
  * service's default. A server without a name is written commented out
- * (apply does not manage it). Returns 0 or -EIO.
+ * (apply does not manage it). Returns 0, -EIO, or -EINVAL with e->msg
+ * naming the server and the value when one would not read back the same
+ * (a root with a newline or ending in a blank); then nothing is written.
  */
 int config_write(FILE *f, const struct ktcp_server *srv,
-		 const struct config_cpus *cpus);
+		 const struct config_cpus *cpus, struct args_err *e);
 
 #endif /* KTCP_CLI_CONFIG_H */

@@ -2,8 +2,12 @@
 /*
  * ktcp save: the running servers of the netns as ktcp.conf(5), which
  * `ktcp apply` takes back as "nothing to do". Servers without a name are
- * written commented out: apply does not manage them.
+ * written commented out: apply does not manage them. A server with a
+ * value the file cannot hold (a root with a newline) fails the save, and
+ * nothing is printed.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -14,12 +18,65 @@ static const struct option save_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int save_main(const struct cli_cmd *cmd, int argc, char **argv)
+/* The whole file into @out; 0, or the first error (-EINVAL: e->msg). */
+static int write_all(FILE *out, const struct ktcp_server *arr, size_t n,
+		     struct args_err *e)
 {
 	struct config_cpus cpus;
+	size_t i;
+	int err;
+
+	config_cpus_read(&cpus, CONFIG_CPU_DIR);
+	fprintf(out, "# ktcp.conf(5), written by ktcp save: %zu server%s\n", n,
+		n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		fputc('\n', out);
+		err = config_write(out, &arr[i], &cpus, e);
+		if (err)
+			return err;
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/*
+ * Nothing is printed unless every server can be written: a file that
+ * lacks one, or holds one wrong, is what apply would make run.
+ */
+static int print_all(const struct ktcp_server *arr, size_t n)
+{
+	struct args_err e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int err;
+
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		fprintf(stderr, "ktcp: save: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	err = write_all(mem, arr, n, &e);
+	if (fclose(mem) && !err)
+		err = -EIO;
+	if (err) {
+		if (err == -EINVAL)
+			fprintf(stderr, "ktcp: save: %s\n", e.msg);
+		else
+			fprintf(stderr, "ktcp: save: out of memory\n");
+		fprintf(stderr, "ktcp: save: nothing was written\n");
+		free(buf);
+		return EXIT_FAIL;
+	}
+	fwrite(buf, 1, len, stdout);
+	free(buf);
+	return fflush(stdout) || ferror(stdout) ? EXIT_FAIL : EXIT_OK;
+}
+
+static int save_main(const struct cli_cmd *cmd, int argc, char **argv)
+{
 	struct ktcp_server *arr;
 	struct ktcp *h;
-	size_t n, i;
+	size_t n;
 	int err;
 
 	err = cli_getopt(cmd, argc, argv, CLI_COMMON_SHORT, save_opts, NULL,
@@ -38,16 +95,9 @@ static int save_main(const struct cli_cmd *cmd, int argc, char **argv)
 		return err;
 	}
 	ktcp_close(h);
-	config_cpus_read(&cpus, CONFIG_CPU_DIR);
-	printf("# ktcp.conf(5), written by ktcp save: %zu server%s\n", n,
-	       n == 1 ? "" : "s");
-	for (i = 0; i < n; i++) {
-		putchar('\n');
-		if (config_write(stdout, &arr[i], &cpus))
-			break;
-	}
+	err = print_all(arr, n);
 	ktcp_server_list_free(arr);
-	return fflush(stdout) || ferror(stdout) ? EXIT_FAIL : EXIT_OK;
+	return err;
 }
 
 const struct cli_cmd cmd_save = {
