@@ -226,6 +226,50 @@ static int parse_setting(struct section *sec, char *line, const char *path,
 	return 0;
 }
 
+static bool addr_equal(const struct ktcp_addr *a, const struct ktcp_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4.s_addr == b->v4.s_addr;
+	return !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+}
+
+/*
+ * The address a server of the file listens on: without addr the kernel's
+ * default, IPv6 any; an IPv4-mapped address as the IPv4 one it is.
+ */
+static struct ktcp_addr listen_addr(const struct ktcp_server_cfg *cfg)
+{
+	struct ktcp_addr a = { .family = AF_INET6 };
+	struct in_addr v4;
+
+	if (cfg->has & KTCP_HAS_ADDR)
+		a = cfg->addr;
+	if (a.family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a.v6)) {
+		memcpy(&v4, &a.v6.s6_addr[12], sizeof(v4));
+		a.family = AF_INET;
+		a.v4 = v4;
+	}
+	return a;
+}
+
+/*
+ * Whether two servers of the file would bind the same address and port:
+ * the second start fails, or with SO_REUSEPORT on both (listeners > 1)
+ * the two share the port's connections. Not a wildcard against an
+ * address it covers, nor IPv6 any against IPv4 any: whether those
+ * collide depends on SO_REUSEPORT and net.ipv6.bindv6only, the kernel's
+ * to say.
+ */
+static bool same_listen(const struct ktcp_server_cfg *a,
+			const struct ktcp_server_cfg *b)
+{
+	struct ktcp_addr x = listen_addr(a), y = listen_addr(b);
+
+	return a->port == b->port && addr_equal(&x, &y);
+}
+
 /* The section is complete: what one key cannot tell alone. */
 static int section_end(const struct config *c, const struct section *sec,
 		       const char *path, struct args_err *e)
@@ -259,10 +303,7 @@ static int section_end(const struct config *c, const struct section *sec,
 				"max-request-line is larger than max-header");
 	for (i = 0; i + 1 < c->n; i++) {
 		o = &c->servers[i];
-		if (o->cfg.port == cfg->port &&
-		    (o->cfg.has & KTCP_HAS_ADDR) ==
-			    (cfg->has & KTCP_HAS_ADDR) &&
-		    !memcmp(&o->cfg.addr, &cfg->addr, sizeof(cfg->addr)))
+		if (same_listen(&o->cfg, cfg))
 			return cfg_fail(
 				e, -EINVAL, path, sec->key_line[K_PORT],
 				"port %u is also server '%s''s (line %u)",
@@ -560,15 +601,6 @@ static bool cpus_equal(const char *a, const char *b)
 	if (!cpus_bits(a, x) || !cpus_bits(b, y))
 		return !strcmp(a, b);
 	return !memcmp(x, y, sizeof(x));
-}
-
-static bool addr_equal(const struct ktcp_addr *a, const struct ktcp_addr *b)
-{
-	if (a->family != b->family)
-		return false;
-	if (a->family == AF_INET)
-		return a->v4.s_addr == b->v4.s_addr;
-	return !memcmp(&a->v6, &b->v6, sizeof(a->v6));
 }
 
 static void add_key(char *keys, size_t len, const char *key)
