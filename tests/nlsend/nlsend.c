@@ -5,7 +5,7 @@
  * kernel's own validation (policies, ranges, extack messages) is tested
  * with this instead: it puts exactly the attributes it is told to.
  *
- *   nlsend [--fresh] [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]
+ *   nlsend [--fresh] [--small-reads] [--dump] [--to PORT] CMD [ATTR[.SUB]:TYPE=VALUE ...]
  *
  * CMD and ATTR are numbers or names (server_start, port, opts.echo_wq,
  * sock.ifindex).
@@ -17,6 +17,9 @@
  * from the kernel, 2 usage. --small-reads reads 4 KiB at a time, as a
  * client with a plain recv() loop and a page-sized buffer does; --fresh
  * sends on a socket that has read nothing yet (see resolve_fresh()).
+ * --to PORT sends the message to the netlink socket of that port id
+ * instead of the kernel, as a forger with CAP_NET_ADMIN in the netns
+ * can, and waits for nothing: libktcp's readers must drop it.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -114,7 +117,7 @@ static char err_msg[512];
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nlsend [--fresh] [--small-reads] [--dump] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
+		"usage: nlsend [--fresh] [--small-reads] [--dump] [--to PORT] CMD [ATTR[.SUB]:TYPE=VALUE ...]\n");
 	exit(2);
 }
 
@@ -335,6 +338,7 @@ int main(int argc, char **argv)
 	struct timeval tv = { .tv_sec = 10 };
 	int family, one = 1, flags = 0, ret, i = 1;
 	bool small = false, fresh = false;
+	uint32_t to = 0;
 
 	if (i < argc && !strcmp(argv[i], "--fresh")) {
 		fresh = true;
@@ -347,6 +351,12 @@ int main(int argc, char **argv)
 	if (i < argc && !strcmp(argv[i], "--dump")) {
 		flags = NLM_F_DUMP;
 		i++;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "--to")) {
+		to = (uint32_t)strtoul(argv[i + 1], NULL, 0);
+		if (!to)
+			usage();
+		i += 2;
 	}
 	if (i >= argc || !sk || !msg)
 		usage();
@@ -376,6 +386,18 @@ int main(int argc, char **argv)
 			put_arg(msg, argv[i]);
 	}
 	close_nest(msg);
+	if (to) {
+		nl_socket_set_peer_port(sk, to);
+		ret = nl_send_auto_complete(sk, msg);
+		if (ret < 0) {
+			printf("error libnl %s\n", nl_geterror(ret));
+			return 1;
+		}
+		printf("sent\n");
+		nlmsg_free(msg);
+		nl_socket_free(sk);
+		return 0;
+	}
 	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, NULL);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, NULL);
 	nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_CUSTOM, on_msg_in, NULL);

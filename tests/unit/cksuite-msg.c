@@ -929,6 +929,63 @@ START_TEST(parse_log_record)
 }
 END_TEST
 
+/* A record whose attribute @type (target, referer, user agent) has @len bytes. */
+static struct nl_msg *access_msg_long(int type, size_t len)
+{
+	static char bytes[KTCP_ACCESS_TARGET_MAX + 1];
+	struct nl_msg *msg = reply(KTCP_CMD_ACCESS);
+	struct nlattr *nest;
+
+	memset(bytes, 0x01, sizeof(bytes));
+	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
+	nest = nla_nest_start(msg, KTCP_A_ACCESS | NLA_F_NESTED);
+	nla_put_u64(msg, KTCP_ACCESS_A_TIME, 1);
+	nla_put_u16(msg, KTCP_ACCESS_A_PORT, 51000);
+	nla_put_string(msg, KTCP_ACCESS_A_METHOD, "GET");
+	nla_put_u8(msg, KTCP_ACCESS_A_PROTO, 1);
+	nla_put(msg, KTCP_ACCESS_A_TARGET,
+		type == KTCP_ACCESS_A_TARGET ? (int)len : 1, bytes);
+	if (type != KTCP_ACCESS_A_TARGET)
+		nla_put(msg, type, (int)len, bytes);
+	nla_put_u16(msg, KTCP_ACCESS_A_STATUS, 200);
+	nla_put_u64(msg, KTCP_ACCESS_A_BYTES, 0);
+	nla_put_u64(msg, KTCP_ACCESS_A_USEC, 0);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+/*
+ * The strings of a record are bounded by the UAPI maxima, which callers
+ * size their buffers by (the CLI's escaped line): a longer one, which the
+ * kernel never sends, is refused.
+ */
+START_TEST(parse_log_oversize)
+{
+	static const struct {
+		int type;
+		size_t max;
+	} f[] = {
+		{ KTCP_ACCESS_A_TARGET, KTCP_ACCESS_TARGET_MAX },
+		{ KTCP_ACCESS_A_REFERER, KTCP_ACCESS_REFERER_MAX },
+		{ KTCP_ACCESS_A_USER_AGENT, KTCP_ACCESS_USER_AGENT_MAX },
+	};
+	struct ktcp_log_record r;
+	struct nl_msg *msg;
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		msg = access_msg_long(f[i].type, f[i].max);
+		ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), 0);
+		nlmsg_free(msg);
+		msg = access_msg_long(f[i].type, f[i].max + 1);
+		ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), -EBADMSG);
+		nlmsg_free(msg);
+	}
+	ck_assert_uint_eq(r.target_len, 1);
+	ck_assert_uint_eq(r.user_agent_len, KTCP_ACCESS_USER_AGENT_MAX);
+}
+END_TEST
+
 START_TEST(parse_family_reply)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -1125,6 +1182,7 @@ Suite *make_msg_suite(void)
 	tcase_add_test(parse, parse_event_reply);
 	tcase_add_test(parse, parse_family_reply);
 	tcase_add_test(parse, parse_log_record);
+	tcase_add_test(parse, parse_log_oversize);
 	tcase_add_test(ack, extack_message_and_attr);
 	tcase_add_test(ack, extack_nested_and_missing);
 	tcase_add_test(ack, extack_absent_or_bogus);

@@ -10,7 +10,7 @@
 . /tests/lib.sh
 # shellcheck source=tests/vm/http-lib.sh
 . /tests/http-lib.sh
-need ktcp jq curl unshare wrk
+need ktcp jq curl unshare wrk nlsend
 need_module ktcp
 
 www=/tmp/www-log
@@ -205,6 +205,47 @@ kill -CONT "$LOG_PID"
 # printed for the server's drops alone, with 0 overruns).
 wait_line /tmp/log-slow.clf.err '^ktcp: log: [1-9][0-9]* socket overruns' 30
 stop_log
+
+# --- records come from the kernel only -----------------------------------------
+# netlink_ports PID : the port ids of the generic netlink sockets of PID.
+netlink_ports() {
+	local fd ino
+	for fd in /proc/"$1"/fd/*; do
+		ino=$(readlink "$fd") || continue
+		case $ino in socket:*) ;; *) continue ;; esac
+		ino=${ino#socket:[}
+		awk -v i="${ino%]}" '$2 == 16 && $NF == i { print $3 }' \
+			/proc/net/netlink
+	done
+}
+
+# forge PORT TARGET : send PORT a record of this server for TARGET, as a
+# process with CAP_NET_ADMIN in the netns (a container's root) can, to a
+# reader's socket or to the access group. A target longer than the
+# kernel's limit, of bytes the log escapes to four chars each, overran
+# the CLI's line buffer.
+forge() {
+	nlsend --to "$1" access server_id:u32="$HTTP_ID" access.2:u64=1 \
+		access.3:raw=AAAA access.4:u16=1 access.5:str=GET \
+		access.6:raw="$2" access.7:u8=1 access.8:u16=200 \
+		access.9:u64=0 access.10:u64=0 >/dev/null ||
+		fail "nlsend --to $1 failed"
+}
+
+start_log /tmp/log-forged.clf --server "$HTTP_ID"
+ports=$(netlink_ports "$LOG_PID")
+[ -n "$ports" ] || fail "no netlink socket found for ktcp log"
+long=$(printf '\001%.0s' $(seq 7000))
+for port in $ports; do
+	forge "$port" /forged
+	forge "$port" "$long"
+done
+expect_code /after-forged 404
+stop_log
+grep -q ' "GET /after-forged HTTP/1.1" 404 ' /tmp/log-forged.clf ||
+	fail "the real record is missing: $(cat /tmp/log-forged.clf)"
+assert_eq "$(grep -c -v -e after-forged -e '"GET /ready ' /tmp/log-forged.clf)" 0 \
+	"forged records printed"
 
 # --- nobody listens any more: nothing is built --------------------------------
 sent=$(hstat log_sent)

@@ -474,8 +474,8 @@ void ktcp_close(struct ktcp *h);
  * kernel's extended ACK message (naming the offending attribute when the
  * kernel pointed at one), or a message of the library's own. Returns NULL
  * when there is none. Every call that takes a handle (but this one,
- * ktcp_family_version() and ktcp_monitor_fd()) clears the message when
- * it starts, so a message never outlives the call that set it. Valid
+ * ktcp_family_version(), ktcp_monitor_fd() and ktcp_log_fd()) clears the
+ * message when it starts, so a message never outlives the call that set it. Valid
  * until the next call on h.
  */
 const char *ktcp_errmsg(const struct ktcp *h);

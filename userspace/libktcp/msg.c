@@ -914,11 +914,18 @@ int ktcp_parse_event(struct nlmsghdr *nlh, struct ktcp_event *ev)
 	return 0;
 }
 
-/* A binary attribute of an access record, in place. */
-static void get_bytes(struct nlattr *a, const char **p, size_t *len)
+/*
+ * A binary attribute of an access record, in place. The kernel never
+ * sends more than the UAPI maximum, and callers size their buffers by it
+ * (the CLI's escaped log line): a longer one is not the kernel's.
+ */
+static int get_bytes(struct nlattr *a, size_t max, const char **p, size_t *len)
 {
+	if ((size_t)nla_len(a) > max)
+		return -EBADMSG;
 	*p = nla_data(a);
 	*len = (size_t)nla_len(a);
+	return 0;
 }
 
 static int parse_log_nest(struct nlattr *nest, struct ktcp_log_record *r)
@@ -943,19 +950,24 @@ static int parse_log_nest(struct nlattr *nest, struct ktcp_log_record *r)
 	if (tb[KTCP_ACCESS_A_METHOD] && tb[KTCP_ACCESS_A_TARGET]) {
 		if (get_string(tb[KTCP_ACCESS_A_METHOD], r->method,
 			       sizeof(r->method)) < 0 ||
-		    get_u8(tb[KTCP_ACCESS_A_PROTO], &r->proto_minor) < 0)
+		    get_u8(tb[KTCP_ACCESS_A_PROTO], &r->proto_minor) < 0 ||
+		    get_bytes(tb[KTCP_ACCESS_A_TARGET], KTCP_ACCESS_TARGET_MAX,
+			      &r->target, &r->target_len) < 0)
 			return -EBADMSG;
-		get_bytes(tb[KTCP_ACCESS_A_TARGET], &r->target, &r->target_len);
 		r->has |= KTCP_LOG_HAS_REQUEST;
 	}
 	if (tb[KTCP_ACCESS_A_REFERER]) {
-		get_bytes(tb[KTCP_ACCESS_A_REFERER], &r->referer,
-			  &r->referer_len);
+		if (get_bytes(tb[KTCP_ACCESS_A_REFERER],
+			      KTCP_ACCESS_REFERER_MAX, &r->referer,
+			      &r->referer_len) < 0)
+			return -EBADMSG;
 		r->has |= KTCP_LOG_HAS_REFERER;
 	}
 	if (tb[KTCP_ACCESS_A_USER_AGENT]) {
-		get_bytes(tb[KTCP_ACCESS_A_USER_AGENT], &r->user_agent,
-			  &r->user_agent_len);
+		if (get_bytes(tb[KTCP_ACCESS_A_USER_AGENT],
+			      KTCP_ACCESS_USER_AGENT_MAX, &r->user_agent,
+			      &r->user_agent_len) < 0)
+			return -EBADMSG;
 		r->has |= KTCP_LOG_HAS_USER_AGENT;
 	}
 	return 0;

@@ -142,11 +142,17 @@ KTCP_EXPORT uint32_t ktcp_family_version(const struct ktcp *h)
 	return h->fam.version;
 }
 
-/* Replies to an earlier, abandoned request are skipped, not errors. */
+/*
+ * Replies to an earlier, abandoned request are skipped, not errors; so is
+ * anything another process sent to this socket's port: only the kernel
+ * answers.
+ */
 static int seq_cb(struct nl_msg *msg, void *arg)
 {
 	struct xact *x = arg;
 
+	if (nlmsg_get_src(msg)->nl_pid != 0)
+		return NL_SKIP;
 	return nlmsg_hdr(msg)->nlmsg_seq == x->seq ? NL_OK : NL_SKIP;
 }
 
@@ -489,11 +495,15 @@ static int evq_push(struct ktcp *h, const struct ktcp_event *ev)
 
 /*
  * Read one datagram and queue the events in it. The monitor socket reads
- * with recv() itself: libnl would turn ENOBUFS (events lost) into
- * -NLE_NOMEM, the same as a failed malloc().
+ * with recvfrom() itself: libnl would turn ENOBUFS (events lost) into
+ * -NLE_NOMEM, the same as a failed malloc(). Events come from the kernel:
+ * a datagram from any other port (a process with CAP_NET_ADMIN may send
+ * to the group, anyone to this socket) is dropped unread.
  */
 static int monitor_read(struct ktcp *h)
 {
+	struct sockaddr_nl from;
+	socklen_t fromlen = sizeof(from);
 	struct nlmsghdr *nlh;
 	struct ktcp_event ev;
 	ssize_t n;
@@ -503,12 +513,15 @@ static int monitor_read(struct ktcp *h)
 	buf = malloc(KTCP_MON_BUF);
 	if (!buf)
 		return -ENOMEM;
-	n = recv(nl_socket_get_fd(h->mon), buf, KTCP_MON_BUF, MSG_DONTWAIT);
+	n = recvfrom(nl_socket_get_fd(h->mon), buf, KTCP_MON_BUF, MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &fromlen);
 	if (n < 0) {
 		err = -errno;
 		goto out;
 	}
 	err = 0;
+	if (from.nl_pid != 0)
+		goto out;
 	len = (int)n;
 	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
 	     nlh = NLMSG_NEXT(nlh, len)) {
@@ -593,9 +606,9 @@ KTCP_EXPORT int ktcp_log_open(struct ktcp *h, size_t rcvbuf)
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int fd, size, grp, one, err;
 
+	ktcp_call_begin(h);
 	if (h->logfd >= 0)
 		return 0;
-	h->errmsg[0] = '\0';
 	if (!h->fam.access_grp) {
 		ktcp_set_errmsg(h, "the ktcp module has no access log "
 				   "(no \"access\" group)");
@@ -658,6 +671,9 @@ static int log_parse(struct ktcp *h, const struct mmsghdr *m, int n,
 	int i, len;
 
 	for (i = 0; i < n; i++) {
+		/* Records come from the kernel (see monitor_read()). */
+		if (((struct sockaddr_nl *)m[i].msg_hdr.msg_name)->nl_pid)
+			continue;
 		len = (int)m[i].msg_len;
 		for (nlh = m[i].msg_hdr.msg_iov->iov_base;
 		     NLMSG_OK(nlh, len) && got < max;
@@ -677,12 +693,16 @@ KTCP_EXPORT int ktcp_log_recv(struct ktcp *h, struct ktcp_log_record *recs,
 {
 	struct mmsghdr m[KTCP_LOG_BATCH];
 	struct iovec iov[KTCP_LOG_BATCH];
+	struct sockaddr_nl from[KTCP_LOG_BATCH];
 	int64_t deadline = now_ms() + timeout_ms;
 	unsigned int want, i;
 	int ret;
 
-	if (h->logfd < 0)
+	ktcp_call_begin(h);
+	if (h->logfd < 0) {
+		ktcp_set_errmsg(h, "ktcp_log_open() was not called");
 		return -ENOTCONN;
+	}
 	if (!n)
 		return -EINVAL;
 	want = n < KTCP_LOG_BATCH ? (unsigned int)n : KTCP_LOG_BATCH;
@@ -692,6 +712,8 @@ KTCP_EXPORT int ktcp_log_recv(struct ktcp *h, struct ktcp_log_record *recs,
 		iov[i].iov_len = KTCP_LOG_DGRAM;
 		m[i].msg_hdr.msg_iov = &iov[i];
 		m[i].msg_hdr.msg_iovlen = 1;
+		m[i].msg_hdr.msg_name = &from[i];
+		m[i].msg_hdr.msg_namelen = sizeof(from[i]);
 	}
 	for (;;) {
 		ret = recvmmsg(h->logfd, m, want, MSG_DONTWAIT, NULL);

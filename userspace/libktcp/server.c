@@ -365,6 +365,7 @@ KTCP_EXPORT int ktcp_latency_get(struct ktcp *h, uint32_t id,
 	struct nl_msg *msg;
 	int err;
 
+	ktcp_call_begin(h);
 	memset(lat, 0, sizeof(*lat));
 	if (!id)
 		return build_error(h, -EINVAL,
