@@ -176,6 +176,33 @@ START_TEST(filter_check)
 }
 END_TEST
 
+/*
+ * A condition of a newer header, which this library would not send: the
+ * drop would match more sockets than the caller asked for.
+ */
+START_TEST(filter_check_unknown)
+{
+	struct ktcp_drop_filter f = { .states = KTCP_TCP_STATES_ALL };
+	const char *why;
+
+	ck_assert_int_eq(ktcp_check_filter(&f, 0, &why), 0);
+	f.has = 1U << 2;
+	ck_assert_int_eq(ktcp_check_filter(&f, 0, &why), -EINVAL);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_ptr_nonnull(strstr(why, "'has' bit"));
+	f.has = 1U << 31;
+	ck_assert_int_eq(ktcp_check_filter(&f, 0, &why), -EINVAL);
+	f.has = 0;
+	f.reserved[3] = 1;
+	ck_assert_int_eq(ktcp_check_filter(&f, 0, &why), -EINVAL);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_ptr_nonnull(strstr(why, "reserved"));
+	f.reserved[3] = 0;
+	f.reserved[0] = 1ULL << 63;
+	ck_assert_int_eq(ktcp_check_filter(&f, 0, &why), -EINVAL);
+}
+END_TEST
+
 /* --- replies ------------------------------------------------------------- */
 
 static void put_sock(struct nl_msg *msg, const char *saddr, uint16_t sport,
@@ -590,6 +617,7 @@ Suite *make_drop_suite(void)
 	tcase_add_test(msg, tuple_check);
 	tcase_add_test(msg, filter_request);
 	tcase_add_test(msg, filter_check);
+	tcase_add_test(msg, filter_check_unknown);
 	tcase_add_test(msg, parse_reply);
 	tcase_add_test(msg, parse_reply_malformed);
 	tcase_add_test(msg, parse_drop_event);

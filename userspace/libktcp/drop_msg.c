@@ -186,10 +186,31 @@ static int max_prefix(const struct ktcp_addr *a)
 	return a->family == AF_INET ? 32 : 128;
 }
 
+/* The has bits of struct ktcp_drop_filter that this library sends. */
+#define FILTER_KNOWN (KTCP_FILTER_SPREFIX | KTCP_FILTER_DPREFIX)
+
+/*
+ * Why f asks for a condition this library does not know, or NULL: a
+ * newer header's field, left out of the request, would widen the drop.
+ */
+static const char *filter_unknown(const struct ktcp_drop_filter *f)
+{
+	size_t i;
+
+	if (f->has & ~FILTER_KNOWN)
+		return "the filter has a 'has' bit this library does not know";
+	for (i = 0; i < sizeof(f->reserved) / sizeof(f->reserved[0]); i++)
+		if (f->reserved[i])
+			return "the filter's reserved space is not zero";
+	return NULL;
+}
+
 int ktcp_check_filter(const struct ktcp_drop_filter *f, unsigned int flags,
 		      const char **why)
 {
-	*why = NULL;
+	*why = filter_unknown(f);
+	if (*why)
+		return -EINVAL;
 	if (flags & ~KTCP_DROP_F_ALL)
 		*why = "unknown flags";
 	else if (!f->states)
