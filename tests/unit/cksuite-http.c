@@ -33,7 +33,21 @@ static const struct khttpd_limits deflim = {
 	KHTTPD_DEFAULT_MAX_HEADERS,
 };
 
-/* Parse the first len bytes of s from a buffer of exactly len bytes. */
+static void rebase_tags(struct khttpd_taglist *t, const char *s,
+			const char *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < KHTTPD_TAG_LINES; i++)
+		if (t->line[i].p)
+			t->line[i].p = s + (t->line[i].p - base);
+}
+
+/*
+ * Parse the first len bytes of s from a buffer of exactly len bytes. The
+ * pointers into that buffer are rebased onto s, which outlives it: the
+ * callers compare them.
+ */
 static int parse_n(const char *s, size_t len, const struct khttpd_limits *lim,
 		   struct khttpd_request *req)
 {
@@ -57,6 +71,8 @@ static int parse_n(const char *s, size_t len, const struct khttpd_limits *lim,
 			req->range.p = s + (req->range.p - base);
 		if (req->if_range.p)
 			req->if_range.p = s + (req->if_range.p - base);
+		rebase_tags(&req->inm, s, base);
+		rebase_tags(&req->im, s, base);
 	}
 	free(copy);
 	return ret;
