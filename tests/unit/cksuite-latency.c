@@ -99,6 +99,54 @@ START_TEST(bucket_bounds)
 }
 END_TEST
 
+/*
+ * Layouts the parser takes beyond the kernel's: any sub_bits up to
+ * min_shift, which is at most 63. A power of two then holds more buckets
+ * than the 128 slots, so each bucket but the first is 2^(m - sb) wide.
+ */
+START_TEST(bucket_bounds_wide)
+{
+	struct ktcp_latency lat = { .nbuckets = KTCP_LATENCY_SLOTS };
+	unsigned int m, sb, i;
+	uint64_t prev, e;
+
+	lat.min_shift = 40;
+	lat.sub_bits = 33;
+	ck_assert_uint_eq(ktcp_latency_bucket_end(&lat, 0), 1ULL << 40);
+	ck_assert_uint_eq(ktcp_latency_bucket_end(&lat, 3),
+			  (1ULL << 40) + 3 * (1ULL << 7));
+	ck_assert_uint_eq(ktcp_latency_bucket_end(&lat, 126),
+			  (1ULL << 40) + 126 * (1ULL << 7));
+	lat.min_shift = 63;
+	lat.sub_bits = 32;
+	ck_assert_uint_eq(ktcp_latency_bucket_end(&lat, 5),
+			  (1ULL << 63) + 5 * (1ULL << 31));
+	lat.sub_bits = 63;
+	ck_assert_uint_eq(ktcp_latency_bucket_end(&lat, 1), (1ULL << 63) + 1);
+	ck_assert_uint_eq(ktcp_latency_bucket_end(&lat, 126),
+			  (1ULL << 63) + 126);
+	ck_assert_uint_eq(ktcp_latency_bucket_end(&lat, 127), UINT64_MAX);
+	/* Every layout: ends grow until there is no end. */
+	for (m = 0; m < 64; m++) {
+		for (sb = 0; sb <= m; sb++) {
+			lat.min_shift = (uint8_t)m;
+			lat.sub_bits = (uint8_t)sb;
+			prev = ktcp_latency_bucket_end(&lat, 0);
+			ck_assert_uint_eq(prev, 1ULL << m);
+			for (i = 1; i < KTCP_LATENCY_SLOTS; i++) {
+				e = ktcp_latency_bucket_end(&lat, i);
+				ck_assert_msg(e == UINT64_MAX || e > prev,
+					      "min_shift %u sub_bits %u: "
+					      "end(%u) %llu after %llu",
+					      m, sb, i, (unsigned long long)e,
+					      (unsigned long long)prev);
+				prev = e;
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(percentiles)
 {
 	struct ktcp_latency lat = layout();
@@ -324,6 +372,7 @@ Suite *make_latency_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, bucket_bounds);
+	tcase_add_test(tc, bucket_bounds_wide);
 	tcase_add_test(tc, percentiles);
 	tcase_add_test(tc, parse);
 	tcase_add_test(tc, json_and_text);

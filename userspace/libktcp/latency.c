@@ -12,18 +12,23 @@
 KTCP_EXPORT uint64_t ktcp_latency_bucket_end(const struct ktcp_latency *lat,
 					     unsigned int i)
 {
-	unsigned int m = lat->min_shift, sb = lat->sub_bits, g, s;
+	unsigned int m = lat->min_shift, sb = lat->sub_bits;
+	uint64_t g, s;
 
 	if (!lat->nbuckets || i >= lat->nbuckets - 1 || m > 63 || sb > m)
 		return UINT64_MAX;
 	if (i == 0)
 		return 1ULL << m;
-	/* Bucket i ends where bucket i + 1 begins. */
-	g = i >> sb;
-	s = i & ((1U << sb) - 1);
+	/*
+	 * Bucket i ends where bucket i + 1 begins. In 64 bits: a layout may
+	 * have sub_bits up to 63 (at most min_shift), and shifting a 32-bit
+	 * value by 32 or more is undefined (x86 shifts by sb % 32).
+	 */
+	g = (uint64_t)i >> sb;
+	s = (uint64_t)i & ((1ULL << sb) - 1);
 	if (m + g > 63)
 		return UINT64_MAX;
-	return (1ULL << (m + g)) + ((uint64_t)s << (m + g - sb));
+	return (1ULL << (m + g)) + (s << (m + g - sb));
 }
 
 /* Where bucket i begins. */
