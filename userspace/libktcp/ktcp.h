@@ -741,7 +741,9 @@ int ktcp_sock_drop(struct ktcp *h, const struct ktcp_sock_tuple *tuples,
  * list them. Returns 0 with a malloc'ed array of *n results in *res (NULL
  * when nothing matched), to free with ktcp_drop_result_free(), or:
  *   -EINVAL  no states, a prefix longer than its address, a prefix
- *            without an address, unknown flags;
+ *            without an address, unknown flags, a has bit or a nonzero
+ *            reserved field this library does not know (a condition it
+ *            would not apply, which would widen the drop);
  *   -EPERM, -EOPNOTSUPP, another -errno as ktcp_sock_drop(). Sockets
  *   dropped before a failure stay dropped, and (since 2.1) those that
  *   were reported come back with the error in *res and *n, to free as
