@@ -503,6 +503,18 @@ static int khttpd_respond_redirect(struct ktcp_conn *conn,
 	return err;
 }
 
+/*
+ * The Last-Modified of a file stamped @mtime: RFC 9110 8.8.2.1 does not
+ * let it be later than the response's Date, and a date cannot be before
+ * 1970. The conditions compare this, the value sent, so a file stamped
+ * in 2099 and then rewritten is not "not modified" since 2099. (The ETag
+ * keeps the stamp itself: it must not change from second to second.)
+ */
+static s64 khttpd_last_modified(s64 mtime)
+{
+	return clamp_t(s64, mtime, 0, ktime_get_real_seconds());
+}
+
 /* A valid date in @v that Last-Modified @mtime is after. */
 static bool khttpd_modified_since(const struct khttpd_str *v, s64 mtime,
 				  bool *valid)
@@ -601,12 +613,12 @@ static int khttpd_respond_file(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		.status = 200,
 		.type = khttpd_mime_type(path),
 		.head = req->method == KHTTPD_METHOD_HEAD,
-		.mtime = node->stat.mtime.tv_sec,
+		.mtime = khttpd_last_modified(node->stat.mtime.tv_sec),
 		.has_mtime = true,
 		.etag = etag,
 		.size = size,
 	};
-	int etag_len = khttpd_etag_format(r.mtime, size, etag);
+	int etag_len = khttpd_etag_format(node->stat.mtime.tv_sec, size, etag);
 	char body[256];
 	struct file *f;
 	int err;

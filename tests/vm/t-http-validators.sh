@@ -2,7 +2,8 @@
 # khttpd validators: a strong ETag of mtime and size (as nginx makes it),
 # If-None-Match (weak comparison, "*", lists, over If-Modified-Since),
 # If-Match and If-Unmodified-Since (412), If-Range with an entity tag
-# (strong comparison), 304s carrying the ETag.
+# (strong comparison), 304s carrying the ETag, no Last-Modified after the
+# response's Date.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 # shellcheck source=tests/vm/http-lib.sh
@@ -123,6 +124,19 @@ assert_eq "$(header "$(head_of /f.txt)" ETag)" "$et2" "ETag after a change"
 expect_code /f.txt 200 -H "If-None-Match: $et"
 expect_code /f.txt 200 -r 0-4 -H "If-Range: $et"
 expect_code /f.txt 304 -H "If-None-Match: $et, $et2"
+
+# A file stamped in the future has the response's Date as Last-Modified
+# (RFC 9110 8.8.2.1), and the conditions compare that: once the file is
+# rewritten, a cache revalidating with it gets the new file, not a 304
+# "not modified since 2099". The ETag keeps the stamp.
+touch -d '2099-01-01 00:00:00' "$www/f.txt"
+r=$(head_of /f.txt)
+lm=$(header "$r" Last-Modified)
+[[ $lm != *2099* ]] || fail "Last-Modified $lm, after Date $(header "$r" Date)"
+assert_eq "$(header "$r" ETag)" "$(etag "$www/f.txt")" "ETag of a file of 2099"
+sleep 1
+printf 'hello, rewritten\n' >"$www/f.txt"
+expect_code /f.txt 200 -H "If-Modified-Since: $lm"
 
 # A listing is generated: no ETag.
 rm "$www/dir/index.html"
