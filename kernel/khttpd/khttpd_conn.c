@@ -906,9 +906,13 @@ static int khttpd_parse(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	*again = true;
 	if (ret > 0)
 		return khttpd_request(conn, hc, &req, ret);
-	/* The framing is lost: answer, then close. */
+	/*
+	 * The framing is lost: answer, then close; with no body when the
+	 * request line said HEAD (RFC 9110 9.3.2).
+	 */
 	hc->close = true;
-	return khttpd_respond_error(conn, hc, -ret, false);
+	return khttpd_respond_error(conn, hc, -ret,
+				    req.method == KHTTPD_METHOD_HEAD);
 }
 
 /* Nothing pending: give the buffers back while the client is quiet. */

@@ -401,6 +401,30 @@ START_TEST(request_duplicates)
 }
 END_TEST
 
+/*
+ * A refused request still says its method once its request line was read
+ * that far: a HEAD's error response has no body.
+ */
+START_TEST(request_error_method)
+{
+	struct khttpd_request req;
+
+	ck_assert_int_eq(parse("HEAD / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+			       &req),
+			 -400);
+	ck_assert_int_eq(req.method, KHTTPD_METHOD_HEAD);
+	ck_assert_int_eq(parse("HEAD /\x01 HTTP/1.1\r\n\r\n", &req), -400);
+	ck_assert_int_eq(req.method, KHTTPD_METHOD_HEAD);
+	ck_assert_int_eq(parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+			       &req),
+			 -400);
+	ck_assert_int_eq(req.method, KHTTPD_METHOD_GET);
+	/* Not even a method: none. */
+	ck_assert_int_eq(parse("H(AD / HTTP/1.1\r\n\r\n", &req), -400);
+	ck_assert_int_eq(req.method, KHTTPD_METHOD_UNKNOWN);
+}
+END_TEST
+
 START_TEST(request_versions)
 {
 	struct khttpd_request req;
@@ -1570,6 +1594,7 @@ Suite *make_http_suite(void)
 	tcase_add_test(tc, request_nul);
 	tcase_add_test(tc, request_fields);
 	tcase_add_test(tc, request_duplicates);
+	tcase_add_test(tc, request_error_method);
 	tcase_add_test(tc, request_versions);
 	tcase_add_test(tc, methods);
 	tcase_add_test(tc, pipelined);

@@ -579,6 +579,16 @@ case_head() {
 	want_status 0 200 && want_status 1 200 && want_body 1 B
 }
 
+add head_error MUST "RFC 9110 9.3.2" "HEAD refused (Host twice): no content"
+case_head_error() {
+	NOBODY=0
+	rq "HEAD /r.txt HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"
+	NOBODY=''
+	want_status 0 400 || return
+	[[ $R == *$'\r\n\r\n' ]] ||
+		bad "content after the head: $(printf '%q' "${R#*$'\r\n\r\n'}" | head -c 60)"
+}
+
 add head_length MUST "RFC 9110 8.6" "HEAD: Content-Length, if any, as for GET"
 case_head_length() {
 	rq "HEAD /r.txt HTTP/1.1\r\nHost: x\r\n${CLOSE}\r\n"
