@@ -90,34 +90,80 @@ static int ktcp_addr_len(const struct sockaddr_storage *ss)
 					  sizeof(struct sockaddr_in6);
 }
 
-static int ktcp_listener_open(struct ktcp_server *srv, struct ktcp_listener *l,
-			      const struct ktcp_server_params *p,
-			      const char **why)
+/*
+ * A TCP socket of @srv's netns bound to @addr, SO_REUSEADDR as every
+ * listener is (so TIME_WAIT sockets do not hold the port), SO_REUSEPORT
+ * if asked. On failure, *why says why in the user's words.
+ */
+static int ktcp_sock_bind(struct ktcp_server *srv,
+			  const struct sockaddr_storage *addr, bool reuseport,
+			  struct socket **sockp, const char **why)
 {
-	struct sockaddr_storage addr = p->addr;
+	struct sockaddr_storage a = *addr;
 	struct socket *sock;
-	struct sock *sk;
 	int err;
 
-	err = sock_create_kern(srv->net, addr.ss_family, SOCK_STREAM,
-			       IPPROTO_TCP, &sock);
+	err = sock_create_kern(srv->net, a.ss_family, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
 	if (err) {
 		*why = "cannot create the listening socket";
 		return err;
 	}
-	sk = sock->sk;
-	sock_set_reuseaddr(sk);
-	if (p->listeners > 1)
-		sock_set_reuseport(sk);
-	err = kernel_bind(sock, (struct sockaddr *)&addr, ktcp_addr_len(&addr));
+	sock_set_reuseaddr(sock->sk);
+	if (reuseport)
+		sock_set_reuseport(sock->sk);
+	err = kernel_bind(sock, (struct sockaddr *)&a, ktcp_addr_len(&a));
 	if (err) {
 		*why = "cannot bind the listening socket";
 		if (err == -EADDRINUSE)
 			*why = "port already in use";
 		else if (err == -EADDRNOTAVAIL)
 			*why = "address not available on this host";
-		goto err_release;
+		sock_release(sock);
+		return err;
 	}
+	*sockp = sock;
+	return 0;
+}
+
+/*
+ * Is @p's address free for a SO_REUSEPORT group? Our sockets carry the
+ * uid of the process that started the server (root, usually), and the
+ * kernel lets a SO_REUSEPORT socket join the group of another of the same
+ * uid: a group bound over another server's port would share its SYNs. A
+ * socket without SO_REUSEPORT, bound as a single listener would be, finds
+ * the port taken exactly when a single listener would, dual-stack [::]
+ * against 0.0.0.0 included. ktcp_lock keeps other ktcp servers from
+ * binding between this probe and the group; a process of the same uid
+ * with SO_REUSEPORT can still join the group later, as with any
+ * reuseport server.
+ */
+static int ktcp_group_probe(struct ktcp_server *srv,
+			    const struct ktcp_server_params *p,
+			    const char **why)
+{
+	struct socket *sock;
+	int err;
+
+	lockdep_assert_held(&ktcp_lock);
+	err = ktcp_sock_bind(srv, &p->addr, false, &sock, why);
+	if (!err)
+		sock_release(sock);
+	return err;
+}
+
+static int ktcp_listener_open(struct ktcp_server *srv, struct ktcp_listener *l,
+			      const struct ktcp_server_params *p,
+			      const char **why)
+{
+	struct socket *sock;
+	struct sock *sk;
+	int err;
+
+	err = ktcp_sock_bind(srv, &p->addr, p->listeners > 1, &sock, why);
+	if (err)
+		return err;
+	sk = sock->sk;
 	err = kernel_listen(sock, p->backlog);
 	if (err) {
 		*why = "cannot listen on the socket";
@@ -166,6 +212,11 @@ ktcp_listeners_open(struct ktcp_server *srv, const struct ktcp_server_params *p,
 	struct ktcp_listener *ls;
 	unsigned int i;
 
+	if (p->listeners > 1) {
+		*err = ktcp_group_probe(srv, p, why);
+		if (*err)
+			return NULL;
+	}
 	ls = kcalloc(p->listeners, sizeof(*ls), GFP_KERNEL);
 	if (!ls) {
 		*err = -ENOMEM;
@@ -334,7 +385,8 @@ static bool ktcp_addr_equal(const struct sockaddr_storage *a,
 /*
  * Move the listeners to p->addr. New ones open before the old ones close,
  * so a failure leaves the server as it was; only a new address on the
- * same port, which the old listener holds, needs the old one gone first.
+ * same port, which the old listeners hold (a group's probe finds it so
+ * too), needs the old ones gone first.
  */
 static int ktcp_server_rebind(struct ktcp_server *srv,
 			      const struct ktcp_server_params *p,
