@@ -589,6 +589,8 @@ static int khttpd_lookup_status(int err)
 	case -EXDEV: /* a symlink out of the root */
 	case -ELOOP:
 		return 403;
+	case -EWOULDBLOCK: /* a lease held (khttpd_open()), renames (lookup) */
+		return 503;
 	default:
 		return 500;
 	}

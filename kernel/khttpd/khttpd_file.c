@@ -41,6 +41,17 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 	(LOOKUP_FOLLOW | LOOKUP_BENEATH | LOOKUP_NO_MAGICLINKS)
 
 /*
+ * A lookup kept beneath the root fails with -EAGAIN when a ".." in it
+ * (a symlink's, since the name has none) met a rename or a mount change
+ * anywhere on the machine; the caller is to try again (openat2(2) says
+ * the same of RESOLVE_BENEATH). Under TCG, with one process renaming as
+ * fast as it can, two lookups in three through a symlink climbing eight
+ * levels lost (t-http-safety); so many tries that losing them all takes
+ * renames faster still, and then the answer is 503, not 500.
+ */
+#define KHTTPD_LOOKUP_TRIES 32
+
+/*
  * Resolve @name (a decoded URL path: starts with '/', no "." or ".."
  * segments) beneath the root. Returns 0 with @node filled (path_put() it
  * with node->path when done), -ENOENT, -ENOTDIR, -EACCES (no permission,
@@ -81,6 +92,7 @@ static bool khttpd_cred_wrong(const struct khttpd_server *ks)
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		  struct khttpd_node *node)
 {
+	int tries = KHTTPD_LOOKUP_TRIES;
 	umode_t mode;
 	int err;
 
@@ -93,8 +105,10 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		name++;
 	if (!*name)
 		name = ".";
-	err = vfs_path_lookup(ks->root.dentry, ks->root.mnt, name,
-			      KHTTPD_LOOKUP_FLAGS, &node->path);
+	do
+		err = vfs_path_lookup(ks->root.dentry, ks->root.mnt, name,
+				      KHTTPD_LOOKUP_FLAGS, &node->path);
+	while (err == -EAGAIN && --tries);
 	if (err)
 		return err;
 	err = vfs_getattr(&node->path, &node->stat, STATX_BASIC_STATS,
@@ -141,11 +155,18 @@ static bool khttpd_kept_is(const struct file *kept,
  * Open a looked-up node for reading, as open(2) by the serving user. A
  * regular file may come from @kept (NULL for directories), which is
  * empty afterwards.
+ *
+ * O_NONBLOCK, as nginx opens files: an open that would break a lease
+ * (fcntl(F_SETLEASE), which any owner of a file may take; Samba's and
+ * NFS's delegations) fails with -EWOULDBLOCK instead of sleeping until
+ * the holder gives way or lease-break-time (45 s) passes, which would
+ * hold the CPU's worker, every connection queued behind it and a stop.
+ * Reads of a regular file do not look at the flag.
  */
 int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 		struct file **kept, struct file **filp)
 {
-	int flags = O_RDONLY | O_LARGEFILE;
+	int flags = O_RDONLY | O_LARGEFILE | O_NONBLOCK;
 	struct file *f;
 	int err;
 

@@ -3,12 +3,13 @@
 # spelling, encoded NUL, symlinks out of the root, devices and FIFOs), files
 # are opened with the starting process's credentials, and idle or slow
 # keep-alive clients are closed by the idle timeout, as are clients that
-# trickle a request head (Slowloris).
+# trickle a request head (Slowloris). A file under a lease is answered 503
+# at once, and renames anywhere on the machine do not fail lookups.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 # shellcheck source=tests/vm/http-lib.sh
 . /tests/http-lib.sh
-need ktcp jq curl setpriv
+need ktcp jq curl setpriv /tests/lease-hold /tests/rename-loop
 need_module ktcp khttpd
 
 secret=TOPSECRET-$$
@@ -141,5 +142,38 @@ assert_eq "$(status_line "$(cat "$TEST_TMP/slow")")" \
 	"HTTP/1.1 408 Request Timeout" "slow head"
 # 40 lines would take 12 s; the 1 s deadline cuts it well before.
 [ "$took" -le 8 ] || fail "slow head answered after ${took}s"
+# --- a leased file, and renames elsewhere, hold nobody up ---------------------
+# A write lease (fcntl F_SETLEASE, which a file's owner may take) makes an
+# open without O_NONBLOCK sleep until the holder gives way or
+# lease-break-time passes, in the worker that runs every connection of
+# its CPU. khttpd answers 503 at once instead, and serves the rest.
+echo 10 >/proc/sys/fs/lease-break-time
+echo leased >"$www/leased.txt"
+/tests/lease-hold "$www/leased.txt" 60 >"$TEST_TMP/lease" &
+holder=$!
+wait_line "$TEST_TMP/lease" '^held$' 10
+assert_eq "$(code /leased.txt -m 5)" 503 "a leased file"
+expect_code /hello.txt 200
+kill "$holder"
+wait "$holder" || true
+expect_code /leased.txt 200
+
+# A symlink that climbs with ".." is followed beneath the root, and such
+# a lookup fails with EAGAIN when a rename anywhere races it: khttpd tries
+# again. The renames here are in a directory outside the root.
+mkdir -p "$www/a/b/c/d/e/f/g/h" "$TEST_TMP/renames"
+ln -s ../../../../../../../../hello.txt "$www/a/b/c/d/e/f/g/h/l"
+/tests/rename-loop "$TEST_TMP/renames" 15 >"$TEST_TMP/renamed" &
+renamer=$!
+curl -s "$URL/a/b/c/d/e/f/g/h/l?[1-2000]" -w '%{stderr}%{http_code}\n' \
+	>/dev/null 2>"$TEST_TMP/codes"
+wait "$renamer" || fail "rename-loop failed"
+n200=$(grep -c '^200$' "$TEST_TMP/codes" || true)
+n503=$(grep -c '^503$' "$TEST_TMP/codes" || true)
+echo "note: $(cat "$TEST_TMP/renamed") renames; 2000 requests: $n200 200, $n503 503"
+# Before: 52 to 1253 of them 500.
+assert_eq "$((n200 + n503))" 2000 "200s and 503s of a climbing symlink"
+[ "$n503" -le 20 ] || fail "$n503 of 2000 lookups lost every try to renames"
+
 ktcp stop "$HTTP_ID"
 rm -rf "$www" /tmp/secret.txt /tmp/secretdir
