@@ -117,7 +117,7 @@ int ktcp_check_tuple(const struct ktcp_sock_tuple *t, const char **why)
 		*why = "a link-local address needs its interface (ifindex)";
 	else if (t->ifindex > INT32_MAX)
 		*why = "interface indexes are 1 to 2^31 - 1";
-	else if (t->reserved[0] || t->reserved[1])
+	else if (!ktcp_zeroed(t->reserved, sizeof(t->reserved)))
 		*why = "reserved fields are not zero";
 	return *why ? -EINVAL : 0;
 }
@@ -195,13 +195,10 @@ static int max_prefix(const struct ktcp_addr *a)
  */
 static const char *filter_unknown(const struct ktcp_drop_filter *f)
 {
-	size_t i;
-
 	if (f->has & ~FILTER_KNOWN)
 		return "the filter has a 'has' bit this library does not know";
-	for (i = 0; i < sizeof(f->reserved) / sizeof(f->reserved[0]); i++)
-		if (f->reserved[i])
-			return "the filter's reserved space is not zero";
+	if (!ktcp_zeroed(f->reserved, sizeof(f->reserved)))
+		return "the filter's reserved space is not zero";
 	return NULL;
 }
 

@@ -65,6 +65,20 @@ int ktcp_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		   char *buf, size_t len);
 const char *ktcp_attr_name(const struct nlmsghdr *req, uint32_t off);
 
+/*
+ * Whether a caller's reserved space is all zero: a field of a newer
+ * header, which this library would leave out of its request, is not.
+ */
+static inline bool ktcp_zeroed(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	while (len)
+		if (b[--len])
+			return false;
+	return true;
+}
+
 /* --- drop_msg.c: SOCK_DROP --------------------------------------------- */
 /* Called for each socket of a SOCK_DROP reply; a negative return aborts. */
 typedef int (*ktcp_drop_fn)(const struct ktcp_drop_result *r, void *arg);

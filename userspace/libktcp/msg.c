@@ -225,13 +225,10 @@ static const char *http_user_invalid(const struct ktcp_server_cfg *cfg)
 static const char *cfg_unknown(const struct ktcp_server_cfg *cfg,
 			       uint64_t known)
 {
-	size_t i;
-
 	if (cfg->has & ~known)
 		return "the configuration has a 'has' bit this library does not know";
-	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
-		if (cfg->reserved[i])
-			return "the configuration's reserved space is not zero";
+	if (!ktcp_zeroed(cfg->reserved, sizeof(cfg->reserved)))
+		return "the configuration's reserved space is not zero";
 	return NULL;
 }
 
