@@ -177,9 +177,10 @@ struct khttpd_request {
  * @buf: bytes received so far, starting at the request
  * @len: how many
  * @lim: limits, see struct khttpd_limits
- * @req: filled in on success; otherwise only @req->method is set: the
- *	request line's method when the line was read that far (a HEAD's
- *	error response has no body), else KHTTPD_METHOD_UNKNOWN
+ * @req: filled in on success; otherwise only @req->method means
+ *	anything: the request line's method when the line was read that
+ *	far (a HEAD's error response has no body), else
+ *	KHTTPD_METHOD_UNKNOWN
  *
  * Return: head length (> 0), 0 for "need more", or -status; see the top of
  * this file.

@@ -702,6 +702,9 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		}
 		if (!err)
 			path_put(&inode.path);
+		/* Lost to renames (khttpd_lookup()): not "no index.html". */
+		if (err == -EAGAIN)
+			return khttpd_respond_error(conn, hc, 503, head);
 	}
 	if (!ks->listing)
 		return khttpd_respond_error(conn, hc, 403, head);

@@ -161,7 +161,8 @@ static bool khttpd_kept_is(const struct file *kept,
  * NFS's delegations) fails with -EWOULDBLOCK instead of sleeping until
  * the holder gives way or lease-break-time (45 s) passes, which would
  * hold the CPU's worker, every connection queued behind it and a stop.
- * Reads of a regular file do not look at the flag.
+ * Reads from the page cache do not look at the flag; FUSE passes it to
+ * its daemon, which is told the same by nginx.
  */
 int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 		struct file **kept, struct file **filp)

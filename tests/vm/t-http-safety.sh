@@ -147,6 +147,7 @@ assert_eq "$(status_line "$(cat "$TEST_TMP/slow")")" \
 # open without O_NONBLOCK sleep until the holder gives way or
 # lease-break-time passes, in the worker that runs every connection of
 # its CPU. khttpd answers 503 at once instead, and serves the rest.
+break_time=$(cat /proc/sys/fs/lease-break-time)
 echo 10 >/proc/sys/fs/lease-break-time
 echo leased >"$www/leased.txt"
 /tests/lease-hold "$www/leased.txt" 60 >"$TEST_TMP/lease" &
@@ -157,6 +158,7 @@ expect_code /hello.txt 200
 kill "$holder"
 wait "$holder" || true
 expect_code /leased.txt 200
+echo "$break_time" >/proc/sys/fs/lease-break-time
 
 # A symlink that climbs with ".." is followed beneath the root, and such
 # a lookup fails with EAGAIN when a rename anywhere races it: khttpd tries

@@ -130,10 +130,15 @@ expect_code /f.txt 304 -H "If-None-Match: $et, $et2"
 # rewritten, a cache revalidating with it gets the new file, not a 304
 # "not modified since 2099". The ETag keeps the stamp.
 touch -d '2099-01-01 00:00:00' "$www/f.txt"
+[ "$(stat -c %Y "$www/f.txt")" -gt "$(date +%s)" ] ||
+	fail "the file system did not keep a stamp of 2099"
 r=$(head_of /f.txt)
 lm=$(header "$r" Last-Modified)
+[ -n "$lm" ] || fail "no Last-Modified for a file stamped 2099"
 [[ $lm != *2099* ]] || fail "Last-Modified $lm, after Date $(header "$r" Date)"
 assert_eq "$(header "$r" ETag)" "$(etag "$www/f.txt")" "ETag of a file of 2099"
+# not modified since 2050: the value sent is what is compared
+expect_code /f.txt 304 -H "If-Modified-Since: Sat, 01 Jan 2050 00:00:00 GMT"
 sleep 1
 printf 'hello, rewritten\n' >"$www/f.txt"
 expect_code /f.txt 200 -H "If-Modified-Since: $lm"
