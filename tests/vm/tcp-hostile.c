@@ -27,6 +27,15 @@
  *   split T      echo: on one connection with TCP_NODELAY, send T as two
  *                segments (two sends) and read all of it back, N times;
  *                report the fastest, median and slowest round in ms
+ *   collapse S   echo, for S seconds on N connections: announce a small
+ *                window and MSS (-w, -m) so that each of the server's
+ *                sends builds many small segments, and send chunks
+ *                (large skbs, which it echoes in pieces as its send
+ *                queue makes room) between runs of 1-byte segments
+ *                (TCP_NODELAY), whose truesize takes its receive memory
+ *                over the buffer, so that TCP collapses its receive
+ *                queue, also while it sends from it; read the echo back
+ *                and check every byte, then the end of the stream
  *
  * Results go to stdout as one JSON object, so tests can assert numbers.
  */
@@ -34,14 +43,19 @@
 
 #include <arpa/inet.h>
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <linux/sockios.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -51,30 +65,42 @@
 struct opts {
 	struct sockaddr_in addr;
 	int repeat; /* halfclose, rst, pipeline: how many times */
-	long bytes; /* rst: body bytes to read first */
+	long bytes; /* rst: body bytes to read first; collapse: chunk */
 	int settle_ms; /* flood: time for the server to refuse */
 	int hold_s; /* flood: keep the connections this long after */
 	long partial; /* flood: bytes of a request head without its end */
+	int trickle; /* collapse: 1-byte segments after each chunk */
+	int mss; /* collapse: TCP_MAXSEG before connect, 0 for none */
+	int rcvbuf; /* collapse: SO_RCVBUF before connect, 0 for none */
 };
 
 /* vt_usage() prints it after "Usage: <program> ". */
 static const char usage[] =
 	"[options] flood N | halfclose PATH | rst PATH |\n"
 	"       slowbody PATH | pipeline PATH | urgent TEXT |\n"
-	"       finwithdata TEXT | split TEXT\n"
+	"       finwithdata TEXT | split TEXT | collapse SECS\n"
 	"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
 	"  -p PORT  server port (default 8081)\n"
 	"  -k N     halfclose, rst, pipeline, urgent, finwithdata, split: "
 	"repeat N times "
-	"(default 1)\n"
-	"  -b N     rst: body bytes to read before the reset "
-	"(default 65536)\n"
+	"(default 1);\n"
+	"           collapse: N connections\n"
+	"  -b N     rst: body bytes to read before the reset; collapse: "
+	"bytes of each\n"
+	"           bulk chunk (default 65536)\n"
 	"  -s MS    flood: wait MS ms for the server to refuse "
 	"(default 2000)\n"
 	"  -H SECS  flood: hold the connections SECS s after the "
 	"report (default 0)\n"
 	"  -P BYTES flood: send a request head of BYTES bytes, never "
 	"its end\n"
+	"  -t N     collapse: 1-byte segments after each chunk "
+	"(default 64)\n"
+	"  -m MSS   collapse: announce this MSS (TCP_MAXSEG; default: "
+	"the route's)\n"
+	"  -w BYTES collapse: SO_RCVBUF before connect, the kernel's "
+	"minimum if\n"
+	"           smaller (default: not set)\n"
 	"Exit status: 0 done (judge the JSON), 2 usage or setup "
 	"error.\n";
 
@@ -522,6 +548,163 @@ static int pipeline(const struct opts *o, const char *path)
 	return 0;
 }
 
+/*
+ * collapse: stream byte i is i % 251, so that the reader can check every
+ * byte of the echo (a send from freed memory shows as a wrong byte, if it
+ * does not crash the server).
+ */
+struct collapse_conn {
+	const struct opts *o;
+	int fd;
+	double end;
+	long sent, trickled, echoed, wrong;
+	long first_wrong; /* stream offset of the first wrong byte */
+	atomic_bool done; /* the writer has shut down our side */
+	bool eof;
+};
+
+/* Bytes of ours not sent yet: a byte queued behind them joins them. */
+static int unsent(int fd)
+{
+	int n = 0;
+
+	if (ioctl(fd, SIOCOUTQNSD, &n))
+		err(2, "SIOCOUTQNSD");
+	return n;
+}
+
+/*
+ * A chunk, as much of it as our send queue takes, then -t bytes each in a
+ * segment of its own, sent once our earlier bytes have gone out (the
+ * server's window has room), till the end; then our FIN.
+ */
+static void *collapse_writer(void *arg)
+{
+	struct collapse_conn *c = arg;
+	const struct opts *o = c->o;
+	unsigned char *pat = malloc(o->bytes + 251);
+	long i;
+	ssize_t r;
+
+	if (!pat)
+		err(2, "malloc");
+	for (i = 0; i < o->bytes + 251; i++)
+		pat[i] = i % 251;
+	while (now() < c->end) {
+		r = send(c->fd, pat + c->sent % 251, o->bytes,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r < 0 && errno != EAGAIN)
+			break;
+		c->sent += r > 0 ? r : 0;
+		for (i = 0; i < o->trickle && now() < c->end; i++) {
+			while (unsent(c->fd) && now() < c->end)
+				usleep(50);
+			r = send(c->fd, pat + c->sent % 251, 1,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (r < 0 && errno != EAGAIN)
+				goto out;
+			c->sent += r > 0;
+			c->trickled += r > 0;
+		}
+	}
+out:
+	if (shutdown(c->fd, SHUT_WR))
+		warn("shutdown");
+	atomic_store(&c->done, true);
+	free(pat);
+	return NULL;
+}
+
+/* Read and check the echo, to its end or 30 s after the writer's. */
+static void *collapse_reader(void *arg)
+{
+	struct collapse_conn *c = arg;
+	struct timeval tv = { .tv_sec = 1 };
+	unsigned char buf[65536];
+	double stop = c->end + 30;
+	ssize_t r, i;
+
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		err(2, "SO_RCVTIMEO");
+	for (;;) {
+		r = recv(c->fd, buf, sizeof(buf), 0);
+		if (r > 0) {
+			for (i = 0; i < r; i++)
+				if (buf[i] != (c->echoed + i) % 251 &&
+				    !c->wrong++)
+					c->first_wrong = c->echoed + i;
+			c->echoed += r;
+		} else if (!r) {
+			c->eof = true;
+			break;
+		} else if (errno != EAGAIN && errno != EINTR) {
+			break;
+		}
+		if (atomic_load(&c->done) && now() > stop)
+			break;
+	}
+	return NULL;
+}
+
+static int collapse_connect(const struct opts *o)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		err(2, "socket");
+	if (o->rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o->rcvbuf,
+				    sizeof(o->rcvbuf)))
+		err(2, "SO_RCVBUF");
+	if (o->mss &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &o->mss, sizeof(o->mss)))
+		err(2, "TCP_MAXSEG");
+	if (connect(fd, (const struct sockaddr *)&o->addr, sizeof(o->addr)))
+		err(2, "connect");
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		err(2, "TCP_NODELAY");
+	return fd;
+}
+
+static int collapse(const struct opts *o, int secs)
+{
+	struct collapse_conn *c = calloc(o->repeat, sizeof(*c));
+	pthread_t *th = calloc(2 * o->repeat, sizeof(*th));
+	long sent = 0, trickled = 0, echoed = 0, wrong = 0, first = -1;
+	double end = now() + secs;
+	int i, complete = 0;
+
+	if (!c || !th)
+		err(2, "calloc");
+	for (i = 0; i < o->repeat; i++) {
+		c[i].o = o;
+		c[i].fd = collapse_connect(o);
+		c[i].end = end;
+		if (pthread_create(&th[2 * i], NULL, collapse_writer, &c[i]) ||
+		    pthread_create(&th[2 * i + 1], NULL, collapse_reader,
+				   &c[i]))
+			errx(2, "pthread_create");
+	}
+	for (i = 0; i < 2 * o->repeat; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < o->repeat; i++) {
+		sent += c[i].sent;
+		trickled += c[i].trickled;
+		echoed += c[i].echoed;
+		wrong += c[i].wrong;
+		if (c[i].wrong && first < 0)
+			first = c[i].first_wrong;
+		complete += c[i].eof && c[i].echoed == c[i].sent;
+		close(c[i].fd);
+	}
+	printf("{\"connections\": %d, \"sent\": %ld, \"trickled\": %ld, "
+	       "\"echoed\": %ld, \"complete\": %d, \"wrong_bytes\": %ld, "
+	       "\"first_wrong\": %ld}\n",
+	       o->repeat, sent, trickled, echoed, complete, wrong, first);
+	free(c);
+	free(th);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {
@@ -531,11 +714,12 @@ int main(int argc, char **argv)
 		.repeat = 1,
 		.bytes = 65536,
 		.settle_ms = 2000,
+		.trickle = 64,
 	};
 	const char *mode, *arg;
 	int c;
 
-	while ((c = getopt(argc, argv, "a:p:k:b:s:H:P:h")) != -1) {
+	while ((c = getopt(argc, argv, "a:p:k:b:s:H:P:t:m:w:h")) != -1) {
 		switch (c) {
 		case 'a':
 			if (inet_pton(AF_INET, optarg, &o.addr.sin_addr) != 1)
@@ -561,6 +745,15 @@ int main(int argc, char **argv)
 			if (o.partial < 40)
 				errx(2, "-P: at least 40 bytes");
 			break;
+		case 't':
+			o.trickle = atoi(optarg);
+			break;
+		case 'm':
+			o.mss = atoi(optarg);
+			break;
+		case 'w':
+			o.rcvbuf = atoi(optarg);
+			break;
 		case 'h':
 			vt_usage(usage, 0);
 		default:
@@ -568,7 +761,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2 || o.repeat < 1 || o.bytes < 1 ||
-	    o.settle_ms < 0 || o.hold_s < 0)
+	    o.settle_ms < 0 || o.hold_s < 0 || o.trickle < 0 || o.mss < 0 ||
+	    o.rcvbuf < 0)
 		vt_usage(usage, 2);
 	mode = argv[optind];
 	arg = argv[optind + 1];
@@ -588,5 +782,7 @@ int main(int argc, char **argv)
 		return echo_corner(&o, arg, false);
 	if (!strcmp(mode, "split"))
 		return split(&o, arg);
+	if (!strcmp(mode, "collapse") && atoi(arg) > 0)
+		return collapse(&o, atoi(arg));
 	vt_usage(usage, 2);
 }
