@@ -615,14 +615,17 @@ static int ktcp_conn_read_stop(struct sock *sk, const read_descriptor_t *desc)
 /*
  * Whether tcp_read_sock() stopped where no callback will run us again:
  * at the FIN, taken with the data, or at urgent data, which it does not
- * pass; not where the actor stopped or the budget ran out, for which
- * write space comes or the service asks for another run.
+ * pass; or where the actor failed with more than a full send queue (out
+ * of memory, the socket's error), which the next run then meets before
+ * anything else. Not where the send queue filled or the budget ran out,
+ * for which write space comes or the service asks for another run.
  */
 static bool ktcp_conn_read_again(struct sock *sk, const read_descriptor_t *desc)
 {
-	return desc->count && !desc->error &&
-	       (!skb_queue_empty(&sk->sk_receive_queue) ||
-		(sk->sk_shutdown & RCV_SHUTDOWN));
+	if (desc->error)
+		return desc->error != -EAGAIN;
+	return desc->count && (!skb_queue_empty(&sk->sk_receive_queue) ||
+			       (sk->sk_shutdown & RCV_SHUTDOWN));
 }
 
 int ktcp_conn_read_sock(struct ktcp_conn *conn, sk_read_actor_t actor,
@@ -658,12 +661,37 @@ int ktcp_conn_read_sock(struct ktcp_conn *conn, sk_read_actor_t actor,
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_read_sock);
 
+/*
+ * @skb is still in the receive queue, which its sender does not own. A
+ * send that builds 16 segments processes the socket's backlog on the way
+ * (tcp_sendmsg_locked()), and a segment found there over the receive
+ * buffer collapses the queue (tcp_prune_queue()), which frees @skb
+ * whatever holds it, while __skb_send_sock() still reads its head and
+ * frags. A peer decides both: a small MSS and window keep our segments
+ * small, and single bytes trickled in take the receive memory over the
+ * buffer (t-echo-collapse). So the send goes from a clone, which keeps
+ * the data and the frags alive whatever happens to @skb: a head from
+ * its slab, no copy of the data.
+ */
+static int ktcp_conn_send_skb_locked(struct sock *sk, struct sk_buff *skb,
+				     int off, int len)
+{
+	struct sk_buff *clone = skb_clone(skb, sk->sk_allocation);
+	int ret;
+
+	if (!clone)
+		return -ENOMEM;
+	ret = skb_send_sock_locked(sk, clone, off, len);
+	consume_skb(clone);
+	return ret;
+}
+
 int ktcp_conn_send_skb(struct ktcp_conn *conn, struct sk_buff *skb, int off,
 		       int len)
 {
 	int ret;
 
-	ret = skb_send_sock_locked(conn->sock->sk, skb, off, len);
+	ret = ktcp_conn_send_skb_locked(conn->sock->sk, skb, off, len);
 	/* No activity stamp: the ktcp_conn_read_sock() we run under makes it. */
 	if (ret > 0)
 		ktcp_conn_moved(conn, KTCP_STATS_A_BYTES_OUT, ret);

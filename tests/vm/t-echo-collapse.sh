@@ -41,10 +41,13 @@ collapsed() {
 			if (n[i] == "TCPRcvCollapsed") print $i }' /proc/net/netstat
 }
 
-# kernel_splats: oops, BUG and KASAN lines since line $mark of the log.
+# kernel_splats: oops, BUG, WARNING and KASAN lines since line $mark of
+# the log. Without slub_debug the old code's first sign on 6.12 was a
+# WARNING in skb_splice_from_iter(), for a freed skb's frag page.
 kernel_splats() {
 	dmesg | tail -n +$((mark + 1)) |
-		grep -cE 'Oops|BUG:|KASAN|general protection|UBSAN' || true
+		grep -cE 'Oops|BUG:|WARNING:|KASAN|general protection|UBSAN' ||
+		true
 }
 
 mark=$(dmesg | wc -l)
