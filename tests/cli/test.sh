@@ -101,6 +101,25 @@ check "help genl stats differs from help stats" [ "$out" = "$want" ]
 expect_rc 0 genl help stats
 check "genl help stats differs from help stats" [ "$out" = "$want" ]
 
+# --- --json where the output has no JSON form: refused, not ignored ----------
+expect_rc 2 save --json
+has "$err" "save prints a ktcp.conf(5) file" "save --json"
+expect_rc 2 --json save
+expect_rc 2 apply -j /etc/ktcp/ktcp.conf
+has "$err" "apply reports in text" "apply --json"
+expect_rc 2 genl -j apply --stop
+expect_rc 2 stats --format prometheus --json
+has "$err" "--format prometheus is a format of its own" "stats prometheus json"
+expect_rc 2 -j stats 1 --format prometheus
+expect_rc 2 stats --reset --format prometheus
+has "$err" "--reset prints nothing" "stats --reset --format"
+parsed stats --reset --json # prints nothing, in either form
+parsed stats --format prometheus
+parsed apply --dry-run /dev/null
+run save --nope
+check "usage of save: '${err##*$'\n'}' (no space at the end)" \
+	[ "${err##*$'\n'}" = "usage: ktcp save" ]
+
 # --- -p is the port ------------------------------------------------------------
 parsed start echo -p 7
 parsed start echo -p7 --pretty --json

@@ -241,6 +241,10 @@ static int apply_main(const struct cli_cmd *cmd, int argc, char **argv)
 			 apply_opt, &ctx);
 	if (err >= 0)
 		return err;
+	err = cli_text_only(cmd, "apply reports in text; ktcp list --json "
+				 "shows the servers it leaves");
+	if (err >= 0)
+		return err;
 	if (argc - optind > 1)
 		return cli_usage_err(cmd, "at most one FILE");
 	if (argc - optind == 1) {

@@ -110,6 +110,11 @@ void cli_help(const struct cli_cmd *cmd, FILE *f);
 /* "ktcp: NAME: <message>" and a usage hint; returns EXIT_USAGE. */
 __attribute__((format(printf, 2, 3))) int
 cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...);
+/*
+ * For a command whose output has no JSON form: with --json, a usage error
+ * that says @why (else -1, go on), not text a script would fail to parse.
+ */
+int cli_text_only(const struct cli_cmd *cmd, const char *why);
 /* Reset getopt and parse argv[0..argc) as a subcommand's arguments. */
 void cli_getopt_reset(void);
 

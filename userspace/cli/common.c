@@ -15,7 +15,8 @@ bool cli_pretty;
 
 void cli_usage(const struct cli_cmd *cmd, FILE *f)
 {
-	int col = fprintf(f, "usage: ktcp %s ", cmd->name);
+	int col = fprintf(f, "usage: ktcp %s%s", cmd->name,
+			  *cmd->usage ? " " : "");
 
 	help_wrap(f, cmd->usage, (unsigned int)col, (unsigned int)col,
 		  help_width(f));
@@ -52,6 +53,11 @@ int cli_usage_err(const struct cli_cmd *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 	cli_usage(cmd, stderr);
 	return EXIT_USAGE;
+}
+
+int cli_text_only(const struct cli_cmd *cmd, const char *why)
+{
+	return cli_json ? cli_usage_err(cmd, "--json: %s", why) : -1;
 }
 
 void cli_hint_pretty(void)

@@ -85,6 +85,10 @@ static int save_main(const struct cli_cmd *cmd, int argc, char **argv)
 		return err;
 	if (optind != argc)
 		return cli_usage_err(cmd, "no operands are taken");
+	err = cli_text_only(cmd, "save prints a ktcp.conf(5) file; "
+				 "ktcp list --json shows the servers");
+	if (err >= 0)
+		return err;
 	err = cli_open(&h);
 	if (err)
 		return err;

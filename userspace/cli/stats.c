@@ -156,6 +156,15 @@ static int stats_main(const struct cli_cmd *cmd, int argc, char **argv)
 	err = cli_server_id(cmd, argc, argv, false, &id);
 	if (err >= 0)
 		return err;
+	if (reset && prom)
+		return cli_usage_err(cmd,
+				     "--reset prints nothing: no --format");
+	if (prom) {
+		err = cli_text_only(cmd, "--format prometheus is a format "
+					 "of its own: give one of the two");
+		if (err >= 0)
+			return err;
+	}
 
 	err = cli_open(&h);
 	if (err)
