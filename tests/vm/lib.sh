@@ -10,6 +10,17 @@
 
 set -eu
 
+# A command that fails at a test's top level ends the test (set -e) with
+# nothing said; name it, or the log shows a failure without a reason.
+# Only the top level has the trap (no set -E, which would also fire in
+# subshells whose failure is expected): helpers say why with fail.
+on_err() {
+	case $- in
+	*e*) echo "fail: line $2: '$3' exited $1" >&2 ;;
+	esac
+}
+trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
+
 fail() {
 	echo "fail: $*" >&2
 	exit 1
