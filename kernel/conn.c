@@ -506,6 +506,12 @@ void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n)
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_mem_uncharge);
 
+void ktcp_conn_run_charge(struct ktcp_conn *conn, size_t n)
+{
+	conn->run_bytes += n;
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_run_charge);
+
 void ktcp_conn_set_deadline(struct ktcp_conn *conn, unsigned long when)
 {
 	WRITE_ONCE(conn->deadline, when);

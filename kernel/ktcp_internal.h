@@ -137,7 +137,7 @@ struct ktcp_conn {
 	unsigned long flags;
 	size_t mem; /* bytes charged to srv->mem */
 	int cpu; /* runs there (unless params.percpu_wq); srv->cpus changes it */
-	u32 run_bytes; /* moved in this run */
+	u32 run_bytes; /* moved (or charged) in this run */
 	/*
 	 * ns: when the data not yet consumed began to arrive (data_ready),
 	 * 0 for none; for services with ->stamp_rx, while the latency

@@ -253,6 +253,12 @@ void ktcp_conn_set_deadline(struct ktcp_conn *conn, unsigned long when);
 int ktcp_conn_mem_charge(struct ktcp_conn *conn, size_t n);
 void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n);
 /*
+ * Work worth @n bytes that moved none (a HEAD builds the listing it does
+ * not send): it counts toward the run's byte budget as if sent, so that
+ * a peer cannot get unbounded work per run by asking for it unsent.
+ */
+void ktcp_conn_run_charge(struct ktcp_conn *conn, size_t n);
+/*
  * Whether the connection waits for its peer (between requests, or in the
  * middle of one): at KTCP_A_MAX_CONNS, a new connection takes the place
  * of the waiting connection that has been quiet the longest, if the

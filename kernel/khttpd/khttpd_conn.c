@@ -715,6 +715,8 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	khttpd_close(dir);
 	if (err)
 		return khttpd_respond_error(conn, hc, 500, head);
+	if (head)
+		ktcp_conn_run_charge(conn, len);
 	err = ktcp_conn_mem_charge(conn, len);
 	if (err) {
 		kvfree(body);

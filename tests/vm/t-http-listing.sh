@@ -25,19 +25,24 @@ http_start --root "$www" --listing
 
 r=$(curl -s -i "$URL/d/" | tr -d '\r')
 assert_eq "$(status_line "$r")" "HTTP/1.1 200 OK"
-# row NAME HREF : the table row of an entry, as the listing must have it
-row() {
-	local lm size=-
-	lm=$(header "$(curl -s -I "$URL/d/$2")" Last-Modified)
-	[ -n "$lm" ] || fail "no Last-Modified for $2"
-	case $2 in */) ;; *) size=$(stat -L -c %s "$www/d/$1") ;; esac
-	printf '<tr><td><a href="%s">%s</a></td><td>%s</td><td>%s</td></tr>' \
-		"$2" "$1" "$lm" "$size"
+# has_row NAME HREF WHAT : the listing has the table row of an entry, with
+# its time as HTTP writes it and its size (a directory: "-"). Not from a
+# command substitution, whose fail would not end the test.
+has_row() {
+	local f=$www/d/${1%/} lm size=-
+	lm=$(date -u -d "@$(stat -L -c %Y "$f")" '+%a, %d %b %Y %H:%M:%S GMT')
+	case $2 in */) ;; *) size=$(stat -L -c %s "$f") ;; esac
+	assert_contains "$r" "$(printf '<tr><td><a href="%s">%s</a></td><td>%s</td><td>%s</td></tr>' \
+		"$2" "$1" "$lm" "$size")" "$3"
 }
-assert_contains "$r" "$(row b.txt b.txt)" "row of a file"
-assert_contains "$r" "$(row a.txt a.txt)" "row of an empty file"
-assert_contains "$r" "$(row sub/ sub/)" "row of a directory"
-assert_contains "$r" "$(row link-to-b link-to-b)" "row of a symlink"
+has_row b.txt b.txt "row of a file"
+has_row a.txt a.txt "row of an empty file"
+has_row sub/ sub/ "row of a directory"
+has_row link-to-b link-to-b "row of a symlink"
+# ... the time the file's own Last-Modified has.
+lm=$(header "$(curl -s -I "$URL/d/b.txt")" Last-Modified)
+[ -n "$lm" ] || fail "no Last-Modified for b.txt"
+assert_contains "$r" "<td>$lm</td><td>5</td>" "the time of b.txt"
 assert_contains "$r" '<tr><td><a href="../">../</a></td><td></td><td></td></tr>' \
 	"the parent's row"
 
@@ -62,5 +67,34 @@ r=$(curl -s "$URL/d/sub/")
 assert_contains "$r" '<a href="../">../</a>'
 assert_contains "$(curl -s "$URL/d/sub/" | grep -o '<title>.*</title>')" \
 	"Index of /d/sub/"
+
+# --- a HEAD of a big listing is a run's worth of work ------------------------
+# It builds the whole listing to send none of it. Counted by the bytes
+# sent alone, a connection pipelining such HEADs would do 16 per run while
+# the other connections of its CPU wait; the listing built counts as if
+# sent, so each of them ends its run (the workqueue's tracepoint counts
+# the runs).
+mkdir "$www/big"
+(cd "$www/big" && for i in $(seq 1000); do : >"file-$i.txt"; done)
+len=$(curl -s "$URL/big/" | wc -c)
+[ "$len" -gt 65536 ] || fail "the listing of 1000 files is $len bytes"
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs tracefs $T || fail "cannot mount tracefs"
+echo 0 >$T/tracing_on
+echo 0 >$T/options/record-cmd
+echo 1 >$T/events/workqueue/workqueue_execute_start/enable
+: >$T/trace
+echo 1 >$T/tracing_on
+n=20
+heads=$(for _ in $(seq $((n - 1))); do
+	printf 'HEAD /big/ HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'
+done)
+r=$(raw "${heads}HEAD /big/ HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
+echo 0 >$T/tracing_on
+assert_eq "$(printf '%s' "$r" | grep -c '^HTTP/1.1 200 OK')" $n \
+	"answers to $n pipelined HEADs"
+runs=$(grep -c 'function ktcp_conn_work\b' $T/trace || true)
+echo "note: $n pipelined HEADs of a $len-byte listing took $runs runs"
+[ "$runs" -ge $n ] || fail "$n HEADs of a $len-byte listing in $runs runs"
 ktcp stop "$HTTP_ID"
 rm -rf "$www"
