@@ -8,6 +8,7 @@
 
 #include "cksuites.h"
 #include "show.h"
+#include "top_frame.h"
 
 static struct ktcp_server make_server(uint32_t id, const char *addr,
 				      uint16_t port)
@@ -45,6 +46,19 @@ static struct json_object *get(struct json_object *o, const char *key)
 static int has(struct json_object *o, const char *key)
 {
 	return json_object_object_get_ex(o, key, NULL);
+}
+
+/* show_text() of o, to free. */
+static char *text_of(struct json_object *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	show_text(f, o);
+	fclose(f);
+	return buf;
 }
 
 START_TEST(server_list_fields)
@@ -119,9 +133,7 @@ START_TEST(http_opts_json)
 {
 	struct ktcp_server srv = make_server(3, "::1", 8081);
 	struct json_object *o, *opts;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *buf;
 
 	strcpy(srv.service, "http");
 	srv.http_root = "/srv/www";
@@ -151,10 +163,7 @@ START_TEST(http_opts_json)
 	ck_assert(json_object_is_type(get(o, "cpus"), json_type_string));
 	ck_assert_str_eq(json_object_get_string(get(o, "cpus")), "0-1,8");
 	ck_assert(!has(opts, "wq"));
-	f = open_memstream(&buf, &len);
-	ck_assert_ptr_nonnull(f);
-	show_text(f, o);
-	fclose(f);
+	buf = text_of(o);
 	ck_assert_str_eq(buf,
 			 "3: http max_mem_kb 65536 cpus 0-1,8\n"
 			 "\topts: root /srv/www listing true sendfile false "
@@ -285,13 +294,8 @@ START_TEST(text_from_json)
 {
 	struct ktcp_server srv = make_server(1, "::", 7);
 	struct json_object *o = show_server(&srv);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf = text_of(o);
 
-	ck_assert_ptr_nonnull(f);
-	show_text(f, o);
-	fclose(f);
 	ck_assert_str_eq(
 		buf, "1: echo addr :: port 7 backlog 128 max_conns 0 "
 		     "idle_timeout_ms 30000 listeners 2\n"
@@ -299,6 +303,258 @@ START_TEST(text_from_json)
 		     "\tstats: accepted 5 active 1 bytes_in 1099511627776\n");
 	free(buf);
 	json_object_put(o);
+}
+END_TEST
+
+/* Parse as a strict consumer does: RFC 8259 only, UTF-8 only. */
+static struct json_object *parse_strict(const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+
+	ck_assert_ptr_nonnull(tok);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+					    JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	ck_assert_msg(o && json_tokener_get_error(tok) == json_tokener_success,
+		      "not valid JSON: %s",
+		      json_tokener_error_desc(json_tokener_get_error(tok)));
+	json_tokener_free(tok);
+	return o;
+}
+
+/* What `ktcp --json` prints of o (show_json()), parsed back strictly. */
+static struct json_object *reparse(struct json_object *o, bool pretty)
+{
+	struct json_object *back;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(show_json(f, o, pretty), 0);
+	fclose(f);
+	ck_assert(len && buf[len - 1] == '\n');
+	back = parse_strict(buf, len - 1);
+	free(buf);
+	return back;
+}
+
+/* v is the array of the bytes of s, in order. */
+static void assert_bytes(struct json_object *v, const char *s)
+{
+	size_t i, n = strlen(s);
+
+	ck_assert_msg(json_object_is_type(v, json_type_array),
+		      "not an array: %s", json_object_to_json_string(v));
+	ck_assert_uint_eq(json_object_array_length(v), n);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(
+			json_object_get_int(json_object_array_get_idx(v, i)),
+			(unsigned char)s[i]);
+}
+
+/* An http server with only the string fields a user can choose. */
+static struct ktcp_server named_server(const char *name, const char *root)
+{
+	struct ktcp_server s = { 0 };
+
+	s.id = 1;
+	strcpy(s.service, "http");
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	s.http_root = root;
+	s.has = KTCP_HAS_ID | KTCP_HAS_SERVICE | KTCP_HAS_NAME |
+		KTCP_HAS_HTTP_ROOT;
+	return s;
+}
+
+/* Not UTF-8 (RFC 3629): each must come out as an array of its bytes. */
+static const char *const not_utf8[] = {
+	"a\xffz", /* a byte UTF-8 never has */
+	"\xc3", /* truncated 2-byte sequence */
+	"x\xe6\x97", /* truncated 3-byte sequence */
+	"\xf0\x9f\x98", /* truncated 4-byte sequence */
+	"\x80", /* a continuation byte alone */
+	"\xc0\xaf", /* overlong '/' */
+	"\xc1\xbf", /* overlong DEL */
+	"\xe0\x80\xaf", /* overlong '/' in 3 bytes */
+	"\xf0\x8f\xbf\xbf", /* overlong U+FFFF in 4 bytes */
+	"\xed\xa0\x80", /* surrogate U+D800 */
+	"\xed\xbf\xbf", /* surrogate U+DFFF */
+	"\xf4\x90\x80\x80", /* U+110000, past Unicode */
+	"\xf5\x80\x80\x80", /* a lead byte past Unicode */
+	"\xc3\xa9\xc3", /* valid, then truncated */
+	"\xe6\x97\xa5\x41\xa5", /* a continuation byte after ASCII */
+};
+
+START_TEST(not_utf8_as_bytes)
+{
+	struct json_object *o, *back, *v;
+	struct ktcp_server srv;
+	char root[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(not_utf8) / sizeof(not_utf8[0]); i++) {
+		snprintf(root, sizeof(root), "/srv/%s", not_utf8[i]);
+		srv = named_server(not_utf8[i], root);
+		o = show_server(&srv);
+		back = reparse(o, i & 1);
+		assert_bytes(get(back, "name"), not_utf8[i]);
+		assert_bytes(get(get(back, "opts"), "root"), root);
+		v = get(back, "service");
+		ck_assert(json_object_is_type(v, json_type_string));
+		json_object_put(back);
+		json_object_put(o);
+	}
+}
+END_TEST
+
+/* Valid UTF-8, from 1 to 4 bytes and at the range limits, stays a string. */
+START_TEST(utf8_stays_string)
+{
+	static const char *const ok[] = {
+		"web",
+		"v\xc3\xa9", /* vé */
+		"\xe6\x97\xa5\xe6\x9c\xac", /* 日本 */
+		"\xf0\x9f\x98\x80", /* U+1F600, an emoji */
+		"\xc2\x80", /* U+0080, the first of 2 bytes */
+		"\xe0\xa0\x80", /* U+0800, the first of 3 */
+		"\xed\x9f\xbf", /* U+D7FF, before the surrogates */
+		"\xee\x80\x80", /* U+E000, after them */
+		"\xef\xbf\xbf", /* U+FFFF */
+		"\xf0\x90\x80\x80", /* U+10000, the first of 4 */
+		"\xf4\x8f\xbf\xbf", /* U+10FFFF, the last */
+		"a\x1b]0;x\x07\x7f\\", /* controls are UTF-8 too */
+	};
+	struct json_object *o, *back, *v;
+	struct ktcp_server srv;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		srv = named_server(ok[i], ok[i]);
+		o = show_server(&srv);
+		back = reparse(o, false);
+		v = get(back, "name");
+		ck_assert_msg(json_object_is_type(v, json_type_string),
+			      "case %zu is not a string", i);
+		ck_assert_str_eq(json_object_get_string(v), ok[i]);
+		v = get(get(back, "opts"), "root");
+		ck_assert(json_object_is_type(v, json_type_string));
+		ck_assert_str_eq(json_object_get_string(v), ok[i]);
+		json_object_put(back);
+		json_object_put(o);
+	}
+}
+END_TEST
+
+/*
+ * Text for a terminal: printable UTF-8 as it is; control bytes (C0, DEL,
+ * C1), bytes outside UTF-8 and the backslash as \xHH, whether the JSON
+ * holds a string or an array of bytes.
+ */
+START_TEST(text_escapes)
+{
+	static const struct {
+		const char *in, *out;
+	} c[] = {
+		{ "web", "web" },
+		{ "v\xc3\xa9", "v\xc3\xa9" },
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+		{ "a\x1b]0;x\x07z", "a\\x1b]0;x\\x07z" },
+		{ "\t\n\r\x7f", "\\x09\\x0a\\x0d\\x7f" },
+		{ "a\\x41", "a\\x5cx41" },
+		{ "\xc2\x9bJ", "\\xc2\\x9bJ" }, /* C1 CSI */
+		{ "a\xffz", "a\\xffz" },
+		{ "\xc3", "\\xc3" },
+		{ "\xc0\xaf", "\\xc0\\xaf" },
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },
+		{ "\xc3\xa9\xff\x1b", "\xc3\xa9\\xff\\x1b" },
+		{ "\xe6\x97\xa5\xe6\x97", "\xe6\x97\xa5\\xe6\\x97" },
+	};
+	struct json_object *o;
+	struct ktcp_server srv;
+	char want[256], *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		srv = named_server(c[i].in, c[i].in);
+		srv.has &= ~KTCP_HAS_HTTP_ROOT;
+		o = show_server(&srv);
+		t = text_of(o);
+		snprintf(want, sizeof(want), "1: http name %s\n", c[i].out);
+		ck_assert_str_eq(t, want);
+		free(t);
+		json_object_put(o);
+	}
+	/* The service, shown first, and nested objects too. */
+	srv = named_server("n", "/a\x1b\xff");
+	strcpy(srv.service, "h\x1b");
+	o = show_server(&srv);
+	t = text_of(o);
+	ck_assert_str_eq(t, "1: h\\x1b name n\n\topts: root /a\\x1b\\xff\n");
+	free(t);
+	json_object_put(o);
+}
+END_TEST
+
+/* Other arrays of small numbers (groups) are not taken for bytes. */
+START_TEST(text_groups_not_bytes)
+{
+	struct ktcp_server srv = named_server("a\xff", "/srv");
+	uint32_t groups[] = { 65, 66 };
+	struct json_object *o;
+	char *t;
+
+	srv.http_groups = groups;
+	srv.http_ngroups = 2;
+	srv.has |= KTCP_HAS_HTTP_GROUPS;
+	o = show_server(&srv);
+	t = text_of(o);
+	ck_assert_str_eq(t, "1: http name a\\xff\n"
+			    "\topts: root /srv groups [65,66]\n");
+	free(t);
+	json_object_put(o);
+}
+END_TEST
+
+/* Events and `ktcp top` take the same way for their strings. */
+START_TEST(top_and_event_bytes)
+{
+	struct ktcp_event ev = { .type = KTCP_EVENT_SERVER_STARTED, .id = 2 };
+	struct top_row row = { .id = 1,
+			       .service = "echo",
+			       .name = "\x1b[2Jx\xff",
+			       .port = 7,
+			       .unit = "msg/s" };
+	struct top_frame fr = { .delay_ms = 1000, .rows = &row, .n = 1 };
+	struct json_object *o, *back;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	strcpy(ev.service, "e\xff");
+	ev.has = KTCP_HAS_ID | KTCP_HAS_SERVICE;
+	o = show_event(&ev);
+	back = reparse(o, false);
+	assert_bytes(get(back, "service"), "e\xff");
+	json_object_put(back);
+	json_object_put(o);
+
+	o = top_json(&fr);
+	back = reparse(o, false);
+	assert_bytes(get(json_object_array_get_idx(get(back, "servers"), 0),
+			 "name"),
+		     row.name);
+	json_object_put(back);
+	json_object_put(o);
+
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	top_render(f, &fr, 0, 0);
+	fclose(f);
+	ck_assert_ptr_null(strchr(buf, '\x1b'));
+	ck_assert_ptr_nonnull(strstr(buf, " \\x1b[2Jx\\xff\n"));
+	free(buf);
 }
 END_TEST
 
@@ -316,6 +572,11 @@ Suite *make_json_suite(void)
 	tcase_add_test(tc, drop_result_endpoints);
 	tcase_add_test(tc, mem_counters);
 	tcase_add_test(tc, text_from_json);
+	tcase_add_test(tc, not_utf8_as_bytes);
+	tcase_add_test(tc, utf8_stays_string);
+	tcase_add_test(tc, text_escapes);
+	tcase_add_test(tc, text_groups_not_bytes);
+	tcase_add_test(tc, top_and_event_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,7 +12,6 @@
  * gone is reported as "not-found" and is not an error. All input is
  * parsed before anything is sent: one bad tuple drops nothing.
  */
-#include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -70,40 +69,45 @@ static const char *get_str(struct json_object *o, const char *key)
 
 /*
  * An endpoint object as text: "192.0.2.1:80", "[::1]:80"; with the
- * interface @dev (or its index) as ss shows it: "[fe80::1%eth0]:22",
- * "192.0.2.1%vrf0:80".
+ * interface @dev (its "dev" or "ifindex", NULL without) as ss shows it:
+ * "[fe80::1%eth0]:22", "192.0.2.1%vrf0:80". An interface name can hold
+ * any byte: show_text_value() escapes it for the terminal.
  */
 static void endpoint_text(struct json_object *s, const char *key,
-			  const char *dev, char *buf, size_t len)
+			  struct json_object *dev)
 {
 	struct json_object *ep = NULL;
 	const char *addr;
+	bool v6;
 
 	json_object_object_get_ex(s, key, &ep);
 	addr = get_str(ep, "addr");
-	snprintf(buf, len, strchr(addr, ':') ? "[%s%s%s]:%s" : "%s%s%s:%s",
-		 addr, *dev ? "%" : "", dev, get_str(ep, "port"));
+	v6 = strchr(addr, ':') != NULL;
+	printf("%s%s%s", v6 ? "[" : "", addr, dev ? "%" : "");
+	if (dev)
+		show_text_value(stdout, dev);
+	printf("%s:%s", v6 ? "]" : "", get_str(ep, "port"));
 }
 
 /* "dropped 127.0.0.1:51496 127.0.0.1:12345 time-wait" per socket. */
 static int drop_text(struct json_object *o)
 {
-	char src[KTCP_ADDRPORT_STRLEN + IF_NAMESIZE + 8];
-	char dst[KTCP_ADDRPORT_STRLEN + 8];
-	struct json_object *a, *s;
-	const char *dev;
+	struct json_object *a, *s, *dev;
 	size_t i;
 
 	json_object_object_get_ex(o, "sockets", &a);
 	for (i = 0; i < json_object_array_length(a); i++) {
 		s = json_object_array_get_idx(a, i);
 		/* The socket's interface goes with its local end, as in ss. */
-		dev = *get_str(s, "dev") ? get_str(s, "dev") :
-					   get_str(s, "ifindex");
-		endpoint_text(s, "src", dev, src, sizeof(src));
-		endpoint_text(s, "dst", "", dst, sizeof(dst));
-		printf("%-9s %s %s%s%s\n", get_str(s, "result"), src, dst,
-		       *get_str(s, "state") ? " " : "", get_str(s, "state"));
+		dev = json_object_object_get(s, "dev");
+		if (!dev)
+			dev = json_object_object_get(s, "ifindex");
+		printf("%-9s ", get_str(s, "result"));
+		endpoint_text(s, "src", dev);
+		putchar(' ');
+		endpoint_text(s, "dst", NULL);
+		printf("%s%s\n", *get_str(s, "state") ? " " : "",
+		       get_str(s, "state"));
 	}
 	printf("dropped %s, not found %s, found %s\n", get_str(o, "dropped"),
 	       get_str(o, "not_found"), get_str(o, "found"));

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ktcp services: the services the kernel offers (loaded modules). */
+#include <string.h>
+
 #include "cli.h"
 #include "show.h"
 
@@ -42,7 +44,8 @@ static int services_main(const struct cli_cmd *cmd, int argc, char **argv)
 	/* ["echo", "http", ...] */
 	a = json_object_new_array();
 	for (i = 0; a && i < n; i++)
-		json_object_array_add(a, json_object_new_string(names[i]));
+		json_object_array_add(a, show_bytes_string(names[i],
+							   strlen(names[i])));
 	ktcp_service_list_free(names, n);
 	return cli_print(a);
 }

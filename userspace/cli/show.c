@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include "accesslog.h"
 #include "show.h"
 
 void show_add_u64(struct json_object *o, const char *key, uint64_t v)
@@ -12,9 +13,70 @@ void show_add_u64(struct json_object *o, const char *key, uint64_t v)
 	json_object_object_add(o, key, json_object_new_uint64(v));
 }
 
+/*
+ * Bytes of the UTF-8 character @s starts with (1 to 4; @len >= 1), or 0
+ * when they are not one. Only the well-formed sequences of RFC 3629
+ * (Table 3-7 of the Unicode standard) count, as a strict JSON parser
+ * checks them: no overlong form, no surrogate (U+D800 to U+DFFF), nothing
+ * past U+10FFFF, no sequence cut short.
+ */
+static size_t utf8_char(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf; /* of the second byte */
+	size_t i, n;
+
+	if (p[0] < 0x80)
+		return 1;
+	/* 80-bf continue a character, c0-c1 would be overlong, f5- past */
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0;
+	n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	if (p[0] == 0xe0)
+		lo = 0xa0; /* below is overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f; /* above are the surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90; /* below is overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f; /* above is past U+10FFFF */
+	if (len < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* Marks show_bytes_string()'s arrays for the text rendering. */
+static char bytes_tag;
+
+struct json_object *show_bytes_string(const char *s, size_t len)
+{
+	struct json_object *a;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_char(s + i, len - i);
+		if (!n)
+			break;
+	}
+	if (i == len)
+		return json_object_new_string_len(s, (int)len);
+	a = json_object_new_array();
+	if (!a)
+		return NULL;
+	for (i = 0; i < len; i++)
+		json_object_array_add(a,
+				      json_object_new_int((unsigned char)s[i]));
+	json_object_set_userdata(a, &bytes_tag, NULL);
+	return a;
+}
+
+/* Every string the kernel reports goes this way, fixed ones too. */
 static void add_str(struct json_object *o, const char *key, const char *s)
 {
-	json_object_object_add(o, key, json_object_new_string(s));
+	json_object_object_add(o, key, show_bytes_string(s, strlen(s)));
 }
 
 /* Counters in UAPI order; absent ones are left out, not shown as 0. */
@@ -382,13 +444,80 @@ int show_json(FILE *f, struct json_object *obj, bool pretty)
 	return fflush(f);
 }
 
-static void show_value(FILE *f, struct json_object *v)
+/*
+ * The first character of @s (@len >= 1) for a terminal, into @out (5
+ * bytes, NUL-terminated). A UTF-8 character beyond ASCII stays as it is,
+ * but for the C1 controls (U+0080 to U+009F), which some terminals obey
+ * in UTF-8 too; anything else goes to accesslog_escape() a byte at a
+ * time, which keeps printable ASCII and writes the rest, and the
+ * backslash, as \xHH. Returns the bytes of @s it took.
+ */
+static size_t text_char(char *out, const char *s, size_t len)
 {
-	if (json_object_is_type(v, json_type_string))
-		fputs(json_object_get_string(v), f);
-	else
+	size_t n = utf8_char(s, len);
+	/* U+0080 to U+009F are c2 80 to c2 9f */
+	bool c1 = n == 2 && (unsigned char)s[0] == 0xc2 &&
+		  (unsigned char)s[1] < 0xa0;
+
+	if (n > 1 && !c1) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return n;
+	}
+	accesslog_escape(out, s, 1, false);
+	return 1;
+}
+
+size_t show_escape(char *out, const char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+
+	out[0] = '\0';
+	while (i < len) {
+		i += text_char(out + n, s + i, len - i);
+		n += strlen(out + n);
+	}
+	return n;
+}
+
+/*
+ * A show_bytes_string() array, escaped like a string. Up to 4 bytes at a
+ * time, the longest character: the valid ones in it stay whole.
+ */
+static void show_bytes_text(FILE *f, struct json_object *a)
+{
+	size_t i = 0, j, n = json_object_array_length(a);
+	char win[4], out[5];
+
+	while (i < n) {
+		for (j = 0; j < sizeof(win) && i + j < n; j++)
+			win[j] = (char)json_object_get_int(
+				json_object_array_get_idx(a, i + j));
+		i += text_char(out, win, j);
+		fputs(out, f);
+	}
+}
+
+void show_text_value(FILE *f, struct json_object *v)
+{
+	const char *s;
+	char out[5];
+	size_t i = 0, n;
+
+	if (json_object_is_type(v, json_type_string)) {
+		s = json_object_get_string(v);
+		n = (size_t)json_object_get_string_len(v);
+		while (i < n) {
+			i += text_char(out, s + i, n - i);
+			fputs(out, f);
+		}
+	} else if (json_object_is_type(v, json_type_array) &&
+		   json_object_get_userdata(v) == &bytes_tag) {
+		show_bytes_text(f, v);
+	} else {
 		fputs(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
 		      f);
+	}
 }
 
 /* Scalars as "key value" pairs; nested objects are left to the caller. */
@@ -401,7 +530,7 @@ static void show_scalars(FILE *f, struct json_object *obj, const char *first)
 		    json_object_is_type(val, json_type_object))
 			continue;
 		fprintf(f, "%s%s ", sep, key);
-		show_value(f, val);
+		show_text_value(f, val);
 		sep = " ";
 	}
 }
@@ -427,7 +556,8 @@ void show_text(FILE *f, struct json_object *obj)
 		sep = " ";
 	}
 	if (json_object_object_get_ex(obj, "service", &svc)) {
-		fprintf(f, "%s%s", sep, json_object_get_string(svc));
+		fputs(sep, f);
+		show_text_value(f, svc);
 		sep = " ";
 	}
 	show_scalars(f, obj, sep);

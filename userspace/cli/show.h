@@ -16,6 +16,16 @@
 
 /* o[key] = v, a JSON number. */
 void show_add_u64(struct json_object *o, const char *key, uint64_t v);
+/*
+ * A string the kernel reported, as JSON: a string when its @len bytes are
+ * UTF-8, else an array of them as numbers 0-255 (as journalctl -o json
+ * shows a binary field), since JSON text must be UTF-8 (RFC 8259) and
+ * json-c would copy the bytes as they are. A path or an interface name
+ * can hold any byte but NUL; this keeps it whole and the document valid.
+ * The text rendering knows such an array from others (groups) by a mark
+ * (userdata) on it. NULL without memory.
+ */
+struct json_object *show_bytes_string(const char *s, size_t len);
 
 struct json_object *show_stats(const struct ktcp_stats *st);
 struct json_object *show_server(const struct ktcp_server *srv);
@@ -50,5 +60,18 @@ int show_json(FILE *f, struct json_object *obj, bool pretty);
 void show_text(FILE *f, struct json_object *obj);
 /* "LABEL: key value ..." on one line, from obj's scalar members. */
 void show_text_line(FILE *f, const char *label, struct json_object *obj);
+/*
+ * A value as show_text() prints it: a string or a show_bytes_string()
+ * array escaped for a terminal (show_escape()), anything else as JSON.
+ */
+void show_text_value(FILE *f, struct json_object *v);
+/*
+ * @len bytes of @s for a terminal, into @out (room for 4 * @len + 1,
+ * NUL-terminated): printable UTF-8 as it is; control characters (C0, DEL,
+ * C1), bytes that are not UTF-8 and the backslash as "\xHH", so that
+ * no byte can drive the terminal and the text says which bytes they were.
+ * Returns the length.
+ */
+size_t show_escape(char *out, const char *s, size_t len);
 
 #endif /* KTCP_CLI_SHOW_H */

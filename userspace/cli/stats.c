@@ -40,7 +40,8 @@ static struct json_object *server_stats(struct ktcp *h,
 		return NULL;
 	show_add_u64(o, "id", srv->id);
 	json_object_object_add(o, "service",
-			       json_object_new_string(srv->service));
+			       show_bytes_string(srv->service,
+						 strlen(srv->service)));
 	json_object_object_add(o, "stats", show_stats(&srv->stats));
 	err = ktcp_latency_get(h, srv->id, &lat);
 	if (!err)

@@ -164,13 +164,21 @@ size_t top_frame_rows(const struct top_sample *prev,
 /* The ID SERVICE PORT ... columns of a row, and of the heads. */
 #define TOP_ROW_FMT "%5s %-7s %5s %15s %6s %8s %6s %7s %s"
 
-/* A line cut to width columns (0: whole). The text is ASCII. */
+/*
+ * A line cut to width columns (0: whole). It is ASCII but for the UTF-8
+ * of a name, whose characters take at least as many bytes as columns:
+ * cut at width bytes, it fits. The cut backs off to the start of a
+ * character, so that none is split.
+ */
 static void put_line(FILE *f, const char *s, unsigned int width)
 {
 	size_t n = strlen(s);
 
-	if (width && n > width)
+	if (width && n > width) {
 		n = width;
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
 	fwrite(s, 1, n, f);
 	fputc('\n', f);
 }
@@ -183,12 +191,21 @@ static void fmt_u64(char *buf, size_t len, bool has, uint64_t v)
 		snprintf(buf, len, "-");
 }
 
+/* s, at most max - 1 bytes of it, escaped for a terminal into out. */
+static void fmt_str(char *out, const char *s, size_t max)
+{
+	show_escape(out, s, strnlen(s, max - 1));
+}
+
 static void fmt_row(char *line, size_t len, const struct top_row *r)
 {
 	char id[16], port[8], rate[40], act[24], p99[24], err[24], tot[24];
-	const char *name = r->name && r->name[0] ? r->name : "-";
-	const char *service = r->service && r->service[0] ? r->service : "?";
+	char name[4 * KTCP_SERVER_NAME_LEN], service[4 * KTCP_SERVICE_LEN];
 
+	fmt_str(name, r->name && r->name[0] ? r->name : "-",
+		KTCP_SERVER_NAME_LEN);
+	fmt_str(service, r->service && r->service[0] ? r->service : "?",
+		KTCP_SERVICE_LEN);
 	snprintf(id, sizeof(id), "%u", r->id);
 	snprintf(port, sizeof(port), "%u", r->port);
 	if (r->has_rate)
@@ -255,7 +272,8 @@ static void fmt_head(const struct top_frame *fr, char *first, char *second,
 unsigned int top_render(FILE *f, const struct top_frame *fr, unsigned int width,
 			unsigned int height)
 {
-	char first[160], second[160], cols[160], line[256];
+	/* line: room for a name of 63 bytes escaped, 4 columns a byte */
+	char first[160], second[160], cols[160], line[512];
 	const char *head[4] = { first, second, "", cols };
 	unsigned int lines, room;
 	size_t i;
@@ -294,10 +312,11 @@ static struct json_object *row_json(const struct top_row *r)
 		return NULL;
 	show_add_u64(o, "id", r->id);
 	json_object_object_add(o, "service",
-			       json_object_new_string(r->service));
+			       show_bytes_string(r->service,
+						 strlen(r->service)));
 	if (r->name && r->name[0])
-		json_object_object_add(o, "name",
-				       json_object_new_string(r->name));
+		json_object_object_add(
+			o, "name", show_bytes_string(r->name, strlen(r->name)));
 	show_add_u64(o, "port", r->port);
 	if (r->has_active)
 		show_add_u64(o, "active", r->active);
