@@ -3,7 +3,8 @@
 # scripts/check-json.py, which validates the VM suite's real `ktcp --json`
 # output with it (tests/vm/t-cli.sh, scripts/vm/run.sh), passes each
 # document of good.log and fails each of old-shapes.log, the shapes of
-# ktcp 2.0.0 that issue 19 found inconsistent.
+# ktcp 2.0.0 that issue 19 found inconsistent, and of bad.log, shapes
+# the schema must refuse though no version printed them.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 check=$top/scripts/check-json.py
@@ -30,6 +31,7 @@ each() {
 }
 each "$top/tests/json/good.log" 0
 each "$top/tests/json/old-shapes.log" 1
+each "$top/tests/json/bad.log" 1
 # No record at all is a failure, not a pass.
 : >"$tmp/empty.log"
 if "$check" "$tmp/empty.log" >/dev/null; then
