@@ -26,7 +26,7 @@ except ImportError:
     sys.exit("check-json: python3-jsonschema is missing (make deps)")
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RECORD = re.compile(r"KTCP-JSON: ([a-z_]+) (.*)$")
+RECORD = re.compile(rb"KTCP-JSON: ([a-z_]+) (.*)$")
 
 
 def validator_for(schema, name):
@@ -54,16 +54,20 @@ def main():
         print(f"check-json: {args.schema}: not a valid schema: {e.message}")
         return 1
 
-    records = []  # (where, def, text)
+    # Bytes, not text: the console has kernel lines that need not be
+    # UTF-8, but a document must be (RFC 8259), so each is decoded alone,
+    # strictly, and one that is not UTF-8 is invalid.
+    records = []  # (where, def, bytes)
     for path in args.files:
-        with open(path, encoding="utf-8", errors="replace") as f:
+        with open(path, "rb") as f:
             if args.defn:
                 records.append((path, args.defn, f.read()))
                 continue
             for n, line in enumerate(f, 1):
-                m = RECORD.search(line.rstrip("\r\n"))
+                m = RECORD.search(line.rstrip(b"\r\n"))
                 if m:
-                    records.append((f"{path}:{n}", m.group(1), m.group(2)))
+                    records.append((f"{path}:{n}", m.group(1).decode(),
+                                    m.group(2)))
 
     bad = 0
     seen = set()
@@ -76,9 +80,9 @@ def main():
             bad += 1
             continue
         try:
-            doc = json.loads(text)
-        except ValueError as e:
-            print(f"{where}: {name}: not JSON ({e}): {text[:200]}")
+            doc = json.loads(text.decode("utf-8"))
+        except ValueError as e:  # UnicodeDecodeError is one
+            print(f"{where}: {name}: not JSON ({e}): {text[:200]!r}")
             bad += 1
             continue
         errors = sorted(v.iter_errors(doc), key=lambda e: list(e.path))

@@ -32,6 +32,24 @@ each() {
 each "$top/tests/json/good.log" 0
 each "$top/tests/json/old-shapes.log" 1
 each "$top/tests/json/bad.log" 1
+# The console's own lines may be any bytes; a document must be UTF-8.
+doc='[{"id":1,"service":"echo","addr":"::","port":7,"opts":{"root":"/r%s"}}]'
+for want in 0 1; do
+	# shellcheck disable=SC2059 # $doc is the format on purpose
+	{
+		printf 'kernel: \377\n'
+		printf "KTCP-JSON: list $doc\n" "$([ $want = 1 ] && printf '\377')"
+	} >"$tmp/bytes.log"
+	rc=0
+	"$check" "$tmp/bytes.log" >"$tmp/out" 2>&1 || rc=$?
+	if [ "$rc" = "$want" ]; then
+		passed=$((passed + 1))
+	else
+		echo "FAIL: exit $rc, expected $want: $(cat -v "$tmp/bytes.log")"
+		sed 's/^/    /' "$tmp/out"
+		failed=$((failed + 1))
+	fi
+done
 # No record at all is a failure, not a pass.
 : >"$tmp/empty.log"
 if "$check" "$tmp/empty.log" >/dev/null; then
