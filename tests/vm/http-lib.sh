@@ -61,3 +61,8 @@ header() {
 hstat() {
 	ktcp stats "$HTTP_ID" --json | jq -r ".stats.$1"
 }
+
+# hstat_is KEY WANT [MSG] : the counter gets to WANT (wait_stat).
+hstat_is() {
+	wait_stat "$HTTP_ID" "$1" "$2" "${3:-$1}"
+}

@@ -167,6 +167,31 @@ no_active() {
 	fail "server $1 still has $n connections after $2 s"
 }
 
+# wait_stat ID KEY WANT [MSG] : wait until counter KEY of server ID is
+# WANT, or fail after 10 s (60 s on a debug kernel). A connection's
+# counters (closed, timed_out, evicted, over_mem, active) change after its
+# socket is released: a client that has just seen its end can read them a
+# moment early. A counter that never gets there still fails, only later.
+# wait_stat_min ID KEY MIN [MSG] : the same, until it is MIN or more.
+wait_stat() { stat_until is "$@"; }
+wait_stat_min() { stat_until "at least" "$@"; }
+stat_until() {
+	local how=$1 secs=10 n end
+	shift
+	slow_kernel && secs=60
+	end=$((SECONDS + secs))
+	while :; do
+		n=$(ktcp stats "$1" --json | jq -r ".stats.$2")
+		case $how in
+		is) [ "$n" = "$3" ] && return 0 ;;
+		*) [ "$n" -ge "$3" ] 2>/dev/null && return 0 ;;
+		esac
+		[ $SECONDS -lt $end ] || break
+		sleep 0.2
+	done
+	fail "${4:-counter $2 of server $1}: got '$n', expected $how '$3' after $secs s"
+}
+
 # tcp_alloc : TCP sockets allocated, in every network namespace.
 tcp_alloc() { awk '$1 == "TCP:" { print $9 }' /proc/net/sockstat; }
 
