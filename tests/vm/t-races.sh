@@ -56,7 +56,11 @@ err=$TEST_TMP/start.err
 ktcp start echo --port 12351 --listeners 2 2>"$err" >/dev/null &
 start=$!
 wait_port 12351 $((5 * scale))
-/tests/tcp-hostile -p 12351 -s $((4000 * scale)) flood 20 >"$TEST_TMP/flood" &
+# The flood counts once the server has closed all of them (-e 0), which
+# the failed start must do, or after 20 s (200 s): a fixed wait could end
+# before a slow start had failed.
+/tests/tcp-hostile -p 12351 -e 0 -s $((20000 * scale)) flood 20 \
+	>"$TEST_TMP/flood" &
 flood=$!
 rc=0
 wait "$start" || rc=$?

@@ -6,7 +6,13 @@
  *   flood N      open N connections at once and hold them; report how many
  *                the server closed (refused) and how many it kept; with -P,
  *                each sends a request head of that many bytes but never its
- *                end, and those that got a 503 are counted
+ *                end, and those that got a 503 are counted; with -e, the
+ *                wait for the server (-s) ends as soon as it has closed
+ *                all but that many, so that a slow server (a debug
+ *                kernel) can be given a long bound without every run
+ *                waiting it out; while it holds them (-H), SIGUSR1 has
+ *                it count and report again, for a test that has seen
+ *                the server done with them in its own way
  *   halfclose P  send "GET P", shut down our sending side at once, and
  *                read the whole answer (the server must still respond)
  *   rst P        send "GET P", read a little of the answer, then reset the
@@ -50,6 +56,7 @@
 #include <linux/sockios.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -67,6 +74,7 @@ struct opts {
 	int repeat; /* halfclose, rst, pipeline: how many times */
 	long bytes; /* rst: body bytes to read first; collapse: chunk */
 	int settle_ms; /* flood: time for the server to refuse */
+	long expect_held; /* flood: settle ends once no more are open; -1 */
 	int hold_s; /* flood: keep the connections this long after */
 	long partial; /* flood: bytes of a request head without its end */
 	int trickle; /* collapse: 1-byte segments after each chunk */
@@ -90,8 +98,11 @@ static const char usage[] =
 	"           bulk chunk (default 65536)\n"
 	"  -s MS    flood: wait MS ms for the server to refuse "
 	"(default 2000)\n"
+	"  -e N     flood: stop waiting (-s) once at most N connections "
+	"are open\n"
 	"  -H SECS  flood: hold the connections SECS s after the "
-	"report (default 0)\n"
+	"report (default 0);\n"
+	"           SIGUSR1 meanwhile: count and report again\n"
 	"  -P BYTES flood: send a request head of BYTES bytes, never "
 	"its end\n"
 	"  -t N     collapse: 1-byte segments after each chunk "
@@ -167,12 +178,62 @@ static int got_503(int fd)
 	       !memcmp(buf, want, sizeof(buf));
 }
 
+/*
+ * Wait up to @o->settle_ms for the server; with -e, only until it has
+ * closed all but @o->expect_held of the @n connections in @fds (< 0:
+ * failed to open).
+ */
+static void settle(const struct opts *o, const int *fds, long n)
+{
+	long i, open;
+	struct timespec t0, t;
+
+	if (o->expect_held < 0) {
+		usleep(o->settle_ms * 1000);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		open = 0;
+		for (i = 0; i < n; i++)
+			open += fds[i] >= 0 && !peer_closed(fds[i]);
+		if (open <= o->expect_held)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 +
+			    (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    o->settle_ms)
+			return;
+		usleep(50 * 1000);
+	}
+}
+
+/* Count the server's answers on the @n connections in @fds, and report. */
+static void flood_report(const int *fds, long n, long opened, long failed)
+{
+	long i, closed = 0, unavailable = 0;
+
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		unavailable += got_503(fds[i]);
+		closed += peer_closed(fds[i]);
+	}
+	printf("{\"opened\": %ld, \"connect_failed\": %ld, "
+	       "\"closed_by_server\": %ld, \"held\": %ld, "
+	       "\"answered_503\": %ld}\n",
+	       opened, failed, closed, opened - closed, unavailable);
+	fflush(stdout);
+}
+
 static int flood(const struct opts *o, long n)
 {
 	struct rlimit rl = { n + 64, n + 64 };
-	long i, opened = 0, failed = 0, closed = 0, unavailable = 0;
+	long i, opened = 0, failed = 0;
 	int *fds = calloc(n, sizeof(*fds));
 	char *head = o->partial ? partial_head(o->partial) : NULL;
+	struct timespec end, now, left;
+	sigset_t usr1;
 
 	if (!fds)
 		err(2, "calloc");
@@ -189,20 +250,31 @@ static int flood(const struct opts *o, long n)
 		    send(fds[i], head, o->partial, MSG_NOSIGNAL) != o->partial)
 			err(2, "send");
 	}
-	usleep(o->settle_ms * 1000);
-	for (i = 0; i < n; i++) {
-		if (fds[i] < 0)
-			continue;
-		unavailable += got_503(fds[i]);
-		closed += peer_closed(fds[i]);
-	}
-	printf("{\"opened\": %ld, \"connect_failed\": %ld, "
-	       "\"closed_by_server\": %ld, \"held\": %ld, "
-	       "\"answered_503\": %ld}\n",
-	       opened, failed, closed, opened - closed, unavailable);
+	settle(o, fds, n);
 	free(head);
-	fflush(stdout);
-	sleep(o->hold_s);
+	/* Taken from here on, before the report a test waits for. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL))
+		err(2, "sigprocmask");
+	flood_report(fds, n, opened, failed);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += o->hold_s;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000L;
+		}
+		if (left.tv_sec < 0)
+			break;
+		if (sigtimedwait(&usr1, NULL, &left) == SIGUSR1)
+			flood_report(fds, n, opened, failed);
+		else if (errno == EAGAIN)
+			break;
+	}
 	for (i = 0; i < n; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -714,12 +786,13 @@ int main(int argc, char **argv)
 		.repeat = 1,
 		.bytes = 65536,
 		.settle_ms = 2000,
+		.expect_held = -1,
 		.trickle = 64,
 	};
 	const char *mode, *arg;
 	int c;
 
-	while ((c = getopt(argc, argv, "a:p:k:b:s:H:P:t:m:w:h")) != -1) {
+	while ((c = getopt(argc, argv, "a:p:k:b:s:e:H:P:t:m:w:h")) != -1) {
 		switch (c) {
 		case 'a':
 			if (inet_pton(AF_INET, optarg, &o.addr.sin_addr) != 1)
@@ -736,6 +809,12 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			o.settle_ms = atoi(optarg);
+			break;
+		case 'e':
+			o.expect_held = atol(optarg);
+			if (o.expect_held < 0)
+				errx(2,
+				     "-e: a number of connections, 0 or more");
 			break;
 		case 'H':
 			o.hold_s = atoi(optarg);
