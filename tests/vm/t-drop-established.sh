@@ -18,9 +18,13 @@ tc qdisc del dev lo root 2>/dev/null || true' EXIT
 # start_hold LADDR CADDR PORT OUT: a held connection (tcp-pairs hold) in
 # the background, its output in OUT; sets HOLD_PID and HOLD_READY (the
 # "ready SRC DST" line) once it is connected. A debug kernel can take
-# seconds to get there.
+# seconds to get there. The hold ends when both ends have failed, or
+# after HOLD s, which bound a hang: the drops after "ready" must come
+# before it, and a debug kernel takes seconds for each command.
+HOLD=20
+slow_kernel && HOLD=120
 start_hold() {
-	tcp-pairs hold "$1" "$3" "$2" 20 >"$4" &
+	tcp-pairs hold "$1" "$3" "$2" $HOLD >"$4" &
 	HOLD_PID=$!
 	wait_line "$4" '^ready' 30
 	HOLD_READY=$(grep '^ready' "$4")
