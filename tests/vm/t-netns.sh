@@ -32,11 +32,21 @@ unshare -n bash -c '
 	assert_eq "$(ktcp stats --json | jq -r .total.accepted)" 4 "netns totals"
 	echo "$nid" >"$TEST_TMP/nid"
 	# Leave with the server running and connections open: the netns
-	# teardown must close them.
-	echo-bench -p 12345 -c 50 -s 4k -d 30 >/dev/null 2>&1 &
-	sleep 1
+	# teardown must close them. The bench runs until killed (600 s
+	# only bound it), once its 50 connections are up: a debug kernel
+	# can take longer than a fixed second, or the 30 s it once ran.
+	echo-bench -p 12345 -c 50 -s 4k -d 600 >/dev/null 2>&1 &
+	bench=$!
+	up=10
+	slow_kernel && up=60
+	end=$((SECONDS + up))
+	until [ "$(ktcp stats "$nid" --json | jq -r .stats.active)" -ge 50 ]; do
+		kill -0 $bench 2>/dev/null || fail "echo-bench ended early"
+		[ $SECONDS -lt $end ] || fail "50 connections not up after $up s"
+		sleep 0.2
+	done
 	dmesg | wc -l >"$TEST_TMP/mark"
-	kill -9 $!
+	kill -9 $bench 2>/dev/null || fail "echo-bench ended before it was killed"
 ' || fail "netns part failed"
 mark=$(cat "$TEST_TMP/mark")
 nid=$(cat "$TEST_TMP/nid")
