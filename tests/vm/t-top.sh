@@ -106,9 +106,12 @@ jq -e '[.servers[] | .rate == 0 and .active == 0 and (has("p99_ns") | not)]
 
 # --- errors: resets in the middle of a 4 MiB body, in the interval ------------
 errors0=$(ktcp stats "$HTTP_ID" --json | jq -r .stats.errors)
-ktcp top --once -d 5 --server "$HTTP_ID" --json >"$TEST_TMP/top-rst" &
-top_pid=$!
-sleep 1
+# The resets start once top has taken its first sample (start_waiting):
+# a fixed second could end before a debug kernel's top had, and put the
+# resets before its interval.
+start_waiting "$TEST_TMP/top-rst" ktcp top --once -d 5 --server "$HTTP_ID" \
+	--json
+top_pid=$BG
 /tests/tcp-hostile -p "$HTTP_PORT" -k 20 -b 100000 rst /big.bin >/dev/null ||
 	fail "tcp-hostile rst"
 wait $top_pid || fail "ktcp top --server"
