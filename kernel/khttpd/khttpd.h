@@ -84,8 +84,26 @@ int khttpd_user_configure(struct ktcp_opts *opts, const char **why);
 const struct cred *khttpd_cred_prepare(const struct ktcp_opts *opts);
 
 /* khttpd_file.c */
+/*
+ * A lookup kept beneath the root fails with -EAGAIN when a ".." in it
+ * (a symlink's, since the name has none) met a rename or a mount change
+ * anywhere on the machine; the caller is to try again (openat2(2) says
+ * the same of RESOLVE_BENEATH). Under TCG, with one process renaming as
+ * fast as it can, two lookups in three through a symlink climbing eight
+ * levels lost (t-http-safety); so many tries that losing them all takes
+ * renames faster still, and then the answer is 503, not 500.
+ */
+#define KHTTPD_LOOKUP_TRIES 32
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		  struct khttpd_node *node);
+/*
+ * khttpd_lookup() that takes each try lost to a rename from *@tries, a
+ * budget lookups that belong together share (a listing's, which would
+ * otherwise repeat each of thousands of lookups 32 times); -EAGAIN once
+ * it is spent.
+ */
+int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
+			struct khttpd_node *node, unsigned int *tries);
 int khttpd_open(const struct khttpd_server *ks, struct khttpd_node *node,
 		struct file **kept, struct file **filp);
 void khttpd_close(struct file *filp);
@@ -101,7 +119,7 @@ const char *khttpd_builtin_page(size_t *len);
 int khttpd_error_body(int status, char *buf, size_t len);
 const char *khttpd_reason(int status);
 int khttpd_listing(const struct khttpd_server *ks, struct file *dir,
-		   const char *path, char **body, size_t *len);
+		   const char *path, char **body, size_t *len, size_t *work);
 
 /* khttpd_log.c */
 void khttpd_log_request(struct ktcp_conn *conn, struct khttpd_log *log,

@@ -686,7 +686,7 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	};
 	struct khttpd_node inode;
 	struct file *dir;
-	size_t len;
+	size_t len, work;
 	char *body;
 	int err;
 
@@ -711,12 +711,14 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	err = khttpd_open(ks, node, NULL, &dir);
 	if (err)
 		return khttpd_respond_error(conn, hc, 403, head);
-	err = khttpd_listing(ks, dir, path, &body, &len);
+	err = khttpd_listing(ks, dir, path, &body, &len, &work);
 	khttpd_close(dir);
+	/* Sent or not (a HEAD), making it was work (khttpd_listing()). */
+	ktcp_conn_run_charge(conn, work);
+	if (err == -EAGAIN)
+		return khttpd_respond_error(conn, hc, 503, head);
 	if (err)
 		return khttpd_respond_error(conn, hc, 500, head);
-	if (head)
-		ktcp_conn_run_charge(conn, len);
 	err = ktcp_conn_mem_charge(conn, len);
 	if (err) {
 		kvfree(body);

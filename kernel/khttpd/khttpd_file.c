@@ -41,17 +41,6 @@ int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
 	(LOOKUP_FOLLOW | LOOKUP_BENEATH | LOOKUP_NO_MAGICLINKS)
 
 /*
- * A lookup kept beneath the root fails with -EAGAIN when a ".." in it
- * (a symlink's, since the name has none) met a rename or a mount change
- * anywhere on the machine; the caller is to try again (openat2(2) says
- * the same of RESOLVE_BENEATH). Under TCG, with one process renaming as
- * fast as it can, two lookups in three through a symlink climbing eight
- * levels lost (t-http-safety); so many tries that losing them all takes
- * renames faster still, and then the answer is 503, not 500.
- */
-#define KHTTPD_LOOKUP_TRIES 32
-
-/*
  * Resolve @name (a decoded URL path: starts with '/', no "." or ".."
  * segments) beneath the root. Returns 0 with @node filled (path_put() it
  * with node->path when done), -ENOENT, -ENOTDIR, -EACCES (no permission,
@@ -92,12 +81,21 @@ static bool khttpd_cred_wrong(const struct khttpd_server *ks)
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		  struct khttpd_node *node)
 {
-	int tries = KHTTPD_LOOKUP_TRIES;
+	unsigned int tries = KHTTPD_LOOKUP_TRIES;
+
+	return khttpd_lookup_tries(ks, name, node, &tries);
+}
+
+int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
+			struct khttpd_node *node, unsigned int *tries)
+{
 	umode_t mode;
 	int err;
 
 	if (khttpd_cred_wrong(ks))
 		return -EACCES;
+	if (!*tries)
+		return -EAGAIN;
 	err = khttpd_test_lookup_error();
 	if (err)
 		return err;
@@ -108,7 +106,7 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 	do
 		err = vfs_path_lookup(ks->root.dentry, ks->root.mnt, name,
 				      KHTTPD_LOOKUP_FLAGS, &node->path);
-	while (err == -EAGAIN && --tries);
+	while (err == -EAGAIN && --*tries);
 	if (err)
 		return err;
 	err = vfs_getattr(&node->path, &node->stat, STATX_BASIC_STATS,

@@ -186,15 +186,20 @@ static bool khttpd_list_actor(struct dir_context *ctx, const char *name,
  * (@path is the directory's URL path, ending in '/'), with the serving
  * user's credentials. What would not be served (a symlink out of the
  * root or dangling, a device, a FIFO, a socket) is left out. Entries
- * kept are packed at the front; returns how many, or -ENOMEM.
+ * kept are packed at the front; returns how many, -ENOMEM, or -EAGAIN
+ * when renames took more tries than the listing has (then no entry is
+ * left out for them: the answer is 503, as for a file).
  */
 static int khttpd_list_stat(const struct khttpd_server *ks,
 			    struct khttpd_list *l, const char *path)
 {
+	/* four lost tries an entry on average: 5 times its lookups at most */
+	unsigned int tries = KHTTPD_LOOKUP_TRIES + 4 * l->nents;
 	size_t plen = strlen(path), i, kept = 0;
 	const char *name = l->names;
 	struct khttpd_node node;
 	char *full;
+	int err;
 
 	full = kmalloc(plen + NAME_MAX + 1, GFP_KERNEL);
 	if (!full)
@@ -210,7 +215,12 @@ static int khttpd_list_stat(const struct khttpd_server *ks,
 			continue;
 		memcpy(full + plen, e->name, e->len);
 		full[plen + e->len] = '\0';
-		if (khttpd_lookup(ks, full, &node))
+		err = khttpd_lookup_tries(ks, full, &node, &tries);
+		if (err == -EAGAIN) {
+			kfree(full);
+			return err;
+		}
+		if (err)
 			continue;
 		e->dir = S_ISDIR(node.stat.mode);
 		e->size = node.stat.size;
@@ -231,9 +241,12 @@ static int khttpd_list_cmp(const void *a, const void *b)
  * An HTML index of the open directory @dir, whose decoded URL path is
  * @path (ending in '/'); the format is in http_listing.h. Returns 0 with
  * a kvmalloc'ed body in *body (kvfree() it) of *len bytes, or -errno.
+ * Either way *work is what making it cost, in bytes of a run's budget:
+ * the room of every entry looked up, shown or not, as a directory of
+ * entries that are all left out costs the lookups and writes nothing.
  */
 int khttpd_listing(const struct khttpd_server *ks, struct file *dir,
-		   const char *path, char **body, size_t *len)
+		   const char *path, char **body, size_t *len, size_t *work)
 {
 	struct khttpd_list l = { .ctx.actor = khttpd_list_actor };
 	struct khttpd_page pg = {};
@@ -276,6 +289,7 @@ int khttpd_listing(const struct khttpd_server *ks, struct file *dir,
 	if (pg.nomem)
 		err = -ENOMEM;
 out:
+	*work = l.room;
 	kvfree(l.names);
 	kvfree(l.ents);
 	if (err) {
