@@ -190,6 +190,23 @@ hid=$(jrec start ktcp start http -p 12348 --root "$TEST_TMP" --listing \
 jrec server ktcp list "$hid" --json >/dev/null
 ktcp stop "$hid"
 
+# A root that is not UTF-8 (a path may hold any bytes; this one has 0xff
+# and an ESC): JSON has it as the array of its bytes (check-json on the
+# host decodes every record strictly), text escapes it; neither prints
+# the bytes themselves.
+odd=$TEST_TMP/r$'\xff\x1b'x
+mkdir -p "$odd"
+hid=$(ktcp start http -p 12348 --root "$odd" --json | jq -r .id)
+out=$(jrec server ktcp list "$hid" --json)
+assert_eq "$(jq -c '.opts.root | .[-4:]' <<<"$out")" "[114,255,27,120]" \
+	"a root that is not UTF-8, in JSON"
+txt=$(LC_ALL=C ktcp list "$hid")
+assert_contains "$txt" 'r\xff\x1bx' "a root that is not UTF-8, in text"
+case $txt$out in
+*$'\xff'* | *$'\x1b'*) fail "a raw byte of the root was printed: $txt" ;;
+esac
+ktcp stop "$hid"
+
 # A root as long as a root may be (4095 chars): its server's message is
 # larger than a default netlink dump buffer, and a dump must neither
 # leave it out nor end early; nor may a reply to it fail.
