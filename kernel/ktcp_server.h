@@ -253,9 +253,10 @@ void ktcp_conn_set_deadline(struct ktcp_conn *conn, unsigned long when);
 int ktcp_conn_mem_charge(struct ktcp_conn *conn, size_t n);
 void ktcp_conn_mem_uncharge(struct ktcp_conn *conn, size_t n);
 /*
- * Work worth @n bytes that moved none (a HEAD builds the listing it does
- * not send): it counts toward the run's byte budget as if sent, so that
- * a peer cannot get unbounded work per run by asking for it unsent.
+ * Work worth @n bytes that moved none (khttpd's listings: a lookup per
+ * entry, shown or not, and a HEAD sends none of the page): it counts
+ * toward the run's byte budget as if sent, so that a peer cannot get
+ * unbounded work done per run by asking for what is not sent.
  */
 void ktcp_conn_run_charge(struct ktcp_conn *conn, size_t n);
 /*
