@@ -73,8 +73,7 @@ struct json_object *show_bytes_string(const char *s, size_t len)
 	return a;
 }
 
-/* Every string the kernel reports goes this way, fixed ones too. */
-static void add_str(struct json_object *o, const char *key, const char *s)
+void show_add_str(struct json_object *o, const char *key, const char *s)
 {
 	json_object_object_add(o, key, show_bytes_string(s, strlen(s)));
 }
@@ -203,7 +202,7 @@ static void add_addr(struct json_object *o, const struct ktcp_addr *addr)
 	char buf[INET6_ADDRSTRLEN];
 
 	if (!ktcp_addr_format(addr, buf, sizeof(buf)))
-		add_str(o, "addr", buf);
+		show_add_str(o, "addr", buf);
 }
 
 static void add_wq(struct json_object *opts, uint8_t wq)
@@ -212,7 +211,7 @@ static void add_wq(struct json_object *opts, uint8_t wq)
 
 	/* A workqueue newer than this CLI is shown by number. */
 	if (name)
-		add_str(opts, "wq", name);
+		show_add_str(opts, "wq", name);
 	else
 		show_add_u64(opts, "wq", wq);
 }
@@ -241,7 +240,7 @@ static void add_opts(struct json_object *o, const struct ktcp_server *s)
 	if (s->has & KTCP_HAS_ECHO_WQ)
 		add_wq(opts, s->echo_wq);
 	if ((s->has & KTCP_HAS_HTTP_ROOT) && s->http_root)
-		add_str(opts, "root", s->http_root);
+		show_add_str(opts, "root", s->http_root);
 	if (s->has & KTCP_HAS_HTTP_LISTING)
 		json_object_object_add(
 			opts, "listing",
@@ -280,9 +279,9 @@ struct json_object *show_server(const struct ktcp_server *s)
 	if (s->has & KTCP_HAS_ID)
 		show_add_u64(o, "id", s->id);
 	if (s->has & KTCP_HAS_SERVICE)
-		add_str(o, "service", s->service);
+		show_add_str(o, "service", s->service);
 	if (s->has & KTCP_HAS_NAME)
-		add_str(o, "name", s->name);
+		show_add_str(o, "name", s->name);
 	if (s->has & KTCP_HAS_ADDR)
 		add_addr(o, &s->addr);
 	if (s->has & KTCP_HAS_PORT)
@@ -298,7 +297,7 @@ struct json_object *show_server(const struct ktcp_server *s)
 	if (s->has & KTCP_HAS_LISTENERS)
 		show_add_u64(o, "listeners", s->listeners);
 	if ((s->has & KTCP_HAS_CPUS) && s->cpus)
-		add_str(o, "cpus", s->cpus);
+		show_add_str(o, "cpus", s->cpus);
 	add_opts(o, s);
 	if (s->has & KTCP_HAS_STATS)
 		json_object_object_add(o, "stats", show_stats(&s->stats));
@@ -321,16 +320,16 @@ struct json_object *show_event(const struct ktcp_event *ev)
 
 	if (!o)
 		return NULL;
-	add_str(o, "event",
-		ev->type == KTCP_EVENT_SERVER_STARTED ? "started" :
-		ev->type == KTCP_EVENT_SERVER_STOPPED ? "stopped" :
-		ev->type == KTCP_EVENT_SERVER_CHANGED ? "changed" :
-		ev->type == KTCP_EVENT_SOCK_DROPPED   ? "dropped" :
-							"unknown");
+	show_add_str(o, "event",
+		     ev->type == KTCP_EVENT_SERVER_STARTED ? "started" :
+		     ev->type == KTCP_EVENT_SERVER_STOPPED ? "stopped" :
+		     ev->type == KTCP_EVENT_SERVER_CHANGED ? "changed" :
+		     ev->type == KTCP_EVENT_SOCK_DROPPED   ? "dropped" :
+							     "unknown");
 	if (ev->has & KTCP_HAS_ID)
 		show_add_u64(o, "id", ev->id);
 	if (ev->has & KTCP_HAS_SERVICE)
-		add_str(o, "service", ev->service);
+		show_add_str(o, "service", ev->service);
 	if (ev->has & KTCP_HAS_ADDR)
 		add_addr(o, &ev->addr);
 	if (ev->has & KTCP_HAS_PORT)
@@ -345,7 +344,7 @@ struct json_object *show_lost(void)
 	struct json_object *o = json_object_new_object();
 
 	if (o)
-		add_str(o, "event", "lost");
+		show_add_str(o, "event", "lost");
 	return o;
 }
 
@@ -391,17 +390,17 @@ static struct json_object *show_drop_one(const struct ktcp_drop_result *r)
 
 	if (!o)
 		return NULL;
-	add_str(o, "result", drop_status_name(r->status));
+	show_add_str(o, "result", drop_status_name(r->status));
 	json_object_object_add(o, "src",
 			       show_endpoint(&r->tuple.saddr, r->tuple.sport));
 	json_object_object_add(o, "dst",
 			       show_endpoint(&r->tuple.daddr, r->tuple.dport));
 	if (r->state && state)
-		add_str(o, "state", state);
+		show_add_str(o, "state", state);
 	if (r->tuple.ifindex) {
 		show_add_u64(o, "ifindex", r->tuple.ifindex);
 		if (if_indextoname(r->tuple.ifindex, dev))
-			add_str(o, "dev", dev);
+			show_add_str(o, "dev", dev);
 	}
 	return o;
 }

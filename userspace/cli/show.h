@@ -26,6 +26,11 @@ void show_add_u64(struct json_object *o, const char *key, uint64_t v);
  * (userdata) on it. NULL without memory.
  */
 struct json_object *show_bytes_string(const char *s, size_t len);
+/*
+ * o[key] = the NUL-terminated @s by show_bytes_string(): every string the
+ * kernel reports goes this way, fixed ones too.
+ */
+void show_add_str(struct json_object *o, const char *key, const char *s);
 
 struct json_object *show_stats(const struct ktcp_stats *st);
 struct json_object *show_server(const struct ktcp_server *srv);

@@ -39,9 +39,7 @@ static struct json_object *server_stats(struct ktcp *h,
 	if (!o)
 		return NULL;
 	show_add_u64(o, "id", srv->id);
-	json_object_object_add(o, "service",
-			       show_bytes_string(srv->service,
-						 strlen(srv->service)));
+	show_add_str(o, "service", srv->service);
 	json_object_object_add(o, "stats", show_stats(&srv->stats));
 	err = ktcp_latency_get(h, srv->id, &lat);
 	if (!err)

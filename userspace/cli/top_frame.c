@@ -311,12 +311,9 @@ static struct json_object *row_json(const struct top_row *r)
 	if (!o)
 		return NULL;
 	show_add_u64(o, "id", r->id);
-	json_object_object_add(o, "service",
-			       show_bytes_string(r->service,
-						 strlen(r->service)));
+	show_add_str(o, "service", r->service);
 	if (r->name && r->name[0])
-		json_object_object_add(
-			o, "name", show_bytes_string(r->name, strlen(r->name)));
+		show_add_str(o, "name", r->name);
 	show_add_u64(o, "port", r->port);
 	if (r->has_active)
 		show_add_u64(o, "active", r->active);
