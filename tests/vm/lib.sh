@@ -201,6 +201,31 @@ now_ms() {
 	echo $((t / 1000))
 }
 
+# wq_trace_init : the workqueue's workqueue_execute_start tracepoint on,
+# recording off (trace_on starts it). The event is enabled once, and left
+# so (the VM is the suite's alone); recording is switched with tracing_on.
+# Each enable or disable patches the kernel's text while both CPUs run,
+# and under TCG a CPU has looped in the int3 handler of such a patch (an
+# RCU stall and a hung VM, seen once in t-cpus on 6.1). Without
+# record-cmd, no tracepoint of the scheduler's is patched at all.
+TRACEFS=/sys/kernel/tracing
+wq_trace_init() {
+	[ -d $TRACEFS/events ] || mount -t tracefs tracefs $TRACEFS ||
+		fail "cannot mount tracefs"
+	[ -d $TRACEFS/events/workqueue/workqueue_execute_start ] ||
+		fail "no workqueue_execute_start tracepoint"
+	echo 0 >$TRACEFS/tracing_on
+	echo 0 >$TRACEFS/options/record-cmd
+	echo 1 >$TRACEFS/events/workqueue/workqueue_execute_start/enable
+}
+# trace_on : an empty trace, recording; trace_off : recording stopped.
+trace_on() {
+	echo 0 >$TRACEFS/tracing_on
+	: >$TRACEFS/trace
+	echo 1 >$TRACEFS/tracing_on
+}
+trace_off() { echo 0 >$TRACEFS/tracing_on; }
+
 # slab_objs CACHE : objects in use in a slab cache, or "none" when there is
 # no such cache (a service's connection cache goes with its module; run.sh
 # boots with slab_nomerge so each is its own). SLUB counts the free objects

@@ -11,32 +11,14 @@ need ktcp jq echo-bench taskset
 need_module ktcp kecho
 [ "$(nproc)" -ge 2 ] || fail "needs 2 CPUs, has $(nproc)"
 
-T=/sys/kernel/tracing
-[ -d $T/events ] || mount -t tracefs tracefs $T ||
-	fail "cannot mount tracefs"
-[ -d $T/events/workqueue/workqueue_execute_start ] ||
-	fail "no workqueue_execute_start tracepoint"
-echo 8192 >$T/buffer_size_kb
-# The event is enabled once, and left so (the VM is the suite's alone);
-# recording is switched with tracing_on. Each enable or disable patches
-# the kernel's text while both CPUs run, and under TCG a CPU has looped
-# in the int3 handler of such a patch (an RCU stall and a hung VM, seen
-# once in t-cpus on 6.1). Without record-cmd, no tracepoint of the
-# scheduler's is patched at all.
-echo 0 >$T/tracing_on
-echo 0 >$T/options/record-cmd
-echo 1 >$T/events/workqueue/workqueue_execute_start/enable
-trap 'echo 0 >$T/tracing_on' EXIT
+wq_trace_init
+echo 8192 >$TRACEFS/buffer_size_kb
+trap trace_off EXIT
 
 # trace_on; ...; trace_cpus FUNC: the CPUs (one per line, with counts)
 # FUNC ran on since trace_on, e.g. "  12 000".
-trace_on() {
-	echo 0 >$T/tracing_on
-	: >$T/trace
-	echo 1 >$T/tracing_on
-}
 trace_cpus() {
-	grep "function $1\b" $T/trace | sed -n 's/.*\[\([0-9]*\)\].*/\1/p' |
+	grep "function $1\b" $TRACEFS/trace | sed -n 's/.*\[\([0-9]*\)\].*/\1/p' |
 		sort | uniq -c
 }
 

@@ -76,11 +76,8 @@ assert_contains "$(curl -s "$URL/d/sub/" | grep -o '<title>.*</title>')" \
 # pipelined such requests would get 16 listings made per run while the
 # other connections of its CPU waited. The lookups count, so each of
 # them ends its run (the workqueue's tracepoint counts the runs).
-T=/sys/kernel/tracing
-[ -d $T/events ] || mount -t tracefs tracefs $T || fail "cannot mount tracefs"
-echo 0 >$T/tracing_on
-echo 0 >$T/options/record-cmd
-echo 1 >$T/events/workqueue/workqueue_execute_start/enable
+wq_trace_init
+trap trace_off EXIT
 # pipelined METHOD PATH N : N requests in one write on one connection;
 # each must be answered 200; RUNS is how many runs the connection took.
 pipelined() {
@@ -90,13 +87,12 @@ pipelined() {
 		[ "$i" = "$3" ] && reqs+="Connection: close\\r\\n"
 		reqs+="\\r\\n"
 	done
-	: >$T/trace
-	echo 1 >$T/tracing_on
+	trace_on
 	r=$(raw "$reqs")
-	echo 0 >$T/tracing_on
+	trace_off
 	assert_eq "$(printf '%s' "$r" | grep -c '^HTTP/1.1 200 OK')" "$3" \
 		"answers to $3 pipelined $1 $2"
-	RUNS=$(grep -c 'function ktcp_conn_work\b' $T/trace || true)
+	RUNS=$(grep -c 'function ktcp_conn_work\b' $TRACEFS/trace || true)
 	echo "note: $3 pipelined $1 $2: $RUNS runs"
 }
 mkdir "$www/big" "$www/gone"
