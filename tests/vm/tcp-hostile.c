@@ -178,6 +178,14 @@ static int got_503(int fd)
 	       !memcmp(buf, want, sizeof(buf));
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /*
  * Wait up to @o->settle_ms for the server; with -e, only until it has
  * closed all but @o->expect_held of the @n connections in @fds (< 0:
@@ -185,24 +193,18 @@ static int got_503(int fd)
  */
 static void settle(const struct opts *o, const int *fds, long n)
 {
+	double end = now() + o->settle_ms / 1e3;
 	long i, open;
-	struct timespec t0, t;
 
 	if (o->expect_held < 0) {
 		usleep(o->settle_ms * 1000);
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		open = 0;
 		for (i = 0; i < n; i++)
 			open += fds[i] >= 0 && !peer_closed(fds[i]);
-		if (open <= o->expect_held)
-			return;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000 +
-			    (t.tv_nsec - t0.tv_nsec) / 1000000 >=
-		    o->settle_ms)
+		if (open <= o->expect_held || now() >= end)
 			return;
 		usleep(50 * 1000);
 	}
@@ -232,7 +234,8 @@ static int flood(const struct opts *o, long n)
 	long i, opened = 0, failed = 0;
 	int *fds = calloc(n, sizeof(*fds));
 	char *head = o->partial ? partial_head(o->partial) : NULL;
-	struct timespec end, now, left;
+	struct timespec ts;
+	double end, left;
 	sigset_t usr1;
 
 	if (!fds)
@@ -258,19 +261,11 @@ static int flood(const struct opts *o, long n)
 	if (sigprocmask(SIG_BLOCK, &usr1, NULL))
 		err(2, "sigprocmask");
 	flood_report(fds, n, opened, failed);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += o->hold_s;
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left.tv_sec = end.tv_sec - now.tv_sec;
-		left.tv_nsec = end.tv_nsec - now.tv_nsec;
-		if (left.tv_nsec < 0) {
-			left.tv_sec--;
-			left.tv_nsec += 1000000000L;
-		}
-		if (left.tv_sec < 0)
-			break;
-		if (sigtimedwait(&usr1, NULL, &left) == SIGUSR1)
+	end = now() + o->hold_s;
+	while ((left = end - now()) >= 0) {
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+		if (sigtimedwait(&usr1, NULL, &ts) == SIGUSR1)
 			flood_report(fds, n, opened, failed);
 		else if (errno == EAGAIN)
 			break;
@@ -349,14 +344,6 @@ static int rst(const struct opts *o, const char *path)
 	}
 	printf("{\"reset\": %d}\n", reset);
 	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int slowbody(const struct opts *o, const char *path)
