@@ -94,8 +94,12 @@ const struct cred *khttpd_cred_prepare(const struct ktcp_opts *opts);
  * renames faster still, and then the answer is 503, not 500.
  */
 #define KHTTPD_LOOKUP_TRIES 32
+/*
+ * Resolve @name beneath the root; where it resolves to @kept, a file the
+ * connection keeps open (NULL if none), that is found without a walk.
+ */
 int khttpd_lookup(const struct khttpd_server *ks, const char *name,
-		  struct khttpd_node *node);
+		  const struct file *kept, struct khttpd_node *node);
 /*
  * khttpd_lookup() that takes each try lost to a rename from *@tries, a
  * budget lookups that belong together share (a listing's, which would

@@ -693,7 +693,7 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	/* path ends in '/', and psize >= plen + sizeof(index) */
 	if (plen + sizeof(index) <= psize) {
 		memcpy(path + plen, index, sizeof(index));
-		err = khttpd_lookup(ks, path, &inode);
+		err = khttpd_lookup(ks, path, hc->kept, &inode);
 		path[plen] = '\0';
 		if (!err && S_ISREG(inode.stat.mode)) {
 			err = khttpd_respond_file(conn, hc, req, &inode, index);
@@ -776,7 +776,7 @@ static int khttpd_serve(struct ktcp_conn *conn, struct khttpd_conn *hc,
 			err = khttpd_respond_mem(conn, hc, &r, page, plen);
 		goto out;
 	}
-	err = khttpd_lookup(ks, path, &node);
+	err = khttpd_lookup(ks, path, hc->kept, &node);
 	if (err) {
 		err = khttpd_respond_error(conn, hc, khttpd_lookup_status(err),
 					   head);

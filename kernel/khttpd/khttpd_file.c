@@ -8,7 +8,9 @@
  * no path, however spelled, resolves to anything outside the root (the
  * URL decoder has refused "." and ".." segments before that anyway).
  * LOOKUP_NO_MAGICLINKS keeps /proc-style links out. Only regular files
- * and directories are served.
+ * and directories are served. A request for the file its connection
+ * keeps open is checked against the dcache instead of walked
+ * (khttpd_kept_found()), and goes to the walk unless it would end there.
  *
  * Lookups, permission checks, opens and reads run with the server's
  * credentials (khttpd_cred.c: the starting process's or a named user's,
@@ -62,10 +64,33 @@ static int khttpd_test_lookup_error(void)
 	return -(int)min_t(unsigned int, READ_ONCE(test_lookup_errno),
 			   MAX_ERRNO);
 }
+
+/* Test builds only: how many lookups walked (others found the kept file). */
+static atomic_t test_lookup_walks = ATOMIC_INIT(0);
+
+static int khttpd_test_walks_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&test_lookup_walks));
+}
+
+static const struct kernel_param_ops khttpd_test_walks_ops = {
+	.get = khttpd_test_walks_get,
+};
+module_param_cb(test_lookup_walks, &khttpd_test_walks_ops, NULL, 0444);
+MODULE_PARM_DESC(test_lookup_walks, "test: lookups that walked the path");
+
+static void khttpd_test_count_walk(void)
+{
+	atomic_inc(&test_lookup_walks);
+}
 #else
 static int khttpd_test_lookup_error(void)
 {
 	return 0;
+}
+
+static void khttpd_test_count_walk(void)
+{
 }
 #endif
 
@@ -78,18 +103,25 @@ static bool khttpd_cred_wrong(const struct khttpd_server *ks)
 	return WARN_ON_ONCE(current_cred() != ks->cred);
 }
 
-int khttpd_lookup(const struct khttpd_server *ks, const char *name,
-		  struct khttpd_node *node)
+/* A file's type and size and times, and only regular files or directories. */
+static int khttpd_stat(struct khttpd_node *node)
 {
-	unsigned int tries = KHTTPD_LOOKUP_TRIES;
+	umode_t mode;
+	int err;
 
-	return khttpd_lookup_tries(ks, name, node, &tries);
+	err = vfs_getattr(&node->path, &node->stat, STATX_BASIC_STATS,
+			  AT_STATX_SYNC_AS_STAT);
+	mode = node->stat.mode;
+	if (!err && !S_ISREG(mode) && !S_ISDIR(mode))
+		err = -EACCES; /* no devices, FIFOs or sockets */
+	if (err)
+		path_put(&node->path);
+	return err;
 }
 
 int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
 			struct khttpd_node *node, unsigned int *tries)
 {
-	umode_t mode;
 	int err;
 
 	if (khttpd_cred_wrong(ks))
@@ -103,20 +135,118 @@ int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
 		name++;
 	if (!*name)
 		name = ".";
+	khttpd_test_count_walk();
 	do
 		err = vfs_path_lookup(ks->root.dentry, ks->root.mnt, name,
 				      KHTTPD_LOOKUP_FLAGS, &node->path);
 	while (err == -EAGAIN && --*tries);
 	if (err)
 		return err;
-	err = vfs_getattr(&node->path, &node->stat, STATX_BASIC_STATS,
-			  AT_STATX_SYNC_AS_STAT);
-	mode = node->stat.mode;
-	if (!err && !S_ISREG(mode) && !S_ISDIR(mode))
-		err = -EACCES; /* no devices, FIFOs or sockets */
+	return khttpd_stat(node);
+}
+
+/*
+ * The kept file, found again without a walk.
+ *
+ * A request for the file its connection served last (khttpd_keep())
+ * resolves to it again unless something on the way changed, and the
+ * dcache can say whether anything did for the price of a few compares.
+ * The walk costs more: a 4 KiB name buffer (zeroed, with init_on_alloc),
+ * then a hash and a hash table probe per component. It was 7 to 10 % of
+ * the CPU time of a keep-alive request for a 1 KiB file, a cost that
+ * lighttpd, answering from its stat cache, does not pay
+ * (docs/benchmarks.md).
+ *
+ * The walk of @name from the root would end at @kept's dentry when, going
+ * up from that dentry, each one is still hashed (not deleted, not renamed
+ * over) under the name the request gives it, the root comes exactly when
+ * the name runs out, and the serving user may search every directory on
+ * the way, as the walk checks. Whatever the walk would do differently
+ * sends the request to the walk: a mount or automount point (the walk
+ * would cross it), a name the file system hashes, compares or
+ * revalidates itself, a symlink on the way (the dentries' names are then
+ * not the request's), a rename anywhere during the check (rename_lock),
+ * or a permission check that would have to sleep.
+ */
+#define KHTTPD_DENTRY_OWN_OPS                                          \
+	(DCACHE_OP_HASH | DCACHE_OP_COMPARE | DCACHE_OP_REVALIDATE |   \
+	 DCACHE_OP_WEAK_REVALIDATE)
+
+/* Is @d hashed as [@c, @c + @n) in its parent, which *@parent gets? */
+static bool khttpd_dentry_named(struct dentry *d, const char *c, size_t n,
+				struct dentry **parent)
+{
+	bool ok;
+
+	spin_lock(&d->d_lock);
+	ok = !d_unhashed(d) && !d_managed(d) &&
+	     !(d->d_flags & KHTTPD_DENTRY_OWN_OPS) && d->d_name.len == n &&
+	     !memcmp(d->d_name.name, c, n);
+	*parent = d->d_parent;
+	spin_unlock(&d->d_lock);
+	return ok;
+}
+
+/* May the serving user search @dir, without sleeping (as an RCU walk)? */
+static bool khttpd_may_search(const struct khttpd_server *ks,
+			      struct inode *dir)
+{
+	const int mask = MAY_EXEC | MAY_NOT_BLOCK;
+
+	if (!dir)
+		return false;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return !inode_permission(mnt_idmap(ks->root.mnt), dir, mask);
+#else
+	return !inode_permission(mnt_user_ns(ks->root.mnt), dir, mask);
+#endif
+}
+
+/* @name: as khttpd_lookup() takes it, without its leading '/'. */
+static bool khttpd_kept_found(const struct khttpd_server *ks,
+			      const struct file *kept, const char *name)
+{
+	const char *end = name + strlen(name), *c;
+	struct dentry *d = kept->f_path.dentry, *parent = NULL;
+	bool ok = kept->f_path.mnt == ks->root.mnt;
+	unsigned int seq;
+
+	rcu_read_lock();
+	seq = read_seqbegin(&rename_lock);
+	while (ok && end > name) {
+		for (c = end; c > name && c[-1] != '/'; c--)
+			;
+		ok = c < end && d != ks->root.dentry &&
+		     khttpd_dentry_named(d, c, end - c, &parent) &&
+		     khttpd_may_search(ks, d_inode_rcu(parent));
+		d = parent;
+		end = c > name ? c - 1 : c;
+	}
+	ok = ok && d == ks->root.dentry && !read_seqretry(&rename_lock, seq);
+	rcu_read_unlock();
+	return ok;
+}
+
+int khttpd_lookup(const struct khttpd_server *ks, const char *name,
+		  const struct file *kept, struct khttpd_node *node)
+{
+	unsigned int tries = KHTTPD_LOOKUP_TRIES;
+	int err;
+
+	if (!kept)
+		return khttpd_lookup_tries(ks, name, node, &tries);
+	if (khttpd_cred_wrong(ks))
+		return -EACCES;
+	err = khttpd_test_lookup_error();
 	if (err)
-		path_put(&node->path);
-	return err;
+		return err;
+	while (*name == '/')
+		name++;
+	if (!khttpd_kept_found(ks, kept, name))
+		return khttpd_lookup_tries(ks, name, node, &tries);
+	node->path = kept->f_path;
+	path_get(&node->path);
+	return khttpd_stat(node);
 }
 
 /*
@@ -125,10 +255,11 @@ int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
  * instead of a new open and close, which took about a fifth of the CPU
  * time of a 1 KiB keep-alive request (docs/benchmarks.md).
  *
- * Only the open is saved. The lookup beneath the root and the permission
- * check run for every request as before: a chmod is seen at once, and a
- * replaced or deleted file resolves to another dentry or to none. A kept
- * file renamed within the root is the same file under its new name.
+ * Only the open and the walk are saved. The permission checks run for
+ * every request, the walk's (khttpd_kept_found()) and the open's: a chmod
+ * is seen at once, and a replaced or deleted file resolves to another
+ * dentry or to none. A kept file renamed within the root is the same file
+ * under its new name.
  * Same dentry means same inode; reads give its current bytes and
  * khttpd_lookup() its current size, on a local file system. What a
  * reused file does not see again is what open and close do beyond

@@ -297,6 +297,81 @@ http_idle
 ktcp stop "$HTTP_ID"
 umount "$www/kept" || fail "umount: a kept file is still open"
 
+# The kept file is found again without a walk (khttpd_kept_found()) while
+# nothing on its path changed, if it is on the root's own file system
+# (the tmpfs above is not): walks counts the lookups that walked
+# (test_lookup_walks). Every change on the path is seen by the very next
+# request on the same connection.
+walks() { cat /sys/module/khttpd/parameters/test_lookup_walks; }
+# kc_fail PATH STATUS MSG : a GET of PATH on $kc is answered STATUS.
+kc_fail() {
+	kc_req GET "$1"
+	assert_eq "$KC_STATUS" "$2" "$3"
+}
+fast=$www/fast
+mkdir -p "$fast/d/e"
+printf deep >"$fast/d/e/f.txt"
+http_start --root "$www"
+exec {kc}<>"/dev/tcp/127.0.0.1/$HTTP_PORT" || fail "connect for kept files"
+kc_expect GET /fast/d/e/f.txt 200 deep "a file three levels down"
+w0=$(walks)
+for i in 1 2 3; do
+	kc_expect GET /fast/d/e/f.txt 200 deep "the same file again, request $i"
+done
+assert_eq "$(($(walks) - w0))" 0 "walks for the kept file asked for again"
+kc_fail /e/f.txt 404 "the kept file's path less its first directories"
+kc_expect GET /fast/d/e/f.txt 200 deep "the kept file, asked for again"
+printf two >"$fast/d/e/new.txt"
+mv "$fast/d/e/new.txt" "$fast/d/e/f.txt"
+kc_expect GET /fast/d/e/f.txt 200 two "the kept file replaced by rename"
+rm "$fast/d/e/f.txt"
+kc_fail /fast/d/e/f.txt 404 "the kept file deleted"
+printf deep >"$fast/d/e/f.txt"
+kc_expect GET /fast/d/e/f.txt 200 deep "a new file of that name"
+mv "$fast/d/e/f.txt" "$fast/d/e/g.txt"
+kc_fail /fast/d/e/f.txt 404 "the kept file renamed, its old name"
+kc_expect GET /fast/d/e/g.txt 200 deep "the kept file under its new name"
+mv "$fast/d/e" "$fast/d/x"
+kc_fail /fast/d/e/g.txt 404 "a directory on the kept file's path renamed"
+kc_expect GET /fast/d/x/g.txt 200 deep "the kept file in its renamed directory"
+chmod 600 "$fast/d"
+kc_fail /fast/d/x/g.txt 403 "a directory on the path made unsearchable"
+chmod 755 "$fast/d"
+kc_expect GET /fast/d/x/g.txt 200 deep "the directory made searchable again"
+chmod 600 "$fast" "$www"
+kc_fail /fast/d/x/g.txt 403 "the root made unsearchable"
+chmod 755 "$fast" "$www"
+kc_expect GET /fast/d/x/g.txt 200 deep "the root made searchable again"
+mv "$fast/d" "$fast/old"
+mkdir -p "$fast/d/x"
+printf new >"$fast/d/x/g.txt"
+kc_expect GET /fast/d/x/g.txt 200 new "a directory on the path replaced"
+kc_expect GET /fast/d/x/g.txt 200 new "the file in the new directory, kept"
+mount -t tmpfs -o size=1m over "$fast/d" || fail "mount tmpfs on the path"
+kc_fail /fast/d/x/g.txt 404 "a file system mounted on the path"
+umount "$fast/d" || fail "umount the tmpfs on the path"
+kc_expect GET /fast/d/x/g.txt 200 new "the file system on the path gone"
+printf other >"$fast/other.txt"
+mount -o bind "$fast/other.txt" "$fast/d/x/g.txt" ||
+	fail "bind-mount a file on the kept one"
+kc_expect GET /fast/d/x/g.txt 200 other "a file mounted on the kept one"
+kc_expect HEAD /fast/ 403 "" "another path: the mounted file is let go"
+umount "$fast/d/x/g.txt" || fail "umount the file on the kept one"
+kc_expect GET /fast/d/x/g.txt 200 new "the file mounted on it gone"
+mkdir "$fast/d/y"
+printf why >"$fast/d/y/g.txt"
+ln -s x "$fast/d/l"
+kc_expect GET /fast/d/l/g.txt 200 new "through a symlink on the path"
+ln -sfn y "$fast/d/l"
+kc_expect GET /fast/d/l/g.txt 200 why "the symlink on the path retargeted"
+w0=$(walks)
+kc_expect GET /fast/d/x/g.txt 200 new "the file again, not through the symlink"
+kc_expect GET /fast/d/x/g.txt 200 new "and again"
+assert_eq "$(($(walks) - w0))" 1 "walks for a file asked for twice"
+exec {kc}<&-
+http_idle
+ktcp stop "$HTTP_ID"
+
 # --no-sendfile: every body is read into the send buffer and sent from
 # there, the path a file system that cannot splice takes. The same bytes,
 # whole and by ranges (within a buffer, across buffers, a suffix, up to
