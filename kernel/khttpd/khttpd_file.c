@@ -65,7 +65,10 @@ static int khttpd_test_lookup_error(void)
 			   MAX_ERRNO);
 }
 
-/* Test builds only: how many lookups walked (others found the kept file). */
+/*
+ * Test builds only: how many lookups walked the path; the others found
+ * the kept file (khttpd_kept_found()).
+ */
 static atomic_t test_lookup_walks = ATOMIC_INIT(0);
 
 static int khttpd_test_walks_get(char *buf, const struct kernel_param *kp)
@@ -77,7 +80,9 @@ static const struct kernel_param_ops khttpd_test_walks_ops = {
 	.get = khttpd_test_walks_get,
 };
 module_param_cb(test_lookup_walks, &khttpd_test_walks_ops, NULL, 0444);
-MODULE_PARM_DESC(test_lookup_walks, "test: lookups that walked the path");
+MODULE_PARM_DESC(
+	test_lookup_walks,
+	"test: lookups that walked the path (files, indexes, listings)");
 
 static void khttpd_test_count_walk(void)
 {
@@ -119,20 +124,28 @@ static int khttpd_stat(struct khttpd_node *node)
 	return err;
 }
 
-int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
-			struct khttpd_node *node, unsigned int *tries)
+/*
+ * What every lookup checks first: the run's credentials and, in test
+ * builds, an injected error. @name loses its leading '/'s.
+ */
+static int khttpd_lookup_start(const struct khttpd_server *ks,
+			       const char **name)
+{
+	if (khttpd_cred_wrong(ks))
+		return -EACCES;
+	while (**name == '/')
+		(*name)++;
+	return khttpd_test_lookup_error();
+}
+
+/* The walk itself, @name relative to the root. */
+static int khttpd_walk(const struct khttpd_server *ks, const char *name,
+		       struct khttpd_node *node, unsigned int *tries)
 {
 	int err;
 
-	if (khttpd_cred_wrong(ks))
-		return -EACCES;
 	if (!*tries)
 		return -EAGAIN;
-	err = khttpd_test_lookup_error();
-	if (err)
-		return err;
-	while (*name == '/')
-		name++;
 	if (!*name)
 		name = ".";
 	khttpd_test_count_walk();
@@ -145,34 +158,23 @@ int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
 	return khttpd_stat(node);
 }
 
-/*
- * The kept file, found again without a walk.
- *
- * A request for the file its connection served last (khttpd_keep())
- * resolves to it again unless something on the way changed, and the
- * dcache can say whether anything did for the price of a few compares.
- * The walk costs more: a 4 KiB name buffer (zeroed, with init_on_alloc),
- * then a hash and a hash table probe per component. It was 7 to 10 % of
- * the CPU time of a keep-alive request for a 1 KiB file, a cost that
- * lighttpd, answering from its stat cache, does not pay
- * (docs/benchmarks.md).
- *
- * The walk of @name from the root would end at @kept's dentry when, going
- * up from that dentry, each one is still hashed (not deleted, not renamed
- * over) under the name the request gives it, the root comes exactly when
- * the name runs out, and the serving user may search every directory on
- * the way, as the walk checks. Whatever the walk would do differently
- * sends the request to the walk: a mount or automount point (the walk
- * would cross it), a name the file system hashes, compares or
- * revalidates itself, a symlink on the way (the dentries' names are then
- * not the request's), a rename anywhere during the check (rename_lock),
- * or a permission check that would have to sleep.
- */
-#define KHTTPD_DENTRY_OWN_OPS                                          \
-	(DCACHE_OP_HASH | DCACHE_OP_COMPARE | DCACHE_OP_REVALIDATE |   \
+int khttpd_lookup_tries(const struct khttpd_server *ks, const char *name,
+			struct khttpd_node *node, unsigned int *tries)
+{
+	int err = khttpd_lookup_start(ks, &name);
+
+	return err ? err : khttpd_walk(ks, name, node, tries);
+}
+
+#define KHTTPD_DENTRY_OWN_OPS                                        \
+	(DCACHE_OP_HASH | DCACHE_OP_COMPARE | DCACHE_OP_REVALIDATE | \
 	 DCACHE_OP_WEAK_REVALIDATE)
 
-/* Is @d hashed as [@c, @c + @n) in its parent, which *@parent gets? */
+/*
+ * Is @d hashed as [@c, @c + @n) in its parent, which *@parent gets, and
+ * would the walk find it there without help? __d_move() changes a name
+ * and parent under the dentry's d_lock.
+ */
 static bool khttpd_dentry_named(struct dentry *d, const char *c, size_t n,
 				struct dentry **parent)
 {
@@ -187,28 +189,58 @@ static bool khttpd_dentry_named(struct dentry *d, const char *c, size_t n,
 	return ok;
 }
 
-/* May the serving user search @dir, without sleeping (as an RCU walk)? */
+/*
+ * May the serving user look names up in @dir, as the walk's may_lookup()
+ * asks in RCU mode (without sleeping; -ECHILD is a no here)?
+ */
 static bool khttpd_may_search(const struct khttpd_server *ks,
-			      struct inode *dir)
+			      struct dentry *dir)
 {
 	const int mask = MAY_EXEC | MAY_NOT_BLOCK;
+	struct inode *inode = d_inode_rcu(dir);
 
-	if (!dir)
+	if (!d_can_lookup(dir) || !inode)
 		return false;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	return !inode_permission(mnt_idmap(ks->root.mnt), dir, mask);
+	return !inode_permission(mnt_idmap(ks->root.mnt), inode, mask);
 #else
-	return !inode_permission(mnt_user_ns(ks->root.mnt), dir, mask);
+	return !inode_permission(mnt_user_ns(ks->root.mnt), inode, mask);
 #endif
 }
 
-/* @name: as khttpd_lookup() takes it, without its leading '/'. */
+/*
+ * The kept file, found again without a walk.
+ *
+ * A request for the file its connection served last (khttpd_keep())
+ * resolves to it again unless something on the way changed, and the
+ * dcache can say whether anything did for the price of a few compares.
+ * The walk costs more: a 4 KiB name buffer (zeroed, with init_on_alloc),
+ * then a hash and a hash table probe per component. It was 7 to 10 % of
+ * the CPU time of a keep-alive request for a 1 KiB file, a cost that
+ * lighttpd, answering from its stat cache, does not pay
+ * (docs/benchmarks.md).
+ *
+ * The walk of @name (without its leading '/') from the root would end at
+ * @kept's dentry when, going up from that dentry, each one is still
+ * hashed (not deleted, not renamed over) under the name the request gives
+ * it, the root comes exactly when the name runs out, and the serving user
+ * may search every directory on the way, as the walk checks. Whatever
+ * the walk would do differently sends the request to the walk: a mount
+ * or automount point (the walk would cross it), a name the file system
+ * hashes, compares or revalidates itself, a symlink on the way (the
+ * dentries' names are then not the request's), a rename anywhere during
+ * the check (rename_lock), a permission check that would have to sleep,
+ * and a name the walk refuses as too long. No audit record is lost:
+ * workers have no audit context for the walk's to go to.
+ */
 static bool khttpd_kept_found(const struct khttpd_server *ks,
 			      const struct file *kept, const char *name)
 {
-	const char *end = name + strlen(name), *c;
+	const unsigned int root_ops = DCACHE_OP_HASH | DCACHE_OP_COMPARE;
+	const char *end = name + strnlen(name, PATH_MAX), *c;
 	struct dentry *d = kept->f_path.dentry, *parent = NULL;
-	bool ok = kept->f_path.mnt == ks->root.mnt;
+	bool ok = kept->f_path.mnt == ks->root.mnt && end - name < PATH_MAX &&
+		  !(READ_ONCE(ks->root.dentry->d_flags) & root_ops);
 	unsigned int seq;
 
 	rcu_read_lock();
@@ -216,9 +248,10 @@ static bool khttpd_kept_found(const struct khttpd_server *ks,
 	while (ok && end > name) {
 		for (c = end; c > name && c[-1] != '/'; c--)
 			;
+		/* c == end: an empty segment, as in "dir/" (a directory) */
 		ok = c < end && d != ks->root.dentry &&
 		     khttpd_dentry_named(d, c, end - c, &parent) &&
-		     khttpd_may_search(ks, d_inode_rcu(parent));
+		     khttpd_may_search(ks, parent);
 		d = parent;
 		end = c > name ? c - 1 : c;
 	}
@@ -231,19 +264,12 @@ int khttpd_lookup(const struct khttpd_server *ks, const char *name,
 		  const struct file *kept, struct khttpd_node *node)
 {
 	unsigned int tries = KHTTPD_LOOKUP_TRIES;
-	int err;
+	int err = khttpd_lookup_start(ks, &name);
 
-	if (!kept)
-		return khttpd_lookup_tries(ks, name, node, &tries);
-	if (khttpd_cred_wrong(ks))
-		return -EACCES;
-	err = khttpd_test_lookup_error();
 	if (err)
 		return err;
-	while (*name == '/')
-		name++;
-	if (!khttpd_kept_found(ks, kept, name))
-		return khttpd_lookup_tries(ks, name, node, &tries);
+	if (!kept || !khttpd_kept_found(ks, kept, name))
+		return khttpd_walk(ks, name, node, &tries);
 	node->path = kept->f_path;
 	path_get(&node->path);
 	return khttpd_stat(node);

@@ -338,10 +338,12 @@ chmod 600 "$fast/d"
 kc_fail /fast/d/x/g.txt 403 "a directory on the path made unsearchable"
 chmod 755 "$fast/d"
 kc_expect GET /fast/d/x/g.txt 200 deep "the directory made searchable again"
-chmod 600 "$fast" "$www"
+chmod 600 "$www"
 kc_fail /fast/d/x/g.txt 403 "the root made unsearchable"
-chmod 755 "$fast" "$www"
+chmod 755 "$www"
 kc_expect GET /fast/d/x/g.txt 200 deep "the root made searchable again"
+kc_fail /x/fast/d/x/g.txt 404 "the kept file's path under another directory"
+kc_expect GET /fast/d/x/g.txt 200 deep "the kept file, asked for again"
 mv "$fast/d" "$fast/old"
 mkdir -p "$fast/d/x"
 printf new >"$fast/d/x/g.txt"
@@ -368,6 +370,38 @@ w0=$(walks)
 kc_expect GET /fast/d/x/g.txt 200 new "the file again, not through the symlink"
 kc_expect GET /fast/d/x/g.txt 200 new "and again"
 assert_eq "$(($(walks) - w0))" 1 "walks for a file asked for twice"
+# A directory's index.html, kept, is found again too: the second request
+# walks to the directory only.
+mkdir "$fast/idx"
+printf index >"$fast/idx/index.html"
+kc_expect GET /fast/idx/ 200 index "a directory's index.html"
+w0=$(walks)
+kc_expect GET /fast/idx/ 200 index "the directory's index.html again"
+assert_eq "$(($(walks) - w0))" 1 "walks for a kept index.html asked for again"
+# A name of PATH_MAX (4096) bytes or more is refused by the walk (404),
+# and so it is for the kept file: kept through a short path, then its
+# directories renamed long.
+mkdir -p "$fast/p/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17"
+printf long >"$fast/p/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17/f.txt"
+kc_expect GET /fast/p/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17/f.txt \
+	200 long "a file seventeen levels down"
+long=$(printf 'n%.0s' $(seq 250))
+(
+	cd "$fast/p" || exit 1
+	for i in $(seq 17); do
+		mv "d$i" "$long" && cd "$long" || exit 1
+	done
+) || fail "rename seventeen directories to 250-byte names"
+path=/fast/p$(printf "/$long%.0s" $(seq 17))/f.txt
+[ ${#path} -gt 4096 ] || fail "a path of ${#path} bytes is not over PATH_MAX"
+kc_fail "$path" 404 "the kept file by a name of ${#path} bytes"
+# Short names again: rm cannot take a path that long.
+(
+	cd "$fast/p" || exit 1
+	for _ in $(seq 17); do
+		mv "$long" d && cd d || exit 1
+	done
+) || fail "rename the seventeen directories back"
 exec {kc}<&-
 http_idle
 ktcp stop "$HTTP_ID"
