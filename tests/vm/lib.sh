@@ -192,6 +192,29 @@ stat_until() {
 	fail "${4:-counter $2 of server $1}: got '$n', expected $how '$3' after $secs s"
 }
 
+# held_in FUNC : some task is held in a test build's msleep() called
+# from kernel function FUNC now, as its /proc/PID/stack shows (the hold,
+# ktcp_test_delay(), tail-calls msleep(): FUNC is its caller).
+held_in() {
+	local stacks
+	stacks=$(grep -ls '\bmsleep\b' /proc/[0-9]*/stack) || return 1
+	# shellcheck disable=SC2086 # one word per file
+	grep -qs "\b$1\b" $stacks
+}
+# wait_held FUNC yes|no MSG : until held_in FUNC is true (yes) or false
+# (no), or fail after 10 s (60 s on a debug kernel).
+wait_held() {
+	local secs=10 end
+	slow_kernel && secs=60
+	end=$((SECONDS + secs))
+	until { [ "$2" = yes ] && held_in "$1"; } ||
+		{ [ "$2" = no ] && ! held_in "$1"; }; do
+		[ $SECONDS -lt $end ] ||
+			fail "$3: held in $1 is not '$2' after $secs s"
+		sleep 0.1
+	done
+}
+
 # tcp_alloc : TCP sockets allocated, in every network namespace.
 tcp_alloc() { awk '$1 == "TCP:" { print $9 }' /proc/net/sockstat; }
 
