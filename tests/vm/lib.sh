@@ -201,11 +201,12 @@ held_in() {
 	# shellcheck disable=SC2086 # one word per file
 	grep -qs "\b$1\b" $stacks
 }
-# wait_held FUNC yes|no MSG : until held_in FUNC is true (yes) or false
-# (no), or fail after 10 s (60 s on a debug kernel).
+# wait_held FUNC yes|no MSG [SECS] : until held_in FUNC is true (yes) or
+# false (no), or fail after SECS (10) seconds, six times that on a debug
+# kernel.
 wait_held() {
-	local secs=10 end
-	slow_kernel && secs=60
+	local secs=${4:-10} end
+	slow_kernel && secs=$((secs * 6))
 	end=$((SECONDS + secs))
 	until { [ "$2" = yes ] && held_in "$1"; } ||
 		{ [ "$2" = no ] && ! held_in "$1"; }; do
