@@ -760,7 +760,8 @@ def table(meta, env, res):
         cpu_servers = ("kecho", "user-t1", "user-t2", "uring")
         out += ["### Echo: server CPU time per message", "",
                 "The CPU time the server CPUs were busy in the measured "
-                "window (/proc/stat, `echo-bench --server-cpus`) over the "
+                "window (its wall time less their idle time in /proc/stat, "
+                "`echo-bench --server-cpus`) over the "
                 "messages echoed: what one message cost the server, whether "
                 "or not the client saturated. It includes what the kernel "
                 "does there for the server's sockets, alike for every "

@@ -173,7 +173,7 @@ START_TEST(cpu_list)
 }
 END_TEST
 
-/* /proc/stat lines: only cpuN of the set; busy excludes idle and iowait. */
+/* /proc/stat lines: only cpuN of the set; idle is idle and iowait. */
 START_TEST(cpus_stat)
 {
 	struct cpus_time a = { 0 }, b;
@@ -192,6 +192,7 @@ START_TEST(cpus_stat)
 	ck_assert_int_eq(
 		cpus_time_line("cpu1 10 1 20 100 5 2 3 4 7 0\n", &set, &a), 1);
 	ck_assert_uint_eq(a.busy, 10 + 1 + 20 + 2 + 3 + 4);
+	ck_assert_uint_eq(a.idle, 100 + 5);
 	ck_assert_uint_eq(a.total, 10 + 1 + 20 + 100 + 5 + 2 + 3 + 4);
 	ck_assert_int_eq(cpus_time_line("cpu1 10\n", &set, &a), -1);
 
@@ -206,16 +207,41 @@ START_TEST(cpus_stat)
 	fclose(f);
 	ck_assert_int_eq(cpus_time_take(path, &set, &b), 0);
 	ck_assert_uint_eq(b.busy, 40);
+	ck_assert_uint_eq(b.idle, 200);
 	ck_assert_uint_eq(b.total, 240);
+	ck_assert_uint_gt(b.ns, 0);
 	/* A CPU the file does not have is an error, not a 0. */
 	cpu_list_parse("1-2", &set);
 	ck_assert_int_eq(cpus_time_take(path, &set, &b), -1);
 	unlink(path);
+}
+END_TEST
 
-	a = (struct cpus_time){ .busy = 100, .total = 1000 };
-	b = (struct cpus_time){ .busy = 400, .total = 1600 };
-	ck_assert_double_eq_tol(cpus_busy(&a, &b, 2), 1.0, 1e-9);
-	ck_assert_double_eq_tol(cpus_busy(&a, &a, 2), 0.0, 1e-9);
+/*
+ * Busy time is the wall time less idle: the busy fields are ticks,
+ * which miss most of the work of a CPU that keeps going idle.
+ */
+START_TEST(cpus_busy_time)
+{
+	/* 2 CPUs for 1 s, 0.5 s idle at 100 ticks a second. */
+	struct cpus_time a = { .busy = 100, .idle = 100, .ns = 1000000000 };
+	struct cpus_time b = { .busy = 110, .idle = 150, .ns = 2000000000 };
+
+	ck_assert_double_eq_tol(cpus_busy_seconds(&a, &b, 2, 100), 1.5, 1e-9);
+	ck_assert_double_eq_tol(cpus_busy(&a, &b, 2, 100), 1.5, 1e-9);
+	/* USER_HZ is the unit: 50 ticks of 250 a second are 0.2 s. */
+	ck_assert_double_eq_tol(cpus_busy_seconds(&a, &b, 1, 250), 0.8, 1e-9);
+	/* Idle rounded up past the wall time: nothing busy, not less. */
+	b.idle = 100 + 201;
+	ck_assert_double_eq_tol(cpus_busy_seconds(&a, &b, 2, 100), 0.0, 1e-9);
+	/* Samples that cannot be compared are not a figure. */
+	b.idle = 99;
+	ck_assert_double_eq_tol(cpus_busy_seconds(&a, &b, 2, 100), -1, 1e-9);
+	ck_assert_double_eq_tol(cpus_busy(&a, &b, 2, 100), -1, 1e-9);
+	b.idle = 150;
+	b.ns = a.ns;
+	ck_assert_double_eq_tol(cpus_busy_seconds(&a, &b, 2, 100), -1, 1e-9);
+	ck_assert_double_eq_tol(cpus_busy(&a, &b, 2, 100), -1, 1e-9);
 }
 END_TEST
 
@@ -235,6 +261,7 @@ Suite *make_pace_suite(void)
 	tcase_add_test(tc, percentiles);
 	tcase_add_test(tc, cpu_list);
 	tcase_add_test(tc, cpus_stat);
+	tcase_add_test(tc, cpus_busy_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -129,8 +129,17 @@ int cpus_time_line(const char *line, const cpu_set_t *set, struct cpus_time *t)
 	if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, set))
 		return 0;
 	t->busy += v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	t->idle += v[3] + v[4];
 	t->total += v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
 	return 1;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 int cpus_time_take(const char *path, const cpu_set_t *set, struct cpus_time *t)
@@ -142,6 +151,8 @@ int cpus_time_take(const char *path, const cpu_set_t *set, struct cpus_time *t)
 	*t = (struct cpus_time){ 0 };
 	if (!f)
 		return -1;
+	/* The kernel makes the whole file at the first read. */
+	t->ns = mono_ns();
 	while (fgets(line, sizeof(line), f)) {
 		r = cpus_time_line(line, set, t);
 		if (r < 0)
@@ -156,10 +167,22 @@ int cpus_time_take(const char *path, const cpu_set_t *set, struct cpus_time *t)
 	return 0;
 }
 
-double cpus_busy(const struct cpus_time *a, const struct cpus_time *b,
-		 unsigned int ncpus)
+double cpus_busy_seconds(const struct cpus_time *a, const struct cpus_time *b,
+			 unsigned int ncpus, long hz)
 {
-	uint64_t total = b->total - a->total;
+	double wall = ((double)b->ns - (double)a->ns) / 1e9 * ncpus;
+	double idle = ((double)b->idle - (double)a->idle) / (double)hz;
 
-	return total ? (double)(b->busy - a->busy) / (double)total * ncpus : 0;
+	if (wall <= 0 || idle < 0)
+		return -1;
+	/* Idle is counted in ticks: up to one more than the wall time. */
+	return idle < wall ? wall - idle : 0;
+}
+
+double cpus_busy(const struct cpus_time *a, const struct cpus_time *b,
+		 unsigned int ncpus, long hz)
+{
+	double busy = cpus_busy_seconds(a, b, ncpus, hz);
+
+	return busy < 0 ? -1 : busy / ((double)(b->ns - a->ns) / 1e9);
 }

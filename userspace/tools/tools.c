@@ -409,6 +409,7 @@ void report_server_cpu(struct report *r, const struct cpus_watch *w, uint64_t n,
 		       const char *key, const char *label)
 {
 	unsigned int ncpus = CPU_COUNT(&w->lo->server_cpus);
+	long hz = sysconf(_SC_CLK_TCK);
 	double busy;
 
 	if (!w->lo->server_cpus_given)
@@ -419,13 +420,16 @@ void report_server_cpu(struct report *r, const struct cpus_watch *w, uint64_t n,
 		report_null(r, key, label);
 		return;
 	}
-	busy = cpus_busy(&w->a, &w->b, ncpus);
-	report_dbl(r, "server_cpu", "server CPU", busy, 2, "CPUs");
+	busy = cpus_busy_seconds(&w->a, &w->b, ncpus, hz);
+	if (busy < 0) {
+		report_null(r, "server_cpu", "server CPU");
+		report_null(r, key, label);
+		return;
+	}
+	report_dbl(r, "server_cpu", "server CPU",
+		   cpus_busy(&w->a, &w->b, ncpus, hz), 2, "CPUs");
 	if (n)
-		report_dbl(r, key, label,
-			   (double)(w->b.busy - w->a.busy) * 1e6 /
-				   (double)sysconf(_SC_CLK_TCK) / (double)n,
-			   2, "us");
+		report_dbl(r, key, label, busy * 1e6 / (double)n, 2, "us");
 	else
 		report_null(r, key, label);
 }
