@@ -112,25 +112,22 @@ int cpu_list_parse(const char *s, cpu_set_t *set)
 
 int cpus_time_line(const char *line, const cpu_set_t *set, struct cpus_time *t)
 {
-	uint64_t v[8] = { 0 };
+	uint64_t v[5] = { 0 };
 	unsigned int cpu;
 	int n;
 
 	if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
 		return 0;
-	/* user nice system idle iowait irq softirq steal (guest is in user) */
+	/* user nice system idle iowait (irq softirq steal guest ...) */
 	n = sscanf(line + 3,
-		   "%u %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
-		   " %" SCNu64 " %" SCNu64 " %" SCNu64,
-		   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-		   &v[7]);
+		   "%u %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+		   " %" SCNu64,
+		   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4]);
 	if (n < 5)
 		return -1;
 	if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, set))
 		return 0;
-	t->busy += v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
 	t->idle += v[3] + v[4];
-	t->total += v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
 	return 1;
 }
 
@@ -171,11 +168,15 @@ double cpus_busy_seconds(const struct cpus_time *a, const struct cpus_time *b,
 			 unsigned int ncpus, long hz)
 {
 	double wall = ((double)b->ns - (double)a->ns) / 1e9 * ncpus;
-	double idle = ((double)b->idle - (double)a->idle) / (double)hz;
+	double idle, tick;
 
-	if (wall <= 0 || idle < 0)
+	if (hz <= 0 || wall <= 0)
 		return -1;
-	/* Idle is counted in ticks: up to one more than the wall time. */
+	idle = ((double)b->idle - (double)a->idle) / (double)hz;
+	/* Each sample rounds each CPU's idle time down to a tick. */
+	tick = (double)ncpus / (double)hz;
+	if (idle < 0 || idle > wall + tick)
+		return -1;
 	return idle < wall ? wall - idle : 0;
 }
 

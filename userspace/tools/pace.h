@@ -71,17 +71,16 @@ unsigned int cpu_allowed(void);
  *
  * Busy is the window's wall time less the CPUs' idle and iowait, not
  * the sum of /proc/stat's busy fields: those are sampled at each tick,
- * and a CPU that keeps going idle for a moment is mostly not ticking
+ * and a CPU that keeps going idle for a moment is often not ticking
  * when it wakes to work (Debian's kernels stop the tick in idle). In a
- * guest serving 100 echo connections, busy and idle summed to 2.9 s of
- * a 4.1 s window, while a server that never idled summed to the wall
- * time. Idle time is measured in nanoseconds on those kernels, and
- * where it is sampled too, both sums still make the wall time.
+ * guest serving 100 echo connections, kecho's CPU (13 % idle) summed
+ * busy and idle to 3.4 s of a 4.2 s run, while a server that never
+ * idled summed to the wall time. Idle time is measured in nanoseconds
+ * on those kernels, and where it is sampled too, both sums still make
+ * the wall time. Each sample is in whole USER_HZ ticks (10 ms) per CPU.
  */
 struct cpus_time {
-	uint64_t busy; /* user, nice, system, irq, softirq, steal */
-	uint64_t idle; /* idle and iowait */
-	uint64_t total; /* busy and idle */
+	uint64_t idle; /* idle and iowait, in USER_HZ ticks */
 	uint64_t ns; /* CLOCK_MONOTONIC when read: the wall time */
 };
 
@@ -100,8 +99,9 @@ int cpus_time_take(const char *path, const cpu_set_t *set, struct cpus_time *t);
 /*
  * CPU-seconds the ncpus CPUs were busy between a and b: the wall time
  * times ncpus less their idle time, in ticks of hz (USER_HZ) a second;
- * 0 when the idle time filled the window, -1 when the samples cannot be
- * compared (b not after a, idle time going back).
+ * 0 when the idle time filled the window (within the ticks' rounding),
+ * -1 when the samples cannot be compared (b not after a, idle time going
+ * back or past the window, no tick rate).
  */
 double cpus_busy_seconds(const struct cpus_time *a, const struct cpus_time *b,
 			 unsigned int ncpus, long hz);
