@@ -173,9 +173,12 @@ double cpus_busy_seconds(const struct cpus_time *a, const struct cpus_time *b,
 	if (hz <= 0 || wall <= 0)
 		return -1;
 	idle = ((double)b->idle - (double)a->idle) / (double)hz;
-	/* Each sample rounds each CPU's idle time down to a tick. */
+	/*
+	 * Each sample rounds each CPU's idle time down to a tick, and is
+	 * read a moment after its clock: allow two ticks a CPU.
+	 */
 	tick = (double)ncpus / (double)hz;
-	if (idle < 0 || idle > wall + tick)
+	if (idle < 0 || idle > wall + 2 * tick)
 		return -1;
 	return idle < wall ? wall - idle : 0;
 }
