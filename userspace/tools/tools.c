@@ -415,12 +415,7 @@ void report_server_cpu(struct report *r, const struct cpus_watch *w, uint64_t n,
 	if (!w->lo->server_cpus_given)
 		return;
 	report_u64(r, "server_cpus", "server CPUs", ncpus, NULL);
-	if (!w->measured) {
-		report_null(r, "server_cpu", "server CPU");
-		report_null(r, key, label);
-		return;
-	}
-	busy = cpus_busy_seconds(&w->a, &w->b, ncpus, hz);
+	busy = w->measured ? cpus_busy_seconds(&w->a, &w->b, ncpus, hz) : -1;
 	if (busy < 0) {
 		report_null(r, "server_cpu", "server CPU");
 		report_null(r, key, label);
