@@ -176,20 +176,31 @@ no_active() {
 wait_stat() { stat_until is "$@"; }
 wait_stat_min() { stat_until "at least" "$@"; }
 stat_until() {
-	local how=$1 secs=10 n end
+	local how=$1 secs=10 n
 	shift
 	slow_kernel && secs=60
-	end=$((SECONDS + secs))
-	while :; do
-		n=$(ktcp stats "$1" --json | jq -r ".stats.$2")
-		case $how in
-		is) [ "$n" = "$3" ] && return 0 ;;
-		*) [ "$n" -ge "$3" ] 2>/dev/null && return 0 ;;
-		esac
-		[ $SECONDS -lt $end ] || break
+	within "$secs" stat_reached "$how" "$@" ||
+		fail "${4:-counter $2 of server $1}: got '$n', expected $how '$3' after $secs s"
+}
+# stat_reached is|"at least" ID KEY WANT : read counter KEY of server ID
+# into the caller's n; whether it is WANT (at least WANT).
+stat_reached() {
+	n=$(ktcp stats "$2" --json | jq -r ".stats.$3")
+	case $1 in
+	is) [ "$n" = "$4" ] ;;
+	*) [ "$n" -ge "$4" ] 2>/dev/null ;;
+	esac
+}
+
+# within SECS CMD... : true once CMD succeeds, tried every 0.2 s; false
+# if it has not within SECS seconds. The caller says what failed.
+within() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
 		sleep 0.2
 	done
-	fail "${4:-counter $2 of server $1}: got '$n', expected $how '$3' after $secs s"
 }
 
 # held_in FUNC : some task is held in a test build's msleep() called
@@ -205,15 +216,18 @@ held_in() {
 # false (no), or fail after SECS (10) seconds, six times that on a debug
 # kernel.
 wait_held() {
-	local secs=${4:-10} end
+	local secs=${4:-10}
 	slow_kernel && secs=$((secs * 6))
-	end=$((SECONDS + secs))
-	until { [ "$2" = yes ] && held_in "$1"; } ||
-		{ [ "$2" = no ] && ! held_in "$1"; }; do
-		[ $SECONDS -lt $end ] ||
-			fail "$3: held in $1 is not '$2' after $secs s"
-		sleep 0.1
-	done
+	within "$secs" held_is "$1" "$2" ||
+		fail "$3: held in $1 is not '$2' after $secs s"
+}
+# held_is FUNC yes|no : whether held_in FUNC is true (yes), false (no).
+held_is() {
+	case $2 in
+	yes) held_in "$1" ;;
+	no) ! held_in "$1" ;;
+	*) return 1 ;;
+	esac
 }
 
 # tcp_alloc : TCP sockets allocated, in every network namespace.

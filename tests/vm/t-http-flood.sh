@@ -68,13 +68,13 @@ wait_stat_min "$HTTP_ID" evicted $((n - 1024 + 1)) "evicted by the flood"
 # be closing (on a debug kernel beside another VM, 1,097 buffers' worth
 # were held at this point once). The bound is what the flood holds once
 # they are closed.
-end=$((SECONDS + 10))
-slow_kernel && end=$((SECONDS + 60))
-until [ "$(hstat active)" -le 1024 ] &&
-	[ "$(hstat mem)" -le $((1024 * 16384)) ]; do
-	[ $SECONDS -lt $end ] || break
-	sleep 0.2
-done
+flood_bounded() {
+	[ "$(hstat active)" -le 1024 ] &&
+		[ "$(hstat mem)" -le $((1024 * 16384)) ]
+}
+drain_s=10
+slow_kernel && drain_s=60
+within $drain_s flood_bounded || : # judged below, figure by figure
 during_kb=$(kernel_kb)
 mem=$(hstat mem)
 active=$(hstat active)
@@ -140,18 +140,12 @@ n=60
 	>"$TEST_TMP/bounded" 2>"$TEST_TMP/bounded.err" &
 flood=$!
 wait_line "$TEST_TMP/bounded" opened $settle_s
-end=$((SECONDS + settle_s))
-until flood_settled; do
-	[ $SECONDS -lt $end ] || fail "the bounded flood still moving after $settle_s s"
-	sleep 0.2
-done
+within $settle_s flood_settled ||
+	fail "the bounded flood still moving after $settle_s s"
 kill -USR1 "$flood" 2>/dev/null || fail "the bounded flood ended early"
-end=$((SECONDS + settle_s))
-until [ "$(wc -l <"$TEST_TMP/bounded")" -ge 2 ]; do
-	[ $SECONDS -lt $end ] ||
-		fail "the bounded flood did not count again: $(cat "$TEST_TMP/bounded.err")"
-	sleep 0.1
-done
+counted_again() { [ "$(wc -l <"$TEST_TMP/bounded")" -ge 2 ]; }
+within $settle_s counted_again ||
+	fail "the bounded flood did not count again: $(cat "$TEST_TMP/bounded.err")"
 out=$(tail -n 1 "$TEST_TMP/bounded")
 kill "$flood" 2>/dev/null || fail "the bounded flood ended before it was stopped"
 wait "$flood" 2>/dev/null || true # killed: 143
