@@ -171,7 +171,8 @@ check-vm: userspace
 # The runner's own self-test: known-good, warning, failing, crashing and
 # hanging guests, a missing test, a hung task, an RCU stall, a module that
 # will not unload (and, on a debug kernel, KASAN, UBSAN, lockdep, kmemleak
-# and those checkers turned off) must be judged correctly
+# and those checkers turned off) must be judged correctly; a VM name in use
+# is refused, and a Ctrl-C stops the run and its QEMU
 # (tests/runner/run.sh). KERNEL=dir runs it on a debug kernel instead.
 check-runner:
 	@$(if $(KERNEL),tests/runner/run.sh --kdir $(KERNEL)/build \

@@ -5,10 +5,10 @@
 #
 # Usage: tests/runner/run.sh [--kdir KDIR] [--kernel BZIMAGE] [--cases LIST]
 #   default: the newest installed Debian cloud kernel with headers, and all
-#   cases: good,warn,fail,missing,none,crash,boot,hang,hung,stall,pin on
-#   any kernel; leak,kmemleak-off,kasan,ubsan,lockdep,nonstatic,lockdep-off
-#   only on a kernel configured with the checker they need (the debug
-#   kernel), skipped with a note on others.
+#   cases: good,warn,fail,missing,none,crash,boot,hang,hung,stall,pin,taken,
+#   interrupt on any kernel; leak,kmemleak-off,kasan,ubsan,lockdep,
+#   nonstatic,lockdep-off only on a kernel configured with the checker
+#   they need (the debug kernel), skipped with a note on others.
 set -eu
 
 # The body is one brace group so bash parses it before running: editing this
@@ -18,7 +18,7 @@ PROG=runner DIE_STATUS=2
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
 cd "$top"
-kdir='' kernel='' cases=good,warn,fail,missing,none,crash,boot,hang,hung,stall,pin,leak,kmemleak-off,kasan,ubsan,lockdep,nonstatic,lockdep-off
+kdir='' kernel='' cases=good,warn,fail,missing,none,crash,boot,hang,hung,stall,pin,taken,interrupt,leak,kmemleak-off,kasan,ubsan,lockdep,nonstatic,lockdep-off
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kdir) kdir=$2 ;;
@@ -147,6 +147,86 @@ expect hung nonzero 'blocked for more than.* in the kernel log' \
 expect stall nonzero "self-detected stall' in the kernel log" \
 	--test runner-stall --append rcupdate.rcu_cpu_stall_timeout=3
 expect pin nonzero 'module faultmod could not be unloaded' --test runner-pin
+
+# wanted NAME: the case is one of --cases.
+wanted() {
+	case ,$cases, in
+	*,"$1",*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# A name in use: a second run of it stops at once (status 2), before it
+# builds or boots anything, and says what to do.
+if wanted taken; then
+	mkdir -p "$O/vm"
+	lock=$O/vm/$release-taken.lock
+	flock "$lock" sleep 300 &
+	holder=$!
+	until ! flock -n "$lock" true; do
+		sleep 0.1
+	done
+	rm -f "$work/case-taken.verdict"
+	run_case taken 2 "a VM named '[^']*-taken' is running already; give this one another --name" \
+		--test runner-good
+	kill_tree "$holder"
+	wait "$holder" 2>/dev/null || :
+	report taken
+fi
+
+# Ctrl-C, as a terminal sends it (SIGINT to run.sh's process group; QEMU
+# runs in a group of its own and does not get it): run.sh exits 130 at
+# once, its QEMU is gone, and the name is free again.
+# interrupt_case: run in the background like the other cases.
+interrupt_case() {
+	local name=interrupt out=$work/case-interrupt.log con=$work/console-interrupt.log
+	local pidfile=$O/vm/$release-interrupt-test.pid pid qpid='' rc=0 why=''
+	rm -f "$con"
+	set -m # its own process group, and SIGINT not ignored
+	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
+		--tests tests/vm --tests tests/runner/guest \
+		--name "$release-interrupt" --log "$con" --test runner-hang \
+		--test-timeout 100000 --timeout 900 >"$out" 2>&1 &
+	pid=$!
+	set +m
+	# Until the guest runs its test (a debug kernel boots in minutes).
+	for _ in $(seq 3000); do
+		grep -q '^KTCP-VM-CHECKERS-BOOT' "$con" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	[ -s "$pidfile" ] && qpid=$(cat "$pidfile")
+	[ -n "$qpid" ] || why="no QEMU pid in $pidfile once the guest ran"
+	kill -INT -- "-$pid" 2>/dev/null || why=${why:-"run.sh ended before its Ctrl-C"}
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		why=${why:-"run.sh still runs 10 s after its Ctrl-C"}
+		kill_tree "$pid"
+	fi
+	wait "$pid" || rc=$?
+	[ $rc -eq 130 ] || why=${why:-"exit $rc, not 130"}
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		why=${why:-"QEMU (pid $qpid) still runs"}
+		kill "$qpid" 2>/dev/null || :
+	fi
+	flock -n "$O/vm/$release-interrupt.lock" true ||
+		why=${why:-"the name is still taken"}
+	if [ -z "$why" ]; then
+		echo "runner: PASS $name (exit $rc)"
+	else
+		echo "runner: FAIL $name: $why; output:"
+		sed 's/^/    | /' "$out" | tail -n 60
+	fi >"$work/case-$name.verdict"
+}
+if wanted interrupt; then
+	rm -f "$work/case-interrupt.verdict"
+	jobs_throttle "$jobs"
+	interrupt_case &
+	pending+=(interrupt)
+fi
 
 # The debug kernel's checkers, each only where the kernel has it.
 # debug_case CONFIG_SYMBOL NAME EXPECT-ARGS...
