@@ -60,15 +60,14 @@ assert_eq "$(ktcp stats "$id" --json | jq -r .stats.accepted)" 0 "isolation"
 # start at 1 in every namespace, so only the kernel log after MARK (a
 # dmesg_mark taken before the namespace went) counts.
 dmesg_mark() { dmesg | wc -l; }
+stopped_since() {
+	dmesg | tail -n +$(($2 + 1)) | grep -q "server $1 (echo) stopped"
+}
 stopped_with_netns() {
-	local n=50
-	slow_kernel && n=150
-	for _ in $(seq "$n"); do
-		dmesg | tail -n +$(($2 + 1)) | grep -q "server $1 (echo) stopped" &&
-			return 0
-		sleep 0.2
-	done
-	fail "server $1 did not stop with its netns"
+	local s=10
+	slow_kernel && s=30
+	within "$s" stopped_since "$1" "$2" ||
+		fail "server $1 did not stop with its netns"
 }
 
 stopped_with_netns "$nid" "$mark"
@@ -87,11 +86,7 @@ ktcp stop "$id"
 veth_netns() {
 	unshare -n sleep 600 &
 	holder=$!
-	for _ in $(seq 50); do
-		own_ns && break
-		sleep 0.1
-	done
-	own_ns || fail "unshare -n did not make its netns"
+	within 5 own_ns || fail "unshare -n did not make its netns"
 	ip link add "$1" type veth peer name "$2" netns "$holder"
 	ip addr add "$3.1/24" dev "$1"
 	ip link set "$1" up
@@ -115,11 +110,8 @@ stopped_with_netns "$gid" "$mark"
 # Our own end lost its route with the veth: drop it by hand.
 ss -K dst 10.199.0.2 >/dev/null
 exec {c}<&-
-for _ in $(seq 50); do
-	[ "$(tcp_alloc)" -le "$base" ] && break
-	sleep 0.2
-done
-[ "$(tcp_alloc)" -le "$base" ] ||
+tcp_back() { [ "$(tcp_alloc)" -le "$base" ]; }
+within 15 tcp_back ||
 	fail "$(tcp_alloc) TCP sockets allocated, $base before the netns"
 
 # A deleted namespace that a closing socket still holds: the server closed
@@ -138,11 +130,8 @@ read -r -t 10 line <&"$c" || fail "no echo over veth (closing socket)"
 assert_eq "$line" ping "echo over veth (closing socket)"
 ip link set ktcp-o2 down
 # The idle timeout closes the connection; its FIN goes nowhere.
-for _ in $(seq 150); do
-	in_ns ss -Htn state fin-wait-1 | grep -q 12346 && break
-	sleep 0.2
-done
-in_ns ss -Htn state fin-wait-1 | grep -q 12346 ||
+fin_wait() { in_ns ss -Htn state fin-wait-1 | grep -q 12346; }
+within 60 fin_wait ||
 	fail "no socket in FIN-WAIT-1: $(in_ns ss -Htan)"
 mark=$(dmesg_mark)
 kill "$holder"
@@ -155,10 +144,8 @@ if (exec 3<>/dev/tcp/10.199.1.2/12346) 2>/dev/null; then
 fi
 # Our FIN, sent again, reaches the peer; the socket ends once the peer
 # closes too.
-for _ in $(seq 150); do
-	ss -Htn state close-wait dst 10.199.1.2 | grep -q . && break
-	sleep 0.2
-done
+close_wait() { ss -Htn state close-wait dst 10.199.1.2 | grep -q .; }
+within 60 close_wait || : # if not, the namespace count below fails
 exec {c}<&-
 # A peer that keeps reconnecting, every half second, while the namespace
 # is deleted: the connections it makes do not keep the server, nor the
@@ -177,11 +164,8 @@ reconnect() {
 }
 reconnect >"$TEST_TMP/reconnect" &
 rpid=$!
-for _ in $(seq 50); do
-	[ "$(grep -c ping "$TEST_TMP/reconnect")" -ge 2 ] && break
-	sleep 0.2
-done
-[ "$(grep -c ping "$TEST_TMP/reconnect")" -ge 2 ] ||
+reached() { [ "$(grep -c ping "$TEST_TMP/reconnect")" -ge 2 ]; }
+within 15 reached ||
 	fail "the reconnecting peer never reached the server"
 mark=$(dmesg_mark)
 kill "$holder"
@@ -239,9 +223,6 @@ ktcp stop "$gid"
 # further rcu_barrier()), so one more namespace comes and goes, and only
 # that one may still be allocated.
 unshare -n true
-for _ in $(seq 150); do
-	[ "$(slab_objs net_namespace)" -le $((ns_base + 1)) ] && break
-	sleep 0.2
-done
-[ "$(slab_objs net_namespace)" -le $((ns_base + 1)) ] ||
+ns_freed() { [ "$(slab_objs net_namespace)" -le $((ns_base + 1)) ]; }
+within 60 ns_freed ||
 	fail "$(slab_objs net_namespace) namespaces allocated, $ns_base before"
