@@ -164,6 +164,7 @@ if wanted taken; then
 	flock "$lock" sleep 300 &
 	holder=$!
 	until ! flock -n "$lock" true; do
+		kill -0 "$holder" || break
 		sleep 0.1
 	done
 	rm -f "$work/case-taken.verdict"
@@ -176,12 +177,14 @@ fi
 
 # Ctrl-C, as a terminal sends it (SIGINT to run.sh's process group; QEMU
 # runs in a group of its own and does not get it): run.sh exits 130 at
-# once, its QEMU is gone, and the name is free again.
+# once, and its QEMU ends and frees the name within seconds.
+# qemu_alive: interrupt_case's QEMU ($qpid) has not ended yet.
+qemu_alive() { [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; }
 # interrupt_case: run in the background like the other cases.
 interrupt_case() {
 	local name=interrupt out=$work/case-interrupt.log con=$work/console-interrupt.log
 	local pidfile=$O/vm/$release-interrupt-test.pid pid qpid='' rc=0 why=''
-	rm -f "$con"
+	rm -f "$con" "$pidfile" # a stale pid is not this run's QEMU
 	set -m # its own process group, and SIGINT not ignored
 	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
 		--tests tests/vm --tests tests/runner/guest \
@@ -191,7 +194,7 @@ interrupt_case() {
 	set +m
 	# Until the guest runs its test (a debug kernel boots in minutes).
 	for _ in $(seq 3000); do
-		grep -q '^KTCP-VM-CHECKERS-BOOT' "$con" 2>/dev/null && break
+		grep -q 'KTCP-VM-CHECKERS-BOOT' "$con" 2>/dev/null && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.2
 	done
@@ -208,12 +211,18 @@ interrupt_case() {
 	fi
 	wait "$pid" || rc=$?
 	[ $rc -eq 130 ] || why=${why:-"exit $rc, not 130"}
-	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
-		why=${why:-"QEMU (pid $qpid) still runs"}
+	# run.sh signals and exits; QEMU shuts down on its own time, and
+	# holds the name's lock until it has.
+	flock -w 10 "$O/vm/$release-interrupt.lock" true ||
+		why=${why:-"the name is still taken 10 s after"}
+	for _ in $(seq 100); do
+		qemu_alive || break
+		sleep 0.1
+	done
+	if qemu_alive; then
+		why=${why:-"QEMU (pid $qpid) still runs 10 s after"}
 		kill "$qpid" 2>/dev/null || :
 	fi
-	flock -n "$O/vm/$release-interrupt.lock" true ||
-		why=${why:-"the name is still taken"}
 	if [ -z "$why" ]; then
 		echo "runner: PASS $name (exit $rc)"
 	else

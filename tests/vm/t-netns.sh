@@ -145,7 +145,7 @@ fi
 # Our FIN, sent again, reaches the peer; the socket ends once the peer
 # closes too.
 close_wait() { ss -Htn state close-wait dst 10.199.1.2 | grep -q .; }
-within 60 close_wait || : # if not, the namespace count below fails
+within 30 close_wait || : # if not, the namespace count below fails
 exec {c}<&-
 # A peer that keeps reconnecting, every half second, while the namespace
 # is deleted: the connections it makes do not keep the server, nor the
