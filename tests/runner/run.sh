@@ -59,6 +59,24 @@ check_jobs RUNNER_JOBS "$jobs"
 pending=()
 jobs_stop_on_interrupt
 
+# wanted NAME: the case is one of --cases.
+wanted() {
+	case ,$cases, in
+	*,"$1",*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# run_vm NAME RUN_ARGS...: run.sh on the runner's kernel, image and tests,
+# as the VM NAME, its console in $work/console-NAME.log.
+run_vm() {
+	local name=$1
+	shift
+	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
+		--tests tests/vm --tests tests/runner/guest --name "$release-$name" \
+		--log "$work/console-$name.log" "$@"
+}
+
 # run_case NAME WANT_RC PATTERN RUN_ARGS...: boots the case and writes its
 # verdict to $work/case-NAME.verdict: a PASS line, or a FAIL line and the
 # end of run.sh's output; the seconds it took in $work/case-NAME.secs.
@@ -67,9 +85,7 @@ run_case() {
 	shift 3
 	out=$work/case-$name.log
 	start=$(date +%s)
-	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
-		--tests tests/vm --tests tests/runner/guest --name "$release-$name" \
-		--log "$work/console-$name.log" "$@" >"$out" 2>&1 || rc=$?
+	run_vm "$name" "$@" >"$out" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))
 	case $want in
 	0) [ $rc -eq 0 ] || ok=0 ;;
@@ -98,10 +114,7 @@ report() {
 # others up to RUNNER_JOBS at once, reported at the end.
 expect() {
 	local name=$1
-	case ,$cases, in
-	*,"$name",*) ;;
-	*) return 0 ;;
-	esac
+	wanted "$name" || return 0
 	rm -f "$work/case-$name.verdict" "$work/case-$name.secs"
 	if [ "$name" = good ] || [ "$jobs" -eq 1 ]; then
 		run_case "$@"
@@ -148,14 +161,6 @@ expect stall nonzero "self-detected stall' in the kernel log" \
 	--test runner-stall --append rcupdate.rcu_cpu_stall_timeout=3
 expect pin nonzero 'module faultmod could not be unloaded' --test runner-pin
 
-# wanted NAME: the case is one of --cases.
-wanted() {
-	case ,$cases, in
-	*,"$1",*) return 0 ;;
-	*) return 1 ;;
-	esac
-}
-
 # A name in use: a second run of it stops at once (status 2), before it
 # builds or boots anything, and says what to do.
 if wanted taken; then
@@ -186,10 +191,8 @@ interrupt_case() {
 	local pidfile=$O/vm/$release-interrupt-test.pid pid qpid='' rc=0 why=''
 	rm -f "$con" "$pidfile" # a stale pid is not this run's QEMU
 	set -m # its own process group, and SIGINT not ignored
-	scripts/vm/run.sh --kdir "$kdir" --kernel "$kernel" --initrd "$initrd" \
-		--tests tests/vm --tests tests/runner/guest \
-		--name "$release-interrupt" --log "$con" --test runner-hang \
-		--test-timeout 100000 --timeout 900 >"$out" 2>&1 &
+	run_vm "$name" --test runner-hang --test-timeout 100000 --timeout 900 \
+		>"$out" 2>&1 &
 	pid=$!
 	set +m
 	# Until the guest runs its test (a debug kernel boots in minutes).
@@ -242,10 +245,7 @@ fi
 debug_case() {
 	local sym=$1 name=$2
 	shift 2
-	case ,$cases, in
-	*,"$name",*) ;;
-	*) return 0 ;;
-	esac
+	wanted "$name" || return 0
 	if grep -qx "$sym=y" "$kdir/.config" 2>/dev/null; then
 		expect "$name" "$@"
 	else
