@@ -123,7 +123,8 @@ const char *khttpd_builtin_page(size_t *len);
 int khttpd_error_body(int status, char *buf, size_t len);
 const char *khttpd_reason(int status);
 int khttpd_listing(const struct khttpd_server *ks, struct file *dir,
-		   const char *path, char **body, size_t *len, size_t *work);
+		   const char *path, char **body, size_t *len, size_t *cap,
+		   size_t *work);
 
 /* khttpd_log.c */
 void khttpd_log_request(struct ktcp_conn *conn, struct khttpd_log *log,

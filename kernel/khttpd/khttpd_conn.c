@@ -686,7 +686,7 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	};
 	struct khttpd_node inode;
 	struct file *dir;
-	size_t len, work;
+	size_t len, cap, work;
 	char *body;
 	int err;
 
@@ -711,7 +711,7 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 	err = khttpd_open(ks, node, NULL, &dir);
 	if (err)
 		return khttpd_respond_error(conn, hc, 403, head);
-	err = khttpd_listing(ks, dir, path, &body, &len, &work);
+	err = khttpd_listing(ks, dir, path, &body, &len, &cap, &work);
 	khttpd_close(dir);
 	/* Sent or not (a HEAD), making it was work (khttpd_listing()). */
 	ktcp_conn_run_charge(conn, work);
@@ -719,14 +719,15 @@ static int khttpd_respond_dir(struct ktcp_conn *conn, struct khttpd_conn *hc,
 		return khttpd_respond_error(conn, hc, 503, head);
 	if (err)
 		return khttpd_respond_error(conn, hc, 500, head);
-	err = ktcp_conn_mem_charge(conn, len);
+	/* The whole buffer is held until sent, not only its @len bytes. */
+	err = ktcp_conn_mem_charge(conn, cap);
 	if (err) {
 		kvfree(body);
 		return err;
 	}
 	r.length = len;
 	hc->mem = body;
-	hc->mem_size = len;
+	hc->mem_size = cap;
 	hc->mem_off = 0;
 	return khttpd_respond(conn, hc, &r);
 }

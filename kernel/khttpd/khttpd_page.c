@@ -240,13 +240,15 @@ static int khttpd_list_cmp(const void *a, const void *b)
 /*
  * An HTML index of the open directory @dir, whose decoded URL path is
  * @path (ending in '/'); the format is in http_listing.h. Returns 0 with
- * a kvmalloc'ed body in *body (kvfree() it) of *len bytes, or -errno.
+ * a kvmalloc'ed body in *body (kvfree() it) of *len bytes, in a buffer of
+ * *cap bytes (what it holds until freed), or -errno.
  * Either way *work is what making it cost, in bytes of a run's budget:
  * the room of every entry looked up, shown or not, as a directory of
  * entries that are all left out costs the lookups and writes nothing.
  */
 int khttpd_listing(const struct khttpd_server *ks, struct file *dir,
-		   const char *path, char **body, size_t *len, size_t *work)
+		   const char *path, char **body, size_t *len, size_t *cap,
+		   size_t *work)
 {
 	struct khttpd_list l = { .ctx.actor = khttpd_list_actor };
 	struct khttpd_page pg = {};
@@ -298,5 +300,6 @@ out:
 	}
 	*body = pg.buf;
 	*len = pg.len;
+	*cap = pg.cap;
 	return 0;
 }

@@ -144,5 +144,20 @@ assert_eq "$i" 30 "listings answered under renames"
 kill "$renamer" 2>/dev/null || fail "rename-loop ended before it was stopped"
 wait "$renamer" || true # killed: 143
 echo "note: 30 listings under renames: $n200 200, $n503 503"
+
+# --- a listing is charged for the buffer that holds it ---------------------------
+# The page grows by doubling from 4 KiB, so the listing of big/ (64 to
+# 120 KiB) is held in a 128 KiB buffer until it is sent. Under a bound
+# just over its length and the request's own 4 KiB of buffers, a server
+# that charged the length alone held more than its bound; charged for
+# the buffer, the listing gets the bound's 503. Before: 200.
+len=$(curl -s "$URL/big/" | wc -c)
+if [ "$len" -le 65536 ] || [ "$len" -ge $((120 * 1024)) ]; then
+	fail "the listing of big/ is $len bytes: this check needs 64 to 120 KiB"
+fi
+ktcp stop "$HTTP_ID"
+http_start --root "$www" --listing --max-mem "$(((len + 8192) / 1024))K"
+expect_code /big/ 503
+expect_code /d/b.txt 200
 ktcp stop "$HTTP_ID"
 rm -rf "$www"
