@@ -592,17 +592,26 @@ bool ktcp_conn_readable(struct ktcp_conn *conn)
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_readable);
 
+/*
+ * Room as the send path sees it: a new segment also waits while the
+ * unsent bytes reach TCP_NOTSENT_LOWAT (the socket's, or the sysctl's).
+ */
+static bool ktcp_conn_room(struct sock *sk, size_t len)
+{
+	return sk_stream_wspace(sk) >= (int)len && sk_stream_memory_free(sk);
+}
+
 bool ktcp_conn_writable(struct ktcp_conn *conn, size_t len)
 {
 	struct sock *sk = conn->sock->sk;
 
-	if (sk_stream_wspace(sk) >= (int)len)
+	if (ktcp_conn_room(sk, len))
 		return true;
 	/* What a send that found no room sets: TCP calls write_space. */
 	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 	/* Pairs with tcp_check_space(): room freed before the bit is seen. */
 	smp_mb__after_atomic();
-	return sk_stream_wspace(sk) >= (int)len;
+	return ktcp_conn_room(sk, len);
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_writable);
 

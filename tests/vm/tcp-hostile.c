@@ -42,6 +42,12 @@
  *                over the buffer, so that TCP collapses its receive
  *                queue, also while it sends from it; read the echo back
  *                and check every byte, then the end of the stream
+ *   urgentbulk B echo, N times: send up to B bytes (a length drawn from a
+ *                fixed seed), an urgent byte, one more byte and our FIN
+ *                before reading anything, then read the echo back in
+ *                small pieces, slowly, with the window of -w: the
+ *                server meets the urgent mark while its sends wait on
+ *                that window; all but the urgent byte must come back
  *
  * Results go to stdout as one JSON object, so tests can assert numbers.
  */
@@ -79,19 +85,19 @@ struct opts {
 	long partial; /* flood: bytes of a request head without its end */
 	int trickle; /* collapse: 1-byte segments after each chunk */
 	int mss; /* collapse: TCP_MAXSEG before connect, 0 for none */
-	int rcvbuf; /* collapse: SO_RCVBUF before connect, 0 for none */
+	int rcvbuf; /* collapse, urgentbulk: SO_RCVBUF before connect, 0 */
 };
 
 /* vt_usage() prints it after "Usage: <program> ". */
 static const char usage[] =
 	"[options] flood N | halfclose PATH | rst PATH |\n"
 	"       slowbody PATH | pipeline PATH | urgent TEXT |\n"
-	"       finwithdata TEXT | split TEXT | collapse SECS\n"
+	"       finwithdata TEXT | split TEXT | collapse SECS |\n"
+	"       urgentbulk BYTES\n"
 	"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
 	"  -p PORT  server port (default 8081)\n"
-	"  -k N     halfclose, rst, pipeline, urgent, finwithdata, split: "
-	"repeat N times "
-	"(default 1);\n"
+	"  -k N     halfclose, rst, pipeline, urgent, finwithdata, split,\n"
+	"           urgentbulk: repeat N times (default 1);\n"
 	"           collapse: N connections\n"
 	"  -b N     rst: body bytes to read before the reset; collapse: "
 	"bytes of each\n"
@@ -109,9 +115,8 @@ static const char usage[] =
 	"(default 64)\n"
 	"  -m MSS   collapse: announce this MSS (TCP_MAXSEG; default: "
 	"the route's)\n"
-	"  -w BYTES collapse: SO_RCVBUF before connect, the kernel's "
-	"minimum if\n"
-	"           smaller (default: not set)\n"
+	"  -w BYTES collapse, urgentbulk: SO_RCVBUF before connect, the\n"
+	"           kernel's minimum if smaller (default: not set)\n"
 	"Exit status: 0 done (judge the JSON), 2 usage or setup "
 	"error.\n";
 
@@ -705,7 +710,8 @@ static void *collapse_reader(void *arg)
 	return NULL;
 }
 
-static int collapse_connect(const struct opts *o)
+/* A connection with -w's window, -m's MSS and TCP_NODELAY. */
+static int tuned_connect(const struct opts *o)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 
@@ -736,7 +742,7 @@ static int collapse(const struct opts *o, int secs)
 		err(2, "calloc");
 	for (i = 0; i < o->repeat; i++) {
 		c[i].o = o;
-		c[i].fd = collapse_connect(o);
+		c[i].fd = tuned_connect(o);
 		c[i].end = end;
 		if (pthread_create(&th[2 * i], NULL, collapse_writer, &c[i]) ||
 		    pthread_create(&th[2 * i + 1], NULL, collapse_reader,
@@ -761,6 +767,73 @@ static int collapse(const struct opts *o, int secs)
 	       o->repeat, sent, trickled, echoed, complete, wrong, first);
 	free(c);
 	free(th);
+	return 0;
+}
+
+/*
+ * Read to the end of the stream (at most 5 s a piece) @piece bytes at a
+ * time, 100 us apart: a window that opens a little at a time. Returns
+ * the bytes read; *eof says whether the stream ended within @len.
+ */
+static size_t read_slowly(int fd, char *buf, size_t len, size_t piece,
+			  bool *eof)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	size_t got = 0;
+	ssize_t r = 0;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		err(2, "SO_RCVTIMEO");
+	while (got < len) {
+		r = recv(fd, buf + got, piece < len - got ? piece : len - got,
+			 0);
+		if (r <= 0)
+			break;
+		got += r;
+		usleep(100);
+	}
+	*eof = got < len && r == 0;
+	return got;
+}
+
+/* urgentbulk (above): the rounds whose echo came back whole. */
+static int urgent_bulk(const struct opts *o, long max)
+{
+	char *bulk = malloc(max), *buf = malloc(max + 2);
+	int i, ok = 0;
+	size_t got = 0;
+	bool eof = false;
+
+	if (!bulk || !buf)
+		err(2, "malloc");
+	memset(bulk, 'a', max);
+	srand(1);
+	for (i = 0; i < o->repeat; i++) {
+		size_t len = 1024 + rand() % (max - 1024);
+		size_t piece = 64 + rand() % 1024;
+		int fd = tuned_connect(o);
+
+		send_all(fd, bulk, len, 0);
+		send_all(fd, "X", 1, MSG_OOB);
+		send_all(fd, "z", 1, 0);
+		if (shutdown(fd, SHUT_WR))
+			err(2, "shutdown");
+		got = read_slowly(fd, buf, max + 2, piece, &eof);
+		if (eof && got == len + 1 && buf[len] == 'z' &&
+		    !memcmp(buf, bulk, len))
+			ok++;
+		else
+			fprintf(stderr,
+				"round %d: %zu bytes and the urgent "
+				"byte sent, %zu back%s\n",
+				i, len + 1, got, eof ? ", then the end" : "");
+		close(fd);
+	}
+	printf("{\"rounds\": %d, \"ok\": %d, \"last_bytes\": %zu, "
+	       "\"last_eof\": %s}\n",
+	       o->repeat, ok, got, eof ? "true" : "false");
+	free(bulk);
+	free(buf);
 	return 0;
 }
 
@@ -850,5 +923,7 @@ int main(int argc, char **argv)
 		return split(&o, arg);
 	if (!strcmp(mode, "collapse") && atoi(arg) > 0)
 		return collapse(&o, atoi(arg));
+	if (!strcmp(mode, "urgentbulk") && atol(arg) >= 2048)
+		return urgent_bulk(&o, atol(arg));
 	vt_usage(usage, 2);
 }
