@@ -613,6 +613,58 @@ START_TEST(write_bad_root)
 }
 END_TEST
 
+/*
+ * A user's groups as the file gives them (getgrouplist(): the primary
+ * group first) and as the kernel reports them (sorted) are the same:
+ * apply must not restart the server for the order. Before: "user".
+ */
+START_TEST(diff_groups_order)
+{
+	static const char text[] = "[server web]\nservice = http\nport = 80\n"
+				   "root = /srv\n";
+	static const uint32_t file[] = { 1000, 4, 27 },
+			      kernel[] = { 4, 27, 1000 };
+	static const uint32_t other[] = { 4, 24, 1000 };
+	struct ktcp_server_cfg set;
+	struct ktcp_server r;
+	struct config c;
+	struct args_err e;
+	char keys[256];
+
+	ck_assert_msg(parse_str(text, &c, &e) == 0, "%s", e.msg);
+	/* As "user = NAME" sets them (args_user()). */
+	memcpy(c.servers[0].user.groups, file, sizeof(file));
+	c.servers[0].cfg.has |= KTCP_HAS_HTTP_USER;
+	c.servers[0].cfg.http_uid = 1000;
+	c.servers[0].cfg.http_gid = 1000;
+	c.servers[0].cfg.http_ngroups = 3;
+	c.servers[0].cfg.http_groups = c.servers[0].user.groups;
+	r = running(&c.servers[0]);
+	r.has |= KTCP_HAS_HTTP_GROUPS;
+	r.http_uid = 1000;
+	r.http_gid = 1000;
+	r.http_groups = kernel;
+	r.http_ngroups = 3;
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_SAME);
+	ck_assert_str_eq(keys, "");
+	/* Another group, or one fewer: a restart. */
+	r.http_groups = other;
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_RESTART);
+	ck_assert_str_eq(keys, "user");
+	r.http_groups = kernel;
+	r.http_ngroups = 2;
+	ck_assert_int_eq(config_diff(&c.servers[0], &r, &two, &set, keys,
+				     sizeof(keys)),
+			 CONFIG_RESTART);
+	ck_assert_str_eq(keys, "user");
+	config_free(&c);
+}
+END_TEST
+
 /* What the parser takes as it is, and so save writes. */
 static const char *const good_roots[] = {
 	"/srv/a b",	   "/srv/#a",	 "/srv/;a",	  "/srv/a=b",
@@ -682,6 +734,7 @@ Suite *make_config_suite(void)
 	tcase_add_test(tc, long_lines);
 	tcase_add_test(tc, nul_byte);
 	tcase_add_test(tc, diff_defaults);
+	tcase_add_test(tc, diff_groups_order);
 	tcase_add_test(tc, write_round_trip);
 	tcase_add_test(tc, write_unnamed);
 	tcase_add_test(tc, cpus_possible);

@@ -610,6 +610,35 @@ static void add_key(char *keys, size_t len, const char *key)
 	snprintf(keys + n, len - n, "%s%s", n ? ", " : "", key);
 }
 
+static int gid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Whether two lists hold the same groups, in any order: the file's come
+ * in getgrouplist()'s order (the primary group first), and the kernel
+ * reports them sorted.
+ */
+static bool groups_equal(const uint32_t *a, uint32_t na, const uint32_t *b,
+			 uint32_t nb)
+{
+	uint32_t x[KTCP_HTTP_GROUPS_MAX], y[KTCP_HTTP_GROUPS_MAX];
+
+	/* Neither list is longer: the parser and libktcp refuse that. */
+	if (na != nb || na > KTCP_HTTP_GROUPS_MAX)
+		return false;
+	if (!na)
+		return true;
+	memcpy(x, a, na * sizeof(*a));
+	memcpy(y, b, nb * sizeof(*b));
+	qsort(x, na, sizeof(*x), gid_cmp);
+	qsort(y, nb, sizeof(*y), gid_cmp);
+	return !memcmp(x, y, na * sizeof(*x));
+}
+
 /* The start-only settings: any difference needs a restart. */
 static bool diff_fixed(const struct ktcp_server *w, const struct ktcp_server *h,
 		       char *keys, size_t len)
@@ -644,9 +673,8 @@ static bool diff_fixed(const struct ktcp_server *w, const struct ktcp_server *h,
 	if (user_w != user_h ||
 	    (user_w &&
 	     (w->http_uid != h->http_uid || w->http_gid != h->http_gid ||
-	      w->http_ngroups != h->http_ngroups ||
-	      (w->http_ngroups && memcmp(w->http_groups, h->http_groups,
-					 w->http_ngroups * sizeof(uint32_t))))))
+	      !groups_equal(w->http_groups, w->http_ngroups, h->http_groups,
+			    h->http_ngroups))))
 		add_key(keys, len, "user");
 	return strlen(keys) != n;
 }
