@@ -85,6 +85,13 @@ parsed --json genl stats
 parsed genl stats --json
 parsed --json genl --pretty stats --json
 parsed genl -j list
+# ... also after a command with options of its own: --pretty is not one
+# of drop's filter options. Before: "tuples and filter options exclude
+# each other", and "a filter needs --state" without tuples.
+parsed drop --pretty 127.0.0.1:1 127.0.0.1:2
+parsed drop 127.0.0.1:1 --pretty 127.0.0.1:2 --json
+expect_rc 2 drop --pretty
+has "$err" "tuples, '-' or filter options are required" "drop --pretty"
 expect_rc 2 genl
 expect_rc 2 genl --json
 expect_rc 2 genl genl stats

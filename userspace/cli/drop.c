@@ -125,13 +125,32 @@ static int drop_print(const struct ktcp_drop_result *res, size_t n,
 	return drop_text(o);
 }
 
+/*
+ * Whether option @c makes a drop one by filter. Not strchr(): the codes of
+ * long options past a char (--pretty's) would match its NUL.
+ */
+static bool drop_filter_opt(int c)
+{
+	switch (c) {
+	case 's':
+	case 'S':
+	case 'D':
+	case 'P':
+	case 'Q':
+	case 'l':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int drop_opt(const struct cli_cmd *cmd, int c, struct drop_opts *o)
 {
 	struct ktcp_drop_filter *f = &o->f;
 	struct args_err e;
 	int has = 0;
 
-	if (strchr("sSDPQl", c))
+	if (drop_filter_opt(c))
 		o->filter = true;
 	switch (c) {
 	case 's':
