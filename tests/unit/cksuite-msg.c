@@ -925,6 +925,15 @@ START_TEST(parse_log_record)
 	msg = reply(KTCP_CMD_ACCESS);
 	nla_put_u32(msg, KTCP_A_SERVER_ID, 3);
 	ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), -EBADMSG);
+	/*
+	 * So is one too short for its genl header, whatever follows it in
+	 * memory (here an event's command): nothing past nlmsg_len is read.
+	 * Before: -EPROTO, from the byte after the message.
+	 */
+	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN;
+	((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd =
+		KTCP_CMD_SERVER_STARTED;
+	ck_assert_int_eq(ktcp_parse_log(nlmsg_hdr(msg), &r), -EBADMSG);
 	nlmsg_free(msg);
 }
 END_TEST

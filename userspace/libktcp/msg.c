@@ -977,11 +977,12 @@ int ktcp_parse_log(struct nlmsghdr *nlh, struct ktcp_log_record *rec)
 	struct ktcp_log_record r = { 0 };
 	int err;
 
-	if (gnlh->cmd != KTCP_CMD_ACCESS)
-		return -EPROTO;
+	/* First: it checks that the genl header, gnlh->cmd, is there. */
 	err = parse_attrs(nlh, tb, KTCP_A_MAX);
 	if (err)
 		return err;
+	if (gnlh->cmd != KTCP_CMD_ACCESS)
+		return -EPROTO;
 	if (get_u32(tb[KTCP_A_SERVER_ID], &r.id) || !tb[KTCP_A_ACCESS])
 		return -EBADMSG;
 	err = parse_log_nest(tb[KTCP_A_ACCESS], &r);
