@@ -14,6 +14,7 @@
 #include <net/ipv6.h>
 
 #include "ktcp_internal.h"
+#include "test_hooks.h"
 
 /* What ktcp_log_end() adds: STATUS, BYTES and USEC (and CUT at begin). */
 #define KTCP_LOG_END_SIZE \
@@ -172,5 +173,7 @@ void ktcp_log_end(struct ktcp_conn *conn, struct ktcp_log *log, int status,
 		ktcp_conn_stat_add(conn, KTCP_STATS_A_LOG_SENT, 1);
 	else if (err != -ESRCH) /* -ESRCH: the last listener left */
 		ktcp_conn_stat_add(conn, KTCP_STATS_A_LOG_DROPPED, 1);
+	else
+		ktcp_test_log_unheard();
 }
 EXPORT_SYMBOL_GPL(ktcp_log_end);

@@ -396,9 +396,22 @@ void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd)
  */
 enum { KTCP_GRP_EVENTS, KTCP_GRP_ACCESS };
 
+/*
+ * The kernel's check for listeners is per protocol, not per netns: one
+ * listener in any netns (a user namespace's root may listen in its own)
+ * would make every server build a record per request, which nobody gets.
+ * A record that found no listener in its netns quiets the netns's records
+ * for KTCP_ACCESS_QUIET, so such a netns pays one record per period at
+ * most; a listener that joins meanwhile gets records that much later.
+ */
+#define KTCP_ACCESS_QUIET (HZ / 20)
+
 bool ktcp_genl_access_wanted(struct net *net)
 {
-	return genl_has_listeners(&ktcp_genl_family, net, KTCP_GRP_ACCESS) > 0;
+	if (genl_has_listeners(&ktcp_genl_family, net, KTCP_GRP_ACCESS) <= 0)
+		return false;
+	return time_after_eq(jiffies,
+			     READ_ONCE(ktcp_net(net)->access_quiet_until));
 }
 
 /* The header of a KTCP_CMD_ACCESS message, or NULL when it does not fit. */
@@ -409,12 +422,18 @@ void *ktcp_genl_access_put(struct sk_buff *skb)
 
 /*
  * Without sleeping. 0 when every listener got it; -ENOBUFS when one had
- * no room; -ESRCH when none listens any more.
+ * no room; -ESRCH when none in @net listens (any more), which quiets its
+ * records for a while.
  */
 int ktcp_genl_access_send(struct net *net, struct sk_buff *skb)
 {
-	return genlmsg_multicast_netns(&ktcp_genl_family, net, skb, 0,
-				       KTCP_GRP_ACCESS, GFP_NOWAIT);
+	int err = genlmsg_multicast_netns(&ktcp_genl_family, net, skb, 0,
+					  KTCP_GRP_ACCESS, GFP_NOWAIT);
+
+	if (err == -ESRCH)
+		WRITE_ONCE(ktcp_net(net)->access_quiet_until,
+			   jiffies + KTCP_ACCESS_QUIET);
+	return err;
 }
 
 /* --- parsing requests ------------------------------------------------------ */

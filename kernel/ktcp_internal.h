@@ -193,6 +193,7 @@ struct ktcp_net {
 	struct idr servers;
 	u32 generation; /* bumped on every change, for dump consistency */
 	atomic64_t sock_dropped; /* by SOCK_DROP (droptcp), for the totals */
+	unsigned long access_quiet_until; /* jiffies (ktcp_genl_access_wanted) */
 };
 
 extern struct list_head ktcp_servers;

@@ -4,9 +4,11 @@
  * KTCP_TEST_HOOKS=y. Each knob is a parameter of ktcp.ko, writable at run
  * time under /sys/module/ktcp/parameters/, 0 (off) by default.
  */
+#include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
 #include <linux/spinlock.h>
+#include <linux/sysfs.h>
 
 #include "test_hooks.h"
 
@@ -101,4 +103,27 @@ bool ktcp_test_set_alloc_fault(void)
 unsigned int ktcp_test_cpus_max(void)
 {
 	return READ_ONCE(test_cpus_max);
+}
+
+/*
+ * Not a knob: access records that were built and sent, and that no
+ * listener of their server's netns got (-ESRCH).
+ */
+static atomic_t test_log_unheard = ATOMIC_INIT(0);
+
+static int ktcp_test_unheard_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&test_log_unheard));
+}
+
+static const struct kernel_param_ops ktcp_test_unheard_ops = {
+	.get = ktcp_test_unheard_get,
+};
+module_param_cb(test_log_unheard, &ktcp_test_unheard_ops, NULL, 0444);
+MODULE_PARM_DESC(test_log_unheard,
+		 "test: access records no listener of their netns got");
+
+void ktcp_test_log_unheard(void)
+{
+	atomic_inc(&test_log_unheard);
 }

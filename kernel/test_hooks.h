@@ -37,6 +37,7 @@ int ktcp_test_listener_fault(unsigned int i);
 int ktcp_test_drop_fault(void);
 bool ktcp_test_set_alloc_fault(void);
 unsigned int ktcp_test_cpus_max(void);
+void ktcp_test_log_unheard(void);
 #else
 static inline void ktcp_test_delay(enum ktcp_test_point point)
 {
@@ -60,6 +61,10 @@ static inline bool ktcp_test_set_alloc_fault(void)
 static inline unsigned int ktcp_test_cpus_max(void)
 {
 	return 0;
+}
+
+static inline void ktcp_test_log_unheard(void)
+{
 }
 #endif
 

@@ -175,7 +175,10 @@
  *   KTCP_A_SERVER_ID and KTCP_A_ACCESS (nested, KTCP_ACCESS_A_*). Only
  *   the listeners of the server's netns get them. A record is built only
  *   while the group has a listener in that netns, so a server nobody
- *   logs pays one check per request. Serving never waits for the log:
+ *   logs pays one check per request (the kernel's check sees listeners
+ *   of any netns: once a record found none in its own, the netns makes
+ *   no more for 50 ms, and a listener that joins meanwhile gets records
+ *   from then on). Serving never waits for the log:
  *   records are built without sleeping, and one that cannot be built (no
  *   memory) or that the socket of a listener with NETLINK_BROADCAST_ERROR
  *   set (libktcp sets it) has no room for is counted in the server's
