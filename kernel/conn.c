@@ -563,6 +563,16 @@ int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len)
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_recv);
 
+int ktcp_conn_peek(struct ktcp_conn *conn, void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+
+	return kernel_recvmsg(conn->sock, &msg, &vec, 1, len,
+			      MSG_DONTWAIT | MSG_PEEK);
+}
+EXPORT_SYMBOL_GPL(ktcp_conn_peek);
+
 int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 		   bool more)
 {
@@ -591,29 +601,6 @@ bool ktcp_conn_readable(struct ktcp_conn *conn)
 	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
 }
 EXPORT_SYMBOL_GPL(ktcp_conn_readable);
-
-/*
- * Room as the send path sees it: a new segment also waits while the
- * unsent bytes reach TCP_NOTSENT_LOWAT (the socket's, or the sysctl's).
- */
-static bool ktcp_conn_room(struct sock *sk, size_t len)
-{
-	return sk_stream_wspace(sk) >= (int)len && sk_stream_memory_free(sk);
-}
-
-bool ktcp_conn_writable(struct ktcp_conn *conn, size_t len)
-{
-	struct sock *sk = conn->sock->sk;
-
-	if (ktcp_conn_room(sk, len))
-		return true;
-	/* What a send that found no room sets: TCP calls write_space. */
-	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-	/* Pairs with tcp_check_space(): room freed before the bit is seen. */
-	smp_mb__after_atomic();
-	return ktcp_conn_room(sk, len);
-}
-EXPORT_SYMBOL_GPL(ktcp_conn_writable);
 
 /* Why tcp_read_sock() consumed nothing; the socket is locked. */
 static int ktcp_conn_read_stop(struct sock *sk, const read_descriptor_t *desc)

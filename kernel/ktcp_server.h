@@ -177,6 +177,8 @@ void *ktcp_conn_priv(struct ktcp_conn *conn);
  * segment waits for it instead of leaving as a small packet of its own.
  */
 int ktcp_conn_recv(struct ktcp_conn *conn, void *buf, size_t len);
+/* As ktcp_conn_recv(), but what it returns stays queued; counts nothing. */
+int ktcp_conn_peek(struct ktcp_conn *conn, void *buf, size_t len);
 int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
 		   bool more);
 /*
@@ -187,11 +189,6 @@ int ktcp_conn_send(struct ktcp_conn *conn, const void *buf, size_t len,
  */
 bool ktcp_conn_readable(struct ktcp_conn *conn);
 /*
- * Whether @len more bytes fit the send queue now. When they do not, the
- * connection runs again once write space comes.
- */
-bool ktcp_conn_writable(struct ktcp_conn *conn, size_t len);
-/*
  * Give what the peer sent, in place, to @actor: tcp_read_sock() under one
  * socket lock, at most @budget bytes (desc->count). The actor returns how
  * much of each skb it consumed; what it leaves stays queued, and TCP's
@@ -200,7 +197,7 @@ bool ktcp_conn_writable(struct ktcp_conn *conn, size_t len);
  * bytes consumed; 0 once the peer closed and everything was consumed;
  * -EAGAIN when nothing could be (nothing queued, or the actor took
  * nothing); -EBADMSG when urgent data (MSG_OOB) is next, which
- * tcp_read_sock() does not pass: ktcp_conn_recv() takes it; or the
+ * tcp_read_sock() does not pass: ktcp_conn_recv() steps over it; or the
  * actor's or the socket's -errno. Counts bytes and resets the idle timer.
  */
 int ktcp_conn_read_sock(struct ktcp_conn *conn, sk_read_actor_t actor,

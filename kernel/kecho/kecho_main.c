@@ -57,24 +57,27 @@ static int kecho_reflect(read_descriptor_t *desc, struct sk_buff *skb,
 
 /*
  * Urgent data (MSG_OOB) is next, which tcp_read_sock() stops at: an
- * ordinary receive takes what precedes the mark and steps over the
- * urgent byte, as a userspace echo server's read() would. Only as much
- * as the send queue has room for is taken, so nothing has to wait here.
+ * ordinary receive steps over the urgent byte and takes what follows, as
+ * a userspace echo server's read() would. The bytes are peeked, and only
+ * as many as the send took are received: a send can stop short with room
+ * left in the buffer (TCP_NOTSENT_LOWAT), and what it did not take waits
+ * in the receive queue for the run that write space brings.
  */
 static int kecho_urgent(struct ktcp_conn *conn)
 {
 	char buf[KECHO_URGENT_BYTES];
 	int n, sent;
 
-	if (!ktcp_conn_writable(conn, sizeof(buf)))
-		return KTCP_CONN_WAIT;
-	n = ktcp_conn_recv(conn, buf, sizeof(buf));
+	n = ktcp_conn_peek(conn, buf, sizeof(buf));
 	if (n <= 0)
 		return n == -EAGAIN ? KTCP_CONN_WAIT : n ?: KTCP_CONN_DONE;
 	sent = ktcp_conn_send(conn, buf, n, false);
-	/* Room was there: a short send means the stream would lose bytes. */
-	if (sent != n)
-		return sent < 0 ? sent : -ENOBUFS;
+	if (sent <= 0)
+		return sent == -EAGAIN ? KTCP_CONN_WAIT : sent ?: -EIO;
+	/* Only this run reads: what it peeked is still first in line. */
+	n = ktcp_conn_recv(conn, buf, sent);
+	if (n != sent)
+		return n < 0 ? n : -EIO;
 	return KTCP_CONN_AGAIN;
 }
 

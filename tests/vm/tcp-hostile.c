@@ -43,7 +43,7 @@
  *                queue, also while it sends from it; read the echo back
  *                and check every byte, then the end of the stream
  *   urgentbulk B echo, N times: send up to B bytes (a length drawn from a
- *                fixed seed), an urgent byte, one more byte and our FIN
+ *                fixed seed), an urgent byte, 64 more bytes and our FIN
  *                before reading anything, then read the echo back in
  *                small pieces, slowly, with the window of -w: the
  *                server meets the urgent mark while its sends wait on
@@ -796,10 +796,14 @@ static size_t read_slowly(int fd, char *buf, size_t len, size_t piece,
 	return got;
 }
 
+/* What urgentbulk sends after the urgent byte: as much as kecho takes. */
+#define URGENT_TAIL 64
+
 /* urgentbulk (above): the rounds whose echo came back whole. */
 static int urgent_bulk(const struct opts *o, long max)
 {
-	char *bulk = malloc(max), *buf = malloc(max + 2);
+	char *bulk = malloc(max + URGENT_TAIL),
+	     *buf = malloc(max + URGENT_TAIL);
 	int i, ok = 0;
 	size_t got = 0;
 	bool eof = false;
@@ -813,20 +817,23 @@ static int urgent_bulk(const struct opts *o, long max)
 		size_t piece = 64 + rand() % 1024;
 		int fd = tuned_connect(o);
 
+		memset(bulk + len, 'z', URGENT_TAIL);
 		send_all(fd, bulk, len, 0);
 		send_all(fd, "X", 1, MSG_OOB);
-		send_all(fd, "z", 1, 0);
+		send_all(fd, bulk + len, URGENT_TAIL, 0);
 		if (shutdown(fd, SHUT_WR))
 			err(2, "shutdown");
-		got = read_slowly(fd, buf, max + 2, piece, &eof);
-		if (eof && got == len + 1 && buf[len] == 'z' &&
-		    !memcmp(buf, bulk, len))
+		got = read_slowly(fd, buf, max + URGENT_TAIL, piece, &eof);
+		if (eof && got == len + URGENT_TAIL &&
+		    !memcmp(buf, bulk, len + URGENT_TAIL))
 			ok++;
 		else
 			fprintf(stderr,
 				"round %d: %zu bytes and the urgent "
 				"byte sent, %zu back%s\n",
-				i, len + 1, got, eof ? ", then the end" : "");
+				i, len + URGENT_TAIL, got,
+				eof ? ", then the end" : "");
+		memset(bulk + len, 'a', URGENT_TAIL);
 		close(fd);
 	}
 	printf("{\"rounds\": %d, \"ok\": %d, \"last_bytes\": %zu, "
