@@ -88,7 +88,7 @@ static void ktcp_log_drop(struct ktcp_conn *conn, struct ktcp_log *log)
 
 bool ktcp_log_wanted(struct ktcp_conn *conn)
 {
-	return ktcp_genl_access_wanted(conn->srv->net);
+	return ktcp_genl_access_wanted(conn->srv);
 }
 EXPORT_SYMBOL_GPL(ktcp_log_wanted);
 
@@ -102,7 +102,7 @@ void ktcp_log_begin(struct ktcp_conn *conn, struct ktcp_log *log,
 
 	if (log->skb) /* a response that never ended: not logged */
 		ktcp_log_end(conn, log, 0, 0);
-	if (!ktcp_genl_access_wanted(srv->net))
+	if (!ktcp_genl_access_wanted(srv))
 		return;
 	if (req) {
 		target = min_t(size_t, req->target_len, KTCP_ACCESS_TARGET_MAX);
@@ -168,7 +168,7 @@ void ktcp_log_end(struct ktcp_conn *conn, struct ktcp_log *log, int status,
 	genlmsg_end(skb, log->hdr);
 	log->skb = NULL;
 	/* Consumes the skb, whatever it returns. */
-	err = ktcp_genl_access_send(conn->srv->net, skb);
+	err = ktcp_genl_access_send(conn->srv, skb);
 	if (!err)
 		ktcp_conn_stat_add(conn, KTCP_STATS_A_LOG_SENT, 1);
 	else if (err != -ESRCH) /* -ESRCH: the last listener left */

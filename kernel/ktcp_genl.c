@@ -400,18 +400,20 @@ enum { KTCP_GRP_EVENTS, KTCP_GRP_ACCESS };
  * The kernel's check for listeners is per protocol, not per netns: one
  * listener in any netns (a user namespace's root may listen in its own)
  * would make every server build a record per request, which nobody gets.
- * A record that found no listener in its netns quiets the netns's records
- * for KTCP_ACCESS_QUIET, so such a netns pays one record per period at
- * most; a listener that joins meanwhile gets records that much later.
+ * A record that no listener of its netns took quiets its server's records
+ * for KTCP_ACCESS_QUIET_MS, so such a server pays at most one record per
+ * period for each response under way when it ends. A listener that joins
+ * meanwhile, or one that took no record of the server's (a full socket,
+ * a socket filter), gets its records that much later.
  */
-#define KTCP_ACCESS_QUIET (HZ / 20)
+#define KTCP_ACCESS_QUIET_MS 50
 
-bool ktcp_genl_access_wanted(struct net *net)
+bool ktcp_genl_access_wanted(struct ktcp_server *srv)
 {
-	if (genl_has_listeners(&ktcp_genl_family, net, KTCP_GRP_ACCESS) <= 0)
-		return false;
-	return time_after_eq(jiffies,
-			     READ_ONCE(ktcp_net(net)->access_quiet_until));
+	int n = genl_has_listeners(&ktcp_genl_family, srv->net,
+				   KTCP_GRP_ACCESS);
+
+	return n > 0 && time_after_eq(jiffies, READ_ONCE(srv->log_quiet_until));
 }
 
 /* The header of a KTCP_CMD_ACCESS message, or NULL when it does not fit. */
@@ -422,17 +424,17 @@ void *ktcp_genl_access_put(struct sk_buff *skb)
 
 /*
  * Without sleeping. 0 when every listener got it; -ENOBUFS when one had
- * no room; -ESRCH when none in @net listens (any more), which quiets its
+ * no room; -ESRCH when none of @srv's netns took it, which quiets @srv's
  * records for a while.
  */
-int ktcp_genl_access_send(struct net *net, struct sk_buff *skb)
+int ktcp_genl_access_send(struct ktcp_server *srv, struct sk_buff *skb)
 {
-	int err = genlmsg_multicast_netns(&ktcp_genl_family, net, skb, 0,
+	int err = genlmsg_multicast_netns(&ktcp_genl_family, srv->net, skb, 0,
 					  KTCP_GRP_ACCESS, GFP_NOWAIT);
 
 	if (err == -ESRCH)
-		WRITE_ONCE(ktcp_net(net)->access_quiet_until,
-			   jiffies + KTCP_ACCESS_QUIET);
+		WRITE_ONCE(srv->log_quiet_until,
+			   jiffies + msecs_to_jiffies(KTCP_ACCESS_QUIET_MS));
 	return err;
 }
 

@@ -111,6 +111,7 @@ struct ktcp_server {
 
 	struct ktcp_stats stats;
 	struct ktcp_latency lat;
+	unsigned long log_quiet_until; /* jiffies: ktcp_genl_access_wanted() */
 	struct list_head node; /* in ktcp_servers, under ktcp_lock */
 	/* ktcp_reap() passes in a row that found net abandoned; ktcp_lock */
 	unsigned int abandoned_passes;
@@ -193,7 +194,6 @@ struct ktcp_net {
 	struct idr servers;
 	u32 generation; /* bumped on every change, for dump consistency */
 	atomic64_t sock_dropped; /* by SOCK_DROP (droptcp), for the totals */
-	unsigned long access_quiet_until; /* jiffies (ktcp_genl_access_wanted) */
 };
 
 extern struct list_head ktcp_servers;
@@ -215,8 +215,8 @@ int ktcp_validate_addr(const struct nlattr *attr,
 int ktcp_genl_init(void);
 void ktcp_genl_exit(void);
 void ktcp_genl_notify(struct ktcp_server *srv, u8 cmd);
-bool ktcp_genl_access_wanted(struct net *net);
+bool ktcp_genl_access_wanted(struct ktcp_server *srv);
 void *ktcp_genl_access_put(struct sk_buff *skb);
-int ktcp_genl_access_send(struct net *net, struct sk_buff *skb);
+int ktcp_genl_access_send(struct ktcp_server *srv, struct sk_buff *skb);
 
 #endif /* _KTCP_INTERNAL_H */

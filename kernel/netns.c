@@ -141,7 +141,6 @@ static int __net_init ktcp_net_init(struct net *net)
 	idr_init(&ktcp_net(net)->servers);
 	/* Dumps skip the consistency check while cb->seq is 0. */
 	ktcp_net(net)->generation = 1;
-	ktcp_net(net)->access_quiet_until = jiffies;
 	return 0;
 }
 

@@ -312,6 +312,7 @@ struct ktcp_server *ktcp_server_start(struct net *net, struct ktcp_service *svc,
 			goto err_free;
 	}
 	srv->idle_jiffies = msecs_to_jiffies(p->idle_timeout_ms);
+	srv->log_quiet_until = jiffies;
 	srv->cpu_conns = alloc_percpu(atomic_t);
 	if (!srv->cpu_conns)
 		goto err_free;

@@ -253,8 +253,9 @@ assert_eq "$(grep -c -v -e after-forged -e '"GET /ready ' /tmp/log-forged.clf)" 
 # only the reader in its own netns (which a user namespace's root may
 # make), every request here built a record that nobody got, a third of
 # khttpd's CPU time per request. A record that finds no listener in its
-# netns quiets the netns's records for 50 ms: at most one probe per 50 ms
-# (and one per connection already under way). Before: one per request.
+# netns quiets the netns's records for 50 ms: when that ends, each of the
+# 4 connections may begin one before the first ends, so at most 4 per
+# 50 ms (the debug kernel: 83 in 3.2 s). Before: one per request.
 other_listens() { [ -n "$(netlink_ports "$other")" ]; }
 within 10 other_listens ||
 	fail "ktcp log in another netns has no netlink socket"
@@ -265,10 +266,13 @@ htstress -n 2000 -c 4 -k "$URL/hello.txt" >/dev/null ||
 	fail "htstress against the server failed"
 t1=$(now_ms)
 u=$(($(unheard) - u0))
-bound=$(((t1 - t0) / 50 + 4 + 1))
+bound=$((((t1 - t0) / 50 + 1) * 4))
 echo "note: 2000 requests in $((t1 - t0)) ms: $u records nobody got (at most $bound)"
 [ "$u" -le "$bound" ] ||
 	fail "$u of 2000 records built for a reader in another netns (at most $bound)"
+# ... and the reader there does make this netns probe: none at all would
+# mean the check above measured nothing.
+[ "$u" -ge 1 ] || fail "no record built with a reader in another netns"
 
 # --- nobody listens any more: nothing is built --------------------------------
 sent=$(hstat log_sent)

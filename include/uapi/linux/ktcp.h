@@ -176,9 +176,10 @@
  *   the listeners of the server's netns get them. A record is built only
  *   while the group has a listener in that netns, so a server nobody
  *   logs pays one check per request (the kernel's check sees listeners
- *   of any netns: once a record found none in its own, the netns makes
- *   no more for 50 ms, and a listener that joins meanwhile gets records
- *   from then on). Serving never waits for the log:
+ *   of any netns: once no listener of its netns took a record of a
+ *   server, the server makes no more for 50 ms, so a listener that joins
+ *   meanwhile, or whose socket was full or filtered the record out,
+ *   gets records from then on). Serving never waits for the log:
  *   records are built without sleeping, and one that cannot be built (no
  *   memory) or that the socket of a listener with NETLINK_BROADCAST_ERROR
  *   set (libktcp sets it) has no room for is counted in the server's
