@@ -69,8 +69,16 @@ static int kecho_urgent(struct ktcp_conn *conn)
 	int n, sent;
 
 	n = ktcp_conn_peek(conn, buf, sizeof(buf));
-	if (n <= 0)
-		return n == -EAGAIN ? KTCP_CONN_WAIT : n ?: KTCP_CONN_DONE;
+	if (!n) {
+		/*
+		 * The peer's FIN after the urgent byte: receive both, or the
+		 * byte left unread would make our close a reset.
+		 */
+		n = ktcp_conn_recv(conn, buf, sizeof(buf));
+		return n < 0 ? n : KTCP_CONN_DONE;
+	}
+	if (n < 0)
+		return n == -EAGAIN ? KTCP_CONN_WAIT : n;
 	sent = ktcp_conn_send(conn, buf, n, false);
 	if (sent <= 0)
 		return sent == -EAGAIN ? KTCP_CONN_WAIT : sent ?: -EIO;

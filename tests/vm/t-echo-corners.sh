@@ -5,7 +5,8 @@
 # that arrives in one segment with the peer's FIN is echoed before the
 # connection closes (the FIN must not be lost with the data); and a
 # message that arrives in two segments comes back without a Nagle stall.
-# Urgent data is also stepped over where the echo waits on a slow reader.
+# Urgent data is also stepped over where the echo waits on a slow reader,
+# and when it is the last byte before the FIN.
 # shellcheck source=tests/vm/lib.sh
 . /tests/lib.sh
 need ktcp jq
@@ -22,6 +23,13 @@ for wq in unbound percpu; do
 		fail "urgent ($wq): $out"
 	assert_eq "$(jq -r .ok <<<"$out")" 20 "urgent rounds echoed ($wq): $out"
 	assert_eq "$(jq -r .last_echo <<<"$out")" beforeafter "urgent echo ($wq)"
+	# The urgent byte last, our FIN right after it: the echo ends with a
+	# FIN. Kept unread, the byte would make the close a reset.
+	out=$("$HOSTILE" -p 12345 -k 20 urgentfin "before!") ||
+		fail "urgentfin ($wq): $out"
+	assert_eq "$(jq -r .ok <<<"$out")" 20 \
+		"urgent byte, then FIN: rounds echoed and closed ($wq): $out"
+	assert_eq "$(jq -r .last_echo <<<"$out")" before "urgentfin echo ($wq)"
 	out=$("$HOSTILE" -p 12345 -k 20 finwithdata "data and FIN") ||
 		fail "finwithdata ($wq): $out"
 	assert_eq "$(jq -r .ok <<<"$out")" 20 \
@@ -50,7 +58,7 @@ for wq in unbound percpu; do
 		"urgent rounds behind a slow reader ($wq): $out"
 	no_active "$id" 30
 	st=$(ktcp stats "$id" --json | jq -c .stats)
-	assert_eq "$(jq -r .closed <<<"$st")" 341 "closed ($wq)"
+	assert_eq "$(jq -r .closed <<<"$st")" 361 "closed ($wq)"
 	assert_eq "$(jq -r .errors <<<"$st")" 0 "errors ($wq)"
 	assert_eq "$(jq -r .timed_out <<<"$st")" 0 "timed out ($wq)"
 	ktcp stop "$id"

@@ -27,6 +27,8 @@
  *                (MSG_OOB), shut down our side, and read everything back
  *                to the end of the stream; the urgent byte must not come
  *                back (no SO_OOBINLINE), the rest must, in order
+ *   urgentfin T  echo: as urgent, with T's last byte as the urgent data,
+ *                so that our FIN comes right after it
  *   finwithdata T  echo: send T and our FIN in one segment (TCP_CORK
  *                holds T until shutdown() appends the FIN), and read
  *                everything back to the end of the stream
@@ -91,13 +93,13 @@ struct opts {
 /* vt_usage() prints it after "Usage: <program> ". */
 static const char usage[] =
 	"[options] flood N | halfclose PATH | rst PATH |\n"
-	"       slowbody PATH | pipeline PATH | urgent TEXT |\n"
+	"       slowbody PATH | pipeline PATH | urgent TEXT | urgentfin TEXT |\n"
 	"       finwithdata TEXT | split TEXT | collapse SECS |\n"
 	"       urgentbulk BYTES\n"
 	"  -a ADDR  server IPv4 address (default 127.0.0.1)\n"
 	"  -p PORT  server port (default 8081)\n"
-	"  -k N     halfclose, rst, pipeline, urgent, finwithdata, split,\n"
-	"           urgentbulk: repeat N times (default 1);\n"
+	"  -k N     halfclose, rst, pipeline, urgent, urgentfin, finwithdata,\n"
+	"           split, urgentbulk: repeat N times (default 1);\n"
 	"           collapse: N connections\n"
 	"  -b N     rst: body bytes to read before the reset; collapse: "
 	"bytes of each\n"
@@ -483,30 +485,34 @@ static size_t read_echo(int fd, char *buf, size_t len, bool *eof)
 }
 
 /*
- * urgent, finwithdata: send @text (its middle byte as urgent data, or
- * corked with the FIN), read the echo, N times. Reports the last echo
- * and how many rounds got what @want says, then the end of the stream.
+ * urgent, urgentfin, finwithdata: send @text with its byte @at as urgent
+ * data (at < 0: none, @text corked with the FIN instead), read the echo,
+ * N times. Reports the last echo and how many rounds got all of @text
+ * but the urgent byte, then the end of the stream.
  */
-static int echo_corner(const struct opts *o, const char *text, bool urgent)
+static int echo_corner(const struct opts *o, const char *text, long at)
 {
-	size_t len = strlen(text), mid = len / 2, got = 0;
+	size_t len = strlen(text), got = 0;
 	int i, one = 1, ok = 0;
 	char want[256], buf[256];
 	bool eof = false;
 
 	if (len < 3 || len >= sizeof(want))
 		errx(2, "TEXT: 3 to %zu bytes", sizeof(want) - 1);
-	snprintf(want, sizeof(want), "%.*s%s", (int)mid, text,
-		 text + mid + urgent);
+	if (at < 0)
+		snprintf(want, sizeof(want), "%s", text);
+	else
+		snprintf(want, sizeof(want), "%.*s%s", (int)at, text,
+			 text + at + 1);
 	for (i = 0; i < o->repeat; i++) {
 		int fd = vt_connect(&o->addr);
 
 		if (fd < 0)
 			err(2, "connect");
-		if (urgent) {
-			send_all(fd, text, mid, 0);
-			send_all(fd, text + mid, 1, MSG_OOB);
-			send_all(fd, text + mid + 1, len - mid - 1, 0);
+		if (at >= 0) {
+			send_all(fd, text, at, 0);
+			send_all(fd, text + at, 1, MSG_OOB);
+			send_all(fd, text + at + 1, len - at - 1, 0);
 		} else {
 			if (setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one,
 				       sizeof(one)))
@@ -923,9 +929,11 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "pipeline"))
 		return pipeline(&o, arg);
 	if (!strcmp(mode, "urgent"))
-		return echo_corner(&o, arg, true);
+		return echo_corner(&o, arg, strlen(arg) / 2);
+	if (!strcmp(mode, "urgentfin"))
+		return echo_corner(&o, arg, strlen(arg) - 1);
 	if (!strcmp(mode, "finwithdata"))
-		return echo_corner(&o, arg, false);
+		return echo_corner(&o, arg, -1);
 	if (!strcmp(mode, "split"))
 		return split(&o, arg);
 	if (!strcmp(mode, "collapse") && atoi(arg) > 0)
