@@ -253,7 +253,7 @@ assert_eq "$(grep -c -v -e after-forged -e '"GET /ready ' /tmp/log-forged.clf)" 
 # only the reader in its own netns (which a user namespace's root may
 # make), every request here built a record that nobody got, a third of
 # khttpd's CPU time per request. A record that finds no listener in its
-# netns quiets the netns's records for 50 ms: when that ends, each of the
+# netns quiets its server's records for 50 ms: when that ends, each of the
 # 4 connections may begin one before the first ends, so at most 4 per
 # 50 ms (the debug kernel: 83 in 3.2 s). Before: one per request.
 other_listens() { [ -n "$(netlink_ports "$other")" ]; }
