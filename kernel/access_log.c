@@ -171,7 +171,7 @@ void ktcp_log_end(struct ktcp_conn *conn, struct ktcp_log *log, int status,
 	err = ktcp_genl_access_send(conn->srv, skb);
 	if (!err)
 		ktcp_conn_stat_add(conn, KTCP_STATS_A_LOG_SENT, 1);
-	else if (err != -ESRCH) /* -ESRCH: the last listener left */
+	else if (err != -ESRCH) /* -ESRCH: no listener of the netns took it */
 		ktcp_conn_stat_add(conn, KTCP_STATS_A_LOG_DROPPED, 1);
 	else
 		ktcp_test_log_unheard();
