@@ -125,66 +125,48 @@ static int drop_print(const struct ktcp_drop_result *res, size_t n,
 	return drop_text(o);
 }
 
-/*
- * Whether option @c makes a drop one by filter. Not strchr(): the codes of
- * long options past a char (--pretty's) would match its NUL.
- */
-static bool drop_filter_opt(int c)
-{
-	switch (c) {
-	case 's':
-	case 'S':
-	case 'D':
-	case 'P':
-	case 'Q':
-	case 'l':
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int drop_opt(const struct cli_cmd *cmd, int c, struct drop_opts *o)
 {
 	struct ktcp_drop_filter *f = &o->f;
 	struct args_err e;
 	int has = 0;
 
-	if (drop_filter_opt(c))
-		o->filter = true;
 	switch (c) {
 	case 's':
 		if (drop_states(optarg, &f->states, &e))
 			return cli_usage_err(cmd, "--state %s", e.msg);
-		return -1;
+		break;
 	case 'S':
 		if (drop_prefix(optarg, &f->saddr, &f->sprefix, &has, &e))
 			return cli_usage_err(cmd, "--src %s", e.msg);
 		f->has |= has ? KTCP_FILTER_SPREFIX : 0;
-		return -1;
+		break;
 	case 'D':
 		if (drop_prefix(optarg, &f->daddr, &f->dprefix, &has, &e))
 			return cli_usage_err(cmd, "--dst %s", e.msg);
 		f->has |= has ? KTCP_FILTER_DPREFIX : 0;
-		return -1;
+		break;
 	case 'P':
 		if (args_port(optarg, &f->sport, &e))
 			return cli_usage_err(cmd, "--sport %s", e.msg);
-		return -1;
+		break;
 	case 'Q':
 		if (args_port(optarg, &f->dport, &e))
 			return cli_usage_err(cmd, "--dport %s", e.msg);
-		return -1;
+		break;
 	case 'l':
 		if (args_u32(optarg, 1, UINT32_MAX, &f->limit, &e))
 			return cli_usage_err(cmd, "--limit %s", e.msg);
-		return -1;
+		break;
 	case 'n':
 		o->flags |= KTCP_DROP_DRY_RUN;
 		return -1;
 	default:
 		return cli_common_opt(cmd, c);
 	}
+	/* Any option above but --dry-run makes the drop one by filter. */
+	o->filter = true;
+	return -1;
 }
 
 static int drop_by_filter(struct ktcp *h, const struct drop_opts *o)
