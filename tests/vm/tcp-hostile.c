@@ -466,20 +466,29 @@ static void send_all(int fd, const char *buf, size_t len, int flags)
 }
 
 /*
- * Read to the end of the stream, at most 5 s: the echo of what one of the
- * modes below sent. Returns the bytes read; *eof says whether the stream
- * ended (or the wait did).
+ * Read to the end of the stream, at most 5 s a receive: the echo of what
+ * one of the modes below sent. @piece: 0 to take what has come each time,
+ * or that many bytes at a time, 100 us apart (a window that opens a
+ * little at a time). Returns the bytes read; *eof says whether the
+ * stream ended within @len.
  */
-static size_t read_echo(int fd, char *buf, size_t len, bool *eof)
+static size_t read_echo(int fd, char *buf, size_t len, size_t piece, bool *eof)
 {
 	struct timeval tv = { .tv_sec = 5 };
-	size_t got = 0;
+	size_t got = 0, n;
 	ssize_t r = 0;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		err(2, "SO_RCVTIMEO");
-	while (got < len && (r = recv(fd, buf + got, len - got, 0)) > 0)
+	while (got < len) {
+		n = piece && piece < len - got ? piece : len - got;
+		r = recv(fd, buf + got, n, 0);
+		if (r <= 0)
+			break;
 		got += r;
+		if (piece)
+			usleep(100);
+	}
 	*eof = got < len && r == 0;
 	return got;
 }
@@ -521,7 +530,7 @@ static int echo_corner(const struct opts *o, const char *text, long at)
 		}
 		if (shutdown(fd, SHUT_WR))
 			err(2, "shutdown");
-		got = read_echo(fd, buf, sizeof(buf) - 1, &eof);
+		got = read_echo(fd, buf, sizeof(buf) - 1, 0, &eof);
 		buf[got] = '\0';
 		if (eof && !strcmp(buf, want))
 			ok++;
@@ -547,7 +556,7 @@ static double split_round(int fd, const char *text, size_t len)
 
 	send_all(fd, text, len / 2, 0);
 	send_all(fd, text + len / 2, len - len / 2, 0);
-	got = read_echo(fd, buf, len, &eof);
+	got = read_echo(fd, buf, len, 0, &eof);
 	if (got != len || memcmp(buf, text, len))
 		errx(2, "echo: %zu of %zu bytes%s", got, len,
 		     eof ? ", then the end of the stream" : "");
@@ -776,32 +785,6 @@ static int collapse(const struct opts *o, int secs)
 	return 0;
 }
 
-/*
- * Read to the end of the stream (at most 5 s a piece) @piece bytes at a
- * time, 100 us apart: a window that opens a little at a time. Returns
- * the bytes read; *eof says whether the stream ended within @len.
- */
-static size_t read_slowly(int fd, char *buf, size_t len, size_t piece,
-			  bool *eof)
-{
-	struct timeval tv = { .tv_sec = 5 };
-	size_t got = 0;
-	ssize_t r = 0;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
-		err(2, "SO_RCVTIMEO");
-	while (got < len) {
-		r = recv(fd, buf + got, piece < len - got ? piece : len - got,
-			 0);
-		if (r <= 0)
-			break;
-		got += r;
-		usleep(100);
-	}
-	*eof = got < len && r == 0;
-	return got;
-}
-
 /* What urgentbulk sends after the urgent byte: as much as kecho takes. */
 #define URGENT_TAIL 64
 
@@ -829,7 +812,7 @@ static int urgent_bulk(const struct opts *o, long max)
 		send_all(fd, bulk + len, URGENT_TAIL, 0);
 		if (shutdown(fd, SHUT_WR))
 			err(2, "shutdown");
-		got = read_slowly(fd, buf, max + URGENT_TAIL, piece, &eof);
+		got = read_echo(fd, buf, max + URGENT_TAIL, piece, &eof);
 		if (eof && got == len + URGENT_TAIL &&
 		    !memcmp(buf, bulk, len + URGENT_TAIL))
 			ok++;
